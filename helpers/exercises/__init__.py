@@ -1,0 +1,1 @@
+"""Checked exercises, one module per notebook topic; the framework is in `core`."""
