@@ -10,14 +10,21 @@ import numpy as np
 
 
 def _as_float_array(z) -> np.ndarray:
-    """Convert input to a float array, or raise a clear TypeError/ValueError."""
-    if isinstance(z, (str, bytes)):
-        raise TypeError(f"activation functions take numbers, got a {type(z).__name__}: {z!r}")
+    """Convert input to a float array, or raise a clear TypeError."""
+    if z is None or isinstance(z, (str, bytes)):
+        raise TypeError(f"activation functions take numbers, got {type(z).__name__}: {z!r}")
     try:
-        arr = np.asarray(z, dtype=float)
-    except (TypeError, ValueError):
-        raise TypeError(f"activation functions take numbers or arrays of numbers, got {type(z).__name__}") from None
-    return arr
+        arr = np.asarray(z)
+    except (TypeError, ValueError) as err:  # e.g. ragged nested lists
+        raise TypeError(f"activation functions take numbers or arrays of numbers, "
+                        f"got {type(z).__name__} ({err})") from None
+    if arr.dtype == object:  # a list mixing numbers with None, strings, ...
+        bad = [v for v in arr.ravel() if not isinstance(v, (int, float, np.integer, np.floating))]
+        if bad:
+            raise TypeError(f"activation functions take numbers, got {type(bad[0]).__name__}: {bad[0]!r}")
+    elif arr.dtype.kind not in "biuf":  # bool, int, unsigned, float are fine
+        raise TypeError(f"activation functions take real numbers, got an array of dtype {arr.dtype}")
+    return arr.astype(float)
 
 
 def relu(z):
