@@ -1,0 +1,384 @@
+"""A small neural-network library in NumPy: layers that know their own backward pass.
+
+In the spirit of micrograd's ``nn.py``, but on arrays instead of single numbers. Every layer has
+
+    forward(x)         -> its output, remembering what the backward pass will need;
+    backward(grad_out) -> the gradient of the loss with respect to its input,
+                          after *adding* the gradients of its own parameters to their ``.grad``.
+
+Gradients accumulate, exactly as in PyTorch, so call ``zero_grad()`` before each backward pass.
+The layouts match PyTorch: ``Linear.W`` is (out, in) like ``nn.Linear.weight`` and ``Linear.b`` is (out,),
+so weights can be copied between the two and the gradients compared one to one.
+
+A training step reads just like its PyTorch twin:
+
+    logits = model(x)                       # forward
+    loss = loss_fn(logits, labels)
+    optimizer.zero_grad()
+    model.backward(loss_fn.backward())      # backward (PyTorch: loss.backward())
+    optimizer.step()                        # update
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from helpers.activations import sigmoid
+from helpers.losses import mse, mse_grad, softmax_cross_entropy, softmax_cross_entropy_grad
+
+# ----------------------------------------------------------------------------- parameters and modules
+
+
+class Parameter:
+    """An array of weights (`data`) and the gradient of the loss with respect to it (`grad`)."""
+
+    def __init__(self, data):
+        self.data = np.asarray(data)  # any shape
+        self.grad = np.zeros_like(self.data)  # same shape as data
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """The shape of the weights."""
+        return self.data.shape
+
+    def __repr__(self) -> str:
+        return f"Parameter(shape={self.data.shape}, dtype={self.data.dtype})"
+
+
+class Module:
+    """Base of every layer: `module(x)` runs forward; parameters() lists its Parameters."""
+
+    def __call__(self, x):
+        return self.forward(x)
+
+    def forward(self, x):
+        """Compute the output from the input (and remember what backward needs)."""
+        raise NotImplementedError
+
+    def backward(self, grad_out):
+        """Turn dL/d(output) into dL/d(input), adding parameter gradients to their .grad."""
+        raise NotImplementedError
+
+    def parameters(self) -> list[Parameter]:
+        """Every Parameter of this module (none for an activation)."""
+        return []
+
+    def zero_grad(self) -> None:
+        """Set every parameter gradient to zero (gradients accumulate otherwise)."""
+        for p in self.parameters():
+            p.grad[...] = 0
+
+
+def _as_batch(x, who: str, features: int | None = None) -> np.ndarray:
+    """Return x as a 2-D float batch (n, features), or raise a ValueError that says how to fix it."""
+    x = np.asarray(x)
+    if x.dtype.kind not in "fiub":
+        raise ValueError(f"{who} takes numbers, got an array of dtype {x.dtype}")
+    if x.dtype.kind != "f":
+        x = x.astype(np.float64)  # whole numbers and booleans become floats
+    if x.ndim != 2:
+        want = f"(n, {features})" if features is not None else "(n, features)"
+        fix = ("add a batch axis with x.reshape(1, -1)" if x.ndim < 2
+               else "flatten each example with x.reshape(len(x), -1)")
+        raise ValueError(f"{who} expects a batch of shape {want}, got shape {x.shape}: {fix}")
+    if features is not None and x.shape[1] != features:
+        raise ValueError(f"{who} got input with {x.shape[1]} features; it expects shape (n, {features})")
+    return x
+
+
+def _check_grad(grad_out, cached: np.ndarray | None, who: str) -> np.ndarray:
+    """Check that backward comes after forward and that grad_out has the forward output's shape."""
+    if cached is None:
+        raise RuntimeError(f"{who}.backward() was called before forward(): run the forward pass first")
+    grad_out = np.asarray(grad_out)
+    if grad_out.shape != cached.shape:
+        raise ValueError(f"{who}.backward() got a gradient of shape {grad_out.shape}, "
+                         f"but its forward output had shape {cached.shape}")
+    return grad_out
+
+
+# ----------------------------------------------------------------------------- layers
+
+
+class Linear(Module):
+    """y = x Wᵀ + b: a fully connected layer, W (out, in) and b (out,) laid out like torch.nn.Linear."""
+
+    def __init__(self, in_features: int, out_features: int, init: str = "he", rng=None,
+                 dtype=np.float64):
+        for name, value in (("in_features", in_features), ("out_features", out_features)):
+            if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
+                raise ValueError(f"Linear needs a positive whole number for {name}, got {value!r}")
+        self.in_features, self.out_features = int(in_features), int(out_features)
+        rng = np.random.default_rng(rng)
+        self.W = Parameter(_init_weights(init, self.in_features, self.out_features, rng).astype(dtype))  # (out, in)
+        self.b = Parameter(np.zeros(self.out_features, dtype=dtype))  # (out,)
+        self._x: np.ndarray | None = None  # the last input, (n, in)
+        self._y: np.ndarray | None = None  # the last output, (n, out): only its shape is used
+
+    def forward(self, x):
+        """(n, in) -> (n, out)."""
+        x = _as_batch(x, repr(self), self.in_features)  # (n, in)
+        self._x = x
+        self._y = x @ self.W.data.T + self.b.data  # (n, in) @ (in, out) + (out,) -> (n, out)
+        return self._y
+
+    def backward(self, grad_out):
+        """dL/dy (n, out) -> dL/dx (n, in); adds dL/dW (out, in) and dL/db (out,)."""
+        grad_out = _check_grad(grad_out, self._y, "Linear")  # (n, out)
+        self.W.grad += grad_out.T @ self._x  # (out, n) @ (n, in) -> (out, in)
+        self.b.grad += grad_out.sum(axis=0)  # (out,): b is added to every row, so its gradients add up
+        return grad_out @ self.W.data  # (n, out) @ (out, in) -> (n, in)
+
+    def parameters(self) -> list[Parameter]:
+        return [self.W, self.b]
+
+    def __repr__(self) -> str:
+        return f"Linear({self.in_features}→{self.out_features})"
+
+
+def _init_weights(init: str, n_in: int, n_out: int, rng: np.random.Generator) -> np.ndarray:
+    """Random starting weights (n_out, n_in): 'he' for ReLU, 'xavier' for tanh/sigmoid, 'torch' = PyTorch's default."""
+    if init == "he":  # variance 2/n_in keeps ReLU activations from shrinking layer after layer
+        return rng.normal(0.0, np.sqrt(2.0 / n_in), size=(n_out, n_in))
+    if init == "xavier":  # variance 2/(n_in + n_out), for tanh and sigmoid
+        return rng.normal(0.0, np.sqrt(2.0 / (n_in + n_out)), size=(n_out, n_in))
+    if init == "torch":  # nn.Linear's default: uniform in ±1/√n_in
+        bound = 1.0 / np.sqrt(n_in)
+        return rng.uniform(-bound, bound, size=(n_out, n_in))
+    raise ValueError(f"unknown init {init!r}: use 'he', 'xavier' or 'torch'")
+
+
+class ReLU(Module):
+    """ReLU(x) = max(0, x), element by element; its gradient passes where x > 0 and stops elsewhere."""
+
+    def __init__(self):
+        self._mask: np.ndarray | None = None  # where x > 0, same shape as x
+
+    def forward(self, x):
+        """(n, d) -> (n, d)."""
+        x = _as_batch(x, "ReLU")
+        self._mask = x > 0
+        return np.where(self._mask, x, 0).astype(x.dtype, copy=False)
+
+    def backward(self, grad_out):
+        """dL/dy -> dL/dx = dL/dy · 1[x > 0] (0 at x = 0, as in PyTorch)."""
+        grad_out = _check_grad(grad_out, self._mask, "ReLU")
+        return np.where(self._mask, grad_out, 0).astype(grad_out.dtype, copy=False)
+
+    def __repr__(self) -> str:
+        return "ReLU()"
+
+
+class Sigmoid(Module):
+    """σ(x) = 1 / (1 + e^(−x)); its derivative is σ(x)(1 − σ(x))."""
+
+    def __init__(self):
+        self._out: np.ndarray | None = None  # σ(x), same shape as x
+
+    def forward(self, x):
+        """(n, d) -> (n, d)."""
+        x = _as_batch(x, "Sigmoid")
+        self._out = sigmoid(x).astype(x.dtype, copy=False)  # sigmoid() computes in float64
+        return self._out
+
+    def backward(self, grad_out):
+        """dL/dy -> dL/dx = dL/dy · σ(x)(1 − σ(x))."""
+        grad_out = _check_grad(grad_out, self._out, "Sigmoid")
+        return grad_out * self._out * (1 - self._out)
+
+    def __repr__(self) -> str:
+        return "Sigmoid()"
+
+
+class Tanh(Module):
+    """tanh(x); its derivative is 1 − tanh(x)²."""
+
+    def __init__(self):
+        self._out: np.ndarray | None = None  # tanh(x), same shape as x
+
+    def forward(self, x):
+        """(n, d) -> (n, d)."""
+        x = _as_batch(x, "Tanh")
+        self._out = np.tanh(x)
+        return self._out
+
+    def backward(self, grad_out):
+        """dL/dy -> dL/dx = dL/dy · (1 − tanh(x)²)."""
+        grad_out = _check_grad(grad_out, self._out, "Tanh")
+        return grad_out * (1 - self._out**2)
+
+    def __repr__(self) -> str:
+        return "Tanh()"
+
+
+class Sequential(Module):
+    """Layers applied one after another; backward visits them in reverse order (the chain rule)."""
+
+    def __init__(self, *layers: Module):
+        for layer in layers:
+            if not isinstance(layer, Module):
+                raise TypeError(f"Sequential takes layers (Linear, ReLU, ...), got {type(layer).__name__}")
+        self.layers = list(layers)
+
+    def forward(self, x):
+        """Feed x through every layer in turn."""
+        for layer in self.layers:
+            x = layer(x)
+        return x
+
+    def backward(self, grad_out):
+        """Feed dL/d(output) back through every layer, last to first; returns dL/d(input)."""
+        for layer in reversed(self.layers):
+            grad_out = layer.backward(grad_out)
+        return grad_out
+
+    def parameters(self) -> list[Parameter]:
+        return [p for layer in self.layers for p in layer.parameters()]
+
+    def __getitem__(self, i: int) -> Module:
+        return self.layers[i]
+
+    def __len__(self) -> int:
+        return len(self.layers)
+
+    def __repr__(self) -> str:
+        inner = "\n".join(f"  ({i}): {layer!r}" for i, layer in enumerate(self.layers))
+        return f"Sequential(\n{inner}\n)"
+
+
+ACTIVATION_LAYERS = {"relu": ReLU, "sigmoid": Sigmoid, "tanh": Tanh}
+
+
+def MLP(sizes, activation: str = "relu", rng=None, dtype=np.float64) -> Sequential:  # noqa: N802 - reads like a class
+    """A multi-layer perceptron: Linear layers of the given sizes with an activation between them (none at the end)."""
+    sizes = list(sizes)
+    if len(sizes) < 2:
+        raise ValueError(f"MLP needs at least an input and an output size, got {sizes}")
+    if activation not in ACTIVATION_LAYERS:
+        raise ValueError(f"unknown activation {activation!r}: use one of {sorted(ACTIVATION_LAYERS)}")
+    rng = np.random.default_rng(rng)
+    init = "he" if activation == "relu" else "xavier"
+    layers: list[Module] = []
+    for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
+        layers.append(Linear(n_in, n_out, init=init, rng=rng, dtype=dtype))
+        if i < len(sizes) - 2:
+            layers.append(ACTIVATION_LAYERS[activation]())
+    return Sequential(*layers)
+
+
+# ----------------------------------------------------------------------------- losses
+
+
+class CrossEntropyLoss:
+    """Softmax + cross-entropy on raw scores (logits), averaged over the batch, like torch.nn.CrossEntropyLoss."""
+
+    def __init__(self):
+        self._logits = self._labels = None  # remembered by forward for backward
+
+    def __call__(self, logits, labels) -> float:
+        return self.forward(logits, labels)
+
+    def forward(self, logits, labels) -> float:
+        """L = mean over the batch of −log softmax(logits)[label]; logits (n, k), labels (n,) class indices."""
+        self._logits, self._labels = logits, labels
+        return softmax_cross_entropy(labels, logits)  # helpers.losses: stable log-sum-exp
+
+    def backward(self):
+        """dL/dlogits = (softmax(logits) − one_hot(labels)) / n, shape (n, k)."""
+        if self._logits is None:
+            raise RuntimeError("CrossEntropyLoss.backward() was called before forward(): compute the loss first")
+        grad = softmax_cross_entropy_grad(self._labels, self._logits)  # (n, k), float64
+        return grad.astype(_float_dtype(self._logits), copy=False)  # float32 in, float32 out
+
+
+class MSELoss:
+    """Mean squared error over every element, like torch.nn.MSELoss."""
+
+    def __init__(self):
+        self._pred = self._target = None  # remembered by forward for backward
+
+    def __call__(self, pred, target) -> float:
+        return self.forward(pred, target)
+
+    def forward(self, pred, target) -> float:
+        """L = mean((pred − target)²); pred and target have the same shape."""
+        self._pred, self._target = pred, target
+        return mse(target, pred)
+
+    def backward(self):
+        """dL/dpred = 2 (pred − target) / (number of elements)."""
+        if self._pred is None:
+            raise RuntimeError("MSELoss.backward() was called before forward(): compute the loss first")
+        return mse_grad(self._target, self._pred).astype(_float_dtype(self._pred), copy=False)
+
+
+def _float_dtype(x) -> np.dtype:
+    """x's dtype if it is a float type, else float64 (so float32 training stays float32)."""
+    dtype = np.asarray(x).dtype
+    return dtype if dtype.kind == "f" else np.dtype(np.float64)
+
+
+# ----------------------------------------------------------------------------- optimisers
+
+
+class Optimizer:
+    """Base of the optimisers: holds the parameters and the learning rate; step() updates the weights."""
+
+    def __init__(self, params, lr: float):
+        self.params = list(params)
+        if not lr > 0:
+            raise ValueError(f"the learning rate must be positive, got lr={lr}")
+        self.lr = lr
+
+    def step(self) -> None:
+        """Move every parameter a little, using its .grad."""
+        raise NotImplementedError
+
+    def zero_grad(self) -> None:
+        """Set every parameter gradient to zero."""
+        for p in self.params:
+            p.grad[...] = 0
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent, optionally with momentum (the same update as torch.optim.SGD)."""
+
+    def __init__(self, params, lr: float, momentum: float = 0.0):
+        super().__init__(params, lr)
+        if not 0 <= momentum < 1:
+            raise ValueError(f"momentum must lie in [0, 1), got {momentum}")
+        self.momentum = momentum
+        self.velocity = [np.zeros_like(p.data) for p in self.params]  # one per parameter, same shape
+
+    def step(self) -> None:
+        """w ← w − lr·g, or with momentum: v ← μ·v + g, then w ← w − lr·v."""
+        for p, v in zip(self.params, self.velocity, strict=True):
+            if self.momentum:
+                v *= self.momentum
+                v += p.grad
+                p.data -= self.lr * v
+            else:
+                p.data -= self.lr * p.grad
+
+
+class Adam(Optimizer):
+    """Adam: momentum on the gradient, divided by a running size of the gradient (as torch.optim.Adam)."""
+
+    def __init__(self, params, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8):
+        super().__init__(params, lr)
+        self.beta1, self.beta2 = betas
+        self.eps = eps
+        self.t = 0  # number of steps taken, for the bias correction
+        self.m = [np.zeros_like(p.data) for p in self.params]  # running mean of g
+        self.v = [np.zeros_like(p.data) for p in self.params]  # running mean of g²
+
+    def step(self) -> None:
+        """m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  w ← w − lr · m̂ / (√v̂ + ε), with m̂, v̂ bias-corrected."""
+        self.t += 1
+        correct1, correct2 = 1 - self.beta1**self.t, 1 - self.beta2**self.t
+        for p, m, v in zip(self.params, self.m, self.v, strict=True):
+            m *= self.beta1
+            m += (1 - self.beta1) * p.grad
+            v *= self.beta2
+            v += (1 - self.beta2) * p.grad**2
+            p.data -= self.lr * (m / correct1) / (np.sqrt(v / correct2) + self.eps)
