@@ -75,6 +75,12 @@ def leaky_relu_grad(z, slope: float = 0.01):
     return np.where(z > 0, 1.0, slope)
 
 
+def step(z):
+    """Step (Heaviside): 1 where z > 0, else 0 (the all-or-nothing neuron of the perceptron)."""
+    z = _as_float_array(z)
+    return (z > 0).astype(float)
+
+
 def softmax(z, axis: int = -1):
     """softmax(z)_i = e^(z_i) / Σ_j e^(z_j) along `axis`; shifted by the max so it never overflows."""
     z = _as_float_array(z)

@@ -20,6 +20,7 @@ from helpers.activations import (
     sigmoid,
     sigmoid_grad,
     softmax,
+    step,
     tanh,
     tanh_grad,
 )
@@ -82,6 +83,13 @@ def test_leaky_relu_slope_matches_torch(slope):
     np.testing.assert_allclose(call_strict(leaky_relu_grad, z, slope=slope), expected_grad, rtol=1e-12)
 
 
+@pytest.mark.parametrize("z", [_random((200,)), EXTREMES], ids=["random", "extremes"])
+def test_step_matches_torch_heaviside_and_relu_grad(z):
+    expected = torch.heaviside(torch.tensor(z), torch.tensor(0.0, dtype=torch.float64)).numpy()
+    np.testing.assert_array_equal(call_strict(step, z), expected)
+    np.testing.assert_array_equal(step(z), relu_grad(z))  # ReLU's slope is the step function
+
+
 def test_kinks_use_pytorchs_convention_at_zero():
     # At z = 0 ReLU is not differentiable; PyTorch (and we) use 0 for ReLU, `slope` for leaky ReLU.
     assert relu_grad(0.0) == 0.0
@@ -100,7 +108,7 @@ def test_softmax_matches_torch(z, axis):
 
 
 @pytest.mark.parametrize("shape", [(), (1,), (5,), (3, 4), (2, 3, 4), (0,), (2, 0, 3)])
-@pytest.mark.parametrize("fn", [*ACTIVATIONS.values(), *GRADIENTS.values()], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("fn", [*ACTIVATIONS.values(), *GRADIENTS.values(), step], ids=lambda f: f.__name__)
 def test_same_shape_out_as_in(fn, shape):
     z = _random(shape)
     out = call_strict(fn, z)
@@ -130,7 +138,8 @@ def test_input_is_not_modified():
     "1.5", b"x", None, ["a", "b"], [1.0, None], {"z": 1}, object(), [1, [2, 3]],
     np.array(["1.0"]), np.array([1 + 2j]), 3j, np.datetime64("2026-01-01"),
 ], ids=repr)
-@pytest.mark.parametrize("fn", [*ACTIVATIONS.values(), *GRADIENTS.values(), softmax], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("fn", [*ACTIVATIONS.values(), *GRADIENTS.values(), step, softmax],
+                         ids=lambda f: f.__name__)
 def test_non_numeric_input_raises_clear_error(fn, bad):
     with pytest.raises((TypeError, ValueError), match="number|dtype|softmax"):
         call_strict(fn, bad)

@@ -1,0 +1,202 @@
+"""Live plots for notebook 01 (neurons): one neuron over the input plane, and its arithmetic step by step."""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as widgets
+import numpy as np
+from matplotlib.colors import Normalize
+from matplotlib.lines import Line2D
+
+from helpers.activations import relu, sigmoid, step, tanh
+from helpers.widgets import LivePlot, dropdown, new_figure, slider
+
+# The activations a single neuron can use here, with the symbol shown in formulas.
+NEURON_ACTIVATIONS = {"sigmoid": sigmoid, "tanh": tanh, "relu": relu, "step": step}
+SYMBOL = {"sigmoid": "σ", "tanh": "tanh", "relu": "ReLU", "step": "step"}
+OUTPUT_RANGE = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0), "step": (0.0, 1.0)}  # relu: 0 .. its largest value
+
+LOW, HIGH = -0.5, 1.5  # the input plane shown (the same window as notebook 03)
+GRID = np.linspace(LOW, HIGH, 121)
+X1, X2 = np.meshgrid(GRID, GRID)  # (121, 121) each: x1 across, x2 up
+FAR = 10.0  # farther than any point of the window from the origin
+CORNERS = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])  # (4, 2): the labelled points
+POS, NEG, ZERO = "#2166ac", "#e66101", "#cccccc"  # positive weight blue, negative orange, zero grey
+WMAX = 3.0  # weight and bias sliders run from -WMAX to WMAX
+WEIGHT_NAME = {"x1": "w₁", "x2": "w₂", "one": "b"}  # the weight on each input of the drawing
+
+
+def num(v: float, decimals: int = 2, trim: bool = True) -> str:
+    """A number as a learner writes it: 0.5, 1.0, −1.25 (true minus sign; `trim` drops trailing zeros)."""
+    v = round(float(v), decimals) + 0.0  # + 0.0 turns -0.0 into 0.0
+    text = f"{v:.{decimals}f}"
+    if trim and "." in text:
+        text = text.rstrip("0")
+        text = text + "0" if text.endswith(".") else text
+    return text.replace("-", "−")
+
+
+def operand(v: float) -> str:
+    """A number inside a sum: negative ones in brackets, like (−1.0)."""
+    text = num(v)
+    return f"({text})" if text.startswith("−") else text
+
+
+def neuron_arithmetic(x1: float, x2: float, w1: float, w2: float, b: float,
+                      activation: str = "sigmoid") -> tuple[float, float, str, str]:
+    """z, a and the two lines of working: 'z = 0.5·1.0 + (−1.0)·2.0 + 0.3 = −1.2', 'a = σ(−1.2) = 0.2315'."""
+    z = w1 * x1 + w2 * x2 + b
+    a = float(NEURON_ACTIVATIONS[activation](z))
+    z_line = f"z = {operand(w1)}·{operand(x1)} + {operand(w2)}·{operand(x2)} + {operand(b)} = {num(z)}"
+    a_line = f"a = {SYMBOL[activation]}({num(z)}) = {num(a, 4, trim=False)}"
+    return z, a, z_line, a_line
+
+
+def zero_line(w1: float, w2: float, b: float) -> tuple[np.ndarray, np.ndarray]:
+    """Two far-apart points on the line w1·x1 + w2·x2 + b = 0; empty when it misses the window (or w = 0)."""
+    norm = float(np.hypot(w1, w2))
+    if norm == 0 or abs(b) / norm > FAR:
+        return np.array([]), np.array([])
+    unit = np.array([w1, w2]) / norm
+    foot = -(b / norm) * unit  # the point of the line nearest the origin
+    along = np.array([-unit[1], unit[0]])  # a unit vector along the line
+    ends = foot + np.outer([-FAR, FAR], along)  # (2, 2): far enough to cross the whole window
+    return ends[:, 0], ends[:, 1]
+
+
+def _formula(w1: float, w2: float, b: float, activation: str) -> str:
+    """'a = σ(1.0·x₁ + (−1.0)·x₂ + 0.5)'."""
+    return f"a = {SYMBOL[activation]}({operand(w1)}·x₁ + {operand(w2)}·x₂ + {operand(b)})"
+
+
+def neuron_plane(w1: float = 1.0, w2: float = -1.0, b: float = 0.5, activation: str = "sigmoid") -> LivePlot:
+    """A 2-input neuron's output over the input plane: heat map, the line z = 0, and four labelled points."""
+    fig = new_figure(6.4, 4.6)
+    ax = fig.add_subplot()
+    image = ax.imshow(np.zeros_like(X1), origin="lower", extent=(LOW, HIGH, LOW, HIGH),
+                      cmap="coolwarm", norm=Normalize(0.0, 1.0), interpolation="bilinear")
+    colorbar = fig.colorbar(image, ax=ax, shrink=0.9)
+    colorbar.set_label("neuron output a")
+    (line,) = ax.plot([], [], color="black", ls="--", lw=2)
+    ax.scatter(CORNERS[:, 0], CORNERS[:, 1], s=50, c="white", edgecolors="black", zorder=3)
+    labels = [ax.text(x + 0.04, y + 0.04, "", fontsize=10, zorder=4,
+                      bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.85})
+              for x, y in CORNERS]
+    ax.set(xlim=(LOW, HIGH), ylim=(LOW, HIGH), xticks=[0, 0.5, 1], yticks=[0, 0.5, 1], aspect="equal")
+    ax.set_xlabel("input x₁")
+    ax.set_ylabel("input x₂")
+    ax.legend(handles=[Line2D([], [], color="black", ls="--", lw=2, label="decision line z = 0")],
+              loc="upper left", fontsize=9, framealpha=0.85)
+
+    def update(w1, w2, b, activation):
+        f = NEURON_ACTIVATIONS[activation]
+        A = f(w1 * X1 + w2 * X2 + b)  # (121, 121): the neuron's output at every grid point
+        image.set_data(A)
+        image.set_clim(*OUTPUT_RANGE.get(activation, (0.0, max(1.0, float(A.max())))))
+        line.set_data(*zero_line(w1, w2, b))
+        for label, (x1, x2) in zip(labels, CORNERS, strict=True):
+            label.set_text(f"({x1:g}, {x2:g}): a = {float(f(w1 * x1 + w2 * x2 + b)):.2f}")
+        ax.set_title(_formula(w1, w2, b, activation), fontsize=11)
+
+    controls = {
+        "w1": slider("weight w₁", w1, -WMAX, WMAX),
+        "w2": slider("weight w₂", w2, -WMAX, WMAX),
+        "b": slider("bias b", b, -WMAX, WMAX),
+        "activation": dropdown("activation", list(NEURON_ACTIVATIONS), activation),
+    }
+    return freeze_layout(LivePlot(fig, controls, update))
+
+
+def freeze_layout(plot: LivePlot) -> LivePlot:
+    """Keep the layout of the first drawing, so a redraw skips the (slow) constrained-layout pass."""
+    plot.fig.set_layout_engine("none")
+    return plot
+
+
+def _draw_neuron(ax) -> dict:
+    """Draw inputs x1, x2 and a constant 1 feeding a Σ node then the activation; return the artists to update."""
+    inputs = {"x1": (0.0, 1.0), "x2": (0.0, 0.0), "one": (0.0, -1.0)}
+    node_sum, node_act = (1.6, 0.0), (2.8, 0.0)
+    edges = {k: ax.plot([p[0], node_sum[0]], [p[1], node_sum[1]], solid_capstyle="round", zorder=1)[0]
+             for k, p in inputs.items()}
+    ax.plot([node_sum[0], node_act[0] + 0.6], [0, 0], color="black", lw=1.5, zorder=1)
+    ax.annotate("", xy=(node_act[0] + 0.75, 0), xytext=(node_act[0] + 0.3, 0),
+                arrowprops={"arrowstyle": "->", "lw": 1.5})
+    names = [ax.text(x, y, name, ha="center", va="center", fontsize=13, zorder=3)
+             for (x, y), name in zip([*inputs.values(), node_sum, node_act], ["x₁", "x₂", "1", "Σ", "f"], strict=True)]
+    nodes = np.array([*inputs.values(), node_sum, node_act])  # (5, 2)
+    ax.scatter(nodes[:, 0], nodes[:, 1], s=1100, c="white", edgecolors="black", zorder=2)
+    style = {"ha": "center", "fontsize": 10, "zorder": 4,
+             "bbox": {"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.9}}
+    artists = {
+        "edges": edges,
+        "value": {k: ax.text(p[0] - 0.35, p[1], "", ha="right", va="center", fontsize=10) for k, p in inputs.items()},
+        "weight": {k: ax.text(0.55 * p[0] + 0.45 * node_sum[0], 0.55 * p[1] + 0.45 * node_sum[1], "",
+                              va="center", **style) for k, p in inputs.items()},
+        "z": ax.text(node_sum[0], -0.5, "", va="top", **style),
+        "a": ax.text(node_act[0], -0.5, "", va="top", **style),
+        "f": names[-1],
+    }
+    ax.text(node_act[0] + 0.85, 0, "a", va="center", fontsize=13)
+    ax.set(xlim=(-0.9, 3.9), ylim=(-1.5, 1.5))
+    ax.axis("off")
+    return artists
+
+
+def neuron_steps(x1: float = 1.0, x2: float = 2.0, w1: float = 0.5, w2: float = -1.0, b: float = 0.3,
+                 activation: str = "sigmoid") -> LivePlot:
+    """One input through one neuron: the drawing, the working z = w·x + b, a = f(z), and where a sits on f."""
+    fig = new_figure(9.0, 4.0)
+    grid = fig.add_gridspec(2, 2, width_ratios=[1.35, 1], height_ratios=[3.2, 1])
+    ax_net, ax_f, ax_text = fig.add_subplot(grid[0, 0]), fig.add_subplot(grid[0, 1]), fig.add_subplot(grid[1, :])
+    art = _draw_neuron(ax_net)
+    ax_net.set_title("line width = |weight|; blue +, orange −", fontsize=10)
+    (curve,) = ax_f.plot([], [], color="black", lw=2)
+    (guide,) = ax_f.plot([], [], color="grey", ls=":", lw=1.2)
+    (dot,) = ax_f.plot([], [], "o", ms=10, mfc="gold", mec="black", zorder=3)
+    ax_f.axhline(0, color="grey", lw=0.6)
+    ax_f.axvline(0, color="grey", lw=0.6)
+    ax_f.set_xlabel("z")
+    ax_text.axis("off")
+    working = ax_text.text(0.02, 0.85, "", family="monospace", fontsize=12, va="top", transform=ax_text.transAxes)
+    readout = widgets.HTML()
+
+    def update(x1, x2, w1, w2, b, activation):
+        f = NEURON_ACTIVATIONS[activation]
+        z, a, z_line, a_line = neuron_arithmetic(x1, x2, w1, w2, b, activation)
+        for k, x, w in (("x1", x1, w1), ("x2", x2, w2), ("one", 1.0, b)):
+            art["edges"][k].set(linewidth=0.8 + 6.0 * min(abs(w) / WMAX, 1.0),
+                                color=POS if w > 0 else NEG if w < 0 else ZERO)
+            art["weight"][k].set_text(f"{WEIGHT_NAME[k]} = {num(w)}")
+            art["value"][k].set_text(num(x))
+        art["z"].set_text(f"z = {num(z)}")
+        art["a"].set_text(f"a = {num(a, 3)}")
+        art["f"].set(text=SYMBOL[activation], fontsize=13 if len(SYMBOL[activation]) == 1 else 8)
+        reach = max(6.0, 1.15 * abs(z))  # keep the point on screen
+        zs = np.linspace(-reach, reach, 401)
+        fz = f(zs)
+        curve.set_data(zs, fz)
+        guide.set_data([z, z, -reach], [0, a, a])
+        dot.set_data([z], [a])
+        low, high = float(fz.min()), float(fz.max())
+        pad = 0.08 * (high - low)
+        ax_f.set(xlim=(-reach, reach), ylim=(low - pad, high + pad))
+        ax_f.set_title(f"a = {SYMBOL[activation]}(z): the point (z, a)", fontsize=10)
+        working.set_text(f"{z_line}\n{a_line}")
+        readout.value = f"<pre style='font-size:14px;margin:0'>{html.escape(z_line)}\n{html.escape(a_line)}</pre>"
+
+    controls = {
+        "x1": slider("input x₁", x1, -2.0, 2.0),
+        "x2": slider("input x₂", x2, -2.0, 2.0),
+        "w1": slider("weight w₁", w1, -WMAX, WMAX),
+        "w2": slider("weight w₂", w2, -WMAX, WMAX),
+        "b": slider("bias b", b, -WMAX, WMAX),
+        "activation": dropdown("activation", list(NEURON_ACTIVATIONS), activation),
+    }
+    plot = LivePlot(fig, controls, update, readouts=[readout])
+    plot.readout = readout  # the working as text, for tests and screen readers
+    return freeze_layout(plot)
+
+
+BUILDERS = {"neuron_plane": neuron_plane, "neuron_steps": neuron_steps}

@@ -1,0 +1,112 @@
+"""Notebook 01's live plots show the right numbers: the heat map, the decision line, the labels, the working."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from helpers.activations import sigmoid, tanh
+from helpers.plots.neurons import (
+    CORNERS,
+    X1,
+    X2,
+    neuron_arithmetic,
+    neuron_plane,
+    neuron_steps,
+    num,
+    zero_line,
+)
+
+
+def test_working_matches_the_worked_example():
+    z, a, z_line, a_line = neuron_arithmetic(1.0, 2.0, 0.5, -1.0, 0.3, "sigmoid")
+    assert z == pytest.approx(-1.2)
+    assert a == pytest.approx(float(sigmoid(-1.2)))
+    assert z_line == "z = 0.5·1.0 + (−1.0)·2.0 + 0.3 = −1.2"
+    assert a_line == "a = σ(−1.2) = 0.2315"
+
+
+@pytest.mark.parametrize(("value", "text"), [(0.5, "0.5"), (1.0, "1.0"), (-1.25, "−1.25"), (-0.001, "0.0"),
+                                             (0.1 + 0.2, "0.3"), (20.0, "20.0"), (-3.0, "−3.0")])
+def test_numbers_are_written_as_a_learner_would(value, text):
+    assert num(value) == text
+
+
+def test_steps_readout_follows_the_sliders():
+    plot = neuron_steps()
+    assert "z = 0.5·1.0 + (−1.0)·2.0 + 0.3 = −1.2" in plot.readout.value
+    before = plot.image.value
+    plot.controls["w1"].value = 2.0
+    plot.controls["activation"].value = "tanh"
+    # z = 2·1 + (−1)·2 + 0.3 = 0.3, a = tanh(0.3)
+    assert "z = 2.0·1.0 + (−1.0)·2.0 + 0.3 = 0.3" in plot.readout.value
+    assert f"a = tanh(0.3) = {float(tanh(0.3)):.4f}" in plot.readout.value
+    assert plot.image.value != before
+
+
+@pytest.mark.parametrize("name", ["w1", "w2", "b", "x1", "x2"])
+def test_steps_image_changes_when_a_slider_moves(name):
+    plot = neuron_steps()
+    before = plot.image.value
+    control = plot.controls[name]
+    control.value = control.min if control.value != control.min else control.max
+    assert plot.error is None and plot.image.value != before
+
+
+def _axes(plot):
+    return plot.fig.axes[0]
+
+
+def test_plane_heat_map_is_the_neurons_output():
+    plot = neuron_plane(w1=1.5, w2=-0.5, b=0.2, activation="sigmoid")
+    image = _axes(plot).images[0]
+    np.testing.assert_allclose(image.get_array(), sigmoid(1.5 * X1 - 0.5 * X2 + 0.2))
+    assert image.get_clim() == (0.0, 1.0)
+    plot.controls["activation"].value = "tanh"
+    np.testing.assert_allclose(image.get_array(), tanh(1.5 * X1 - 0.5 * X2 + 0.2))
+    assert image.get_clim() == (-1.0, 1.0)
+
+
+def test_plane_labels_show_each_points_output():
+    plot = neuron_plane(w1=1.0, w2=1.0, b=-1.5, activation="step")
+    labels = [t.get_text() for t in _axes(plot).texts]
+    assert labels == ["(0, 0): a = 0.00", "(0, 1): a = 0.00", "(1, 0): a = 0.00", "(1, 1): a = 1.00"]
+    plot.controls["b"].value = -0.5  # now OR
+    assert [t.get_text()[-4:] for t in _axes(plot).texts] == ["0.00", "1.00", "1.00", "1.00"]
+
+
+def test_plane_image_and_decision_line_move_with_w1():
+    plot = neuron_plane()
+    line = _axes(plot).lines[0]
+    before_image, before_line = plot.image.value, np.array(line.get_xydata())
+    plot.controls["w1"].value = -2.0
+    assert plot.image.value != before_image
+    assert not np.allclose(line.get_xydata(), before_line)
+    x1, x2 = np.array(line.get_xydata()).T
+    np.testing.assert_allclose(-2.0 * x1 + plot.values["w2"] * x2 + plot.values["b"], 0.0, atol=1e-9)
+    assert _axes(plot).get_title() == "a = σ((−2.0)·x₁ + (−1.0)·x₂ + 0.5)"
+
+
+def test_decision_line_vanishes_when_both_weights_are_zero():
+    plot = neuron_plane(w1=0.0, w2=0.0, b=1.0)
+    assert len(_axes(plot).lines[0].get_xdata()) == 0
+    assert plot.error is None
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.floats(-3, 3), st.floats(-3, 3), st.floats(-3, 3))
+def test_zero_line_is_where_z_is_zero_and_crosses_the_window(w1, w2, b):
+    x1, x2 = zero_line(w1, w2, b)
+    if len(x1) == 0:  # no line: no weights, or the line is far from the window [-0.5, 1.5]^2
+        assert (w1 == 0 and w2 == 0) or abs(b) / np.hypot(w1, w2) > 5
+        return
+    np.testing.assert_allclose(w1 * x1 + w2 * x2 + b, 0.0, atol=1e-9)
+    mid = np.array([0.5, 0.5])  # the window's centre
+    if abs(w1 * mid[0] + w2 * mid[1] + b) / np.hypot(w1, w2) < np.hypot(1, 1):  # the line meets the window:
+        ends = np.column_stack([x1, x2]) - mid  # its ends lie outside, on either side, so it crosses whole
+        assert np.all(np.hypot(*ends.T) > np.hypot(1, 1))
+        assert np.dot(ends[0], ends[1]) < 0
+
+
+def test_corners_are_the_four_boolean_inputs():
+    assert {tuple(c) for c in CORNERS} == {(0, 0), (0, 1), (1, 0), (1, 1)}
