@@ -46,6 +46,14 @@ def _t(x):
     return torch.tensor(np.asarray(x), dtype=torch.float64)
 
 
+def _torch_value_and_grad(torch_loss, x, target):
+    """PyTorch's loss of x against target, and its gradient with respect to x, by autograd."""
+    t = _t(x).requires_grad_()
+    loss = torch_loss(t, target)
+    loss.backward()
+    return loss.item(), t.grad.numpy()
+
+
 def _random_logits(n=6, k=4, scale=3.0, seed=0):
     rng = np.random.default_rng(seed)
     return scale * rng.normal(size=(n, k)), rng.integers(0, k, size=n)
@@ -75,20 +83,17 @@ def test_mse_matches_torch(shape):
 def test_mse_grad_matches_autograd(shape):
     rng = np.random.default_rng(2)
     y, yhat = rng.normal(size=shape), rng.normal(size=shape)
-    t = _t(yhat).requires_grad_()
-    F.mse_loss(t, _t(y)).backward()
-    np.testing.assert_allclose(mse_grad(y, yhat), t.grad.numpy(), rtol=1e-12, atol=1e-15)
+    _, grad = _torch_value_and_grad(F.mse_loss, yhat, _t(y))
+    np.testing.assert_allclose(mse_grad(y, yhat), grad, rtol=1e-12, atol=1e-15)
     assert mse_grad(y, yhat).shape == yhat.shape
 
 
 def test_mse_extreme_values_match_torch():
     y = np.array([0.0, 1e4, -1e4, 1e150])
     yhat = np.array([1e4, -1e4, 0.0, 1e150])
-    t = _t(yhat).requires_grad_()
-    loss = F.mse_loss(t, _t(y))
-    loss.backward()
-    assert mse(y, yhat) == pytest.approx(loss.item(), rel=1e-12)
-    np.testing.assert_allclose(mse_grad(y, yhat), t.grad.numpy(), rtol=1e-12)
+    loss, grad = _torch_value_and_grad(F.mse_loss, yhat, _t(y))
+    assert mse(y, yhat) == pytest.approx(loss, rel=1e-12)
+    np.testing.assert_allclose(mse_grad(y, yhat), grad, rtol=1e-12)
 
 
 def test_mse_grad_matches_finite_differences():
@@ -123,21 +128,18 @@ def nn_loss(z, y):
 @pytest.mark.parametrize("seed", range(4))
 def test_softmax_cross_entropy_grad_matches_autograd(seed):
     z, y = _random_logits(n=3 + seed, k=5, seed=seed)
-    t = _t(z).requires_grad_()
-    F.cross_entropy(t, torch.tensor(y)).backward()
-    np.testing.assert_allclose(softmax_cross_entropy_grad(y, z), t.grad.numpy(), atol=1e-14)
+    _, grad = _torch_value_and_grad(F.cross_entropy, z, torch.tensor(y))
+    np.testing.assert_allclose(softmax_cross_entropy_grad(y, z), grad, atol=1e-14)
 
 
 def test_softmax_cross_entropy_extreme_logits_match_torch():
-    t = _t(EXTREME_LOGITS).requires_grad_()
-    loss = F.cross_entropy(t, torch.tensor(EXTREME_LABELS))
-    loss.backward()
+    loss, torch_grad = _torch_value_and_grad(F.cross_entropy, EXTREME_LOGITS, torch.tensor(EXTREME_LABELS))
     ours = softmax_cross_entropy(EXTREME_LABELS, EXTREME_LOGITS)
     assert np.isfinite(ours)
-    assert ours == pytest.approx(loss.item(), rel=1e-12)
+    assert ours == pytest.approx(loss, rel=1e-12)
     grad = softmax_cross_entropy_grad(EXTREME_LABELS, EXTREME_LOGITS)
     assert np.all(np.isfinite(grad))
-    np.testing.assert_allclose(grad, t.grad.numpy(), atol=1e-14)
+    np.testing.assert_allclose(grad, torch_grad, atol=1e-14)
 
 
 def test_softmax_cross_entropy_extreme_logits_have_exact_values():
@@ -154,11 +156,9 @@ def test_one_hot_labels_match_class_indices_and_torch_soft_targets():
     np.testing.assert_allclose(softmax_cross_entropy_grad(onehot, z),
                                softmax_cross_entropy_grad(y, z), atol=1e-15)
     soft = np.full((6, 4), 0.1) + 0.6 * onehot  # label smoothing: rows of probabilities
-    t = _t(z).requires_grad_()
-    loss = F.cross_entropy(t, _t(soft))
-    loss.backward()
-    assert softmax_cross_entropy(soft, z) == pytest.approx(loss.item(), rel=1e-12)
-    np.testing.assert_allclose(softmax_cross_entropy_grad(soft, z), t.grad.numpy(), atol=1e-14)
+    loss, grad = _torch_value_and_grad(F.cross_entropy, z, _t(soft))
+    assert softmax_cross_entropy(soft, z) == pytest.approx(loss, rel=1e-12)
+    np.testing.assert_allclose(softmax_cross_entropy_grad(soft, z), grad, atol=1e-14)
 
 
 def test_softmax_cross_entropy_grad_matches_finite_differences():
