@@ -33,19 +33,13 @@ def test_both_builders_are_registered():
     assert BUILDERS == {"forward_trace": forward_trace, "xor_network": xor_network}
 
 
-@pytest.mark.parametrize(("name", "new_value"), [("w11", -3.0), ("b2", 0.0), ("v2", 0.0), ("c", 4.5),
-                                                 ("hidden", "relu")])
-def test_xor_network_image_changes_when_a_control_moves(name, new_value):
-    plot = xor_network()
-    before = plot.image.value
-    plot.controls[name].value = new_value
-    assert plot.error is None
-    assert plot.image.value != before
-
-
-@pytest.mark.parametrize(("name", "new_value"), [("x1", 0.0), ("x2", 1.0), ("hidden", "tanh")])
-def test_forward_trace_image_changes_when_a_control_moves(name, new_value):
-    plot = forward_trace()
+@pytest.mark.parametrize(("builder", "name", "new_value"), [
+    (xor_network, "w11", -3.0), (xor_network, "b2", 0.0), (xor_network, "v2", 0.0), (xor_network, "c", 4.5),
+    (xor_network, "hidden", "relu"),
+    (forward_trace, "x1", 0.0), (forward_trace, "x2", 1.0), (forward_trace, "hidden", "tanh"),
+])
+def test_image_changes_when_a_control_moves(builder, name, new_value):
+    plot = builder()
     before = plot.image.value
     plot.controls[name].value = new_value
     assert plot.error is None
@@ -121,3 +115,16 @@ def test_xor_network_extreme_weights_redraw_without_warnings(hidden, fill):
         plot = xor_network(np.full((3, 2), fill), np.full(3, fill), np.full((1, 3), fill), np.full(1, fill), hidden)
     assert plot.error is None
     assert all(c.value == fill for name, c in plot.controls.items() if name != "hidden")
+
+
+def test_the_notebooks_triangle_answer_makes_an_island_within_slider_range():
+    # Notebook 03 gives these numbers as one answer to its "triangle" challenge; keep the claim true.
+    W1, b1 = np.array([[20.0, 0.0], [0.0, 20.0], [-20.0, -20.0]]), np.array([-4.0, -4.0, 20.0])
+    W2, b2 = np.array([[8.0, 8.0, 8.0]]), np.array([-20.0])
+    plot = xor_network(W1, b1, W2, b2)
+    np.testing.assert_array_equal(xor_params(plot.values)[0], W1)  # no slider clipped a value
+    np.testing.assert_array_equal(xor_params(plot.values)[1], b1)
+    inside = np.array([[0.4, 0.4], [0.3, 0.3], [0.25, 0.6], [0.6, 0.25]])
+    outside = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0], [1.0, 1.0], [0.1, 0.5], [0.5, 0.1], [0.6, 0.6]])
+    y_in, y_out = (forward(p, xor_layers(W1, b1, W2, b2))[-1][:, 0] for p in (inside, outside))
+    assert np.all(y_in > 0.8) and np.all(y_out < 0.05)

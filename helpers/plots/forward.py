@@ -225,7 +225,8 @@ def xor_network(W1=None, b1=None, W2=None, b2=None, hidden: str = "sigmoid") -> 
             images[j].set_data(_plane_map(H[:, j]))
             images[j].set_clim(low, high)
             lines[j].set_data(*_zero_line(W1[j, 0], W1[j, 1], b1[j]))
-            axes[j].set_title(f"h{j + 1} = {SIGMA[hidden]}(z{j + 1})   [{low:g} … {high:.3g}]", fontsize=10)
+            scale = f"  (0 … {high:.3g})" if hidden == "relu" else ""  # relu has no fixed top
+            axes[j].set_title(f"h{j + 1} = {SIGMA[hidden]}(z{j + 1}){scale}", fontsize=10)
         images[3].set_data(_plane_map(Y[:, 0]))
         drawing.set_weights([W1, W2])
         drawing.set_node_text([["", ""], [f"b={v:g}" for v in b1], [f"b={b2[0]:g}"]])
@@ -233,7 +234,7 @@ def xor_network(W1=None, b1=None, W2=None, b2=None, hidden: str = "sigmoid") -> 
         right = (y > 0.5) == (XOR_Y == 1)
         rows = "\n".join(f" {a:3.0f} {b:3.0f} {t:7.0f}   {v:5.2f}   {'yes' if ok else 'NO'}"
                          for (a, b), t, v, ok in zip(XOR_X, XOR_Y, y, right, strict=True))
-        verdict = "solves XOR!" if right.all() else f"{right.sum()}/4 points right"
+        verdict = "solves XOR!" if right.all() else f"gets {right.sum()}/4 points right"
         table.set_text(f"  x₁  x₂  target      ŷ   right side\n{rows}\n\n This network {verdict}\n"
                        " (right side: ŷ > 0.5 exactly\n  where the target is 1)")
 
