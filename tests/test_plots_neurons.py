@@ -67,12 +67,32 @@ def test_plane_heat_map_is_the_neurons_output():
     assert image.get_clim() == (-1.0, 1.0)
 
 
+def _labels(plot) -> list[str]:
+    return [t.get_text() for t in _axes(plot).texts if t.get_text().startswith("(")]
+
+
 def test_plane_labels_show_each_points_output():
     plot = neuron_plane(w1=1.0, w2=1.0, b=-1.5, activation="step")
-    labels = [t.get_text() for t in _axes(plot).texts]
-    assert labels == ["(0, 0): a = 0.00", "(0, 1): a = 0.00", "(1, 0): a = 0.00", "(1, 1): a = 1.00"]
+    assert _labels(plot) == ["(0, 0): a = 0.00", "(0, 1): a = 0.00", "(1, 0): a = 0.00", "(1, 1): a = 1.00"]
     plot.controls["b"].value = -0.5  # now OR
-    assert [t.get_text()[-4:] for t in _axes(plot).texts] == ["0.00", "1.00", "1.00", "1.00"]
+    assert [t[-4:] for t in _labels(plot)] == ["0.00", "1.00", "1.00", "1.00"]
+
+
+@pytest.mark.parametrize(("w1", "w2", "b"), [(1.0, -1.0, 0.5), (-2.0, 0.5, 0.3), (0.0, 1.0, -0.5)])
+def test_weight_arrow_is_perpendicular_and_points_where_z_grows(w1, w2, b):
+    plot = neuron_plane(w1=w1, w2=w2, b=b)
+    arrow = next(t for t in _axes(plot).texts if t.get_text() == "w")
+    base, tip = np.array(arrow.xy), np.array(arrow.xyann)
+    assert arrow.get_visible()
+    assert w1 * base[0] + w2 * base[1] + b == pytest.approx(0.0, abs=1e-9)  # starts on the line
+    direction = tip - base
+    assert direction[0] * w2 - direction[1] * w1 == pytest.approx(0.0, abs=1e-9)  # parallel to w: across the line
+    assert w1 * tip[0] + w2 * tip[1] + b > 0  # ends on the side that fires
+
+
+def test_weight_arrow_hides_without_a_line_in_view():
+    assert not next(t for t in _axes(neuron_plane(0.0, 0.0, 1.0)).texts if t.get_text() == "w").get_visible()
+    assert not next(t for t in _axes(neuron_plane(0.0, 2.0, -3.0)).texts if t.get_text() == "w").get_visible()
 
 
 def test_plane_image_and_decision_line_move_with_w1():

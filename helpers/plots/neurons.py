@@ -6,11 +6,13 @@ import html
 
 import ipywidgets as widgets
 import numpy as np
+from IPython.display import Image
+from matplotlib.collections import LineCollection
 from matplotlib.colors import Normalize
 from matplotlib.lines import Line2D
 
 from helpers.activations import relu, sigmoid, step, tanh
-from helpers.widgets import LivePlot, dropdown, new_figure, slider
+from helpers.widgets import LivePlot, dropdown, figure_png, new_figure, slider
 
 # The activations a single neuron can use here, with the symbol shown in formulas.
 NEURON_ACTIVATIONS = {"sigmoid": sigmoid, "tanh": tanh, "relu": relu, "step": step}
@@ -65,6 +67,17 @@ def zero_line(w1: float, w2: float, b: float) -> tuple[np.ndarray, np.ndarray]:
     return ends[:, 0], ends[:, 1]
 
 
+def weight_arrow(w1: float, w2: float, b: float, length: float = 0.3) -> tuple[np.ndarray, np.ndarray]:
+    """Base and tip of the arrow along w, from the decision line's point nearest the window centre."""
+    w = np.array([w1, w2])
+    centre = np.array([(LOW + HIGH) / 2] * 2)
+    norm = float(np.hypot(w1, w2))
+    if norm == 0:  # no line, no arrow: park it at the centre
+        return centre, centre
+    base = centre - (w @ centre + b) / norm * (w / norm)  # project the centre onto the line
+    return base, base + length * w / norm
+
+
 def _formula(w1: float, w2: float, b: float, activation: str) -> str:
     """'a = σ(1.0·x₁ + (−1.0)·x₂ + 0.5)'."""
     return f"a = {SYMBOL[activation]}({operand(w1)}·x₁ + {operand(w2)}·x₂ + {operand(b)})"
@@ -79,6 +92,8 @@ def neuron_plane(w1: float = 1.0, w2: float = -1.0, b: float = 0.5, activation: 
     colorbar = fig.colorbar(image, ax=ax, shrink=0.9)
     colorbar.set_label("neuron output a")
     (line,) = ax.plot([], [], color="black", ls="--", lw=2)
+    arrow = ax.annotate("w", xy=(0, 0), xytext=(0, 0), fontsize=12, fontweight="bold", ha="center", va="center",
+                        arrowprops={"arrowstyle": "<|-", "color": "black", "lw": 2, "shrinkA": 0, "shrinkB": 0})
     ax.scatter(CORNERS[:, 0], CORNERS[:, 1], s=50, c="white", edgecolors="black", zorder=3)
     labels = [ax.text(x + 0.04, y + 0.04, "", fontsize=10, zorder=4,
                       bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.85})
@@ -95,6 +110,10 @@ def neuron_plane(w1: float = 1.0, w2: float = -1.0, b: float = 0.5, activation: 
         image.set_data(A)
         image.set_clim(*OUTPUT_RANGE.get(activation, (0.0, max(1.0, float(A.max())))))
         line.set_data(*zero_line(w1, w2, b))
+        base, tip = weight_arrow(w1, w2, b)  # from the line's point nearest the centre, towards z > 0
+        inside = np.all((base > LOW) & (base < HIGH) & (tip > LOW) & (tip < HIGH))
+        arrow.set_visible(bool(inside) and len(line.get_xdata()) > 0)
+        arrow.xy, arrow.xyann = base, tip
         for label, (x1, x2) in zip(labels, CORNERS, strict=True):
             label.set_text(f"({x1:g}, {x2:g}): a = {float(f(w1 * x1 + w2 * x2 + b)):.2f}")
         ax.set_title(_formula(w1, w2, b, activation), fontsize=11)
@@ -200,3 +219,27 @@ def neuron_steps(x1: float = 1.0, x2: float = 2.0, w1: float = 0.5, w2: float = 
 
 
 BUILDERS = {"neuron_plane": neuron_plane, "neuron_steps": neuron_steps}
+
+
+SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def layers_figure(sizes: tuple[int, ...] = (3, 4, 2)) -> Image:
+    """A static drawing of a fully connected network: input, hidden and output layers, every connection."""
+    fig = new_figure(6.4, 3.6)
+    ax = fig.add_subplot()
+    pos = [np.column_stack([np.full(n, 1.6 * i), np.arange(n)[::-1] - (n - 1) / 2]) for i, n in enumerate(sizes)]
+    segments = [(p, q) for left, right in zip(pos[:-1], pos[1:], strict=False) for p in left for q in right]
+    ax.add_collection(LineCollection(segments, colors="#999999", linewidths=1.0, zorder=1))
+    last = len(sizes) - 1
+    for i, (p, n) in enumerate(zip(pos, sizes, strict=True)):
+        kind, colour, letter = (("input", "#eeeeee", "x") if i == 0 else ("output", "#fdb863", "ŷ") if i == last
+                                else ("hidden", "#92c5de", "h"))
+        ax.scatter(p[:, 0], p[:, 1], s=700, c=colour, edgecolors="black", zorder=2)
+        for k, (x, y) in enumerate(p):
+            ax.text(x, y, f"{letter}{k + 1}".translate(SUBSCRIPT), ha="center", va="center", fontsize=11, zorder=3)
+        what = f"{n} numbers" if i == 0 else f"{n} neurons"
+        ax.text(p[0, 0], -max(sizes) / 2 - 0.2, f"{kind} layer\n{what}", ha="center", va="top", fontsize=11)
+    ax.set(xlim=(-0.6, 1.6 * last + 0.6), ylim=(-max(sizes) / 2 - 1.3, max(sizes) / 2))
+    ax.axis("off")
+    return Image(data=figure_png(fig))
