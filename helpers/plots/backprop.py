@@ -1,0 +1,403 @@
+"""Live plots for notebook 05 (backpropagation): a neuron's computational graph, gradient descent on a
+loss surface, SGD vs momentum vs Adam, and a small NumPy network learning a 2-D data set."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import ipywidgets as widgets
+import numpy as np
+from matplotlib.colors import Normalize
+from matplotlib.lines import Line2D
+from matplotlib.ticker import FuncFormatter, MultipleLocator, NullFormatter
+
+from helpers import nn
+from helpers.activations import sigmoid, softmax
+from helpers.plots.neurons import num
+from helpers.widgets import LivePlot, dropdown, int_slider, new_figure, slider
+
+GRAD_COLOUR, VALUE_COLOUR, LOCAL_COLOUR = "#c51b7d", "black", "#777777"
+OPT_COLOURS = {"SGD": "#e66101", "momentum": "#5e3c99", "Adam": "#1b7837"}
+DIVERGED = 1e6  # a point this far out has left the surface for good: stop following it
+
+
+def log_slider(description: str, value: float, vmin: float, vmax: float) -> widgets.FloatLogSlider:
+    """A FloatLogSlider (equal steps in log scale) with the course's look: for learning rates."""
+    return widgets.FloatLogSlider(value=value, base=10, min=np.log10(vmin), max=np.log10(vmax), step=0.05,
+                                  description=description, readout_format=".3g",
+                                  style={"description_width": "initial"}, layout=widgets.Layout(width="320px"))
+
+
+def _plain_log_axis(ax) -> None:
+    """A log-scale y axis labelled 0.01, 1, 100 (plain text: much faster to redraw than 10⁻² in mathtext)."""
+    ax.set_yscale("log")
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    ax.yaxis.set_minor_formatter(NullFormatter())
+    ax.grid(alpha=0.3)
+
+
+def _live(fig, controls, update, **kwargs) -> LivePlot:
+    """A LivePlot whose layout is computed once, at the first draw, then kept (redraws twice as fast)."""
+    plot = LivePlot(fig, controls, update, **kwargs)
+    fig.set_layout_engine("none")
+    return plot
+
+
+# ----------------------------------------------------------------------------- 1. the neuron's graph
+
+
+def neuron_chain(x: float, w: float, b: float, y: float) -> dict[str, float]:
+    """Forward values and backward gradients of L = (σ(w·x + b) − y)², node by node."""
+    u = w * x  # multiply
+    z = u + b  # add
+    a = float(sigmoid(z))  # squash
+    L = (a - y) ** 2  # compare with the target
+    dL_da = 2 * (a - y)  # d/da (a − y)²
+    dL_dz = dL_da * a * (1 - a)  # σ'(z) = σ(z)(1 − σ(z))
+    dL_du = dL_dz * 1.0  # z = u + b: ∂z/∂u = 1
+    return {"x": x, "w": w, "b": b, "y": y, "u": u, "z": z, "a": a, "L": L,
+            "dL": 1.0, "da": dL_da, "dz": dL_dz, "du": dL_du, "db": dL_dz * 1.0,
+            "dw": dL_du * x, "dx": dL_du * w}
+
+
+# name -> (position, symbol in the node, what the value is called)
+_NODES = {
+    "x": ((0.0, 1.0), "x", "x"), "w": ((0.0, -0.35), "w", "w"), "b": ((1.9, -1.25), "b", "b"),
+    "u": ((1.9, 0.35), "×", "u"), "z": ((3.6, 0.35), "+", "z"), "a": ((5.3, 0.35), "σ", "a"),
+    "y": ((5.3, -1.25), "y", "y"), "L": ((7.0, 0.35), "(·)²", "L"),
+}
+_EDGES = [("x", "u"), ("w", "u"), ("u", "z"), ("b", "z"), ("z", "a"), ("a", "L"), ("y", "L")]
+# The local derivative written on each edge (child's value with respect to the parent's).
+_LOCAL = {("x", "u"): ("∂u/∂x = w", "w"), ("w", "u"): ("∂u/∂w = x", "x"), ("u", "z"): ("∂z/∂u = 1", None),
+          ("b", "z"): ("∂z/∂b = 1", None), ("z", "a"): ("∂a/∂z = a(1−a)", "sig"),
+          ("a", "L"): ("∂L/∂a = 2(a−y)", "da")}
+
+
+def _draw_graph(ax) -> dict:
+    """Draw the nodes and edges of the neuron's graph; return the texts to update."""
+    for parent, child in _EDGES:
+        (x0, y0), (x1, y1) = _NODES[parent][0], _NODES[child][0]
+        ax.annotate("", xy=(x1, y1), xytext=(x0, y0), zorder=1,
+                    arrowprops={"arrowstyle": "-|>", "lw": 1.4, "color": "#444444", "shrinkA": 17, "shrinkB": 17})
+    values, grads, local = {}, {}, {}
+    for name, ((px, py), symbol, _) in _NODES.items():
+        is_input = name in ("x", "w", "b", "y")
+        ax.scatter([px], [py], s=900, marker="s" if is_input else "o", c="#f7f7f7" if is_input else "white",
+                   edgecolors="black", zorder=2)
+        ax.text(px, py, symbol, ha="center", va="center", fontsize=12 if len(symbol) < 3 else 9, zorder=3)
+        values[name] = ax.text(px, py + 0.3, "", ha="center", va="bottom", fontsize=10, color=VALUE_COLOUR, zorder=4)
+        grads[name] = ax.text(px, py - 0.3, "", ha="center", va="top", fontsize=10, color=GRAD_COLOUR, zorder=4)
+    for (parent, child), (label, _) in _LOCAL.items():
+        (x0, y0), (x1, y1) = _NODES[parent][0], _NODES[child][0]
+        local[(parent, child)] = ax.text((x0 + x1) / 2, (y0 + y1) / 2 + (0.12 if y0 == y1 else 0.0), label,
+                                         ha="center", va="bottom" if y0 == y1 else "center", fontsize=8,
+                                         color=LOCAL_COLOUR, style="italic", zorder=3,
+                                         bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.85})
+    ax.set(xlim=(-0.7, 7.7), ylim=(-1.95, 1.55))
+    ax.axis("off")
+    return {"values": values, "grads": grads, "local": local}
+
+
+def neuron_graph(x: float = 1.5, w: float = -0.8, b: float = 0.4, y: float = 1.0) -> LivePlot:
+    """The computational graph of L = (σ(w·x + b) − y)²: forward values in black, gradients ∂L/∂· in colour."""
+    fig = new_figure(9.6, 4.4)
+    ax = fig.add_subplot()
+    art = _draw_graph(ax)
+    ax.legend(handles=[Line2D([], [], ls="", label="value (forward, left → right)", color=VALUE_COLOUR,
+                              marker="$v$"),
+                       Line2D([], [], ls="", label="∂L/∂· (backward, right → left)", color=GRAD_COLOUR,
+                              marker="$g$")],
+              loc="upper right", fontsize=9, framealpha=0.9)
+    chain = ax.text(-0.6, -1.9, "", fontsize=10, family="monospace", va="bottom")
+
+    def update(x, w, b, y):
+        c = neuron_chain(x, w, b, y)
+        for name in _NODES:
+            art["values"][name].set_text(f"{name} = {num(c[name], 3)}")
+            grad_key = "dL" if name == "L" else f"d{name}"
+            art["grads"][name].set_text(f"∂L/∂{name} = {num(c[grad_key], 3)}" if grad_key in c else "(target)")
+        for edge, (label, key) in _LOCAL.items():
+            shown = {"w": c["w"], "x": c["x"], "sig": c["a"] * (1 - c["a"]), "da": c["da"]}.get(key)
+            art["local"][edge].set_text(label if shown is None else f"{label} = {num(shown, 3)}")
+        chain.set_text(f"∂L/∂w = ∂L/∂a · ∂a/∂z · ∂z/∂u · ∂u/∂w = {num(c['da'], 3)} · {num(c['a'] * (1 - c['a']), 3)}"
+                       f" · 1 · {num(c['x'], 3)} = {num(c['dw'], 4)}")
+
+    controls = {
+        "x": slider("input x", x, -3.0, 3.0),
+        "w": slider("weight w", w, -3.0, 3.0),
+        "b": slider("bias b", b, -3.0, 3.0),
+        "y": slider("target y", y, 0.0, 1.0, step=0.05),
+    }
+    return _live(fig, controls, update)
+
+
+# ----------------------------------------------------------------------------- 2. loss surfaces
+
+
+@dataclass(frozen=True)
+class Surface:
+    """A 2-D loss surface f(w₁, w₂) with its gradient, a start point and a window to show."""
+
+    name: str
+    formula: str
+    f: object  # (…, 2) -> (…)
+    grad: object  # (2,) -> (2,)
+    start: tuple[float, float]
+    xlim: tuple[float, float]
+    ylim: tuple[float, float]
+    minimum: tuple[float, float]
+    levels: np.ndarray = field(default_factory=lambda: np.geomspace(0.05, 60, 14))
+    tick: float = 2.0  # spacing of the w₁ ticks
+
+
+def _ravine(w):
+    """½(w₁² + 10·w₂²): a bowl ten times steeper across than along."""
+    w = np.asarray(w)
+    return 0.5 * (w[..., 0] ** 2 + 10 * w[..., 1] ** 2)
+
+
+def _ravine_grad(w):
+    """∇ of the ravine: (w₁, 10·w₂)."""
+    return np.array([w[0], 10 * w[1]])
+
+
+def _banana(w):
+    """(1 − w₁)² + 10·(w₂ − w₁²)²: a curved valley (a gentle Rosenbrock function)."""
+    w = np.asarray(w)
+    return (1 - w[..., 0]) ** 2 + 10 * (w[..., 1] - w[..., 0] ** 2) ** 2
+
+
+def _banana_grad(w):
+    """∇ of the banana: (−2(1 − w₁) − 40·w₁(w₂ − w₁²), 20(w₂ − w₁²))."""
+    return np.array([-2 * (1 - w[0]) - 40 * w[0] * (w[1] - w[0] ** 2), 20 * (w[1] - w[0] ** 2)])
+
+
+SURFACES = {
+    "ravine": Surface("ravine", "f = ½(w₁² + 10 w₂²)", _ravine, _ravine_grad, (-4.5, 2.0),
+                      (-5.0, 5.0), (-3.0, 3.0), (0.0, 0.0)),
+    "banana": Surface("banana", "f = (1 − w₁)² + 10 (w₂ − w₁²)²", _banana, _banana_grad, (-1.6, 2.6),
+                      (-2.2, 2.2), (-1.0, 3.2), (1.0, 1.0), np.geomspace(0.02, 200, 14), tick=1.0),
+}
+
+
+def descend(surface: Surface, make_optimizer, steps: int) -> np.ndarray:
+    """Follow an optimiser from surface.start for `steps` steps; returns the path (≤ steps + 1, 2).
+
+    It uses the same optimisers as the networks (helpers.nn): the point is one Parameter of shape (2,).
+    The path stops early if the point runs off to infinity (divergence).
+    """
+    point = nn.Parameter(np.array(surface.start, dtype=float))  # (2,)
+    optimizer = make_optimizer([point])
+    path = [point.data.copy()]
+    for _ in range(steps):
+        point.grad[:] = surface.grad(point.data)  # here the gradient is known by formula
+        optimizer.step()
+        path.append(point.data.copy())
+        if not np.all(np.abs(point.data) < DIVERGED):
+            break
+    return np.array(path)
+
+
+def _draw_surface(ax, surface: Surface) -> None:
+    """Contour lines of the surface, its minimum as a star, and the start point."""
+    g1 = np.linspace(*surface.xlim, 161)
+    g2 = np.linspace(*surface.ylim, 121)
+    W1, W2 = np.meshgrid(g1, g2)  # (121, 161) each
+    F = surface.f(np.stack([W1, W2], axis=-1))  # (121, 161)
+    ax.contour(W1, W2, F, levels=surface.levels, cmap="Greys_r", linewidths=0.8, alpha=0.7)
+    ax.plot(*surface.minimum, marker="*", ms=15, color="gold", mec="black", zorder=3)
+    ax.plot(*surface.start, marker="o", ms=7, color="white", mec="black", zorder=3)
+    ax.set(xlim=surface.xlim, ylim=surface.ylim, xlabel="w₁", ylabel="w₂")
+    ax.xaxis.set_major_locator(MultipleLocator(surface.tick))
+    ax.yaxis.set_major_locator(MultipleLocator(1.0))  # whole numbers: labels keep their width
+
+
+def _on_screen(path: np.ndarray, surface: Surface) -> np.ndarray:
+    """The path up to and including its first point outside the window (the rest would only scribble)."""
+    (x0, x1), (y0, y1) = surface.xlim, surface.ylim
+    outside = (path[:, 0] < x0) | (path[:, 0] > x1) | (path[:, 1] < y0) | (path[:, 1] > y1)
+    return path[: int(np.argmax(outside)) + 1] if outside.any() else path
+
+
+def _verdict(path: np.ndarray, f, steps: int) -> str:
+    """One line on how the run went: diverged, converged, or still on its way."""
+    losses = f(path)
+    if len(path) < steps + 1 or not np.isfinite(losses[-1]) or losses[-1] > 10 * losses[0]:
+        return f"diverged ✗: the loss grew to {losses[-1]:.3g} after {len(path) - 1} steps"
+    if losses[-1] < 1e-3:
+        return f"converged ✓: loss {losses[-1]:.2e} after {steps} steps"
+    return f"still on its way: loss {losses[-1]:.3g} after {steps} steps"
+
+
+def descent_explorer(lr: float = 0.02, steps: int = 30) -> LivePlot:
+    """Plain gradient descent on the ravine: the path on the contour plot, and the loss step by step."""
+    surface = SURFACES["ravine"]
+    fig = new_figure(10.0, 4.2)
+    grid = fig.add_gridspec(1, 2, width_ratios=[1.5, 1])
+    ax, ax_loss = fig.add_subplot(grid[0]), fig.add_subplot(grid[1])
+    _draw_surface(ax, surface)
+    (path_line,) = ax.plot([], [], "o-", ms=3.5, lw=1.3, color=OPT_COLOURS["SGD"], zorder=4)
+    (loss_line,) = ax_loss.plot([], [], "o-", ms=3, lw=1.3, color=OPT_COLOURS["SGD"])
+    _plain_log_axis(ax_loss)
+    ax_loss.set(xlabel="step", ylabel="loss f(w)  (log scale)", ylim=(1e-5, 1e5))
+
+    def update(lr, steps):
+        path = descend(surface, lambda params: nn.SGD(params, lr=lr), steps)  # (≤ steps + 1, 2)
+        losses = np.maximum(surface.f(path), 1e-16)  # floor for the log scale
+        path_line.set_data(*_on_screen(path, surface).T)
+        loss_line.set_data(np.arange(len(losses)), losses)  # values above the axis are clipped
+        ax_loss.set_xlim(-0.5, max(steps, 1) + 0.5)
+        ax.set_title(f"{surface.formula},  learning rate η = {lr:.3g}\n{_verdict(path, surface.f, steps)}",
+                     fontsize=10)
+
+    controls = {"lr": log_slider("learning rate η", lr, 1e-3, 0.5), "steps": int_slider("steps", steps, 0, 100)}
+    return _live(fig, controls, update)
+
+
+OPTIMIZERS = {
+    "SGD": lambda lr: (lambda params: nn.SGD(params, lr=lr)),
+    "momentum": lambda lr: (lambda params: nn.SGD(params, lr=lr, momentum=0.9)),
+    "Adam": lambda lr: (lambda params: nn.Adam(params, lr=lr)),
+}
+
+
+def optimizer_race(surface: str = "ravine", steps: int = 60, lr: float = 0.02, adam_lr: float = 0.3) -> LivePlot:
+    """SGD, SGD with momentum (μ = 0.9) and Adam from the same start on the same surface."""
+    fig = new_figure(10.0, 4.2)
+    grid = fig.add_gridspec(1, 2, width_ratios=[1.5, 1])
+    ax, ax_loss = fig.add_subplot(grid[0]), fig.add_subplot(grid[1])
+    paths = {name: ax.plot([], [], "o-", ms=2.5, lw=1.3, color=c, label=name, zorder=4)[0]
+             for name, c in OPT_COLOURS.items()}
+    curves = {name: ax_loss.plot([], [], lw=1.8, color=c, label=name)[0] for name, c in OPT_COLOURS.items()}
+    ax.legend(loc="upper right", fontsize=9, framealpha=0.9)
+    _plain_log_axis(ax_loss)
+    ax_loss.set(xlabel="step", ylabel="loss (log scale)", ylim=(1e-8, 1e4))
+    drawn = {}  # the contour plot is redrawn only when the surface changes
+
+    def update(surface, steps, lr, adam_lr):
+        s = SURFACES[surface]
+        if drawn.get("name") != surface:
+            for artist in [*ax.collections, *[ln for ln in ax.lines if ln not in paths.values()]]:
+                artist.remove()
+            _draw_surface(ax, s)
+            drawn["name"] = surface
+        notes = []
+        for name, make in OPTIMIZERS.items():
+            path = descend(s, make(adam_lr if name == "Adam" else lr), steps)
+            losses = np.maximum(s.f(path), 1e-16)
+            paths[name].set_data(*_on_screen(path, s).T)
+            curves[name].set_data(np.arange(len(losses)), losses)
+            notes.append(f"{name} {losses[-1]:.2g}" if len(path) == steps + 1 else f"{name} diverged")
+        ax_loss.set_xlim(0, max(steps, 1))
+        ax.set_title(f"{s.formula}\nloss after {steps} steps: " + ", ".join(notes), fontsize=10)
+
+    controls = {
+        "surface": dropdown("surface", list(SURFACES), surface),
+        "steps": int_slider("steps", steps, 0, 200),
+        "lr": log_slider("η for SGD and momentum", lr, 1e-3, 0.3),
+        "adam_lr": log_slider("η for Adam", adam_lr, 1e-3, 1.0),
+    }
+    return _live(fig, controls, update)
+
+
+# ----------------------------------------------------------------------------- 3. a network learning a 2-D set
+
+
+def make_moons(n: int = 200, noise: float = 0.15, rng=None) -> tuple[np.ndarray, np.ndarray]:
+    """Two interleaving half-circles (like sklearn's make_moons): X (n, 2) floats, y (n,) labels 0 or 1."""
+    rng = np.random.default_rng(rng)
+    half = n // 2
+    t_top, t_bottom = rng.uniform(0, np.pi, half), rng.uniform(0, np.pi, n - half)
+    top = np.column_stack([np.cos(t_top), np.sin(t_top)])  # (half, 2): the upper moon
+    bottom = np.column_stack([1 - np.cos(t_bottom), 0.5 - np.sin(t_bottom)])  # (n − half, 2): the lower one
+    X = np.vstack([top, bottom]) + rng.normal(0, noise, size=(n, 2))  # (n, 2)
+    y = np.concatenate([np.zeros(half, dtype=int), np.ones(n - half, dtype=int)])  # (n,)
+    order = rng.permutation(n)
+    return X[order], y[order]
+
+
+class TrainingRecorder:
+    """Records a 2-class network's training: the loss every epoch, P(class 1) over the plane every few epochs."""
+
+    def __init__(self, X: np.ndarray, y: np.ndarray, every: int = 10, resolution: int = 90):
+        self.X, self.y, self.every = X, y, every
+        pad = 0.5
+        (x0, y0), (x1, y1) = X.min(axis=0) - pad, X.max(axis=0) + pad
+        self.extent = (x0, x1, y0, y1)
+        g1, g2 = np.meshgrid(np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution))
+        self.grid_shape = g1.shape  # (resolution, resolution)
+        self.plane = np.column_stack([g1.ravel(), g2.ravel()])  # (resolution², 2): every grid point
+        self.losses: list[float] = []
+        self.snapshots: dict[int, tuple[np.ndarray, float]] = {}  # epoch -> (P(class 1) map, accuracy)
+
+    def record(self, epoch: int, model: nn.Module, loss: float) -> None:
+        """Call once per epoch, before the update: stores the loss, and a snapshot every `every` epochs."""
+        self.losses.append(float(loss))
+        if epoch % self.every == 0:
+            probs = softmax(model(self.plane), axis=1)[:, 1].reshape(self.grid_shape)  # (res, res)
+            accuracy = float(np.mean(model(self.X).argmax(axis=1) == self.y))
+            self.snapshots[epoch] = (probs, accuracy)
+
+
+def training_explorer(record: TrainingRecorder) -> LivePlot:
+    """Step through a recorded training run: the decision boundary on the left, the loss curve on the right."""
+    epochs = sorted(record.snapshots)
+    fig = new_figure(10.0, 4.3)
+    grid = fig.add_gridspec(1, 2, width_ratios=[1.1, 1])
+    ax, ax_loss = fig.add_subplot(grid[0]), fig.add_subplot(grid[1])
+    image = ax.imshow(np.zeros(record.grid_shape), origin="lower", extent=record.extent, cmap="coolwarm",
+                      norm=Normalize(0, 1), interpolation="bilinear", alpha=0.75, aspect="auto")
+    fig.colorbar(image, ax=ax, shrink=0.85).set_label("P(class 1)")
+    for label, marker, colour in ((0, "o", "#2166ac"), (1, "s", "#b2182b")):
+        pts = record.X[record.y == label]
+        ax.scatter(pts[:, 0], pts[:, 1], marker=marker, s=18, c=colour, edgecolors="white", lw=0.5,
+                   label=f"class {label}", zorder=3)
+    ax.legend(loc="upper right", fontsize=8, framealpha=0.9)
+    ax.set(xlabel="x₁", ylabel="x₂")
+    boundary = []  # the current contour P = 0.5, if any (contours cannot be updated in place)
+    losses = np.array(record.losses)
+    ax_loss.plot(losses, color="#bbbbbb", lw=1.2, label="whole run")
+    (so_far,) = ax_loss.plot([], [], color="#1b7837", lw=2, label="up to this epoch")
+    (dot,) = ax_loss.plot([], [], "o", ms=8, color="#1b7837", mec="black", zorder=3)
+    ax_loss.set(xlabel="epoch", ylabel="cross-entropy loss", ylim=(0, 1.05 * losses.max()))
+    ax_loss.legend(fontsize=8)
+    ax_loss.grid(alpha=0.3)
+
+    def update(epoch):
+        shown = max(e for e in epochs if e <= epoch) if epoch >= epochs[0] else epochs[0]
+        probs, accuracy = record.snapshots[shown]
+        image.set_data(probs)
+        while boundary:
+            boundary.pop().remove()
+        if probs.min() < 0.5 < probs.max():  # else the network says one class everywhere: no boundary
+            boundary.append(ax.contour(probs, levels=[0.5], extent=record.extent, colors="black", linewidths=1.5))
+        so_far.set_data(np.arange(shown + 1), losses[: shown + 1])
+        dot.set_data([shown], [losses[shown]])
+        ax.set_title(f"epoch {shown}: decision boundary (black) and P(class 1)", fontsize=10)
+        ax_loss.set_title(f"loss {losses[shown]:.3f}, training accuracy {accuracy:.0%}", fontsize=10)
+
+    controls = {"epoch": int_slider("epoch", 0, epochs[0], epochs[-1], step=record.every)}
+    return _live(fig, controls, update)
+
+
+def demo_training(epochs: int = 300, every: int = 5) -> TrainingRecorder:
+    """A small network (2-16-16-2, tanh) trained on the moons with Adam, recorded for training_explorer."""
+    X, y = make_moons(200, rng=0)
+    model = nn.MLP([2, 16, 16, 2], activation="tanh", rng=0)
+    loss_fn, optimizer = nn.CrossEntropyLoss(), nn.Adam(model.parameters(), lr=0.02)
+    record = TrainingRecorder(X, y, every=every)
+    for epoch in range(epochs + 1):
+        loss = loss_fn(model(X), y)
+        record.record(epoch, model, loss)
+        optimizer.zero_grad()
+        model.backward(loss_fn.backward())
+        optimizer.step()
+    return record
+
+
+BUILDERS = {
+    "neuron_graph": neuron_graph,
+    "descent_explorer": descent_explorer,
+    "optimizer_race": optimizer_race,
+    "training_explorer": lambda: training_explorer(demo_training()),
+}

@@ -1,0 +1,110 @@
+"""Notebook 05's exercises: the reference passes, wrong answers fail with feedback (known slips named),
+placeholders say "Not attempted yet", and a crashing answer is reported, never raised."""
+
+import numpy as np
+import pytest
+
+from helpers.activations import sigmoid
+from helpers.exercises import backprop as ex
+
+
+def run(q, answer, capsys) -> tuple[bool, str]:
+    ok = q.check(answer)
+    return ok, capsys.readouterr().out
+
+
+def neuron_forgets_x(x, w, b, y):
+    a = sigmoid(w * x + b)
+    return 2 * (a - y) * a * (1 - a), 2 * (a - y) * a * (1 - a)
+
+
+def linear_transposed_weights(x, W, grad_out):
+    return grad_out @ W, x.T @ grad_out, grad_out.sum(axis=0)  # grad_W comes out (in, out)
+
+
+def linear_wrong_input_grad(x, W, grad_out):
+    return grad_out @ W * 2, grad_out.T @ x, grad_out.sum(axis=0)
+
+
+WRONG = {  # exercise -> [(wrong answer, words the feedback must contain)]
+    "q1": [(ex._neuron_no_sigma_prime, "skipped the sigmoid"), (ex._neuron_no_two, "factor of 2"),
+           (ex._neuron_sigma_of_a, "taken at z"), (neuron_forgets_x, "dL_dw is not right"),
+           (lambda x, w, b, y: 0.5, "return 2 values")],
+    "q2": [(ex._linear_mean_bias, "add up"), (linear_transposed_weights, "the shape is (3, 2), expected (2, 3)"),
+           (linear_wrong_input_grad, "grad_x is not right")],
+    "q3": [(ex._forward_difference, "one-sided"), (lambda f, x, h: (f(x + h) - f(x - h)) / h, "not right")],
+    "q4": [(np.array([-4.725, 3.0]), "uphill"), (np.array([0.0, -18.0]), "learning rate"),
+           (np.array([0.225, -1.0]), "the step itself"), (np.array([-4.275, 1.0, 0.0]), "shape")],
+}
+REFERENCE = {"q1": ex.neuron_grads, "q2": ex.linear_backward, "q3": ex.numerical_derivative, "q4": ex.gradient_step()}
+
+
+@pytest.mark.parametrize("name", sorted(REFERENCE))
+def test_reference_answer_passes(name, capsys):
+    ok, out = run(getattr(ex, name), REFERENCE[name], capsys)
+    assert ok and "✓" in out, out
+
+
+@pytest.mark.parametrize("name, answer, words", [(n, a, w) for n, pairs in WRONG.items() for a, w in pairs])
+def test_wrong_answers_fail_with_feedback(name, answer, words, capsys):
+    ok, out = run(getattr(ex, name), answer, capsys)
+    assert not ok
+    assert "✗" in out and words in out, out
+
+
+@pytest.mark.parametrize("name", sorted(REFERENCE))
+def test_placeholder_is_not_attempted(name, capsys):
+    ok, out = run(getattr(ex, name), ..., capsys)
+    assert not ok and "Not attempted yet" in out, out
+
+
+@pytest.mark.parametrize("name, template", [
+    ("q1", lambda x, w, b, y: (..., ...)),
+    ("q2", lambda x, W, grad_out: (..., ..., ...)),
+    ("q3", lambda f, x, h: ...),
+])
+def test_function_template_left_unfilled_is_not_attempted(name, template, capsys):
+    ok, out = run(getattr(ex, name), template, capsys)
+    assert not ok and "Not attempted yet" in out, out
+
+
+def test_half_filled_answer_names_the_missing_output(capsys):
+    ok, out = run(ex.q2, lambda x, W, grad_out: (grad_out @ W, ..., ...), capsys)
+    assert not ok and "grad_W is still `Ellipsis`" in out, out
+
+
+@pytest.mark.parametrize("name, crashing", [
+    ("q1", lambda x, w, b, y: 1 / 0),
+    ("q2", lambda x, W, grad_out: x @ W),  # shapes do not fit: matmul raises
+    ("q3", lambda f, x, h: f(x, h)),
+])
+def test_crashing_answer_is_reported_not_raised(name, crashing, capsys):
+    ok, out = run(getattr(ex, name), crashing, capsys)
+    assert not ok and "✗" in out and "your function raised" in out and "when called with" in out, out
+    assert "checking your answer failed" not in out, out
+
+
+def test_non_function_answer_is_explained(capsys):
+    ok, out = run(ex.q1, 0.5, capsys)
+    assert not ok and "expected a function" in out, out
+
+
+def test_solution_and_hint_print_something_useful(capsys):
+    ex.q2.solution()
+    ex.q2.hint()
+    out = capsys.readouterr().out
+    assert "grad_out.T @ x" in out and "Hint" in out
+
+
+def test_reference_gradients_agree_with_finite_differences():
+    x, w, b, y, h = 1.5, -0.8, 0.4, 1.0, 1e-6
+    def loss(w, b):
+        return (sigmoid(w * x + b) - y) ** 2
+    dw, db = ex.neuron_grads(x, w, b, y)
+    assert dw == pytest.approx((loss(w + h, b) - loss(w - h, b)) / (2 * h), rel=1e-6)
+    assert db == pytest.approx((loss(w, b + h) - loss(w, b - h)) / (2 * h), rel=1e-6)
+
+
+def test_gradient_step_reference_by_hand():
+    # ∇f(−4.5, 2) = (−4.5, 20); one step of η = 0.05 moves to (−4.5 + 0.225, 2 − 1).
+    np.testing.assert_allclose(ex.gradient_step(), [-4.275, 1.0])

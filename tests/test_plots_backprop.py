@@ -1,0 +1,67 @@
+"""Notebook 05's plot helpers: the gradients the graph shows, the descent paths, the toy data,
+and that each widget's picture changes when a control moves."""
+
+import numpy as np
+import pytest
+import torch
+
+from helpers.plots import backprop as bp
+
+
+@pytest.mark.parametrize("x, w, b, y", [(1.5, -0.8, 0.4, 1.0), (-3.0, 3.0, -3.0, 0.0), (0.0, 0.0, 0.0, 0.5)])
+def test_neuron_graph_numbers_match_autograd(x, w, b, y):
+    c = bp.neuron_chain(x, w, b, y)
+    xt, wt, bt = (torch.tensor(v, dtype=torch.float64, requires_grad=True) for v in (x, w, b))
+    zt = wt * xt + bt
+    at = torch.sigmoid(zt)
+    at.retain_grad()
+    zt.retain_grad()
+    loss = (at - y) ** 2
+    loss.backward()
+    assert c["L"] == pytest.approx(loss.item(), rel=1e-12)
+    for key, tensor in (("dx", xt), ("dw", wt), ("db", bt), ("dz", zt), ("da", at)):
+        assert c[key] == pytest.approx(tensor.grad.item(), rel=1e-12, abs=1e-15), key
+
+
+@pytest.mark.parametrize("name", sorted(bp.SURFACES))
+def test_surface_gradients_match_finite_differences(name):
+    s, h = bp.SURFACES[name], 1e-6
+    for point in (np.array([0.3, -0.7]), np.array([-1.2, 2.0])):
+        numeric = [(s.f(point + h * e) - s.f(point - h * e)) / (2 * h) for e in np.eye(2)]
+        np.testing.assert_allclose(s.grad(point), numeric, rtol=1e-6, atol=1e-8)
+
+
+def test_learning_rate_decides_crawl_converge_or_diverge():
+    ravine = bp.SURFACES["ravine"]
+    def final_loss(lr):
+        return ravine.f(bp.descend(ravine, lambda ps: bp.nn.SGD(ps, lr=lr), 60)[-1])
+    assert final_loss(0.001) > 10          # crawls: barely moved from a loss of 30
+    assert final_loss(0.15) < 1e-3         # converges
+    path = bp.descend(ravine, lambda ps: bp.nn.SGD(ps, lr=0.3), 100)
+    assert len(path) < 101 and np.all(np.isfinite(path))  # diverges, and stops before overflowing
+
+
+def test_path_is_cut_where_it_leaves_the_window():
+    ravine = bp.SURFACES["ravine"]
+    path = np.array([[0.0, 0.0], [1.0, 1.0], [9.0, 0.0], [1.0, 1.0]])
+    assert len(bp._on_screen(path, ravine)) == 3
+    assert len(bp._on_screen(path[:2], ravine)) == 2
+
+
+def test_moons_are_balanced_and_seeded():
+    X, y = bp.make_moons(101, rng=0)
+    assert X.shape == (101, 2) and y.shape == (101,)
+    assert set(np.unique(y)) == {0, 1} and abs(int(y.sum()) - 50) <= 1
+    np.testing.assert_array_equal(X, bp.make_moons(101, rng=0)[0])
+
+
+@pytest.mark.parametrize("name, control, value", [
+    ("neuron_graph", "w", 2.0), ("descent_explorer", "lr", 0.2), ("optimizer_race", "surface", "banana"),
+    ("training_explorer", "epoch", 150),
+])
+def test_moving_a_control_changes_the_picture(name, control, value):
+    plot = bp.BUILDERS[name]()
+    before = bytes(plot.image.value)
+    plot.controls[control].value = value
+    assert plot.error is None, plot.error
+    assert bytes(plot.image.value) != before
