@@ -62,8 +62,9 @@ def line_fit(slope: float = 0.3, intercept: float = 2.0) -> LivePlot:
     W, B = np.meshgrid(w_grid, b_grid)  # (81, 81) each
     errors = W[..., None] * x + B[..., None] - y  # (81, 81, n)
     surface = np.mean(errors**2, axis=-1)  # (81, 81): the MSE of every line on the grid
-    levels = np.quantile(surface, np.linspace(0, 1, 14) ** 2)
+    levels = np.geomspace(surface.min(), surface.max(), 16)  # equal ratios: the valley floor shows too
     ax_map.contourf(W, B, surface, levels=levels, cmap="viridis")
+    ax_map.contour(W, B, surface, levels=levels, colors="white", linewidths=0.4, alpha=0.5)
     ax_map.plot(*best, marker="*", ms=14, color="white", mec="black", ls="", label="smallest MSE")
     (here,) = ax_map.plot([], [], marker="o", ms=9, color=MSE_COLOUR, mec="white", ls="", clip_on=False,
                           label="your line")
