@@ -6,6 +6,7 @@ import warnings
 
 import numpy as np
 import pytest
+from matplotlib.collections import LineCollection
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 
@@ -128,3 +129,25 @@ def test_the_notebooks_triangle_answer_makes_an_island_within_slider_range():
     outside = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0], [1.0, 1.0], [0.1, 0.5], [0.5, 0.1], [0.6, 0.6]])
     y_in, y_out = (forward(p, xor_layers(W1, b1, W2, b2))[-1][:, 0] for p in (inside, outside))
     assert np.all(y_in > 0.8) and np.all(y_out < 0.05)
+
+
+def edge_widths(plot) -> np.ndarray:
+    """The line widths of the network drawing's edges in a LivePlot's figure."""
+    (lines,) = [c for ax in plot.fig.axes for c in ax.collections if isinstance(c, LineCollection)]
+    return np.asarray(lines.get_linewidths())
+
+
+def test_xor_network_drawing_follows_the_weight_sliders():
+    plot = xor_network()
+    before = edge_widths(plot)
+    plot.controls["v2"].value = 0.0  # the edge h2 -> ŷ is W2[0, 1]: edge 6 + 1
+    after = edge_widths(plot)
+    assert after[7] < before[7]
+    np.testing.assert_array_equal(np.delete(after, 7), np.delete(before, 7))  # the other edges stay
+
+
+def test_forward_trace_marks_the_chosen_input_on_the_map():
+    plot = forward_trace()
+    plot.controls["x1"].value, plot.controls["x2"].value = 0.25, 1.5
+    (marker,) = [line for ax in plot.fig.axes for line in ax.lines if line.get_marker() == "X"]
+    np.testing.assert_allclose(np.ravel(marker.get_data()), [0.25, 1.5])
