@@ -1,0 +1,62 @@
+# Neural Networks, Step by Step — the commands a learner, teacher or author needs.
+#   make lab     set up (first time only) and open JupyterLab on the notebooks
+#   make test    set up (first time only) and run every test: unit, notebooks (nbval), browser
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+NB     ?= notebooks/*.ipynb
+PORT   ?= 8888
+# JupyterLab refuses to run as root unless told; only pass the flag when we are root (containers, CI).
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+.PHONY: help install lab test test-fast lint execute bench bench-widgets data doctor clean
+
+help:  ## list the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Re-installs only when pyproject.toml changed since the last install (idempotent).
+$(STAMP): pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install --upgrade --quiet pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)  ## create .venv and install the course and its test tools (skipped when up to date)
+	@echo "Environment ready: $(VENV)"
+
+lab: install  ## open JupyterLab on notebooks/ (http://127.0.0.1:$(PORT), token auth on)
+	$(VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) \
+		--ServerApp.root_dir=notebooks --no-browser $(ROOT_FLAG)
+
+lint: install  ## ruff over helpers, tests, bench and the notebooks
+	$(VENV)/bin/ruff check helpers tests bench notebooks
+
+test: install lint  ## the whole suite: unit tests, nbval over every notebook, browser tests
+	$(PY) -m pytest
+
+test-fast: install  ## unit tests only (no notebooks, no browser)
+	$(PY) -m pytest tests --ignore=tests/browser
+
+execute: install  ## run notebooks top to bottom and save their outputs (NB=notebooks/03_*.ipynb for one)
+	$(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace $(NB)
+
+data: install  ## download MNIST into data/ (once, needs internet)
+	$(PY) -m helpers.data
+
+doctor: install  ## check Python, PyTorch, widgets and data, with fixes
+	$(PY) -m helpers.doctor
+
+bench: install  ## training benchmark: seed loop vs ours vs improved recipe (last line: JSON)
+	$(PY) bench/bench_training.py
+
+bench-widgets: install  ## slider-to-redraw time of every interactive plot (median ms)
+	$(PY) bench/bench_widgets.py
+
+clean:  ## remove the environment and caches (keeps data/)
+	rm -rf $(VENV) .pytest_cache .ruff_cache tests/browser/screenshots *.egg-info

@@ -1,0 +1,129 @@
+"""Open every notebook in a real JupyterLab, run all cells, and check what a learner would see:
+no error output, no "Error displaying widget", every widget rendered, sliders that change their plot,
+and (notebook 06) a digit drawn with the mouse changes the predicted probabilities."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from .conftest import NOTEBOOK_DIR, SCREENSHOTS
+
+pytestmark = pytest.mark.browser
+
+NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+RUN_TIMEOUT_MS = int(os.environ.get("NN_BROWSER_TIMEOUT_S", "420")) * 1000
+
+
+def saved_widget_count(path: Path) -> int:
+    """How many widget views the committed, executed notebook displays."""
+    nb = nbformat.read(path, as_version=4)
+    return sum(WIDGET_MIME in o.get("data", {}) for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
+
+
+def open_and_run_all(page, lab, name: str) -> None:
+    """Open a notebook, wait for its kernel, clear the saved outputs, run all cells and wait until done."""
+    page.goto(f"{lab['base']}/lab/tree/{name}?token={lab['token']}&reset")
+    page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Cell", timeout=60_000)
+    page.wait_for_function(
+        "() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
+        " && window.jupyterapp.shell.currentWidget.sessionContext.session?.kernel?.status === 'idle'",
+        timeout=60_000, polling=250)
+    # Saved outputs must not pass for fresh ones: clear them, then run everything and await completion.
+    page.evaluate("() => window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs')")
+    page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    page.wait_for_function(
+        """() => {
+            const nb = window.jupyterapp.shell.currentWidget;
+            const cells = [...nb.content.widgets].filter(c => c.model.type === 'code');
+            const busy = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]
+                .some(p => p.textContent.includes('*'));
+            return !busy && cells.some(c => c.model.executionCount)
+                && nb.sessionContext.session.kernel.status === 'idle';
+        }""",
+        timeout=RUN_TIMEOUT_MS, polling=500,
+    )
+
+
+def menu(page, top: str, item: str) -> None:
+    """Click a JupyterLab menu entry, e.g. Run → Run All Cells."""
+    page.locator(".lm-MenuBar-itemLabel", has_text=top).first.click()
+    page.locator(".lm-Menu-itemLabel", has_text=item).first.click()
+
+
+def error_outputs(page) -> list[str]:
+    """Text of every error or warning shown in a cell (JupyterLab renders both as stderr text)."""
+    return page.eval_on_selector_all(
+        ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']",
+        r"""els => els.map(e => e.innerText)
+                      .filter(t => /Traceback|^\s*\w*(Error|Exception|Warning)\b.*:/m.test(t))
+                      .map(t => t.slice(0, 500))""",
+    )
+
+
+def move_sliders_and_check_plots(page) -> int:
+    """In each live plot with a slider, press ArrowRight on the slider and wait for its image to change."""
+    plots = page.locator(".nn-liveplot")
+    moved = 0
+    for i in range(plots.count()):
+        plot = plots.nth(i)
+        handle = plot.locator(".widget-slider .noUi-handle").first
+        image = plot.locator(".nn-liveplot-image").first
+        if handle.count() == 0 or image.count() == 0:
+            continue
+        handle.scroll_into_view_if_needed()
+        before = image.get_attribute("src")
+        handle.focus()
+        for _ in range(3):
+            handle.press("ArrowRight")
+        if image.get_attribute("src") == before:  # at the slider's maximum: go the other way
+            for _ in range(6):
+                handle.press("ArrowLeft")
+        page.wait_for_function("([img, before]) => img.getAttribute('src') !== before",
+                               arg=[image.element_handle(), before], timeout=20_000)
+        moved += 1
+    return moved
+
+
+def draw_digit_and_check_probabilities(page) -> None:
+    """Draw a stroke on the drawing canvas with the mouse; the probability plot beside it must change."""
+    canvas = page.locator(".nn-draw-canvas canvas").first
+    canvas.scroll_into_view_if_needed()
+    area = page.locator(".jp-OutputArea-output", has=page.locator(".nn-draw-canvas")).first
+    images = area.locator("img")
+    before = [images.nth(i).get_attribute("src") for i in range(images.count())]
+    box = canvas.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] * 0.2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    for step in range(1, 21):  # a vertical stroke: a "1"
+        page.mouse.move(x + step * 0.5, y + step * box["height"] * 0.03)
+    page.mouse.up()
+    page.wait_for_function(
+        "([els, before]) => els.some((e, i) => e.getAttribute('src') !== before[i])",
+        arg=[[images.nth(i).element_handle() for i in range(images.count())], before], timeout=20_000,
+    )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_notebook_runs_and_renders_in_jupyterlab(page, lab, path):
+    open_and_run_all(page, lab, path.name)
+    SCREENSHOTS.mkdir(exist_ok=True)
+    try:
+        errors = error_outputs(page)
+        assert not errors, f"{path.name}: error output(s) in the browser: {errors}"
+        text = page.locator(".jp-Notebook").inner_text()
+        assert "Error displaying widget" not in text, f"{path.name}: a widget failed to display"
+        rendered = page.locator(".jp-OutputArea-output > .jupyter-widgets")  # a widget view, drawn
+        expected = saved_widget_count(path)
+        assert rendered.count() == expected, f"{path.name}: {rendered.count()} of {expected} widgets rendered"
+        if page.locator(".nn-liveplot .widget-slider").count():
+            assert move_sliders_and_check_plots(page) >= 1
+        if page.locator(".nn-draw-canvas").count():
+            draw_digit_and_check_probabilities(page)
+    finally:
+        page.screenshot(path=str(SCREENSHOTS / f"{path.stem}.png"))

@@ -1,0 +1,38 @@
+"""helpers.device picks CUDA, then MPS, then CPU, and says why."""
+
+from __future__ import annotations
+
+import torch
+
+from helpers import device as dev
+
+
+def test_cuda_wins_when_available(monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "get_device_name", lambda i=0: "Test GPU")
+    d, why = dev.pick_device()
+    assert d.type == "cuda" and "Test GPU" in why
+
+
+def test_mps_when_no_cuda(monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: True)
+    d, why = dev.pick_device()
+    assert d.type == "mps" and "MPS" in why
+
+
+def test_cpu_fallback_explains_why(monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: False)
+    d, why = dev.pick_device()
+    assert d.type == "cpu" and "no GPU" in why
+
+
+def test_explicit_preference(monkeypatch):
+    d, why = dev.pick_device("cpu")
+    assert d.type == "cpu" and "asked" in why
+
+
+def test_get_device_prints_choice(capsys):
+    d = dev.get_device()
+    assert f"Using device: {d}" in capsys.readouterr().out

@@ -1,0 +1,85 @@
+"""Committed notebooks: executed top to bottom, no errors, and the course skeleton in every one.
+
+The decision (README, "Notebook outputs"): notebooks are committed executed by `make execute`,
+so GitHub and nbviewer show every plot; this test enforces it.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("*.ipynb"))
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+ids = [p.name for p in NOTEBOOKS]
+
+
+def load(path: Path):
+    return nbformat.read(path, as_version=4)
+
+
+def source(cell) -> str:
+    return cell.source if isinstance(cell.source, str) else "".join(cell.source)
+
+
+def test_notebooks_exist_and_are_numbered_in_sequence():
+    numbers = [int(p.name[:2]) for p in NOTEBOOKS]
+    assert numbers == list(range(len(NOTEBOOKS))), [p.name for p in NOTEBOOKS]
+    assert all(re.fullmatch(r"\d\d_[a-z0-9_]+\.ipynb", p.name) for p in NOTEBOOKS)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_valid_and_executed_top_to_bottom(path):
+    nb = load(path)
+    nbformat.validate(nb)
+    code = [c for c in nb.cells if c.cell_type == "code" and source(c).strip()]
+    counts = [c.execution_count for c in code]
+    assert None not in counts, f"{path.name}: some code cells were never run; use `make execute`"
+    assert counts == list(range(1, len(code) + 1)), f"{path.name}: not one top-to-bottom run: {counts}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_no_error_outputs(path):
+    for i, cell in enumerate(load(path).cells):
+        for out in cell.get("outputs", []):
+            assert out.output_type != "error", f"{path.name} cell {i}: {out.get('ename')}: {out.get('evalue')}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_course_skeleton(path):
+    nb = load(path)
+    md = [source(c) for c in nb.cells if c.cell_type == "markdown"]
+    code = [source(c) for c in nb.cells if c.cell_type == "code"]
+    assert md and md[0].lstrip().startswith("# "), "first cell must be the title"
+    assert any("Learning objectives" in m for m in md[:3]), "learning objectives at the top"
+    assert any(c.lstrip().startswith("# Setup") for c in code[:2]), "a '# Setup' cell first among code cells"
+    assert any(m.lstrip().startswith("## Summary") or "\n## Summary" in m for m in md), "a Summary section"
+    links = re.findall(r"\]\((\d\d_[a-z0-9_]+\.ipynb)\)", md[-1] + (md[-2] if len(md) > 1 else ""))
+    assert links, "the notebook ends with a link to the next one"
+    for link in links:
+        assert (path.parent / link).exists(), f"{path.name} links to missing {link}"
+    assert not any(re.search(r"^\s*from\s+\S+\s+import\s+\*", c, re.M) for c in code), "no star imports"
+
+
+@pytest.mark.parametrize("path", [p for p in NOTEBOOKS if p.name[:2] != "00"], ids=lambda p: p.name)
+def test_lessons_have_three_checked_exercises_shipped_unanswered(path):
+    code = [source(c) for c in load(path).cells if c.cell_type == "code"]
+    checks = [c for c in code if re.search(r"\bq\d+\.check\(", c)]
+    assert len(checks) >= 3, f"{path.name}: only {len(checks)} exercise checks"
+    assert sum("..." in c for c in code) >= 3, f"{path.name}: exercises must ship with `...` placeholders"
+
+
+@pytest.mark.parametrize("path", [p for p in NOTEBOOKS if "01" <= p.name[:2] <= "06"], ids=lambda p: p.name)
+def test_lessons_have_live_widgets_each_with_what_to_try(path):
+    cells = load(path).cells
+    widget_cells = [i for i, c in enumerate(cells) if c.cell_type == "code"
+                    and any(WIDGET_MIME in o.get("data", {}) for o in c.get("outputs", []))]
+    assert len(widget_cells) >= 2, f"{path.name}: fewer than 2 live widgets in the saved outputs"
+    for i in widget_cells:
+        before = next(source(c) for c in reversed(cells[:i]) if c.cell_type == "markdown")
+        assert re.search(r"\btry\b", before, re.I), f"{path.name} cell {i}: say what to try before the widget"
+    static = [i for i in widget_cells if any("image/png" in o.get("data", {}) for o in cells[i].outputs)]
+    assert len(static) >= 2, f"{path.name}: live plots must carry a static PNG for GitHub/nbviewer"

@@ -1,0 +1,72 @@
+"""Every interactive plot builder redraws over a grid of control values, extremes included,
+without error or warning, and at least one of its controls changes the picture (mglearn-style smoke test)."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import warnings
+
+import ipywidgets as widgets
+import pytest
+
+import helpers.plots
+from helpers.plots import all_builders
+from helpers.widgets import LivePlot
+
+BUILDERS = all_builders()
+
+
+def live_plots(widget) -> list[LivePlot]:
+    """All LivePlots inside a widget tree (a builder may return a container of several)."""
+    if isinstance(widget, LivePlot):
+        return [widget]
+    found = []
+    for child in getattr(widget, "children", ()):
+        found.extend(live_plots(child))
+    return found
+
+
+def grid(control) -> list:
+    """Values to try for one control: both ends and the middle, or every option."""
+    if isinstance(control, widgets.FloatLogSlider):
+        lo, hi = control.base ** control.min, control.base ** control.max
+        return [lo, hi, control.base ** ((control.min + control.max) / 2)]
+    if isinstance(control, widgets.FloatSlider):
+        return [control.min, control.max, (control.min + control.max) / 2]
+    if isinstance(control, widgets.IntSlider):
+        return [control.min, control.max, (control.min + control.max) // 2]
+    if isinstance(control, (widgets.Dropdown, widgets.ToggleButtons, widgets.RadioButtons, widgets.Select)):
+        return list(control._options_values)
+    if isinstance(control, (widgets.Checkbox, widgets.ToggleButton)):
+        return [True, False]
+    return []
+
+
+def test_every_plot_module_registers_builders():
+    modules = [m.name for m in pkgutil.iter_modules(helpers.plots.__path__)]
+    assert modules, "helpers/plots has no modules"
+    for name in modules:
+        module = importlib.import_module(f"helpers.plots.{name}")
+        assert getattr(module, "BUILDERS", None), f"helpers/plots/{name}.py has no BUILDERS"
+
+
+@pytest.mark.parametrize("name", sorted(BUILDERS))
+def test_builder_redraws_over_control_grid(name):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        root = BUILDERS[name]()
+        plots = live_plots(root)
+        assert plots, f"{name} returned no LivePlot"
+        for plot in plots:
+            assert plot.error is None, plot.error
+            assert plot.image.value.startswith(b"\x89PNG"), "no image rendered"
+            images = {plot.image.value}
+            for cname, control in plot.controls.items():
+                start = control.value
+                for value in grid(control):
+                    control.value = value
+                    assert plot.error is None, f"{name}: {cname}={value!r}: {plot.error}"
+                    images.add(plot.image.value)
+                control.value = start
+            assert len(images) > 1, f"{name}: no control changes the picture"
