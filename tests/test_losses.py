@@ -324,3 +324,45 @@ def test_probs_outside_zero_one_suggest_softmax_cross_entropy():
 
 def test_loss_input_error_is_a_value_error_for_learners():
     assert issubclass(LossInputError, ValueError)
+
+
+# ---------------------------------------------------------------- the notebook's plot helpers
+
+def test_binary_logit_gradients_match_autograd():
+    from helpers.plots.losses import binary_logit_grads, binary_losses
+
+    z = torch.linspace(-8, 8, 17, dtype=torch.float64, requires_grad=True)
+    p = torch.sigmoid(z)
+    ((1 - p) ** 2).sum().backward()
+    mse_auto = z.grad.numpy().copy()
+    z.grad = None
+    (-torch.log(torch.sigmoid(z))).sum().backward()
+    grad_mse, grad_ce = binary_logit_grads(p.detach().numpy())
+    np.testing.assert_allclose(grad_mse, mse_auto, atol=1e-12)
+    np.testing.assert_allclose(grad_ce, z.grad.numpy(), atol=1e-12)
+    loss_mse, loss_ce = binary_losses(p.detach().numpy())
+    np.testing.assert_allclose(loss_ce, [softmax_cross_entropy([0], [[v, 0.0]]) for v in z.tolist()])
+    np.testing.assert_allclose(loss_mse, [mse([1.0, 0.0], softmax([v, 0.0])) for v in z.tolist()])
+
+
+def test_descent_race_cross_entropy_wins_from_a_confident_mistake():
+    from helpers.plots.losses import descent_race
+
+    _, histories = descent_race(z_start=-4.0, lr=1.0, steps=100)
+    first = {name: int(np.argmax(ps >= 0.9)) for name, ps in histories.items()}
+    assert 0 < first["cross-entropy"] < first["MSE"] / 3
+    assert histories["MSE"][0] == pytest.approx(1 / (1 + np.exp(4.0)))
+
+
+def test_widget_titles_report_the_losses_they_draw():
+    from helpers.plots.losses import line_data, line_fit, softmax_explorer
+
+    x, y = line_data()
+    plot = line_fit()
+    plot.controls["slope"].value, plot.controls["intercept"].value = 1.5, -1.0
+    assert f"MSE = {mse(y, 1.5 * x - 1.0):.3f}" in plot.fig.axes[0].get_title()
+    plot = softmax_explorer()
+    before = bytes(plot.image.value)
+    plot.controls["true_class"].value = 2
+    assert f"{softmax_cross_entropy([2], [[2.0, 1.0, 0.1]]):.3f}" in plot.fig.axes[1].get_title()
+    assert bytes(plot.image.value) != before
