@@ -1,0 +1,230 @@
+"""Live plots for notebook 02 (activation functions): f, f′ and the tangent; gradients through depth; softmax."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import numpy as np
+from IPython.display import Image
+from matplotlib.ticker import NullLocator
+
+from helpers.activations import (
+    leaky_relu,
+    leaky_relu_grad,
+    relu,
+    relu_grad,
+    sigmoid,
+    sigmoid_grad,
+    softmax,
+    tanh,
+    tanh_grad,
+)
+from helpers.plots.neurons import freeze_layout
+from helpers.widgets import LivePlot, dropdown, figure_png, int_slider, new_figure, slider
+
+# name -> (label, f, f′); leaky ReLU's slope α comes from a slider, so it is bound at redraw time.
+FUNCTIONS = {
+    "sigmoid": ("sigmoid σ", sigmoid, sigmoid_grad),
+    "tanh": ("tanh", tanh, tanh_grad),
+    "relu": ("ReLU", relu, relu_grad),
+    "leaky_relu": ("leaky ReLU", leaky_relu, leaky_relu_grad),
+}
+COLOURS = {"sigmoid": "#1b9e77", "tanh": "#7570b3", "relu": "#d95f02", "leaky_relu": "#e7298a"}
+ZMAX = 6.0
+Z = np.linspace(-ZMAX, ZMAX, 481)  # the z axis of every curve
+SATURATED = 0.05  # below this slope we call a unit saturated: almost no gradient gets through
+
+
+def pick(name: str, alpha: float = 0.01):
+    """(label, f, f′) for a function name, with leaky ReLU's slope set to alpha."""
+    label, f, df = FUNCTIONS[name]
+    if name == "leaky_relu":
+        f, df = partial(leaky_relu, slope=alpha), partial(leaky_relu_grad, slope=alpha)
+    return label, f, df
+
+
+def slope_verdict(name: str, z0: float, slope: float) -> str:
+    """A short diagnosis of the slope at z0: healthy, saturated or dead."""
+    if name in ("relu", "leaky_relu") and z0 <= 0:
+        return ("dead zone: slope exactly 0, no gradient flows back" if slope == 0
+                else f"negative side: slope α = {slope:g}, a little gradient still flows")
+    if slope < SATURATED:
+        return f"saturated: slope {slope:.2g} < {SATURATED}, almost no gradient flows back"
+    return "gradient flows"
+
+
+def function_explorer(name: str = "sigmoid", compare: str = "none", z0: float = 1.0, alpha: float = 0.1) -> LivePlot:
+    """An activation f and its derivative f′ side by side, with the tangent line to f at z0."""
+    fig = new_figure(9.0, 3.9)
+    ax_f, ax_d = fig.subplots(1, 2)
+    for ax in (ax_f, ax_d):
+        ax.axhline(0, color="grey", lw=0.6)
+        ax.axvline(0, color="grey", lw=0.6)
+        ax.set_xlim(-ZMAX, ZMAX)
+        ax.set_xlabel("z")
+    (other_f,) = ax_f.plot([], [], color="grey", ls="--", lw=1.5)
+    (other_d,) = ax_d.plot([], [], color="grey", ls="--", lw=1.5)
+    (curve_f,) = ax_f.plot([], [], lw=2.5)
+    (curve_d,) = ax_d.plot([], [], lw=2.5)
+    (tangent,) = ax_f.plot([], [], color="black", lw=1.5)
+    (dot_f,) = ax_f.plot([], [], "o", ms=9, mfc="gold", mec="black", zorder=3)
+    (dot_d,) = ax_d.plot([], [], "o", ms=9, mfc="gold", mec="black", zorder=3)
+    (guide,) = ax_d.plot([], [], color="black", ls=":", lw=1)
+    ax_d.set_ylim(-0.1, 1.15)
+    verdict = ax_d.text(0.02, 0.97, "", transform=ax_d.transAxes, va="top", fontsize=10,
+                        bbox={"boxstyle": "round,pad=0.3", "fc": "white", "ec": "#999999"})
+
+    def update(name, compare, z0, alpha):
+        label, f, df = pick(name, alpha)
+        colour = COLOURS[name]
+        fz, dz = f(Z), df(Z)
+        curve_f.set(data=(Z, fz), color=colour, label=label)
+        curve_d.set(data=(Z, dz), color=colour)
+        if compare in FUNCTIONS and compare != name:
+            other_label, g, dg = pick(compare, alpha)
+            other_f.set(data=(Z, g(Z)), label=other_label)
+            other_d.set_data(Z, dg(Z))
+        else:
+            other_f.set(data=([], []), label="_none")
+            other_d.set_data([], [])
+        y0, s0 = float(f(z0)), float(df(z0))
+        zt = np.array([z0 - 2.5, z0 + 2.5])
+        tangent.set_data(zt, y0 + s0 * (zt - z0))  # the line through (z0, f(z0)) with slope f′(z0)
+        dot_f.set_data([z0], [y0])
+        dot_d.set_data([z0], [s0])
+        guide.set_data([z0, z0], [0, s0])
+        shown = np.concatenate([fz, other_f.get_ydata()])
+        low, high = min(float(shown.min()), -0.1), max(float(shown.max()), 1.1)
+        ax_f.set_ylim(low - 0.08 * (high - low), high + 0.08 * (high - low))
+        ax_f.set_title(f"{label}: f({z0:.2f}) = {y0:.3f}, tangent slope {s0:.3f}", fontsize=10)
+        ax_d.set_title(f"its derivative f′: f′({z0:.2f}) = {s0:.4f}", fontsize=10)
+        ax_f.legend(loc="upper left", fontsize=9)
+        verdict.set_text(slope_verdict(name, z0, s0))
+
+    controls = {
+        "name": dropdown("function", [(v[0], k) for k, v in FUNCTIONS.items()], name),
+        "compare": dropdown("compare with", [("nothing", "none")] + [(v[0], k) for k, v in FUNCTIONS.items()], compare),
+        "z0": slider("point z", z0, -ZMAX, ZMAX),
+        "alpha": slider("leaky slope α", alpha, 0.0, 0.3, 0.01),
+    }
+    return freeze_layout(LivePlot(fig, controls, update))
+
+
+# ---- gradients through a deep stack of one-unit layers ----
+
+DEPTH_FUNCTIONS = ("sigmoid", "tanh", "relu")
+FLOOR = 1e-60  # a gradient of exactly 0 (log scales have no 0) is drawn here, at the bottom
+
+
+def chain_gradients(name: str, depth: int, w: float, x: float) -> np.ndarray:
+    """|∂output/∂a_k| for k = 0..depth through a_k = f(w · a_(k−1)), a_0 = x; shape (depth + 1,)."""
+    _, f, df = pick(name)
+    slopes = np.empty(depth)  # f′(z_k) for each layer k = 1..depth
+    a = x
+    for k in range(depth):
+        z = w * a
+        slopes[k] = df(z)
+        a = float(f(z))
+    grads = np.ones(depth + 1)  # the gradient at the output is 1
+    for k in range(depth, 0, -1):  # the chain rule, from the output back: one factor w·f′(z_k) per layer
+        grads[k - 1] = grads[k] * w * slopes[k - 1]
+    return np.abs(grads)
+
+
+def gradient_depth(depth: int = 10, w: float = 1.0, x: float = 0.5) -> LivePlot:
+    """How big the gradient stays, layer by layer, in a deep stack of sigmoid, tanh or ReLU units."""
+    fig = new_figure(9.5, 4.2)
+    ax, ax_side = fig.subplots(1, 2, width_ratios=[2.6, 1])
+    lines = {name: ax.plot([], [], "o-", color=COLOURS[name], lw=2, ms=4, label=FUNCTIONS[name][0])[0]
+             for name in DEPTH_FUNCTIONS}
+    (best,) = ax.plot([], [], color=COLOURS["sigmoid"], ls=":", lw=1.5, label="×0.25 per layer\n(sigmoid at best)")
+    ax.set_yscale("log")
+    ax.yaxis.set_minor_locator(NullLocator())  # fewer ticks: a faster redraw
+    ax.set_xlabel("layer k (0 = the input, right = the output)")
+    ax.set_ylabel("|gradient| reaching layer k")
+    ax.grid(True, which="major", alpha=0.3)
+    ax_side.axis("off")
+    ax_side.legend(handles=[*lines.values(), best], loc="upper left", fontsize=9)
+    summary = ax_side.text(0.0, 0.42, "", transform=ax_side.transAxes, va="top", family="monospace", fontsize=9)
+
+    def update(depth, w, x):
+        ks = np.arange(depth + 1)
+        grads = {name: chain_gradients(name, depth, w, x) for name in DEPTH_FUNCTIONS}
+        for name, g in grads.items():
+            lines[name].set_data(ks, np.maximum(g, FLOOR))
+        best.set_data(ks, 0.25 ** (depth - ks))
+        shown = np.concatenate([np.maximum(g, FLOOR) for g in grads.values()] + [0.25 ** (depth - ks)])
+        ax.set_ylim(10 ** (np.floor(np.log10(shown.min())) - 0.5), 10 ** (np.ceil(np.log10(shown.max())) + 0.5))
+        ax.set_xlim(-0.5, depth + 0.5)
+        rows = []
+        for n, g in grads.items():
+            rows.append(f"{FUNCTIONS[n][0]:<10}{g[0]:9.2e}")
+            if g[0] == 0:
+                rows.append(f"{'':10}(exactly 0: dead,\n{'':10} drawn at the bottom)")
+        summary.set_text("gradient reaching\nthe input (k = 0):\n\n" + "\n".join(rows))
+        ax.set_title(f"{depth} layers, each a = f(w·a_prev), w = {w:g}, input x = {x:g}", fontsize=10)
+
+    controls = {
+        "depth": int_slider("depth (layers)", depth, 1, 30),
+        "w": slider("weight w", w, 0.25, 3.0, 0.25),
+        "x": slider("input x", x, -2.0, 2.0),
+    }
+    return freeze_layout(LivePlot(fig, controls, update, columns=3))
+
+
+# ---- softmax: scores to probabilities ----
+
+def softmax_explorer(z1: float = 2.0, z2: float = 1.0, z3: float = 0.1, temperature: float = 1.0) -> LivePlot:
+    """Three scores and their softmax probabilities, with a temperature that sharpens or flattens them."""
+    fig = new_figure(9.0, 3.4)
+    ax_z, ax_p = fig.subplots(1, 2)
+    names = ["class 1", "class 2", "class 3"]
+    colours = ["#1b9e77", "#d95f02", "#7570b3"]
+    bars_z = ax_z.bar(names, [0, 0, 0], color=colours)
+    bars_p = ax_p.bar(names, [0, 0, 0], color=colours)
+    labels_z = [ax_z.text(i, 0, "", ha="center", fontsize=10) for i in range(3)]
+    labels_p = [ax_p.text(i, 0, "", ha="center", va="bottom", fontsize=10) for i in range(3)]
+    ax_z.axhline(0, color="black", lw=0.8)
+    ax_z.set(ylim=(-6.5, 6.5), title="scores z (any real numbers)")
+    ax_p.set(ylim=(0, 1.12))
+
+    def update(z1, z2, z3, temperature):
+        z = np.array([z1, z2, z3])
+        p = softmax(z / temperature)
+        for i in range(3):
+            bars_z[i].set_height(z[i])
+            bars_p[i].set_height(p[i])
+            labels_z[i].set(y=z[i] + (0.2 if z[i] >= 0 else -0.2), text=f"{z[i]:.1f}",
+                            va="bottom" if z[i] >= 0 else "top")
+            labels_p[i].set(y=p[i] + 0.01, text=f"{p[i]:.3f}")
+        ax_p.set_title(f"softmax(z / T) with T = {temperature:g}: sums to {p.sum():.3f}", fontsize=10)
+
+    controls = {
+        "z1": slider("z₁", z1, -6.0, 6.0),
+        "z2": slider("z₂", z2, -6.0, 6.0),
+        "z3": slider("z₃", z3, -6.0, 6.0),
+        "temperature": slider("temperature T", temperature, 0.1, 5.0),
+    }
+    return freeze_layout(LivePlot(fig, controls, update))
+
+
+def functions_and_derivatives(alpha: float = 0.1) -> Image:
+    """A static grid: each activation (top row) above its derivative (bottom row)."""
+    fig = new_figure(10.0, 4.6)
+    axes = fig.subplots(2, len(FUNCTIONS), sharex=True)
+    for col, name in enumerate(FUNCTIONS):
+        label, f, df = pick(name, alpha)
+        for row, (g, what) in enumerate(((f, label), (df, f"{label}′ (derivative)"))):
+            ax = axes[row, col]
+            ax.axhline(0, color="grey", lw=0.6)
+            ax.axvline(0, color="grey", lw=0.6)
+            ax.plot(Z, g(Z), color=COLOURS[name], lw=2.5)
+            ax.set_title(what, fontsize=10)
+            ax.set_xlim(-ZMAX, ZMAX)
+        axes[1, col].set_ylim(-0.1, 1.15)
+        axes[1, col].set_xlabel("z")
+    return Image(data=figure_png(fig))
+
+
+BUILDERS = {"function_explorer": function_explorer, "gradient_depth": gradient_depth,
+            "softmax_explorer": softmax_explorer}
