@@ -7,16 +7,15 @@ import pytest
 
 from helpers.activations import sigmoid, tanh_grad
 from helpers.exercises.activations import q1, q2, q3, q4
+from tests.exercise_checks import (
+    assert_accepted,
+    assert_hint_and_solution,
+    assert_not_attempted,
+    assert_rejected,
+    run_check,
+)
 
 EXERCISES = {"q1": q1, "q2": q2, "q3": q3, "q4": q4}
-
-
-def check(q, answer, capsys) -> tuple[bool, str]:
-    """Run q.check(answer) (a learner's overflow warnings silenced); return its verdict and what it printed."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        ok = q.check(answer)
-    return ok, capsys.readouterr().out
 
 
 def crash(z):
@@ -30,10 +29,7 @@ def naive_softmax(z):
 
 @pytest.mark.parametrize("name", EXERCISES)
 def test_reference_passes(name, capsys):
-    q = EXERCISES[name]
-    ok, out = check(q, q.reference, capsys)
-    assert ok is True
-    assert "✓" in out and "correct" in out
+    assert_accepted(EXERCISES[name], EXERCISES[name].reference, capsys)
 
 
 def test_reference_passes_with_no_warning(capsys):
@@ -65,37 +61,29 @@ WRONG = [
 
 @pytest.mark.parametrize(("name", "answer", "feedback"), WRONG)
 def test_wrong_answers_fail_with_feedback(name, answer, feedback, capsys):
-    ok, out = check(EXERCISES[name], answer, capsys)
-    assert ok is False
-    assert "✗" in out
-    assert feedback in out
+    assert_rejected(EXERCISES[name], answer, capsys, feedback)
 
 
 def test_softmax_feedback_names_the_input_that_overflows(capsys):
-    _, out = check(q3, naive_softmax, capsys)
+    _, out = run_check(q3, naive_softmax, capsys)
     assert "z=[1000. 1001. 1002.]" in out
 
 
 @pytest.mark.parametrize("name", EXERCISES)
 @pytest.mark.parametrize("placeholder", [..., None])
 def test_placeholder_is_not_attempted(name, placeholder, capsys):
-    ok, out = check(EXERCISES[name], placeholder, capsys)
-    assert ok is False
-    assert "Not attempted yet" in out and "✗" not in out
+    assert_not_attempted(EXERCISES[name], placeholder, capsys)
 
 
 @pytest.mark.parametrize("name", ["q1", "q2", "q3"])
 def test_function_body_left_as_placeholder_is_not_attempted(name, capsys):
-    ok, out = check(EXERCISES[name], lambda z: ..., capsys)
-    assert ok is False and "Not attempted yet" in out
+    assert_not_attempted(EXERCISES[name], lambda z: ..., capsys)
 
 
 @pytest.mark.parametrize(("name", "answer"), [("q1", crash), ("q2", crash), ("q3", crash), ("q1", 3.0),
                                               ("q3", "softmax"), ("q4", [0.25] * 10), ("q4", True)])
 def test_crashing_or_ill_typed_answer_gives_feedback(name, answer, capsys):
-    ok, out = check(EXERCISES[name], answer, capsys)  # must not raise
-    assert ok is False
-    assert "✗" in out
+    assert_rejected(EXERCISES[name], answer, capsys)
 
 
 def test_answers_may_modify_their_input_in_place(capsys):
@@ -105,15 +93,10 @@ def test_answers_may_modify_their_input_in_place(capsys):
         z /= z.sum()
         return z
 
-    assert check(q3, softmax_in_place, capsys)[0]
-    assert check(q1, lambda z: np.where(z > 0, z, 0.0), capsys)[0]  # another right ReLU
+    assert run_check(q3, softmax_in_place, capsys)[0]
+    assert run_check(q1, lambda z: np.where(z > 0, z, 0.0), capsys)[0]  # another right ReLU
 
 
 @pytest.mark.parametrize("name", EXERCISES)
 def test_hint_and_solution_print_text(name, capsys):
-    q = EXERCISES[name]
-    q.hint()
-    assert "Hint" in capsys.readouterr().out
-    q.solution()
-    out = capsys.readouterr().out
-    assert "Solution" in out and ("return" in out or "=" in out)
+    assert_hint_and_solution(EXERCISES[name], capsys)

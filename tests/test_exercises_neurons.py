@@ -5,14 +5,15 @@ import pytest
 
 from helpers.activations import relu, sigmoid
 from helpers.exercises.neurons import q1, q2, q3, q4
+from tests.exercise_checks import (
+    assert_accepted,
+    assert_hint_and_solution,
+    assert_not_attempted,
+    assert_rejected,
+    run_check,
+)
 
 EXERCISES = {"q1": q1, "q2": q2, "q3": q3, "q4": q4}
-
-
-def check(q, answer, capsys) -> tuple[bool, str]:
-    """Run q.check(answer); return its verdict and what it printed."""
-    ok = q.check(answer)
-    return ok, capsys.readouterr().out
 
 
 def crash(*args, **kwargs):
@@ -28,10 +29,7 @@ class Unmeasurable:
 
 @pytest.mark.parametrize("name", EXERCISES)
 def test_reference_passes(name, capsys):
-    q = EXERCISES[name]
-    ok, out = check(q, q.reference, capsys)
-    assert ok is True
-    assert "✓" in out and "correct" in out
+    assert_accepted(EXERCISES[name], EXERCISES[name].reference, capsys)
 
 
 WRONG = [
@@ -56,55 +54,42 @@ WRONG = [
 
 @pytest.mark.parametrize(("name", "answer", "feedback"), WRONG)
 def test_wrong_answers_fail_with_feedback(name, answer, feedback, capsys):
-    ok, out = check(EXERCISES[name], answer, capsys)
-    assert ok is False
-    assert "✗" in out
-    assert feedback in out
+    assert_rejected(EXERCISES[name], answer, capsys, feedback)
 
 
 @pytest.mark.parametrize("name", EXERCISES)
 @pytest.mark.parametrize("placeholder", [..., None])
 def test_placeholder_is_not_attempted(name, placeholder, capsys):
-    ok, out = check(EXERCISES[name], placeholder, capsys)
-    assert ok is False
-    assert "Not attempted yet" in out and "✗" not in out
+    assert_not_attempted(EXERCISES[name], placeholder, capsys)
 
 
 @pytest.mark.parametrize("name", ["q1", "q2"])
 def test_function_body_left_as_placeholder_is_not_attempted(name, capsys):
-    ok, out = check(EXERCISES[name], lambda x, w, b: ..., capsys)
-    assert ok is False and "Not attempted yet" in out
+    assert_not_attempted(EXERCISES[name], lambda x, w, b: ..., capsys)
 
 
 @pytest.mark.parametrize(("name", "answer"), [("q1", crash), ("q2", crash), ("q3", Unmeasurable()),
                                               ("q4", Unmeasurable()), ("q1", 3.0), ("q3", (1, "a", 2))])
 def test_crashing_or_ill_typed_answer_gives_feedback(name, answer, capsys):
-    ok, out = check(EXERCISES[name], answer, capsys)  # must not raise
-    assert ok is False
-    assert "✗" in out
+    assert_rejected(EXERCISES[name], answer, capsys)
 
 
 def test_feedback_names_the_failing_input(capsys):
-    _, out = check(q1, lambda x, w, b: np.dot(w, x), capsys)
+    _, out = run_check(q1, lambda x, w, b: np.dot(w, x), capsys)
     assert "x=[1. 2.]" in out and "b=0.3" in out
 
 
 def test_and_feedback_shows_the_arithmetic(capsys):
-    _, out = check(q3, (1.0, 1.0, 0.0), capsys)
+    _, out = run_check(q3, (1.0, 1.0, 0.0), capsys)
     assert "z = 1.0·0 + 1.0·1 + 0.0 = 1.0 > 0" in out
 
 
 @pytest.mark.parametrize("name", EXERCISES)
 def test_hint_and_solution_print_text(name, capsys):
-    q = EXERCISES[name]
-    q.hint()
-    assert "Hint" in capsys.readouterr().out
-    q.solution()
-    out = capsys.readouterr().out
-    assert "Solution" in out and ("return" in out or "=" in out)
+    assert_hint_and_solution(EXERCISES[name], capsys)
 
 
 def test_other_and_weights_are_accepted(capsys):
-    assert check(q3, (2.0, 2.0, -3.0), capsys)[0]
-    assert check(q3, [0.5, 0.7, -1.0], capsys)[0]
-    assert check(q4, np.int64(26), capsys)[0]
+    assert run_check(q3, (2.0, 2.0, -3.0), capsys)[0]
+    assert run_check(q3, [0.5, 0.7, -1.0], capsys)[0]
+    assert run_check(q4, np.int64(26), capsys)[0]
