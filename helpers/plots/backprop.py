@@ -62,7 +62,7 @@ def neuron_chain(x: float, w: float, b: float, y: float) -> dict[str, float]:
 
 # name -> (position, symbol in the node, what the value is called)
 _NODES = {
-    "x": ((0.0, 1.0), "x", "x"), "w": ((0.0, -0.35), "w", "w"), "b": ((1.9, -1.25), "b", "b"),
+    "x": ((-0.2, 1.0), "x", "x"), "w": ((-0.2, -0.35), "w", "w"), "b": ((1.9, -1.25), "b", "b"),
     "u": ((1.9, 0.35), "×", "u"), "z": ((3.6, 0.35), "+", "z"), "a": ((5.3, 0.35), "σ", "a"),
     "y": ((5.3, -1.25), "y", "y"), "L": ((7.0, 0.35), "(·)²", "L"),
 }
@@ -85,15 +85,16 @@ def _draw_graph(ax) -> dict:
         ax.scatter([px], [py], s=900, marker="s" if is_input else "o", c="#f7f7f7" if is_input else "white",
                    edgecolors="black", zorder=2)
         ax.text(px, py, symbol, ha="center", va="center", fontsize=12 if len(symbol) < 3 else 9, zorder=3)
-        values[name] = ax.text(px, py + 0.3, "", ha="center", va="bottom", fontsize=10, color=VALUE_COLOUR, zorder=4)
-        grads[name] = ax.text(px, py - 0.3, "", ha="center", va="top", fontsize=10, color=GRAD_COLOUR, zorder=4)
+        values[name] = ax.text(px, py + 0.3, "", ha="center", va="bottom", fontsize=11, color=VALUE_COLOUR, zorder=4)
+        grads[name] = ax.text(px, py - 0.3, "", ha="center", va="top", fontsize=11, color=GRAD_COLOUR, zorder=4)
     for (parent, child), (label, _) in _LOCAL.items():
         (x0, y0), (x1, y1) = _NODES[parent][0], _NODES[child][0]
-        local[(parent, child)] = ax.text((x0 + x1) / 2, (y0 + y1) / 2 + (0.12 if y0 == y1 else 0.0), label,
-                                         ha="center", va="bottom" if y0 == y1 else "center", fontsize=8,
-                                         color=LOCAL_COLOUR, style="italic", zorder=3,
-                                         bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.85})
-    ax.set(xlim=(-0.7, 7.7), ylim=(-1.95, 1.55))
+        t = 0.5 if y0 == y1 else 0.4  # slanted edges: label nearer the parent, clear of the child's texts
+        local[(parent, child)] = ax.text(x0 + t * (x1 - x0), y0 + t * (y1 - y0) + (0.12 if y0 == y1 else 0.0), label,
+                                         ha="center", va="bottom" if y0 == y1 else "center", fontsize=9,
+                                         color=LOCAL_COLOUR, zorder=3,
+                                         bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none"})
+    ax.set(xlim=(-0.9, 7.7), ylim=(-1.95, 1.55))
     ax.axis("off")
     return {"values": values, "grads": grads, "local": local}
 
@@ -108,7 +109,7 @@ def neuron_graph(x: float = 1.5, w: float = -0.8, b: float = 0.4, y: float = 1.0
                        Line2D([], [], ls="", label="∂L/∂· (backward, right → left)", color=GRAD_COLOUR,
                               marker="$g$")],
               loc="upper right", fontsize=9, framealpha=0.9)
-    chain = ax.text(-0.6, -1.9, "", fontsize=10, family="monospace", va="bottom")
+    chain = ax.text(-0.8, -1.9, "", fontsize=10, family="monospace", va="bottom")
 
     def update(x, w, b, y):
         c = neuron_chain(x, w, b, y)
