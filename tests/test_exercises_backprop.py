@@ -6,11 +6,12 @@ import pytest
 
 from helpers.activations import sigmoid
 from helpers.exercises import backprop as ex
-
-
-def run(q, answer, capsys) -> tuple[bool, str]:
-    ok = q.check(answer)
-    return ok, capsys.readouterr().out
+from tests.exercise_checks import (
+    assert_accepted,
+    assert_hint_and_solution,
+    assert_not_attempted,
+    assert_rejected,
+)
 
 
 def neuron_forgets_x(x, w, b, y):
@@ -41,21 +42,17 @@ REFERENCE = {"q2": ex.neuron_grads, "q3": ex.linear_backward, "q1": ex.numerical
 
 @pytest.mark.parametrize("name", sorted(REFERENCE))
 def test_reference_answer_passes(name, capsys):
-    ok, out = run(getattr(ex, name), REFERENCE[name], capsys)
-    assert ok and "✓" in out, out
+    assert_accepted(getattr(ex, name), REFERENCE[name], capsys)
 
 
 @pytest.mark.parametrize("name, answer, words", [(n, a, w) for n, pairs in WRONG.items() for a, w in pairs])
 def test_wrong_answers_fail_with_feedback(name, answer, words, capsys):
-    ok, out = run(getattr(ex, name), answer, capsys)
-    assert not ok
-    assert "✗" in out and words in out, out
+    assert_rejected(getattr(ex, name), answer, capsys, words)
 
 
 @pytest.mark.parametrize("name", sorted(REFERENCE))
 def test_placeholder_is_not_attempted(name, capsys):
-    ok, out = run(getattr(ex, name), ..., capsys)
-    assert not ok and "Not attempted yet" in out, out
+    assert_not_attempted(getattr(ex, name), ..., capsys)
 
 
 @pytest.mark.parametrize("name, template", [
@@ -65,13 +62,11 @@ def test_placeholder_is_not_attempted(name, capsys):
     ("q2", lambda x, w, b, y: None),  # a def whose body is still `...` returns None
 ])
 def test_function_template_left_unfilled_is_not_attempted(name, template, capsys):
-    ok, out = run(getattr(ex, name), template, capsys)
-    assert not ok and "Not attempted yet" in out, out
+    assert_not_attempted(getattr(ex, name), template, capsys)
 
 
 def test_half_filled_answer_names_the_missing_output(capsys):
-    ok, out = run(ex.q3, lambda x, W, grad_out: (grad_out @ W, ..., ...), capsys)
-    assert not ok and "grad_W is still `Ellipsis`" in out, out
+    assert_rejected(ex.q3, lambda x, W, grad_out: (grad_out @ W, ..., ...), capsys, "grad_W is still `Ellipsis`")
 
 
 @pytest.mark.parametrize("name, crashing", [
@@ -80,21 +75,22 @@ def test_half_filled_answer_names_the_missing_output(capsys):
     ("q1", lambda f, x, h: f(x, h)),
 ])
 def test_crashing_answer_is_reported_not_raised(name, crashing, capsys):
-    ok, out = run(getattr(ex, name), crashing, capsys)
-    assert not ok and "✗" in out and "your function raised" in out and "when called with" in out, out
-    assert "checking your answer failed" not in out, out
+    out = assert_rejected(getattr(ex, name), crashing, capsys, "your function raised")
+    assert "when called with" in out and "checking your answer failed" not in out, out
 
 
 def test_non_function_answer_is_explained(capsys):
-    ok, out = run(ex.q2, 0.5, capsys)
-    assert not ok and "expected a function" in out, out
+    assert_rejected(ex.q2, 0.5, capsys, "expected a function")
 
 
-def test_solution_and_hint_print_something_useful(capsys):
+@pytest.mark.parametrize("name", sorted(REFERENCE))
+def test_hint_and_solution(name, capsys):
+    assert_hint_and_solution(getattr(ex, name), capsys)
+
+
+def test_solution_shows_the_reference_code(capsys):
     ex.q3.solution()
-    ex.q3.hint()
-    out = capsys.readouterr().out
-    assert "grad_out.T @ x" in out and "Hint" in out
+    assert "grad_out.T @ x" in capsys.readouterr().out
 
 
 def test_reference_gradients_agree_with_finite_differences():

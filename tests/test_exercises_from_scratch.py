@@ -6,12 +6,12 @@ import pytest
 import torch
 
 from helpers.exercises import from_scratch as ex
-
-
-def run(q, answer, capsys) -> tuple[bool, str]:
-    ok = q.check(answer)
-    return ok, capsys.readouterr().out
-
+from tests.exercise_checks import (
+    assert_accepted,
+    assert_hint_and_solution,
+    assert_not_attempted,
+    assert_rejected,
+)
 
 WRONG = {  # exercise -> [(wrong answer, words the feedback must contain)]
     "q1": [(ex._one_hot_shifted, "one column too far right"), (lambda labels, k: ex.one_hot(labels, k).T, "shape"),
@@ -29,21 +29,17 @@ REFERENCE = {"q1": ex.one_hot, "q2": ex.cross_entropy_grad, "q3": ex.accuracy, "
 
 @pytest.mark.parametrize("name", sorted(REFERENCE))
 def test_reference_answer_passes(name, capsys):
-    ok, out = run(getattr(ex, name), REFERENCE[name], capsys)
-    assert ok and "✓" in out, out
+    assert_accepted(getattr(ex, name), REFERENCE[name], capsys)
 
 
 @pytest.mark.parametrize("name, answer, words", [(n, a, w) for n, pairs in WRONG.items() for a, w in pairs])
 def test_wrong_answers_fail_with_feedback(name, answer, words, capsys):
-    ok, out = run(getattr(ex, name), answer, capsys)
-    assert not ok
-    assert "✗" in out and words in out, out
+    assert_rejected(getattr(ex, name), answer, capsys, words)
 
 
 @pytest.mark.parametrize("name", sorted(REFERENCE))
 def test_placeholder_is_not_attempted(name, capsys):
-    ok, out = run(getattr(ex, name), ..., capsys)
-    assert not ok and "Not attempted yet" in out, out
+    assert_not_attempted(getattr(ex, name), ..., capsys)
 
 
 @pytest.mark.parametrize("name, template", [
@@ -51,8 +47,7 @@ def test_placeholder_is_not_attempted(name, capsys):
     ("q4", lambda w, v, grad, lr, momentum: (..., ...)),
 ])
 def test_function_template_left_unfilled_is_not_attempted(name, template, capsys):
-    ok, out = run(getattr(ex, name), template, capsys)
-    assert not ok and "Not attempted yet" in out, out
+    assert_not_attempted(getattr(ex, name), template, capsys)
 
 
 @pytest.mark.parametrize("name, crashing", [
@@ -62,9 +57,13 @@ def test_function_template_left_unfilled_is_not_attempted(name, template, capsys
     ("q4", lambda w, v, grad, lr, momentum: w @ np.ones(7)),
 ])
 def test_crashing_answer_is_reported_not_raised(name, crashing, capsys):
-    ok, out = run(getattr(ex, name), crashing, capsys)
-    assert not ok and "✗" in out and "your function raised" in out and "when called with" in out, out
-    assert "checking your answer failed" not in out, out
+    out = assert_rejected(getattr(ex, name), crashing, capsys, "your function raised")
+    assert "when called with" in out and "checking your answer failed" not in out, out
+
+
+@pytest.mark.parametrize("name", sorted(REFERENCE))
+def test_hint_and_solution(name, capsys):
+    assert_hint_and_solution(getattr(ex, name), capsys)
 
 
 def test_references_agree_with_pytorch():
