@@ -3,6 +3,11 @@
 Every interactive plot in the course is a `LivePlot`: controls on top, the figure below.
 Moving a control calls `update(**values)`, which changes the figure's artists
 (`set_data`, `set_array`, ...), and the figure is re-rendered into the same image.
+
+Speed (blitting): artists created with ``animated=True`` are the ones `update` changes. The rest of
+the figure (axes, ticks, labels) is drawn once and kept as a background; each step only pastes the
+background and draws the animated artists on top. If `update` changes something static (axis
+limits, tick labels), it returns ``"full"`` and the whole figure is drawn again.
 No pyplot, so a figure is never shown twice, and the plot works outside a notebook too.
 In a static view (GitHub, nbviewer, saved outputs) the plot's current image is shown.
 """
@@ -15,6 +20,8 @@ import io
 from collections.abc import Callable
 
 import ipywidgets as widgets
+import PIL.Image
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 DPI = 80
@@ -26,9 +33,18 @@ def new_figure(width: float = 7.0, height: float = 3.5, **kwargs) -> Figure:
 
 
 def figure_png(fig: Figure) -> bytes:
-    """Render a figure to PNG bytes."""
+    """Render a figure to PNG bytes (light compression: speed matters more than size here)."""
     buf = io.BytesIO()
-    fig.savefig(buf, format="png")
+    fig.savefig(buf, format="png", pil_kwargs={"compress_level": 1})
+    return buf.getvalue()
+
+
+def canvas_png(canvas: FigureCanvasAgg) -> bytes:
+    """Encode what an Agg canvas holds right now as PNG bytes."""
+    width, height = canvas.get_width_height(physical=True)
+    buf = io.BytesIO()
+    PIL.Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1).save(
+        buf, format="png", compress_level=1)
     return buf.getvalue()
 
 
@@ -61,6 +77,9 @@ class LivePlot(widgets.VBox):
                  update: Callable[..., None], readouts: list[widgets.Widget] | None = None,
                  columns: int = 2):
         self.fig, self.controls, self._update = fig, controls, update
+        self.canvas = FigureCanvasAgg(fig)  # draws into memory; no window, no pyplot
+        self._background = None  # the static part of the figure, kept between steps
+        self._animated: list = []
         self.image = widgets.Image(format="png")
         self.image.add_class("nn-liveplot-image")
         self.message = widgets.HTML()  # shows a redraw error, if any
@@ -81,14 +100,30 @@ class LivePlot(widgets.VBox):
     def redraw(self) -> None:
         """Run `update` with the current values and refresh the image; show errors, never hide them."""
         try:
-            self._update(**self.values)
-            self.image.value = figure_png(self.fig)
+            full = self._update(**self.values) == "full" or self._background is None or not self._animated
+            self.image.value = self._render(full)
         except Exception as err:  # noqa: BLE001 - shown to the learner under the plot
             self.error = f"{type(err).__name__}: {err}"
             self.message.value = f"<b style='color:#b00020'>Could not redraw: {html.escape(self.error)}</b>"
             return
         self.error = None
         self.message.value = ""
+
+    def _render(self, full: bool) -> bytes:
+        """Draw the figure (all of it, or only its animated artists over the kept background)."""
+        if full:
+            self.canvas.draw()  # matplotlib skips animated artists here
+            # Lay the figure out once, then keep it: the layout engine costs more than the plot.
+            if self.fig.get_layout_engine() is not None:
+                self.fig.set_layout_engine("none")
+            self._background = self.canvas.copy_from_bbox(self.fig.bbox)
+            self._animated = sorted((a for a in self.fig.findobj() if a.get_animated()),
+                                    key=lambda a: a.get_zorder())
+        else:
+            self.canvas.restore_region(self._background)
+        for artist in self._animated:
+            self.fig.draw_artist(artist)
+        return canvas_png(self.canvas)
 
     def _on_change(self, _change) -> None:
         self.redraw()
