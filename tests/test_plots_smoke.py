@@ -1,5 +1,6 @@
 """Every interactive plot builder redraws over a grid of control values, extremes included,
-without error or warning, and at least one of its controls changes the picture (mglearn-style smoke test)."""
+without error or warning; at least one of its controls changes the picture; and the fast blitted
+picture always equals a full redraw (mglearn-style smoke test)."""
 
 from __future__ import annotations
 
@@ -68,5 +69,9 @@ def test_builder_redraws_over_control_grid(name):
                     control.value = value
                     assert plot.error is None, f"{name}: {cname}={value!r}: {plot.error}"
                     images.add(bytes(plot.image.value))
+                    # The fast (blitted) picture must equal a full redraw: nothing stale left behind.
+                    assert bytes(plot.image.value) == plot._render(full=True), (
+                        f"{name}: {cname}={value!r}: the blitted image differs from a full redraw; "
+                        "mark every artist that update() changes animated=True, or return 'full'")
                 control.value = start
             assert len(images) > 1, f"{name}: no control changes the picture"
