@@ -34,11 +34,17 @@ def _zero_line(w1: float, w2: float, b: float) -> tuple[np.ndarray, np.ndarray]:
     return np.array([]), np.array([])
 
 
-def _add_xor_points(ax) -> None:
+def _animated(*artists) -> None:
+    """Mark artists that `update` changes, or that lie on top of one: LivePlot redraws only these."""
+    for artist in artists:
+        artist.set_animated(True)
+
+
+def _add_xor_points(ax) -> list:
     """Mark the four XOR points: circles where the target is 0, squares where it is 1."""
-    for target, marker, colour in ((0, "o", "#4393c3"), (1, "s", "#d6604d")):
-        pts = XOR_X[XOR_Y == target]
-        ax.scatter(pts[:, 0], pts[:, 1], marker=marker, s=60, c=colour, edgecolors="black", zorder=3)
+    return [ax.scatter(XOR_X[XOR_Y == target, 0], XOR_X[XOR_Y == target, 1], marker=marker, s=60, c=colour,
+                       edgecolors="black", zorder=3)
+            for target, marker, colour in ((0, "o", "#4393c3"), (1, "s", "#d6604d"))]
 
 
 def _plane_axes(ax, title: str, labels: bool = True) -> None:
@@ -78,6 +84,7 @@ class NetworkDrawing:
                           for pos in self.pos]
         ax.set(xlim=(-0.35, len(names) - 0.65), ylim=(-1.55, 1.35))
         ax.axis("off")
+        _animated(self.lines, *self.weight_text, self.nodes, *self.name_text, *(t for layer in self.node_text for t in layer))
 
     def set_weights(self, weights: list[np.ndarray]) -> None:
         """Restyle the edges for these weight matrices (one per layer, shape (out, in))."""
@@ -102,7 +109,7 @@ class NetworkDrawing:
 
 
 def _frozen(plot: LivePlot) -> LivePlot:
-    """Keep the layout of the first render: redraws then skip the layout pass (about twice as fast)."""
+    """Keep the layout of the first render, so a redraw skips the layout pass (about twice as fast)."""
     plot.fig.set_layout_engine(None)
     return plot
 
@@ -127,10 +134,11 @@ def forward_trace(x1: float = 1.0, x2: float = 0.0, hidden: str = "sigmoid") -> 
     image = ax_map.imshow(np.zeros((GRID.size, GRID.size)), origin="lower", extent=(LOW, LIMIT, LOW, LIMIT),
                           cmap="coolwarm", norm=Normalize(0, 1))
     _plane_axes(ax_map, "ŷ over the input plane")
-    _add_xor_points(ax_map)
+    points = _add_xor_points(ax_map)
     (marker,) = ax_map.plot([], [], marker="X", ms=14, mfc="yellow", mec="black", ls="none", zorder=4)
     ax_text.axis("off")
     text = ax_text.text(0.0, 1.0, "", family="monospace", fontsize=10, va="top", transform=ax_text.transAxes)
+    _animated(image, *points, marker, text)
     state = {"hidden": None}
 
     def update(x1, x2, hidden):
@@ -204,14 +212,16 @@ def xor_network(W1=None, b1=None, W2=None, b2=None, hidden: str = "sigmoid") -> 
         images.append(ax.imshow(np.zeros((GRID.size, GRID.size)), origin="lower", extent=(LOW, LIMIT, LOW, LIMIT),
                                 cmap="viridis" if i < 3 else "coolwarm", norm=Normalize(0, 1)))
         _plane_axes(ax, "", labels=i == 0)
-        _add_xor_points(ax)
+        _animated(images[-1], *_add_xor_points(ax))
         if i < 3:
             lines.append(ax.plot([], [], color="white", ls="--", lw=1.5)[0])
-    axes[3].set_title("output ŷ = σ(z)")
+            _animated(lines[-1], ax.title)
+    axes[3].set_title("output ŷ = σ(z)   (blue 0, red 1)", fontsize=10)
     drawing = NetworkDrawing(ax_net, NAMES)
     ax_net.set_title("The network: line width = |weight|, blue +, orange −", fontsize=10)
     ax_text.axis("off")
     table = ax_text.text(0.02, 0.95, "", family="monospace", fontsize=11, va="top", transform=ax_text.transAxes)
+    _animated(table)
     fig.legend(handles=[Line2D([], [], color="white", ls="--", label="z = 0 (hidden unit's line)"),
                         Line2D([], [], marker="o", ls="none", mfc="#4393c3", mec="black", label="target 0"),
                         Line2D([], [], marker="s", ls="none", mfc="#d6604d", mec="black", label="target 1")],
