@@ -151,3 +151,20 @@ def test_forward_trace_marks_the_chosen_input_on_the_map():
     plot.controls["x1"].value, plot.controls["x2"].value = 0.25, 1.5
     (marker,) = [line for ax in plot.fig.axes for line in ax.lines if line.get_marker() == "X"]
     np.testing.assert_allclose(np.ravel(marker.get_data()), [0.25, 1.5])
+
+
+@pytest.mark.parametrize(("builder", "moves"), [
+    (xor_network, {"v2": 0.0, "b1": -8.0, "hidden": "relu"}),
+    (forward_trace, {"x1": 0.3, "x2": 0.85, "hidden": "tanh"}),
+])
+def test_a_moved_plot_looks_exactly_like_one_built_at_those_values(builder, moves):
+    # Catches anything update changes but the quick redraw leaves stale (e.g. an artist not marked animated).
+    moved = builder()
+    for name, value in moves.items():
+        moved.controls[name].value = value
+    if builder is xor_network:
+        fresh = xor_network(*xor_params(moved.values), hidden=moved.values["hidden"])
+    else:
+        fresh = forward_trace(**moved.values)
+    assert fresh.values == moved.values
+    assert bytes(moved.image.value) == bytes(fresh.image.value)
