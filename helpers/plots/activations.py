@@ -19,7 +19,6 @@ from helpers.activations import (
     tanh,
     tanh_grad,
 )
-from helpers.plots.neurons import freeze_layout
 from helpers.widgets import LivePlot, dropdown, figure_png, int_slider, new_figure, slider
 
 # name -> (label, f, f′); leaky ReLU's slope α comes from a slider, so it is bound at redraw time.
@@ -107,7 +106,7 @@ def function_explorer(name: str = "sigmoid", compare: str = "none", z0: float = 
         "z0": slider("point z", z0, -ZMAX, ZMAX),
         "alpha": slider("leaky slope α", alpha, 0.0, 0.3, 0.01),
     }
-    return freeze_layout(LivePlot(fig, controls, update))
+    return LivePlot(fig, controls, update)
 
 
 # ---- gradients through a deep stack of one-unit layers ----
@@ -169,7 +168,7 @@ def gradient_depth(depth: int = 10, w: float = 1.0, x: float = 0.5) -> LivePlot:
         "w": slider("weight w", w, 0.25, 3.0, 0.25),
         "x": slider("input x", x, -2.0, 2.0),
     }
-    return freeze_layout(LivePlot(fig, controls, update, columns=3))
+    return LivePlot(fig, controls, update, columns=3)
 
 
 # ---- softmax: scores to probabilities ----
@@ -205,7 +204,7 @@ def softmax_explorer(z1: float = 2.0, z2: float = 1.0, z3: float = 0.1, temperat
         "z3": slider("z₃", z3, -6.0, 6.0),
         "temperature": slider("temperature T", temperature, 0.1, 5.0),
     }
-    return freeze_layout(LivePlot(fig, controls, update))
+    return LivePlot(fig, controls, update)
 
 
 def functions_and_derivatives(alpha: float = 0.1) -> Image:

@@ -124,11 +124,11 @@ def neuron_plane(w1: float = 1.0, w2: float = -1.0, b: float = 0.5, activation: 
         "b": slider("bias b", b, -WMAX, WMAX),
         "activation": dropdown("activation", list(NEURON_ACTIVATIONS), activation),
     }
-    return freeze_layout(LivePlot(fig, controls, update))
+    return LivePlot(fig, controls, update)
 
 
 def freeze_layout(plot: LivePlot) -> LivePlot:
-    """Keep the layout of the first drawing, so a redraw skips the (slow) constrained-layout pass."""
+    """Keep the layout of the first drawing (LivePlot now does this itself; kept for modules that import it)."""
     plot.fig.set_layout_engine("none")
     return plot
 
@@ -215,7 +215,7 @@ def neuron_steps(x1: float = 1.0, x2: float = 2.0, w1: float = 0.5, w2: float = 
     }
     plot = LivePlot(fig, controls, update, readouts=[readout])
     plot.readout = readout  # the working as text, for tests and screen readers
-    return freeze_layout(plot)
+    return plot
 
 
 BUILDERS = {"neuron_plane": neuron_plane, "neuron_steps": neuron_steps}
