@@ -220,7 +220,11 @@ def xor_network(W1=None, b1=None, W2=None, b2=None, hidden: str = "sigmoid") -> 
     drawing = NetworkDrawing(ax_net, NAMES)
     ax_net.set_title("The network: line width = |weight|, blue +, orange −", fontsize=10)
     ax_text.axis("off")
-    table = ax_text.text(0.02, 0.95, "", family="monospace", fontsize=11, va="top", transform=ax_text.transAxes)
+    style = {"family": "monospace", "fontsize": 11, "va": "top", "transform": ax_text.transAxes}
+    # The fixed lines are drawn once; the rows below them (after a blank line) are redrawn.
+    ax_text.text(0.02, 0.95, "  x₁  x₂  target      ŷ   right side" + "\n" * 7
+                 + " (right side: ŷ > 0.5 exactly\n  where the target is 1)", **style)
+    table = ax_text.text(0.02, 0.95, "", **style)
     _animated(table)
     fig.legend(handles=[Line2D([], [], color="white", ls="--", label="z = 0 (hidden unit's line)"),
                         Line2D([], [], marker="o", ls="none", mfc="#4393c3", mec="black", label="target 0"),
@@ -245,8 +249,7 @@ def xor_network(W1=None, b1=None, W2=None, b2=None, hidden: str = "sigmoid") -> 
         rows = "\n".join(f" {a:3.0f} {b:3.0f} {t:7.0f}   {v:5.2f}   {'yes' if ok else 'NO'}"
                          for (a, b), t, v, ok in zip(XOR_X, XOR_Y, y, right, strict=True))
         verdict = "solves XOR!" if right.all() else f"gets {right.sum()}/4 points right"
-        table.set_text(f"  x₁  x₂  target      ŷ   right side\n{rows}\n\n This network {verdict}\n"
-                       " (right side: ŷ > 0.5 exactly\n  where the target is 1)")
+        table.set_text(f"\n{rows}\n\n This network {verdict}")
 
     return _frozen(LivePlot(fig, xor_controls(W1, b1, W2, b2, hidden), update, columns=4))
 
