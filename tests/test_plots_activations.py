@@ -52,7 +52,7 @@ def test_tangent_touches_f_at_z0_with_slope_f_prime():
     plot.controls["z0"].value = -2.0
     (za, zb), (ya, yb) = tangent.get_xdata(), tangent.get_ydata()
     assert (yb - ya) / (zb - za) == pytest.approx(float(sigmoid_grad(-2.0)))
-    assert "f′(-2.00) = 0.1050" in plot.fig.axes[1].get_title()
+    assert any("f′(-2.00) = 0.1050" in t.get_text() for t in plot.fig.axes[1].texts)
 
 
 @pytest.mark.parametrize("control", ["name", "compare", "z0"])

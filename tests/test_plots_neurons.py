@@ -104,7 +104,8 @@ def test_plane_image_and_decision_line_move_with_w1():
     assert not np.allclose(line.get_xydata(), before_line)
     x1, x2 = np.array(line.get_xydata()).T
     np.testing.assert_allclose(-2.0 * x1 + plot.values["w2"] * x2 + plot.values["b"], 0.0, atol=1e-9)
-    assert _axes(plot).get_title() == "a = σ((−2.0)·x₁ + (−1.0)·x₂ + 0.5)"
+    titles = [t.get_text() for t in _axes(plot).texts if t.get_text().startswith("a = ")]
+    assert titles == ["a = σ((−2.0)·x₁ + (−1.0)·x₂ + 0.5)"]
 
 
 def test_decision_line_vanishes_when_both_weights_are_zero():

@@ -19,6 +19,7 @@ from helpers.activations import (
     tanh,
     tanh_grad,
 )
+from helpers.plots.neurons import StaticPart
 from helpers.widgets import LivePlot, dropdown, figure_png, int_slider, new_figure, slider
 
 # name -> (label, f, f′); leaky ReLU's slope α comes from a slider, so it is bound at redraw time.
@@ -65,20 +66,34 @@ def function_explorer(name: str = "sigmoid", compare: str = "none", z0: float = 
     (other_d,) = ax_d.plot([], [], color="grey", ls="--", lw=1.5)
     (curve_f,) = ax_f.plot([], [], lw=2.5)
     (curve_d,) = ax_d.plot([], [], lw=2.5)
-    (tangent,) = ax_f.plot([], [], color="black", lw=1.5)
-    (dot_f,) = ax_f.plot([], [], "o", ms=9, mfc="gold", mec="black", zorder=3)
-    (dot_d,) = ax_d.plot([], [], "o", ms=9, mfc="gold", mec="black", zorder=3)
-    (guide,) = ax_d.plot([], [], color="black", ls=":", lw=1)
+    # Animated (redrawn at every step): what depends on the point z. The curves only change with the function.
+    (tangent,) = ax_f.plot([], [], color="black", lw=1.5, animated=True)
+    (dot_f,) = ax_f.plot([], [], "o", ms=9, mfc="gold", mec="black", zorder=3, animated=True)
+    (dot_d,) = ax_d.plot([], [], "o", ms=9, mfc="gold", mec="black", zorder=3, animated=True)
+    (guide,) = ax_d.plot([], [], color="black", ls=":", lw=1, animated=True)
     ax_d.set_ylim(-0.1, 1.15)
-    verdict = ax_d.text(0.02, 0.97, "", transform=ax_d.transAxes, va="top", fontsize=10,
+    verdict = ax_d.text(0.02, 0.97, "", transform=ax_d.transAxes, va="top", fontsize=10, animated=True,
                         bbox={"boxstyle": "round,pad=0.3", "fc": "white", "ec": "#999999"})
+    titles = [ax.text(0.5, 1.02, "", transform=ax.transAxes, ha="center", va="bottom", fontsize=10, animated=True)
+              for ax in (ax_f, ax_d)]
+    static = StaticPart()
 
     def update(name, compare, z0, alpha):
         label, f, df = pick(name, alpha)
-        colour = COLOURS[name]
+        y0, s0 = float(f(z0)), float(df(z0))
+        zt = np.array([z0 - 2.5, z0 + 2.5])
+        tangent.set_data(zt, y0 + s0 * (zt - z0))  # the line through (z0, f(z0)) with slope f′(z0)
+        dot_f.set_data([z0], [y0])
+        dot_d.set_data([z0], [s0])
+        guide.set_data([z0, z0], [0, s0])
+        titles[0].set_text(f"{label}: f({z0:.2f}) = {y0:.3f}, tangent slope {s0:.3f}")
+        titles[1].set_text(f"its derivative f′: f′({z0:.2f}) = {s0:.4f}")
+        verdict.set_text(slope_verdict(name, z0, s0))
+        if not static.changed(name, compare, alpha):
+            return None
         fz, dz = f(Z), df(Z)
-        curve_f.set(data=(Z, fz), color=colour, label=label)
-        curve_d.set(data=(Z, dz), color=colour)
+        curve_f.set(data=(Z, fz), color=COLOURS[name], label=label)
+        curve_d.set(data=(Z, dz), color=COLOURS[name])
         if compare in FUNCTIONS and compare != name:
             other_label, g, dg = pick(compare, alpha)
             other_f.set(data=(Z, g(Z)), label=other_label)
@@ -86,19 +101,11 @@ def function_explorer(name: str = "sigmoid", compare: str = "none", z0: float = 
         else:
             other_f.set(data=([], []), label="_none")
             other_d.set_data([], [])
-        y0, s0 = float(f(z0)), float(df(z0))
-        zt = np.array([z0 - 2.5, z0 + 2.5])
-        tangent.set_data(zt, y0 + s0 * (zt - z0))  # the line through (z0, f(z0)) with slope f′(z0)
-        dot_f.set_data([z0], [y0])
-        dot_d.set_data([z0], [s0])
-        guide.set_data([z0, z0], [0, s0])
         shown = np.concatenate([fz, other_f.get_ydata()])
         low, high = min(float(shown.min()), -0.1), max(float(shown.max()), 1.1)
         ax_f.set_ylim(low - 0.08 * (high - low), high + 0.08 * (high - low))
-        ax_f.set_title(f"{label}: f({z0:.2f}) = {y0:.3f}, tangent slope {s0:.3f}", fontsize=10)
-        ax_d.set_title(f"its derivative f′: f′({z0:.2f}) = {s0:.4f}", fontsize=10)
-        ax_f.legend(loc="upper left", fontsize=9)
-        verdict.set_text(slope_verdict(name, z0, s0))
+        ax_f.legend(loc="upper left", fontsize=9).set_animated(True)  # kept above the tangent line
+        return "full"
 
     controls = {
         "name": dropdown("function", [(v[0], k) for k, v in FUNCTIONS.items()], name),
@@ -161,7 +168,7 @@ def gradient_depth(depth: int = 10, w: float = 1.0, x: float = 0.5) -> LivePlot:
             if g[0] == 0:
                 rows.append(f"{'':10}(exactly 0: dead,\n{'':10} drawn at the bottom)")
         summary.set_text("gradient reaching\nthe input (k = 0):\n\n" + "\n".join(rows))
-        ax.set_title(f"{depth} layers, each a = f(w·a_prev), w = {w:g}, input x = {x:g}", fontsize=10)
+        ax.set_title(f"{depth} layers, each aₖ = f(w·aₖ₋₁) with w = {w:g}; input a₀ = x = {x:g}", fontsize=10)
 
     controls = {
         "depth": int_slider("depth (layers)", depth, 1, 30),
@@ -179,10 +186,11 @@ def softmax_explorer(z1: float = 2.0, z2: float = 1.0, z3: float = 0.1, temperat
     ax_z, ax_p = fig.subplots(1, 2)
     names = ["class 1", "class 2", "class 3"]
     colours = ["#1b9e77", "#d95f02", "#7570b3"]
-    bars_z = ax_z.bar(names, [0, 0, 0], color=colours)
-    bars_p = ax_p.bar(names, [0, 0, 0], color=colours)
-    labels_z = [ax_z.text(i, 0, "", ha="center", fontsize=10) for i in range(3)]
-    labels_p = [ax_p.text(i, 0, "", ha="center", va="bottom", fontsize=10) for i in range(3)]
+    bars_z = ax_z.bar(names, [0, 0, 0], color=colours, animated=True)
+    bars_p = ax_p.bar(names, [0, 0, 0], color=colours, animated=True)
+    labels_z = [ax_z.text(i, 0, "", ha="center", fontsize=10, animated=True) for i in range(3)]
+    labels_p = [ax_p.text(i, 0, "", ha="center", va="bottom", fontsize=10, animated=True) for i in range(3)]
+    title = ax_p.text(0.5, 1.02, "", transform=ax_p.transAxes, ha="center", va="bottom", fontsize=10, animated=True)
     ax_z.axhline(0, color="black", lw=0.8)
     ax_z.set(ylim=(-6.5, 6.5), title="scores z (any real numbers)")
     ax_p.set(ylim=(0, 1.12))
@@ -196,7 +204,7 @@ def softmax_explorer(z1: float = 2.0, z2: float = 1.0, z3: float = 0.1, temperat
             labels_z[i].set(y=z[i] + (0.2 if z[i] >= 0 else -0.2), text=f"{z[i]:.1f}",
                             va="bottom" if z[i] >= 0 else "top")
             labels_p[i].set(y=p[i] + 0.01, text=f"{p[i]:.3f}")
-        ax_p.set_title(f"softmax(z / T) with T = {temperature:g}: sums to {p.sum():.3f}", fontsize=10)
+        title.set_text(f"softmax(z / T) with T = {temperature:g}: sums to {p.sum():.3f}")
 
     controls = {
         "z1": slider("z₁", z1, -6.0, 6.0),

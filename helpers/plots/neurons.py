@@ -29,6 +29,20 @@ WMAX = 3.0  # weight and bias sliders run from -WMAX to WMAX
 WEIGHT_NAME = {"x1": "w₁", "x2": "w₂", "one": "b"}  # the weight on each input of the drawing
 
 
+class StaticPart:
+    """Remembers what a plot's static part was drawn for; `changed(...)` says when it needs a full redraw."""
+
+    def __init__(self):
+        self.key = None
+
+    def changed(self, *key) -> bool:
+        """True (and remember `key`) when the static part shows something else than `key`."""
+        if key == self.key:
+            return False
+        self.key = key
+        return True
+
+
 def num(v: float, decimals: int = 2, trim: bool = True) -> str:
     """A number as a learner writes it: 0.5, 1.0, −1.25 (true minus sign; `trim` drops trailing zeros)."""
     v = round(float(v), decimals) + 0.0  # + 0.0 turns -0.0 into 0.0
@@ -87,28 +101,35 @@ def neuron_plane(w1: float = 1.0, w2: float = -1.0, b: float = 0.5, activation: 
     """A 2-input neuron's output over the input plane: heat map, the line z = 0, and four labelled points."""
     fig = new_figure(6.4, 4.6)
     ax = fig.add_subplot()
+    # Everything on the heat map is animated (redrawn each step); the axes, ticks and colour bar stay.
     image = ax.imshow(np.zeros_like(X1), origin="lower", extent=(LOW, HIGH, LOW, HIGH),
-                      cmap="coolwarm", norm=Normalize(0.0, 1.0), interpolation="bilinear")
+                      cmap="coolwarm", norm=Normalize(0.0, 1.0), interpolation="bilinear", animated=True)
     colorbar = fig.colorbar(image, ax=ax, shrink=0.9)
     colorbar.set_label("neuron output a")
-    (line,) = ax.plot([], [], color="black", ls="--", lw=2)
+    (line,) = ax.plot([], [], color="black", ls="--", lw=2, animated=True)
     arrow = ax.annotate("w", xy=(0, 0), xytext=(0, 0), fontsize=12, fontweight="bold", ha="center", va="center",
-                        arrowprops={"arrowstyle": "<|-", "color": "black", "lw": 2, "shrinkA": 0, "shrinkB": 0})
-    ax.scatter(CORNERS[:, 0], CORNERS[:, 1], s=50, c="white", edgecolors="black", zorder=3)
-    labels = [ax.text(x + 0.04, y + 0.04, "", fontsize=10, zorder=4,
+                        arrowprops={"arrowstyle": "<|-", "color": "black", "lw": 2, "shrinkA": 0, "shrinkB": 0},
+                        animated=True)
+    ax.scatter(CORNERS[:, 0], CORNERS[:, 1], s=50, c="white", edgecolors="black", zorder=3, animated=True)
+    labels = [ax.text(x + 0.04, y + 0.04, "", fontsize=10, zorder=4, animated=True,
                       bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.85})
               for x, y in CORNERS]
+    title = ax.text(0.5, 1.02, "", transform=ax.transAxes, ha="center", va="bottom", fontsize=11, animated=True)
     ax.set(xlim=(LOW, HIGH), ylim=(LOW, HIGH), xticks=[0, 0.5, 1], yticks=[0, 0.5, 1], aspect="equal")
     ax.set_xlabel("input x₁")
     ax.set_ylabel("input x₂")
-    ax.legend(handles=[Line2D([], [], color="black", ls="--", lw=2, label="decision line z = 0")],
-              loc="upper left", fontsize=9, framealpha=0.85)
+    legend = ax.legend(handles=[Line2D([], [], color="black", ls="--", lw=2, label="decision line z = 0")],
+                       loc="upper left", fontsize=9, framealpha=0.85)
+    for artist in (legend, *ax.spines.values()):  # drawn over the heat map, so redrawn with it
+        artist.set_animated(True)
+    static = StaticPart()
 
     def update(w1, w2, b, activation):
         f = NEURON_ACTIVATIONS[activation]
         A = f(w1 * X1 + w2 * X2 + b)  # (121, 121): the neuron's output at every grid point
         image.set_data(A)
-        image.set_clim(*OUTPUT_RANGE.get(activation, (0.0, max(1.0, float(A.max())))))
+        clim = OUTPUT_RANGE.get(activation, (0.0, max(1.0, float(A.max()))))
+        image.set_clim(*clim)
         line.set_data(*zero_line(w1, w2, b))
         base, tip = weight_arrow(w1, w2, b)  # from the line's point nearest the centre, towards z > 0
         inside = np.all((base > LOW) & (base < HIGH) & (tip > LOW) & (tip < HIGH))
@@ -116,7 +137,8 @@ def neuron_plane(w1: float = 1.0, w2: float = -1.0, b: float = 0.5, activation: 
         arrow.xy, arrow.xyann = base, tip
         for label, (x1, x2) in zip(labels, CORNERS, strict=True):
             label.set_text(f"({x1:g}, {x2:g}): a = {float(f(w1 * x1 + w2 * x2 + b)):.2f}")
-        ax.set_title(_formula(w1, w2, b, activation), fontsize=11)
+        title.set_text(_formula(w1, w2, b, activation))
+        return "full" if static.changed(clim) else None  # the colour bar is static: redraw it when its range moves
 
     controls = {
         "w1": slider("weight w₁", w1, -WMAX, WMAX),
@@ -137,27 +159,29 @@ def _draw_neuron(ax) -> dict:
     """Draw inputs x1, x2 and a constant 1 feeding a Σ node then the activation; return the artists to update."""
     inputs = {"x1": (0.0, 1.0), "x2": (0.0, 0.0), "one": (0.0, -1.0)}
     node_sum, node_act = (1.6, 0.0), (2.8, 0.0)
-    edges = {k: ax.plot([p[0], node_sum[0]], [p[1], node_sum[1]], solid_capstyle="round", zorder=1)[0]
+    # Every artist is animated: the edges change, and the nodes and labels must stay drawn on top of them.
+    edges = {k: ax.plot([p[0], node_sum[0]], [p[1], node_sum[1]], solid_capstyle="round", zorder=1, animated=True)[0]
              for k, p in inputs.items()}
-    ax.plot([node_sum[0], node_act[0] + 0.6], [0, 0], color="black", lw=1.5, zorder=1)
+    ax.plot([node_sum[0], node_act[0] + 0.6], [0, 0], color="black", lw=1.5, zorder=1, animated=True)
     ax.annotate("", xy=(node_act[0] + 0.75, 0), xytext=(node_act[0] + 0.3, 0),
-                arrowprops={"arrowstyle": "->", "lw": 1.5})
-    names = [ax.text(x, y, name, ha="center", va="center", fontsize=13, zorder=3)
+                arrowprops={"arrowstyle": "->", "lw": 1.5}, animated=True)
+    names = [ax.text(x, y, name, ha="center", va="center", fontsize=13, zorder=3, animated=True)
              for (x, y), name in zip([*inputs.values(), node_sum, node_act], ["x₁", "x₂", "1", "Σ", "f"], strict=True)]
     nodes = np.array([*inputs.values(), node_sum, node_act])  # (5, 2)
-    ax.scatter(nodes[:, 0], nodes[:, 1], s=1100, c="white", edgecolors="black", zorder=2)
-    style = {"ha": "center", "fontsize": 10, "zorder": 4,
+    ax.scatter(nodes[:, 0], nodes[:, 1], s=1100, c="white", edgecolors="black", zorder=2, animated=True)
+    style = {"ha": "center", "fontsize": 10, "zorder": 4, "animated": True,
              "bbox": {"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.9}}
     artists = {
         "edges": edges,
-        "value": {k: ax.text(p[0] - 0.35, p[1], "", ha="right", va="center", fontsize=10) for k, p in inputs.items()},
+        "value": {k: ax.text(p[0] - 0.35, p[1], "", ha="right", va="center", fontsize=10, animated=True)
+                  for k, p in inputs.items()},
         "weight": {k: ax.text(0.55 * p[0] + 0.45 * node_sum[0], 0.55 * p[1] + 0.45 * node_sum[1], "",
                               va="center", **style) for k, p in inputs.items()},
         "z": ax.text(node_sum[0], -0.5, "", va="top", **style),
         "a": ax.text(node_act[0], -0.5, "", va="top", **style),
         "f": names[-1],
     }
-    ax.text(node_act[0] + 0.85, 0, "a", va="center", fontsize=13)
+    ax.text(node_act[0] + 0.85, 0, "a", va="center", fontsize=13, animated=True)
     ax.set(xlim=(-0.9, 3.9), ylim=(-1.5, 1.5))
     ax.axis("off")
     return artists
@@ -171,15 +195,17 @@ def neuron_steps(x1: float = 1.0, x2: float = 2.0, w1: float = 0.5, w2: float = 
     ax_net, ax_f, ax_text = fig.add_subplot(grid[0, 0]), fig.add_subplot(grid[0, 1]), fig.add_subplot(grid[1, :])
     art = _draw_neuron(ax_net)
     ax_net.set_title("line width = |weight|; blue +, orange −", fontsize=10)
-    (curve,) = ax_f.plot([], [], color="black", lw=2)
-    (guide,) = ax_f.plot([], [], color="grey", ls=":", lw=1.2)
-    (dot,) = ax_f.plot([], [], "o", ms=10, mfc="gold", mec="black", zorder=3)
+    (curve,) = ax_f.plot([], [], color="black", lw=2)  # static: changes only with the activation or the z range
+    (guide,) = ax_f.plot([], [], color="grey", ls=":", lw=1.2, animated=True)
+    (dot,) = ax_f.plot([], [], "o", ms=10, mfc="gold", mec="black", zorder=3, animated=True)
     ax_f.axhline(0, color="grey", lw=0.6)
     ax_f.axvline(0, color="grey", lw=0.6)
     ax_f.set_xlabel("z")
     ax_text.axis("off")
-    working = ax_text.text(0.02, 0.85, "", family="monospace", fontsize=12, va="top", transform=ax_text.transAxes)
+    working = ax_text.text(0.02, 0.85, "", family="monospace", fontsize=12, va="top", transform=ax_text.transAxes,
+                           animated=True)
     readout = widgets.HTML()
+    static = StaticPart()
 
     def update(x1, x2, w1, w2, b, activation):
         f = NEURON_ACTIVATIONS[activation]
@@ -193,17 +219,20 @@ def neuron_steps(x1: float = 1.0, x2: float = 2.0, w1: float = 0.5, w2: float = 
         art["a"].set_text(f"a = {num(a, 3)}")
         art["f"].set(text=SYMBOL[activation], fontsize=13 if len(SYMBOL[activation]) == 1 else 8)
         reach = max(6.0, 1.15 * abs(z))  # keep the point on screen
+        guide.set_data([z, z, -reach], [0, a, a])
+        dot.set_data([z], [a])
+        working.set_text(f"{z_line}\n{a_line}")
+        readout.value = f"<pre style='font-size:14px;margin:0'>{html.escape(z_line)}\n{html.escape(a_line)}</pre>"
+        if not static.changed(activation, reach):
+            return None
         zs = np.linspace(-reach, reach, 401)
         fz = f(zs)
         curve.set_data(zs, fz)
-        guide.set_data([z, z, -reach], [0, a, a])
-        dot.set_data([z], [a])
         low, high = float(fz.min()), float(fz.max())
         pad = 0.08 * (high - low)
         ax_f.set(xlim=(-reach, reach), ylim=(low - pad, high + pad))
         ax_f.set_title(f"a = {SYMBOL[activation]}(z): the point (z, a)", fontsize=10)
-        working.set_text(f"{z_line}\n{a_line}")
-        readout.value = f"<pre style='font-size:14px;margin:0'>{html.escape(z_line)}\n{html.escape(a_line)}</pre>"
+        return "full"
 
     controls = {
         "x1": slider("input x₁", x1, -2.0, 2.0),
