@@ -44,7 +44,8 @@ test-fast: install  ## unit tests only (no notebooks, no browser)
 	$(PY) -m pytest tests --ignore=tests/browser
 
 execute: install  ## run notebooks top to bottom and save their outputs (NB=notebooks/03_*.ipynb for one)
-	$(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace $(NB)
+	$(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace \
+		--ExecutePreprocessor.store_widget_state=False $(NB)
 
 data: install  ## download MNIST into data/ (once, needs internet)
 	$(PY) -m helpers.data

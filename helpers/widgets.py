@@ -70,6 +70,13 @@ def dropdown(description: str, options, value=None):
                             description=description, style={"description_width": "initial"})
 
 
+def _recompress(png: bytes) -> bytes:
+    """Re-encode a PNG with full compression (for the copy saved in the notebook file)."""
+    buf = io.BytesIO()
+    PIL.Image.open(io.BytesIO(png)).save(buf, format="png", optimize=True)
+    return buf.getvalue()
+
+
 class LivePlot(widgets.VBox):
     """Controls, then a figure that `update(**control_values)` redraws in place, then optional readouts."""
 
@@ -132,5 +139,5 @@ class LivePlot(widgets.VBox):
         """The widget view, plus the current image for static viewers (GitHub, nbviewer)."""
         bundle = super()._repr_mimebundle_(**kwargs)
         data = bundle[0] if isinstance(bundle, tuple) else bundle
-        data["image/png"] = base64.b64encode(self.image.value).decode("ascii")
+        data["image/png"] = base64.b64encode(_recompress(bytes(self.image.value))).decode("ascii")
         return bundle
