@@ -1,0 +1,236 @@
+"""Figures and live plots for notebook 06 (MNIST with PyTorch): digits, class counts, training curves,
+the confusion matrix and an explorer of its cells, misclassified digits, a probability explorer,
+first-layer weights, and the drawing pad.
+
+Every function takes plain arrays (NumPy or CPU tensors), so the smoke test can feed it small
+synthetic data instead of MNIST.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+
+from helpers.draw import DrawingPad, example_strokes
+from helpers.models import SimpleNN
+from helpers.plots.losses import as_image  # noqa: F401 - the notebook shows static figures with it
+from helpers.widgets import LivePlot, dropdown, int_slider, new_figure
+
+TRUE_COLOUR, WRONG_COLOUR, OTHER_COLOUR = "#1b7837", "#d7191c", "#9e9e9e"
+
+
+def _np(x) -> np.ndarray:
+    """A CPU NumPy copy of a tensor or array."""
+    return x.detach().cpu().numpy() if isinstance(x, torch.Tensor) else np.asarray(x)
+
+
+def _pixels(images) -> np.ndarray:
+    """(n, 28, 28) pixels from (n, 1, 28, 28) or (n, 784) images."""
+    return _np(images).reshape(-1, 28, 28)
+
+
+def _blank(ax) -> None:
+    ax.set_xticks([])
+    ax.set_yticks([])
+
+
+# ----------------------------------------------------------------------------- static figures
+
+def digit_grid(images, labels, per_class: int = 6) -> Figure:
+    """The first `per_class` digits of each class: one column per digit 0-9."""
+    pixels, labels = _pixels(images), _np(labels)
+    fig = new_figure(7.5, 0.8 * per_class + 0.4)
+    axes = fig.subplots(per_class, 10, squeeze=False)
+    for digit in range(10):
+        where = np.flatnonzero(labels == digit)[:per_class]
+        for row in range(per_class):
+            ax = axes[row, digit]
+            _blank(ax)
+            if row < len(where):
+                ax.imshow(pixels[where[row]], cmap="gray_r", vmin=0, vmax=1)
+        axes[0, digit].set_title(str(digit))
+    fig.suptitle("Training images, one column per label")
+    return fig
+
+
+def class_counts(train_labels, test_labels) -> Figure:
+    """How many images of each digit the training and test sets hold."""
+    train_n = np.bincount(_np(train_labels), minlength=10)
+    test_n = np.bincount(_np(test_labels), minlength=10)
+    fig = new_figure(7.0, 2.6)
+    ax = fig.subplots()
+    x = np.arange(10)
+    ax.bar(x - 0.2, train_n, width=0.4, label=f"train ({train_n.sum()})", color="#4c72b0")
+    ax.bar(x + 0.2, test_n, width=0.4, label=f"test ({test_n.sum()})", color="#dd8452")
+    ax.set(xticks=x, xlabel="digit", ylabel="images", title="Images per digit: roughly balanced")
+    ax.legend(fontsize=8)
+    return fig
+
+
+def training_curves(history: dict, title: str = "") -> Figure:
+    """Loss and accuracy after each epoch (train, and test if present)."""
+    epochs = np.arange(1, len(history["loss"]) + 1)
+    fig = new_figure(8.0, 2.8)
+    ax_loss, ax_acc = fig.subplots(1, 2)
+    ax_loss.plot(epochs, history["loss"], "o-", color="#5e3c99")
+    ax_loss.set(xlabel="epoch", ylabel="mean training loss", title="Loss", xticks=epochs)
+    ax_acc.plot(epochs, 100 * np.asarray(history["train_acc"]), "o-", label="train (during the epoch)")
+    if history.get("test_acc"):
+        ax_acc.plot(epochs, 100 * np.asarray(history["test_acc"]), "s-", label="test")
+    ax_acc.set(xlabel="epoch", ylabel="accuracy (%)", title="Accuracy", xticks=epochs)
+    ax_acc.legend(fontsize=8)
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def confusion_figure(cm) -> Figure:
+    """The confusion matrix with every count written in its cell (row = true, column = predicted)."""
+    cm = _np(cm)
+    fig = new_figure(5.2, 4.6)
+    ax = fig.subplots()
+    shown = np.log1p(cm)  # log scale: the few mistakes stay visible next to ~1000 correct
+    ax.imshow(shown, cmap="Blues")
+    for t in range(10):
+        for p in range(10):
+            if cm[t, p]:
+                dark = shown[t, p] > 0.6 * shown.max()
+                ax.text(p, t, str(cm[t, p]), ha="center", va="center", fontsize=7,
+                        color="white" if dark else "black")
+    ax.set(xticks=range(10), yticks=range(10), xlabel="predicted digit", ylabel="true digit",
+           title="Confusion matrix (colour on a log scale)")
+    return fig
+
+
+def misclassified_gallery(images, labels, probs, n: int = 24, cols: int = 8) -> Figure:
+    """The `n` mistakes the network was most sure about: true label, prediction and its probability."""
+    pixels, labels, probs = _pixels(images), _np(labels), _np(probs)
+    predicted = probs.argmax(axis=1)
+    wrong = np.flatnonzero(predicted != labels)
+    wrong = wrong[np.argsort(-probs[wrong, predicted[wrong]])][:n]  # most confident mistakes first
+    rows = max(1, -(-len(wrong) // cols))
+    fig = new_figure(1.0 * cols, 1.15 * rows + 0.4)
+    axes = np.atleast_1d(fig.subplots(rows, cols)).ravel()
+    for ax in axes:
+        _blank(ax)
+        ax.axis("off")
+    for ax, i in zip(axes, wrong, strict=False):
+        ax.imshow(pixels[i], cmap="gray_r", vmin=0, vmax=1)
+        ax.set_title(f"true {labels[i]}\npred {predicted[i]} {probs[i, predicted[i]]:.0%}", fontsize=8,
+                     color=WRONG_COLOUR)
+    fig.suptitle(f"{len(wrong)} most confident mistakes (of {(predicted != labels).sum()})")
+    return fig
+
+
+def weight_images(weight, cols: int = 16) -> Figure:
+    """Each row of the first layer's weight matrix (128, 784) drawn as a 28 x 28 image (red +, blue -)."""
+    w = _np(weight).reshape(-1, 28, 28)
+    rows = -(-len(w) // cols)
+    fig = new_figure(cols * 0.55, rows * 0.55 + 0.5)
+    axes = np.atleast_1d(fig.subplots(rows, cols)).ravel()
+    for ax in axes:
+        _blank(ax)
+        ax.axis("off")
+    for ax, image in zip(axes, w, strict=False):
+        limit = np.abs(image).max() or 1.0
+        ax.imshow(image, cmap="RdBu_r", vmin=-limit, vmax=limit)
+    fig.suptitle(f"The {len(w)} hidden units' input weights as 28 x 28 images (red: ink here raises the "
+                 "unit, blue: lowers it)", fontsize=9)
+    return fig
+
+
+# ----------------------------------------------------------------------------- live plots
+
+def probability_explorer(images, labels, probs) -> LivePlot:
+    """A slider over the test images: the digit, and the network's probability for each class."""
+    pixels, labels, probs = _pixels(images), _np(labels), _np(probs)
+    fig = new_figure(7.0, 2.8)
+    ax_img, ax_bar = fig.subplots(1, 2, width_ratios=[1, 1.8])
+    shown = ax_img.imshow(pixels[0], cmap="gray_r", vmin=0, vmax=1)
+    _blank(ax_img)
+    bars = ax_bar.bar(range(10), probs[0], color=OTHER_COLOUR)
+    ax_bar.set(xticks=range(10), ylim=(0, 1.05), xlabel="digit", ylabel="probability")
+    verdict = ax_bar.set_title("")
+    index = int_slider("test image", 0, 0, len(pixels) - 1)
+
+    def update(test_image):
+        p, true = probs[test_image], labels[test_image]
+        guess = int(p.argmax())
+        shown.set_data(pixels[test_image])
+        for k, bar in enumerate(bars):
+            bar.set_height(p[k])
+            bar.set_color(TRUE_COLOUR if k == true else WRONG_COLOUR if k == guess else OTHER_COLOUR)
+        ok = "right" if guess == true else "WRONG"
+        ax_img.set_title(f"image {test_image}: label {true}")
+        verdict.set_text(f"predicted {guess} with {p[guess]:.1%}: {ok}")
+        verdict.set_color(TRUE_COLOUR if guess == true else WRONG_COLOUR)
+
+    return LivePlot(fig, {"test_image": index}, update)
+
+
+def confusion_explorer(images, labels, probs, shown: int = 18, cols: int = 6) -> LivePlot:
+    """Pick a cell of the confusion matrix (true digit, predicted digit) and see the images behind it."""
+    pixels, labels, probs = _pixels(images), _np(labels), _np(probs)
+    predicted = probs.argmax(axis=1)
+    cm = np.zeros((10, 10), dtype=int)
+    np.add.at(cm, (labels, predicted), 1)
+    fig = new_figure(9.0, 3.6)
+    ax_cm, ax_grid = fig.subplots(1, 2, width_ratios=[1, 1.5])
+    ax_cm.imshow(np.log1p(cm), cmap="Blues")
+    ax_cm.set(xticks=range(10), yticks=range(10), xlabel="predicted", ylabel="true")
+    box = ax_cm.add_patch(Rectangle((-0.5, -0.5), 1, 1, fill=False, ec=WRONG_COLOUR, lw=2.5))
+    ax_grid.axis("off")
+    rows = -(-shown // cols)
+    cells = [ax_grid.inset_axes(((k % cols) / cols, 1 - (k // cols + 1) / rows, 0.92 / cols, 0.8 / rows))
+             for k in range(shown)]
+    tiles = []
+    for ax in cells:
+        _blank(ax)
+        tiles.append(ax.imshow(np.zeros((28, 28)), cmap="gray_r", vmin=0, vmax=1))
+    heading = ax_grid.set_title("")
+    digits = [str(d) for d in range(10)]
+    true_pick, pred_pick = dropdown("true digit", digits, "4"), dropdown("predicted digit", digits, "9")
+
+    def update(true_digit, predicted_digit):
+        t, p = int(true_digit), int(predicted_digit)
+        box.set_xy((p - 0.5, t - 0.5))
+        where = np.flatnonzero((labels == t) & (predicted == p))
+        where = where[np.argsort(-probs[where, p])]  # the most confident first
+        for k, (ax, tile) in enumerate(zip(cells, tiles, strict=True)):
+            visible = k < len(where)
+            ax.set_visible(visible)
+            if visible:
+                tile.set_data(pixels[where[k]])
+                ax.set_title(f"{probs[where[k], p]:.0%}", fontsize=7, pad=1)
+        kind = "correct" if t == p else "mistaken"
+        heading.set_text(f"true {t}, predicted {p}: {len(where)} {kind} images"
+                         + (f" (first {shown}, most confident)" if len(where) > shown else ""))
+
+    return LivePlot(fig, {"true_digit": true_pick, "predicted_digit": pred_pick}, update)
+
+
+# ----------------------------------------------------------------------------- smoke-test factories
+
+def _synthetic(n: int = 60, seed: int = 0):
+    """Small fake data: random 'digits', labels 0..9, and an untrained network's probabilities."""
+    g = torch.Generator().manual_seed(seed)
+    images = (torch.rand(n, 1, 28, 28, generator=g) > 0.8).float()  # (n, 1, 28, 28)
+    labels = torch.arange(n) % 10  # (n,)
+    torch.manual_seed(seed)
+    with torch.no_grad():
+        probs = torch.softmax(SimpleNN()(images) * 20, dim=1)  # sharpened so predictions vary
+    return images, labels, probs
+
+
+def _untrained_pad() -> DrawingPad:
+    torch.manual_seed(0)
+    return DrawingPad(SimpleNN(), strokes=example_strokes())
+
+
+BUILDERS = {
+    "probability_explorer": lambda: probability_explorer(*_synthetic()),
+    "confusion_explorer": lambda: confusion_explorer(*_synthetic()),
+    "drawing_pad": _untrained_pad,
+}
