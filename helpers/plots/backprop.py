@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import ipywidgets as widgets
 import numpy as np
+from contourpy import contour_generator  # matplotlib's own contouring library
 from matplotlib.colors import Normalize
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, MultipleLocator, NullFormatter
@@ -36,11 +37,11 @@ def _plain_log_axis(ax) -> None:
     ax.grid(alpha=0.3)
 
 
-def _live(fig, controls, update, **kwargs) -> LivePlot:
-    """A LivePlot whose layout is computed once, at the first draw, then kept (redraws twice as fast)."""
-    plot = LivePlot(fig, controls, update, **kwargs)
-    fig.set_layout_engine("none")
-    return plot
+def _title(ax, fontsize: float = 10):
+    """The axes' title, marked animated: update() may change its text without a full redraw."""
+    ax.set_title(" ", fontsize=fontsize)
+    ax.title.set_animated(True)
+    return ax.title
 
 
 # ----------------------------------------------------------------------------- 1. the neuron's graph
@@ -85,14 +86,16 @@ def _draw_graph(ax) -> dict:
         ax.scatter([px], [py], s=900, marker="s" if is_input else "o", c="#f7f7f7" if is_input else "white",
                    edgecolors="black", zorder=2)
         ax.text(px, py, symbol, ha="center", va="center", fontsize=12 if len(symbol) < 3 else 9, zorder=3)
-        values[name] = ax.text(px, py + 0.3, "", ha="center", va="bottom", fontsize=11, color=VALUE_COLOUR, zorder=4)
-        grads[name] = ax.text(px, py - 0.3, "", ha="center", va="top", fontsize=11, color=GRAD_COLOUR, zorder=4)
+        values[name] = ax.text(px, py + 0.3, "", ha="center", va="bottom", fontsize=11, color=VALUE_COLOUR,
+                               zorder=4, animated=True)
+        grads[name] = ax.text(px, py - 0.3, "", ha="center", va="top", fontsize=11, color=GRAD_COLOUR,
+                              zorder=4, animated=True)
     for (parent, child), (label, _) in _LOCAL.items():
         (x0, y0), (x1, y1) = _NODES[parent][0], _NODES[child][0]
         t = 0.5 if y0 == y1 else 0.4  # slanted edges: label nearer the parent, clear of the child's texts
         local[(parent, child)] = ax.text(x0 + t * (x1 - x0), y0 + t * (y1 - y0) + (0.12 if y0 == y1 else 0.0), label,
                                          ha="center", va="bottom" if y0 == y1 else "center", fontsize=9,
-                                         color=LOCAL_COLOUR, zorder=3,
+                                         color=LOCAL_COLOUR, zorder=3, animated=True,
                                          bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none"})
     ax.set(xlim=(-0.9, 7.7), ylim=(-1.95, 1.55))
     ax.axis("off")
@@ -109,7 +112,7 @@ def neuron_graph(x: float = 1.5, w: float = -0.8, b: float = 0.4, y: float = 1.0
                        Line2D([], [], ls="", label="∂L/∂· (backward, right → left)", color=GRAD_COLOUR,
                               marker="$g$")],
               loc="upper right", fontsize=9, framealpha=0.9)
-    chain = ax.text(-0.8, -1.9, "", fontsize=10, family="monospace", va="bottom")
+    chain = ax.text(-0.8, -1.9, "", fontsize=10, family="monospace", va="bottom", animated=True)
 
     def update(x, w, b, y):
         c = neuron_chain(x, w, b, y)
@@ -129,7 +132,7 @@ def neuron_graph(x: float = 1.5, w: float = -0.8, b: float = 0.4, y: float = 1.0
         "b": slider("bias b", b, -3.0, 3.0),
         "y": slider("target y", y, 0.0, 1.0, step=0.05),
     }
-    return _live(fig, controls, update)
+    return LivePlot(fig, controls, update)
 
 
 # ----------------------------------------------------------------------------- 2. loss surfaces
@@ -237,8 +240,10 @@ def descent_explorer(lr: float = 0.02, steps: int = 30) -> LivePlot:
     grid = fig.add_gridspec(1, 2, width_ratios=[1.5, 1])
     ax, ax_loss = fig.add_subplot(grid[0]), fig.add_subplot(grid[1])
     _draw_surface(ax, surface)
-    (path_line,) = ax.plot([], [], "o-", ms=3.5, lw=1.3, color=OPT_COLOURS["SGD"], zorder=4)
-    (loss_line,) = ax_loss.plot([], [], "o-", ms=3, lw=1.3, color=OPT_COLOURS["SGD"])
+    (path_line,) = ax.plot([], [], "o-", ms=3.5, lw=1.3, color=OPT_COLOURS["SGD"], zorder=4, animated=True)
+    (loss_line,) = ax_loss.plot([], [], "o-", ms=3, lw=1.3, color=OPT_COLOURS["SGD"], animated=True)
+    title = _title(ax)
+    shown = {}  # the step count the x axis was last drawn for
     _plain_log_axis(ax_loss)
     ax_loss.set(xlabel="step", ylabel="loss f(w)  (log scale)", ylim=(1e-5, 1e5))
 
@@ -247,12 +252,15 @@ def descent_explorer(lr: float = 0.02, steps: int = 30) -> LivePlot:
         losses = np.maximum(surface.f(path), 1e-16)  # floor for the log scale
         path_line.set_data(*_on_screen(path, surface).T)
         loss_line.set_data(np.arange(len(losses)), losses)  # values above the axis are clipped
-        ax_loss.set_xlim(-0.5, max(steps, 1) + 0.5)
-        ax.set_title(f"{surface.formula},  learning rate η = {lr:.3g}\n{_verdict(path, surface.f, steps)}",
-                     fontsize=10)
+        title.set_text(f"{surface.formula},  learning rate η = {lr:.3g}\n{_verdict(path, surface.f, steps)}")
+        if shown.get("steps") != steps:  # the step axis changes: the static part must be redrawn
+            ax_loss.set_xlim(-0.5, max(steps, 1) + 0.5)
+            shown["steps"] = steps
+            return "full"
+        return None
 
     controls = {"lr": log_slider("learning rate η", lr, 1e-3, 0.5), "steps": int_slider("steps", steps, 0, 100)}
-    return _live(fig, controls, update)
+    return LivePlot(fig, controls, update)
 
 
 OPTIMIZERS = {
@@ -267,21 +275,24 @@ def optimizer_race(surface: str = "ravine", steps: int = 60, lr: float = 0.02, a
     fig = new_figure(10.0, 4.2)
     grid = fig.add_gridspec(1, 2, width_ratios=[1.5, 1])
     ax, ax_loss = fig.add_subplot(grid[0]), fig.add_subplot(grid[1])
-    paths = {name: ax.plot([], [], "o-", ms=2.5, lw=1.3, color=c, label=name, zorder=4)[0]
+    paths = {name: ax.plot([], [], "o-", ms=2.5, lw=1.3, color=c, label=name, zorder=4, animated=True)[0]
              for name, c in OPT_COLOURS.items()}
-    curves = {name: ax_loss.plot([], [], lw=1.8, color=c, label=name)[0] for name, c in OPT_COLOURS.items()}
+    curves = {name: ax_loss.plot([], [], lw=1.8, color=c, label=name, animated=True)[0]
+              for name, c in OPT_COLOURS.items()}
+    title = _title(ax)
     ax.legend(loc="upper right", fontsize=9, framealpha=0.9)
     _plain_log_axis(ax_loss)
     ax_loss.set(xlabel="step", ylabel="loss (log scale)", ylim=(1e-8, 1e4))
-    drawn = {}  # the contour plot is redrawn only when the surface changes
+    drawn = {}  # the surface and step count the static part was last drawn for
 
     def update(surface, steps, lr, adam_lr):
         s = SURFACES[surface]
+        full = drawn.get("name") != surface or drawn.get("steps") != steps
         if drawn.get("name") != surface:
             for artist in [*ax.collections, *[ln for ln in ax.lines if ln not in paths.values()]]:
                 artist.remove()
             _draw_surface(ax, s)
-            drawn["name"] = surface
+        drawn.update(name=surface, steps=steps)
         notes = []
         for name, make in OPTIMIZERS.items():
             path = descend(s, make(adam_lr if name == "Adam" else lr), steps)
@@ -290,7 +301,8 @@ def optimizer_race(surface: str = "ravine", steps: int = 60, lr: float = 0.02, a
             curves[name].set_data(np.arange(len(losses)), losses)
             notes.append(f"{name} {losses[-1]:.2g}" if len(path) == steps + 1 else f"{name} diverged")
         ax_loss.set_xlim(0, max(steps, 1))
-        ax.set_title(f"{s.formula}\nloss after {steps} steps: " + ", ".join(notes), fontsize=10)
+        title.set_text(f"{s.formula}\nloss after {steps} steps: " + ", ".join(notes))
+        return "full" if full else None
 
     controls = {
         "surface": dropdown("surface", list(SURFACES), surface),
@@ -298,7 +310,7 @@ def optimizer_race(surface: str = "ravine", steps: int = 60, lr: float = 0.02, a
         "lr": log_slider("η for SGD and momentum", lr, 1e-3, 0.3),
         "adam_lr": log_slider("η for Adam", adam_lr, 1e-3, 1.0),
     }
-    return _live(fig, controls, update)
+    return LivePlot(fig, controls, update)
 
 
 # ----------------------------------------------------------------------------- 3. a network learning a 2-D set
@@ -327,6 +339,7 @@ class TrainingRecorder:
         self.extent = (x0, x1, y0, y1)
         g1, g2 = np.meshgrid(np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution))
         self.grid_shape = g1.shape  # (resolution, resolution)
+        self._contours = lambda probs: contour_generator(g1, g2, probs).lines(0.5)  # pieces of the line P = 0.5
         self.plane = np.column_stack([g1.ravel(), g2.ravel()])  # (resolution², 2): every grid point
         self.losses: list[float] = []
         self.snapshots: dict[int, tuple[np.ndarray, float]] = {}  # epoch -> (P(class 1) map, accuracy)
@@ -339,6 +352,12 @@ class TrainingRecorder:
             accuracy = float(np.mean(model(self.X).argmax(axis=1) == self.y))
             self.snapshots[epoch] = (probs, accuracy)
 
+    def boundary(self, probs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The decision boundary P(class 1) = 0.5 as x and y arrays, its pieces separated by nan (empty if none)."""
+        pieces = [np.vstack([piece, [np.nan, np.nan]]) for piece in self._contours(probs)]  # each (m, 2)
+        line = np.vstack(pieces) if pieces else np.empty((0, 2))
+        return line[:, 0], line[:, 1]
+
 
 def training_explorer(record: TrainingRecorder) -> LivePlot:
     """Step through a recorded training run: the decision boundary on the left, the loss curve on the right."""
@@ -347,19 +366,20 @@ def training_explorer(record: TrainingRecorder) -> LivePlot:
     grid = fig.add_gridspec(1, 2, width_ratios=[1.1, 1])
     ax, ax_loss = fig.add_subplot(grid[0]), fig.add_subplot(grid[1])
     image = ax.imshow(np.zeros(record.grid_shape), origin="lower", extent=record.extent, cmap="coolwarm",
-                      norm=Normalize(0, 1), interpolation="bilinear", alpha=0.75, aspect="auto")
+                      norm=Normalize(0, 1), interpolation="bilinear", alpha=0.75, aspect="auto", animated=True)
     fig.colorbar(image, ax=ax, shrink=0.85).set_label("P(class 1)")
     for label, marker, colour in ((0, "o", "#2166ac"), (1, "s", "#b2182b")):
         pts = record.X[record.y == label]
         ax.scatter(pts[:, 0], pts[:, 1], marker=marker, s=18, c=colour, edgecolors="white", lw=0.5,
-                   label=f"class {label}", zorder=3)
-    ax.legend(loc="upper right", fontsize=8, framealpha=0.9)
+                   label=f"class {label}", zorder=3, animated=True)  # animated: drawn over the changing image
+    ax.legend(loc="upper right", fontsize=8, framealpha=0.9).set_animated(True)
     ax.set(xlabel="x₁", ylabel="x₂")
-    boundary = []  # the current contour P = 0.5, if any (contours cannot be updated in place)
+    (boundary,) = ax.plot([], [], color="black", lw=1.5, zorder=2, animated=True)  # the contour P = 0.5
     losses = np.array(record.losses)
     ax_loss.plot(losses, color="#bbbbbb", lw=1.2, label="whole run")
-    (so_far,) = ax_loss.plot([], [], color="#1b7837", lw=2, label="up to this epoch")
-    (dot,) = ax_loss.plot([], [], "o", ms=8, color="#1b7837", mec="black", zorder=3)
+    (so_far,) = ax_loss.plot([], [], color="#1b7837", lw=2, label="up to this epoch", animated=True)
+    (dot,) = ax_loss.plot([], [], "o", ms=8, color="#1b7837", mec="black", zorder=3, animated=True)
+    title, loss_title = _title(ax), _title(ax_loss)
     ax_loss.set(xlabel="epoch", ylabel="cross-entropy loss", ylim=(0, 1.05 * losses.max()))
     ax_loss.legend(fontsize=8)
     ax_loss.grid(alpha=0.3)
@@ -368,17 +388,14 @@ def training_explorer(record: TrainingRecorder) -> LivePlot:
         shown = max(e for e in epochs if e <= epoch) if epoch >= epochs[0] else epochs[0]
         probs, accuracy = record.snapshots[shown]
         image.set_data(probs)
-        while boundary:
-            boundary.pop().remove()
-        if probs.min() < 0.5 < probs.max():  # else the network says one class everywhere: no boundary
-            boundary.append(ax.contour(probs, levels=[0.5], extent=record.extent, colors="black", linewidths=1.5))
+        boundary.set_data(*record.boundary(probs))
         so_far.set_data(np.arange(shown + 1), losses[: shown + 1])
         dot.set_data([shown], [losses[shown]])
-        ax.set_title(f"epoch {shown}: decision boundary (black) and P(class 1)", fontsize=10)
-        ax_loss.set_title(f"loss {losses[shown]:.3f}, training accuracy {accuracy:.0%}", fontsize=10)
+        title.set_text(f"epoch {shown}: decision boundary (black) and P(class 1)")
+        loss_title.set_text(f"loss {losses[shown]:.3f}, training accuracy {accuracy:.0%}")
 
     controls = {"epoch": int_slider("epoch", 0, epochs[0], epochs[-1], step=record.every)}
-    return _live(fig, controls, update)
+    return LivePlot(fig, controls, update)
 
 
 def demo_training(epochs: int = 300, every: int = 5) -> TrainingRecorder:
