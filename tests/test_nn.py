@@ -127,6 +127,20 @@ def test_mse_loss_matches_torch():
         np.testing.assert_allclose(ours.grad, theirs.grad.numpy(), rtol=1e-10, atol=1e-14)
 
 
+def test_cross_entropy_with_extreme_logits_matches_torch():
+    logits = np.array([[1e4, -1e4, 0.0], [-1e4, -1e4, -1e4], [5e3, 5e3 + 1.0, -3.0]])
+    labels = np.array([1, 2, 0])  # the first is confidently wrong: loss 2e4, still finite
+    lt = t64(logits)
+    loss_t = torch.nn.functional.cross_entropy(lt, torch.from_numpy(labels))
+    loss_t.backward()
+    loss_fn = nn.CrossEntropyLoss()
+    loss = loss_fn(logits, labels)
+    grad = loss_fn.backward()
+    assert np.isfinite(loss) and np.all(np.isfinite(grad))
+    np.testing.assert_allclose(loss, loss_t.item(), rtol=1e-12)
+    np.testing.assert_allclose(grad, lt.grad.numpy(), rtol=1e-12, atol=1e-15)
+
+
 def test_cross_entropy_gradient_is_softmax_minus_one_hot_over_n():
     logits, labels = RNG.normal(size=(5, 4)), np.array([0, 3, 1, 1, 2])
     loss_fn = nn.CrossEntropyLoss()
