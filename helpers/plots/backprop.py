@@ -233,7 +233,7 @@ def _verdict(path: np.ndarray, f, steps: int) -> str:
     return f"still on its way: loss {losses[-1]:.3g} after {steps} steps"
 
 
-def descent_explorer(lr: float = 0.02, steps: int = 30) -> LivePlot:
+def descent_explorer(lr: float = 0.02, steps: int = 60) -> LivePlot:
     """Plain gradient descent on the ravine: the path on the contour plot, and the loss step by step."""
     surface = SURFACES["ravine"]
     fig = new_figure(10.0, 4.2)
@@ -307,7 +307,7 @@ def optimizer_race(surface: str = "ravine", steps: int = 60, lr: float = 0.02, a
     controls = {
         "surface": dropdown("surface", list(SURFACES), surface),
         "steps": int_slider("steps", steps, 0, 200),
-        "lr": log_slider("η for SGD and momentum", lr, 1e-3, 0.3),
+        "lr": log_slider("η for SGD and momentum", lr, 1e-3, 0.5),
         "adam_lr": log_slider("η for Adam", adam_lr, 1e-3, 1.0),
     }
     return LivePlot(fig, controls, update)
