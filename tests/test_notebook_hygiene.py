@@ -72,14 +72,22 @@ def test_lessons_have_three_checked_exercises_shipped_unanswered(path):
     assert sum("..." in c for c in code) >= 3, f"{path.name}: exercises must ship with `...` placeholders"
 
 
+def is_progress_bar(output) -> bool:
+    """tqdm's notebook bar is a widget too, but nothing to play with: its text looks like '938/938 [00:01<00:00'."""
+    return bool(re.search(r"\d+/\d+ \[|\d+%\|", output.get("data", {}).get("text/plain", "")))
+
+
+def interactive_outputs(cell) -> list:
+    return [o for o in cell.get("outputs", []) if WIDGET_MIME in o.get("data", {}) and not is_progress_bar(o)]
+
+
 @pytest.mark.parametrize("path", [p for p in NOTEBOOKS if "01" <= p.name[:2] <= "06"], ids=lambda p: p.name)
 def test_lessons_have_live_widgets_each_with_what_to_try(path):
     cells = load(path).cells
-    widget_cells = [i for i, c in enumerate(cells) if c.cell_type == "code"
-                    and any(WIDGET_MIME in o.get("data", {}) for o in c.get("outputs", []))]
+    widget_cells = [i for i, c in enumerate(cells) if c.cell_type == "code" and interactive_outputs(c)]
     assert len(widget_cells) >= 2, f"{path.name}: fewer than 2 live widgets in the saved outputs"
     for i in widget_cells:
         before = next(source(c) for c in reversed(cells[:i]) if c.cell_type == "markdown")
         assert re.search(r"\btry\b", before, re.I), f"{path.name} cell {i}: say what to try before the widget"
-    static = [i for i in widget_cells if any("image/png" in o.get("data", {}) for o in cells[i].outputs)]
+    static = [i for i in widget_cells if any("image/png" in o["data"] for o in interactive_outputs(cells[i]))]
     assert len(static) >= 2, f"{path.name}: live plots must carry a static PNG for GitHub/nbviewer"
