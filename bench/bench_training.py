@@ -88,7 +88,7 @@ def ours(data, device, seed: int = 0) -> tuple[float, float]:
 def improved(data, device, seed: int) -> tuple[float, float]:
     """(c) Notebook 06's "training better": normalised inputs, one-cycle lr up to 3e-3, label smoothing."""
     (train_x, train_y), (test_x, test_y) = data
-    train_x, test_x = (train_x - MNIST_MEAN) / MNIST_STD, (test_x - MNIST_MEAN) / MNIST_STD
+    train_x, test_x = (train_x - MNIST_MEAN).div_(MNIST_STD), (test_x - MNIST_MEAN).div_(MNIST_STD)
     torch.manual_seed(seed)
     model = SimpleNN().to(device)
     optimizer = optim.Adam(model.parameters(), lr=0.003)

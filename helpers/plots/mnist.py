@@ -86,6 +86,18 @@ def training_curves(history: dict, title: str = "") -> Figure:
     return fig
 
 
+def learning_rate_figure(lrs, steps_per_epoch: int) -> Figure:
+    """The learning rate at every training step (a one-cycle schedule), epochs marked."""
+    lrs = np.asarray(lrs)
+    fig = new_figure(6.5, 2.4)
+    ax = fig.subplots()
+    ax.plot(np.arange(len(lrs)) / steps_per_epoch, lrs, color="#5e3c99")
+    ax.axhline(0.001, color=OTHER_COLOUR, ls="--", label="the seed's constant 0.001")
+    ax.set(xlabel="epoch", ylabel="learning rate", title="One-cycle schedule: warm up, then cool down")
+    ax.legend(fontsize=8)
+    return fig
+
+
 def confusion_figure(cm) -> Figure:
     """The confusion matrix with every count written in its cell (row = true, column = predicted)."""
     cm = _np(cm)
