@@ -21,6 +21,7 @@ from collections.abc import Callable
 
 import ipywidgets as widgets
 import PIL.Image
+from IPython.display import Image
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -46,6 +47,35 @@ def canvas_png(canvas: FigureCanvasAgg) -> bytes:
     PIL.Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1).save(
         buf, format="png", compress_level=1)
     return buf.getvalue()
+
+
+def as_image(fig: Figure) -> Image:
+    """A static (non-interactive) figure as a PNG image the notebook shows, and saves, once."""
+    return Image(data=figure_png(fig))
+
+
+def num(v: float, decimals: int = 2, trim: bool = True) -> str:
+    """A number as a learner writes it: 0.5, 1.0, −1.25 (true minus sign; `trim` drops trailing zeros)."""
+    v = round(float(v), decimals) + 0.0  # + 0.0 turns -0.0 into 0.0
+    text = f"{v:.{decimals}f}"
+    if trim and "." in text:
+        text = text.rstrip("0")
+        text = text + "0" if text.endswith(".") else text
+    return text.replace("-", "−")
+
+
+class StaticPart:
+    """Remembers what a plot's static part was drawn for; `changed(...)` says when it needs a full redraw."""
+
+    def __init__(self):
+        self.key = None
+
+    def changed(self, *key) -> bool:
+        """True (and remember `key`) when the static part shows something else than `key`."""
+        if key == self.key:
+            return False
+        self.key = key
+        return True
 
 
 def slider(description: str, value: float, vmin: float, vmax: float, step: float = 0.1, **kwargs):

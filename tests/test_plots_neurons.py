@@ -13,9 +13,9 @@ from helpers.plots.neurons import (
     neuron_arithmetic,
     neuron_plane,
     neuron_steps,
-    num,
     zero_line,
 )
+from helpers.widgets import num
 
 
 def test_working_matches_the_worked_example():

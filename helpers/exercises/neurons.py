@@ -8,7 +8,8 @@ import numpy as np
 
 from helpers.activations import sigmoid, step
 from helpers.exercises.core import CustomExercise, FunctionExercise, Wrong, show
-from helpers.plots.neurons import num, operand
+from helpers.plots.neurons import operand
+from helpers.widgets import num
 
 _rng = np.random.default_rng(1)
 

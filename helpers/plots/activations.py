@@ -19,8 +19,7 @@ from helpers.activations import (
     tanh,
     tanh_grad,
 )
-from helpers.plots.neurons import StaticPart
-from helpers.widgets import LivePlot, dropdown, figure_png, int_slider, new_figure, slider
+from helpers.widgets import LivePlot, StaticPart, as_image, dropdown, int_slider, new_figure, slider
 
 # name -> (label, f, f′); leaky ReLU's slope α comes from a slider, so it is bound at redraw time.
 FUNCTIONS = {
@@ -230,7 +229,7 @@ def functions_and_derivatives(alpha: float = 0.1) -> Image:
             ax.set_xlim(-ZMAX, ZMAX)
         axes[1, col].set_ylim(-0.1, 1.15)
         axes[1, col].set_xlabel("z")
-    return Image(data=figure_png(fig))
+    return as_image(fig)
 
 
 BUILDERS = {"function_explorer": function_explorer, "gradient_depth": gradient_depth,

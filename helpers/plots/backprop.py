@@ -14,8 +14,7 @@ from matplotlib.ticker import FuncFormatter, MultipleLocator, NullFormatter
 
 from helpers import nn
 from helpers.activations import sigmoid, softmax
-from helpers.plots.neurons import num
-from helpers.widgets import LivePlot, dropdown, int_slider, new_figure, slider
+from helpers.widgets import LivePlot, dropdown, int_slider, new_figure, num, slider
 
 GRAD_COLOUR, VALUE_COLOUR, LOCAL_COLOUR = "#c51b7d", "black", "#777777"
 OPT_COLOURS = {"SGD": "#e66101", "momentum": "#5e3c99", "Adam": "#1b7837"}

@@ -108,12 +108,6 @@ class NetworkDrawing:
             text.set_color("white" if value < 0.5 else "black")  # readable on dark and bright fills
 
 
-def _frozen(plot: LivePlot) -> LivePlot:
-    """Keep the layout of the first render, so a redraw skips the layout pass (about twice as fast)."""
-    plot.fig.set_layout_engine(None)
-    return plot
-
-
 NAMES = [["x₁", "x₂"], ["h₁", "h₂", "h₃"], ["ŷ"]]
 
 
@@ -166,7 +160,7 @@ def forward_trace(x1: float = 1.0, x2: float = 0.0, hidden: str = "sigmoid") -> 
         "x2": slider("x₂", x2, LOW, LIMIT, 0.05),
         "hidden": dropdown("hidden activation", list(HIDDEN_ACTIVATIONS), hidden),
     }
-    return _frozen(LivePlot(fig, controls, update, columns=3))
+    return LivePlot(fig, controls, update, columns=3)
 
 
 def _weight_slider(description: str, value: float):
@@ -251,7 +245,7 @@ def xor_network(W1=None, b1=None, W2=None, b2=None, hidden: str = "sigmoid") -> 
         verdict = "solves XOR!" if right.all() else f"gets {right.sum()}/4 points right"
         table.set_text(f"\n{rows}\n\n This network {verdict}")
 
-    return _frozen(LivePlot(fig, xor_controls(W1, b1, W2, b2, hidden), update, columns=4))
+    return LivePlot(fig, xor_controls(W1, b1, W2, b2, hidden), update, columns=4)
 
 
 BUILDERS = {"forward_trace": forward_trace, "xor_network": xor_network}

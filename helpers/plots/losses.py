@@ -4,22 +4,22 @@ logits, and MSE vs cross-entropy as the predicted probability of the true class 
 from __future__ import annotations
 
 import numpy as np
-from IPython.display import Image
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 
 from helpers.activations import sigmoid, softmax
 from helpers.losses import mse, softmax_cross_entropy
-from helpers.plots.neurons import freeze_layout, num
-from helpers.widgets import LivePlot, dropdown, figure_png, new_figure, slider
+from helpers.widgets import (
+    LivePlot,
+    as_image,  # noqa: F401 - re-exported: helpers/plots/mnist.py imports it from here
+    dropdown,
+    new_figure,
+    num,
+    slider,
+)
 
 MSE_COLOUR, CE_COLOUR, TRUE_COLOUR, OTHER_COLOUR = "#e66101", "#5e3c99", "#1b7837", "#9e9e9e"
 RESIDUAL_COLOUR = "#d7191c"
-
-
-def as_image(fig: Figure) -> Image:
-    """A static figure as a PNG image the notebook shows (and saves) once."""
-    return Image(data=figure_png(fig))
 
 
 # ----------------------------------------------------------------------------- 1. fitting a line by MSE
@@ -81,7 +81,7 @@ def line_fit(slope: float = 0.3, intercept: float = 2.0) -> LivePlot:
 
     controls = {"slope": slider("slope w", slope, *SLOPES, step=0.05),
                 "intercept": slider("intercept b", intercept, *INTERCEPTS, step=0.05)}
-    return freeze_layout(LivePlot(fig, controls, update))
+    return LivePlot(fig, controls, update)
 
 
 # ----------------------------------------------------------------------------- 2. softmax and cross-entropy
@@ -130,7 +130,7 @@ def softmax_explorer(z0: float = 2.0, z1: float = 1.0, z2: float = 0.1, true_cla
                 "z2": slider("logit z₂", z2, -10.0, 10.0),
                 "true_class": dropdown("true class", [(name, i) for i, name in enumerate(CLASSES)],
                                        true_class)}
-    return freeze_layout(LivePlot(fig, controls, update))
+    return LivePlot(fig, controls, update)
 
 
 # ----------------------------------------------------------------------------- 3. MSE vs cross-entropy
@@ -181,7 +181,7 @@ def loss_vs_probability(p: float = 0.1) -> LivePlot:
         ax_grad.set_title(f"∂/∂z:  MSE {num(grad_mse, 3, trim=False)},  CE {num(grad_ce, 3, trim=False)}", fontsize=11)
 
     controls = {"p": slider("p (true class)", p, 0.001, 0.999, step=0.001, readout_format=".3f")}
-    return freeze_layout(LivePlot(fig, controls, update))
+    return LivePlot(fig, controls, update)
 
 
 def descent_race(z_start: float = -4.0, lr: float = 1.0, steps: int = 100) -> tuple[Figure, dict]:

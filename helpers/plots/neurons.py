@@ -12,7 +12,7 @@ from matplotlib.colors import Normalize
 from matplotlib.lines import Line2D
 
 from helpers.activations import relu, sigmoid, step, tanh
-from helpers.widgets import LivePlot, dropdown, figure_png, new_figure, slider
+from helpers.widgets import LivePlot, StaticPart, as_image, dropdown, new_figure, num, slider
 
 # The activations a single neuron can use here, with the symbol shown in formulas.
 NEURON_ACTIVATIONS = {"sigmoid": sigmoid, "tanh": tanh, "relu": relu, "step": step}
@@ -27,30 +27,6 @@ CORNERS = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])  # (4, 2): 
 POS, NEG, ZERO = "#2166ac", "#e66101", "#cccccc"  # positive weight blue, negative orange, zero grey
 WMAX = 3.0  # weight and bias sliders run from -WMAX to WMAX
 WEIGHT_NAME = {"x1": "w₁", "x2": "w₂", "one": "b"}  # the weight on each input of the drawing
-
-
-class StaticPart:
-    """Remembers what a plot's static part was drawn for; `changed(...)` says when it needs a full redraw."""
-
-    def __init__(self):
-        self.key = None
-
-    def changed(self, *key) -> bool:
-        """True (and remember `key`) when the static part shows something else than `key`."""
-        if key == self.key:
-            return False
-        self.key = key
-        return True
-
-
-def num(v: float, decimals: int = 2, trim: bool = True) -> str:
-    """A number as a learner writes it: 0.5, 1.0, −1.25 (true minus sign; `trim` drops trailing zeros)."""
-    v = round(float(v), decimals) + 0.0  # + 0.0 turns -0.0 into 0.0
-    text = f"{v:.{decimals}f}"
-    if trim and "." in text:
-        text = text.rstrip("0")
-        text = text + "0" if text.endswith(".") else text
-    return text.replace("-", "−")
 
 
 def operand(v: float) -> str:
@@ -147,12 +123,6 @@ def neuron_plane(w1: float = 1.0, w2: float = -1.0, b: float = 0.5, activation: 
         "activation": dropdown("activation", list(NEURON_ACTIVATIONS), activation),
     }
     return LivePlot(fig, controls, update)
-
-
-def freeze_layout(plot: LivePlot) -> LivePlot:
-    """Keep the layout of the first drawing (LivePlot now does this itself; kept for modules that import it)."""
-    plot.fig.set_layout_engine("none")
-    return plot
 
 
 def _draw_neuron(ax) -> dict:
@@ -271,4 +241,4 @@ def layers_figure(sizes: tuple[int, ...] = (3, 4, 2)) -> Image:
         ax.text(p[0, 0], -max(sizes) / 2 - 0.2, f"{kind} layer\n{what}", ha="center", va="top", fontsize=11)
     ax.set(xlim=(-0.6, 1.6 * last + 0.6), ylim=(-max(sizes) / 2 - 1.3, max(sizes) / 2))
     ax.axis("off")
-    return Image(data=figure_png(fig))
+    return as_image(fig)
