@@ -8,14 +8,9 @@ import pytest
 from helpers.activations import relu, sigmoid
 from helpers.exercises.forward import q1, q2, q3, q4, q5
 from helpers.forward import XOR_PRESET
+from tests.exercise_checks import run_check
 
 EXERCISES = [q1, q2, q3, q4, q5]
-
-
-def run_check(exercise, answer, capsys) -> tuple[bool, str]:
-    """Check an answer; return (result, printed feedback)."""
-    result = exercise.check(answer)
-    return result, capsys.readouterr().out
 
 
 @pytest.mark.parametrize("exercise", EXERCISES, ids=lambda q: q.title)

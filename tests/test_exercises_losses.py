@@ -8,12 +8,7 @@ import torch.nn.functional as F
 from helpers.exercises import losses as ex
 from helpers.exercises.core import NOT_ATTEMPTED
 from helpers.losses import mse, softmax_cross_entropy, softmax_cross_entropy_grad
-
-
-def feedback(capsys, exercise, answer):
-    """Check an answer; return (passed, printed feedback)."""
-    passed = exercise.check(answer)
-    return passed, capsys.readouterr().out
+from tests.exercise_checks import run_check
 
 
 def _softmax(z):
@@ -54,7 +49,7 @@ WRONG = {
 def test_reference_passes(capsys, name):
     exercise = getattr(ex, name)
     answer = exercise.reference() if name == "q2" else exercise.reference
-    passed, out = feedback(capsys, exercise, answer)
+    passed, out = run_check(exercise, answer, capsys)
     assert passed, out
     assert "✓" in out
 
@@ -62,20 +57,20 @@ def test_reference_passes(capsys, name):
 @pytest.mark.parametrize("name, label", [(n, label) for n, answers in WRONG.items() for label in answers])
 def test_wrong_answers_fail_with_feedback(capsys, name, label):
     with np.errstate(all="ignore"):  # the naive version overflows on purpose
-        passed, out = feedback(capsys, getattr(ex, name), WRONG[name][label])
+        passed, out = run_check(getattr(ex, name), WRONG[name][label], capsys)
     assert not passed
     assert "✗" in out and "not yet" in out
 
 
 def test_naive_cross_entropy_feedback_points_at_nan_or_inf(capsys):
     with np.errstate(all="ignore"):
-        _, out = feedback(capsys, ex.q3, WRONG["q3"]["naive softmax then log"])
+        _, out = run_check(ex.q3, WRONG["q3"]["naive softmax then log"], capsys)
     assert "nan or inf" in out and "1000" in out
 
 
 @pytest.mark.parametrize("name", ["q1", "q2", "q3", "q4"])
 def test_placeholder_is_not_attempted(capsys, name):
-    passed, out = feedback(capsys, getattr(ex, name), ...)
+    passed, out = run_check(getattr(ex, name), ..., capsys)
     assert not passed and out.strip() == NOT_ATTEMPTED
 
 
@@ -84,7 +79,7 @@ def test_function_with_placeholder_body_is_not_attempted(capsys, name):
     def my_answer(**kwargs):
         ...
 
-    passed, out = feedback(capsys, getattr(ex, name), lambda *a, **k: my_answer())
+    passed, out = run_check(getattr(ex, name), lambda *a, **k: my_answer(), capsys)
     assert not passed and out.strip() == NOT_ATTEMPTED
 
 
@@ -93,15 +88,15 @@ def test_crashing_answer_gets_feedback_not_a_traceback(capsys, name):
     def crashes(*args, **kwargs):
         raise IndexError("index 3 is out of bounds")
 
-    passed, out = feedback(capsys, getattr(ex, name), crashes)
+    passed, out = run_check(getattr(ex, name), crashes, capsys)
     assert not passed
     assert "✗" in out and "IndexError" in out and "index 3 is out of bounds" in out
 
 
 def test_non_function_answer_gets_feedback(capsys):
-    passed, out = feedback(capsys, ex.q1, 3.0)
+    passed, out = run_check(ex.q1, 3.0, capsys)
     assert not passed and "expected a function" in out
-    passed, out = feedback(capsys, ex.q2, "2.3")
+    passed, out = run_check(ex.q2, "2.3", capsys)
     assert not passed and "✗" in out
 
 
