@@ -14,6 +14,7 @@ from helpers.plots.activations import (
     slope_verdict,
     softmax_explorer,
 )
+from tests.plot_checks import assert_control_changes_image
 
 
 def torch_chain_gradients(name: str, depth: int, w: float, x: float) -> np.ndarray:
@@ -57,10 +58,7 @@ def test_tangent_touches_f_at_z0_with_slope_f_prime():
 
 @pytest.mark.parametrize("control", ["name", "compare", "z0"])
 def test_explorer_image_changes(control):
-    plot = function_explorer()
-    before = plot.image.value
-    plot.controls[control].value = {"name": "relu", "compare": "tanh", "z0": -4.0}[control]
-    assert plot.error is None and plot.image.value != before
+    assert_control_changes_image(function_explorer(), control, {"name": "relu", "compare": "tanh", "z0": -4.0}[control])
 
 
 def test_explorer_draws_the_chosen_function_and_its_comparison():

@@ -6,6 +6,7 @@ import pytest
 import torch
 
 from helpers.plots import backprop as bp
+from tests.plot_checks import assert_control_changes_image
 
 
 @pytest.mark.parametrize("x, w, b, y", [(1.5, -0.8, 0.4, 1.0), (-3.0, 3.0, -3.0, 0.0), (0.0, 0.0, 0.0, 0.5)])
@@ -60,8 +61,4 @@ def test_moons_are_balanced_and_seeded():
     ("training_explorer", "epoch", 150),
 ])
 def test_moving_a_control_changes_the_picture(name, control, value):
-    plot = bp.BUILDERS[name]()
-    before = bytes(plot.image.value)
-    plot.controls[control].value = value
-    assert plot.error is None, plot.error
-    assert bytes(plot.image.value) != before
+    assert_control_changes_image(bp.BUILDERS[name](), control, value)

@@ -23,6 +23,7 @@ from helpers.plots.forward import (
     xor_network,
     xor_params,
 )
+from tests.plot_checks import assert_control_changes_image
 
 
 def texts(plot) -> str:
@@ -40,11 +41,7 @@ def test_both_builders_are_registered():
     (forward_trace, "x1", 0.0), (forward_trace, "x2", 1.0), (forward_trace, "hidden", "tanh"),
 ])
 def test_image_changes_when_a_control_moves(builder, name, new_value):
-    plot = builder()
-    before = plot.image.value
-    plot.controls[name].value = new_value
-    assert plot.error is None
-    assert plot.image.value != before
+    assert_control_changes_image(builder(), name, new_value)
 
 
 def test_xor_network_table_says_whether_xor_is_solved():

@@ -16,6 +16,7 @@ from helpers.plots.neurons import (
     zero_line,
 )
 from helpers.widgets import num
+from tests.plot_checks import assert_control_changes_image
 
 
 def test_working_matches_the_worked_example():
@@ -47,10 +48,8 @@ def test_steps_readout_follows_the_sliders():
 @pytest.mark.parametrize("name", ["w1", "w2", "b", "x1", "x2"])
 def test_steps_image_changes_when_a_slider_moves(name):
     plot = neuron_steps()
-    before = plot.image.value
     control = plot.controls[name]
-    control.value = control.min if control.value != control.min else control.max
-    assert plot.error is None and plot.image.value != before
+    assert_control_changes_image(plot, name, control.min if control.value != control.min else control.max)
 
 
 def _axes(plot):
