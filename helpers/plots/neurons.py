@@ -73,6 +73,16 @@ def _formula(w1: float, w2: float, b: float, activation: str) -> str:
     return f"a = {SYMBOL[activation]}({operand(w1)}·x₁ + {operand(w2)}·x₂ + {operand(b)})"
 
 
+def _neuron_controls(w1: float, w2: float, b: float, activation: str) -> dict:
+    """The weight, bias and activation controls of a 2-input neuron (both plots of notebook 01 use them)."""
+    return {
+        "w1": slider("weight w₁", w1, -WMAX, WMAX),
+        "w2": slider("weight w₂", w2, -WMAX, WMAX),
+        "b": slider("bias b", b, -WMAX, WMAX),
+        "activation": dropdown("activation", list(NEURON_ACTIVATIONS), activation),
+    }
+
+
 def neuron_plane(w1: float = 1.0, w2: float = -1.0, b: float = 0.5, activation: str = "sigmoid") -> LivePlot:
     """A 2-input neuron's output over the input plane: heat map, the line z = 0, and four labelled points."""
     fig = new_figure(6.4, 4.6)
@@ -116,13 +126,7 @@ def neuron_plane(w1: float = 1.0, w2: float = -1.0, b: float = 0.5, activation: 
         title.set_text(_formula(w1, w2, b, activation))
         return "full" if static.changed(clim) else None  # the colour bar is static: redraw it when its range moves
 
-    controls = {
-        "w1": slider("weight w₁", w1, -WMAX, WMAX),
-        "w2": slider("weight w₂", w2, -WMAX, WMAX),
-        "b": slider("bias b", b, -WMAX, WMAX),
-        "activation": dropdown("activation", list(NEURON_ACTIVATIONS), activation),
-    }
-    return LivePlot(fig, controls, update)
+    return LivePlot(fig, _neuron_controls(w1, w2, b, activation), update)
 
 
 def _draw_neuron(ax) -> dict:
@@ -207,10 +211,7 @@ def neuron_steps(x1: float = 1.0, x2: float = 2.0, w1: float = 0.5, w2: float = 
     controls = {
         "x1": slider("input x₁", x1, -2.0, 2.0),
         "x2": slider("input x₂", x2, -2.0, 2.0),
-        "w1": slider("weight w₁", w1, -WMAX, WMAX),
-        "w2": slider("weight w₂", w2, -WMAX, WMAX),
-        "b": slider("bias b", b, -WMAX, WMAX),
-        "activation": dropdown("activation", list(NEURON_ACTIVATIONS), activation),
+        **_neuron_controls(w1, w2, b, activation),
     }
     plot = LivePlot(fig, controls, update, readouts=[readout])
     plot.readout = readout  # the working as text, for tests and screen readers
