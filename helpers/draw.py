@@ -91,6 +91,10 @@ class DrawingPad(widgets.VBox):
         self.canvas = Canvas(width=size, height=size, layout=widgets.Layout(
             width=f"{size}px", height=f"{size}px", border="2px solid #555"))
         self.canvas.add_class("nn-draw-canvas")
+        # ipycanvas draws into the widget's own <canvas> element; a box around it with the same class lets
+        # a page (or a browser test) find it as ".nn-draw-canvas canvas" too.
+        self.canvas_box = widgets.Box([self.canvas])
+        self.canvas_box.add_class("nn-draw-canvas")
         self.clear_button = widgets.Button(description="Clear", icon="eraser")
         self.clear_button.add_class("nn-draw-clear")
         self.clear_button.on_click(lambda _button: self.clear())
@@ -102,7 +106,7 @@ class DrawingPad(widgets.VBox):
         self.canvas.on_mouse_out(self._on_up)
         self._repaint()
         left = widgets.VBox([widgets.HTML("<b>Draw a digit here</b> (press, drag, release)"),
-                             self.canvas, self.clear_button])
+                             self.canvas_box, self.clear_button])
         super().__init__([widgets.HBox([left, self.plot])])
         self.add_class("nn-draw-pad")
 

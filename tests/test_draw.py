@@ -104,7 +104,8 @@ def pad():
 
 
 def test_the_canvas_carries_the_class_the_browser_test_looks_for(pad):
-    assert "nn-draw-canvas" in pad.canvas._dom_classes
+    assert "nn-draw-canvas" in pad.canvas._dom_classes  # the <canvas> element itself ...
+    assert "nn-draw-canvas" in pad.canvas_box._dom_classes and pad.canvas in pad.canvas_box.children  # ... and a box
     assert pad.plot.error is None
 
 
