@@ -32,7 +32,7 @@ def check_data(images, labels=None) -> None:
             f"images must be a torch.Tensor, got {type(images).__name__}. "
             "Convert a NumPy array with torch.from_numpy(array).float()."
         )
-    if images.shape[1:] not in (torch.Size([1, 28, 28]), torch.Size([784])) or images.dim() not in (2, 4):
+    if images.shape[1:] not in (torch.Size([1, 28, 28]), torch.Size([784])):
         hint = " One image? Add the batch axis: images.unsqueeze(0)." if images.dim() < 3 else ""
         raise DataShapeError(
             f"images must have shape (n, 1, 28, 28) or (n, 784), got {tuple(images.shape)}.{hint}"
