@@ -193,15 +193,17 @@ def confusion_explorer(images, labels, probs, shown: int = 18, cols: int = 6) ->
     ax_cm.imshow(np.log1p(cm), cmap="Blues")
     ax_cm.set(xticks=range(10), yticks=range(10), xlabel="predicted", ylabel="true")
     box = ax_cm.add_patch(Rectangle((-0.5, -0.5), 1, 1, fill=False, ec=WRONG_COLOUR, lw=2.5))
-    ax_grid.axis("off")
-    rows = -(-shown // cols)
-    cells = [ax_grid.inset_axes(((k % cols) / cols, 1 - (k // cols + 1) / rows, 0.92 / cols, 0.8 / rows))
-             for k in range(shown)]
-    tiles = []
-    for ax in cells:
-        _blank(ax)
-        tiles.append(ax.imshow(np.zeros((28, 28)), cmap="gray_r", vmin=0, vmax=1))
-    heading = ax_grid.set_title("")
+
+    rows, tile = -(-shown // cols), 28 + 10  # each digit gets a 28 x 28 tile plus a margin for its label
+    mosaic = np.full((rows * tile, cols * tile), np.nan)  # one image for all tiles: one artist to redraw
+    grid = ax_grid.imshow(mosaic, cmap="gray_r", vmin=0, vmax=1)
+    grid.cmap.set_bad("white")
+    _blank(ax_grid)
+    for spine in ax_grid.spines.values():
+        spine.set_visible(False)
+    captions = [ax_grid.text((k % cols) * tile + 14, (k // cols) * tile + 8.5, "", ha="center", va="bottom",
+                             fontsize=7) for k in range(shown)]
+    heading = ax_grid.set_xlabel("\n", fontsize=10)  # below the digits: two lines
     digits = [str(d) for d in range(10)]
     true_pick, pred_pick = dropdown("true digit", digits, "4"), dropdown("predicted digit", digits, "9")
 
@@ -209,16 +211,20 @@ def confusion_explorer(images, labels, probs, shown: int = 18, cols: int = 6) ->
         t, p = int(true_digit), int(predicted_digit)
         box.set_xy((p - 0.5, t - 0.5))
         where = np.flatnonzero((labels == t) & (predicted == p))
-        where = where[np.argsort(-probs[where, p])]  # the most confident first
-        for k, (ax, tile) in enumerate(zip(cells, tiles, strict=True)):
-            visible = k < len(where)
-            ax.set_visible(visible)
-            if visible:
-                tile.set_data(pixels[where[k]])
-                ax.set_title(f"{probs[where[k], p]:.0%}", fontsize=7, pad=1)
+        where = where[np.argsort(-probs[where, p])][:shown]  # the most confident first
+        mosaic[:] = np.nan
+        for k, caption in enumerate(captions):
+            if k < len(where):
+                r, c = divmod(k, cols)
+                mosaic[r * tile + 9:r * tile + 37, c * tile + 5:c * tile + 33] = pixels[where[k]]
+                caption.set_text(f"{probs[where[k], p]:.0%}")
+            else:
+                caption.set_text("")
+        grid.set_data(mosaic)
+        count = int(cm[t, p])
         kind = "correct" if t == p else "mistaken"
-        heading.set_text(f"true {t}, predicted {p}: {len(where)} {kind} images"
-                         + (f" (first {shown}, most confident)" if len(where) > shown else ""))
+        heading.set_text(f"true {t}, predicted {p}: {count} {kind} images"
+                         + (f"\nthe {shown} most confident shown" if count > shown else "\n"))
 
     return LivePlot(fig, {"true_digit": true_pick, "predicted_digit": pred_pick}, update)
 
