@@ -8,6 +8,7 @@ synthetic data instead of MNIST.
 
 from __future__ import annotations
 
+import matplotlib
 import numpy as np
 import torch
 from matplotlib.figure import Figure
@@ -196,8 +197,8 @@ def confusion_explorer(images, labels, probs, shown: int = 18, cols: int = 6) ->
 
     rows, tile = -(-shown // cols), 28 + 10  # each digit gets a 28 x 28 tile plus a margin for its label
     mosaic = np.full((rows * tile, cols * tile), np.nan)  # one image for all tiles: one artist to redraw
-    grid = ax_grid.imshow(mosaic, cmap="gray_r", vmin=0, vmax=1)
-    grid.cmap.set_bad("white")
+    white_gaps = matplotlib.colormaps["gray_r"].with_extremes(bad="white")  # nan (no digit) shows white
+    grid = ax_grid.imshow(mosaic, cmap=white_gaps, vmin=0, vmax=1)
     _blank(ax_grid)
     for spine in ax_grid.spines.values():
         spine.set_visible(False)
