@@ -16,7 +16,6 @@ from matplotlib.patches import Rectangle
 
 from helpers.draw import DrawingPad, example_strokes
 from helpers.models import SimpleNN
-from helpers.plots.losses import as_image  # noqa: F401 - the notebook shows static figures with it
 from helpers.widgets import LivePlot, dropdown, int_slider, new_figure
 
 TRUE_COLOUR, WRONG_COLOUR, OTHER_COLOUR = "#1b7837", "#d7191c", "#9e9e9e"
