@@ -23,7 +23,6 @@ $(VENV)/bin/python:
 
 # Re-installs only when pyproject.toml changed since the last install (idempotent).
 $(STAMP): pyproject.toml | $(VENV)/bin/python
-	$(PY) -m pip install --upgrade --quiet pip
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
