@@ -1,109 +1,16 @@
 """Exercises for notebook 05 (backpropagation): a numerical derivative, the chain rule on one neuron,
 a Linear layer's backward pass, and one step of gradient descent.
 
-Functions that return several arrays are checked output by output, and the usual slips (a missing
-factor, a flipped sign, a mean instead of a sum) are recognised and named.
+Functions that return several arrays are checked output by output (`names=`), and the usual slips
+(a missing factor, a flipped sign, a mean instead of a sum) are recognised and named (`mistakes=`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-
 import numpy as np
 
 from helpers.activations import sigmoid
-from helpers.exercises.core import NOT_ATTEMPTED, CustomExercise, Wrong, compare, show
-
-# ----------------------------------------------------------------------------- checking machinery
-
-
-def _as_tuple(value, n: int) -> tuple:
-    """A function's result as a tuple of n outputs (a single output becomes a 1-tuple)."""
-    return tuple(value) if n > 1 and isinstance(value, (tuple, list)) else (value,)
-
-
-def _matches(got: tuple, expected: tuple) -> bool:
-    """True if every output in got equals the one in expected (as compare() judges it)."""
-    try:
-        for g, e in zip(got, expected, strict=True):
-            compare(g, e)
-    except (Wrong, ValueError):
-        return False
-    return True
-
-
-def check_outputs(got, expected, names: Sequence[str], where: str = "",
-                  mistakes: Sequence[tuple[Callable[[], object], str]] = ()) -> None:
-    """Compare each named output with its expected value; raise Wrong naming the first one that differs.
-
-    `mistakes` holds (what a known slip would give, what to say): a slip the learner made is named.
-    """
-    n = len(names)
-    if got is ... or got is None:  # the `...` template, or a function body that is still `...`
-        raise Wrong(NOT_ATTEMPTED)
-    got_t = _as_tuple(got, n)
-    if n > 1 and (not isinstance(got, (tuple, list)) or len(got_t) != n):
-        raise Wrong(f"return {n} values, in this order: {', '.join(names)} (got {show(got)}){where}")
-    if all(g is ... or g is None for g in got_t):
-        raise Wrong(NOT_ATTEMPTED)
-    for name, g, e in zip(names, got_t, _as_tuple(expected, n), strict=True):
-        if g is ... or g is None:
-            raise Wrong(f"{name} is still `{g!r}`: replace it with your formula")
-        try:
-            compare(g, e)
-        except Wrong as wrong:
-            for slip, message in mistakes:
-                if _matches(got_t, _as_tuple(slip(), n)):
-                    raise Wrong(f"{message}{where}") from None
-            raise Wrong(f"{name} is not right: {wrong}{where}") from None
-
-
-def function_exercise(title: str, reference: Callable, cases: Sequence[dict], hint: str,
-                      names: Sequence[str] = ("the result",),
-                      mistakes: Sequence[tuple[Callable, str]] = ()) -> CustomExercise:
-    """An exercise where the learner writes a function returning `names`; it is called on every case.
-
-    `mistakes` holds (a function computing a known slip from the same arguments, what to say about it).
-    """
-
-    def checker(answer) -> None:
-        if not callable(answer):
-            raise Wrong(f"expected a function (def ...), got {type(answer).__name__}: {show(answer)}")
-        for case in cases:
-            args = ", ".join(f"{k}={_short(v)}" for k, v in case.items())
-            try:
-                got = answer(**_copy(case))
-            except Exception as err:  # noqa: BLE001 - the learner's code crashed: report, don't raise
-                raise Wrong(f"your function raised {type(err).__name__}: {err}\n  when called with {args}") from None
-            check_outputs(got, reference(**_copy(case)), names, f"\n  when called with {args}",
-                          [(lambda slip=slip, case=case: slip(**_copy(case)), message) for slip, message in mistakes])
-
-    return CustomExercise(title, reference, checker, hint)  # solution() prints the reference's source
-
-
-def value_exercise(title: str, reference: Callable[[], object], hint: str, solution: str,
-                   mistakes: Sequence[tuple[Callable[[], object], str]] = ()) -> CustomExercise:
-    """An exercise where the learner computes a value; known slips are named."""
-
-    def checker(answer) -> None:
-        check_outputs(answer, reference(), ["your answer"], mistakes=mistakes)
-
-    return CustomExercise(title, reference, checker, hint, solution=solution)
-
-
-def _short(value) -> str:
-    """A case argument, briefly: arrays by shape, functions by name."""
-    if isinstance(value, np.ndarray) and value.size > 4:
-        return f"<array {value.shape}>"
-    if callable(value):
-        return getattr(value, "__name__", "a function")
-    return show(value)
-
-
-def _copy(case: dict) -> dict:
-    """Copy array arguments so a learner's in-place edit cannot change the test case."""
-    return {k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in case.items()}
-
+from helpers.exercises.core import FunctionExercise, ValueExercise
 
 # ----------------------------------------------------------------------------- q1: a numerical derivative
 
@@ -125,7 +32,7 @@ def _bump(t):
     return np.exp(-(t**2))
 
 
-q1 = function_exercise(
+q1 = FunctionExercise(
     "A numerical derivative",
     numerical_derivative,
     cases=[{"f": _cube, "x": 2.0, "h": 1e-3}, {"f": np.sin, "x": 0.3, "h": 1e-4}, {"f": _bump, "x": -0.7, "h": 1e-3}],
@@ -162,7 +69,7 @@ def _neuron_sigma_of_a(x, w, b, y):  # σ'(a) instead of σ'(z)
     return 2 * (a - y) * s * (1 - s) * x, 2 * (a - y) * s * (1 - s)
 
 
-q2 = function_exercise(
+q2 = FunctionExercise(
     "The chain rule on a sigmoid neuron",
     neuron_grads,
     cases=[{"x": 1.5, "w": -0.8, "b": 0.4, "y": 1.0}, {"x": -2.0, "w": 0.3, "b": -0.1, "y": 0.0},
@@ -193,7 +100,7 @@ def _linear_mean_bias(x, W, grad_out):
 
 
 _RNG = np.random.default_rng(5)
-q3 = function_exercise(
+q3 = FunctionExercise(
     "The backward pass of a Linear layer",
     linear_backward,
     cases=[{"x": _RNG.normal(size=(4, 3)), "W": _RNG.normal(size=(2, 3)), "grad_out": _RNG.normal(size=(4, 2))},
@@ -222,7 +129,7 @@ def gradient_step():
     return START - LEARNING_RATE * _ravine_gradient(START)
 
 
-q4 = value_exercise(
+q4 = ValueExercise(
     "One step of gradient descent",
     gradient_step,
     hint="First the gradient at the start: ∇f = (w₁, 10·w₂) = (−4.5, 20). Then step *against* it: w − η·∇f.",

@@ -96,43 +96,89 @@ class Exercise:
         print(f"Solution ({self.title}):\n\n{code.rstrip()}")
 
 
+def _as_tuple(value, n: int) -> tuple:
+    """A function's result as a tuple of n outputs (a single output becomes a 1-tuple)."""
+    return tuple(value) if n > 1 and isinstance(value, (tuple, list)) else (value,)
+
+
+def _matches(got: tuple, expected: tuple, atol: float, rtol: float) -> bool:
+    """True if every output in got equals the one in expected (as compare() judges it)."""
+    try:
+        for g, e in zip(got, expected, strict=True):
+            compare(g, e, atol, rtol)
+    except (Wrong, ValueError):
+        return False
+    return True
+
+
+def check_outputs(got, expected, names: Sequence[str] = ("the result",), where: str = "",
+                  mistakes: Sequence[tuple[Callable[[], object], str]] = (),
+                  atol: float = 1e-6, rtol: float = 1e-5) -> None:
+    """Compare each named output with its expected value; raise Wrong naming the first one that differs.
+
+    `mistakes` holds (what a known slip would give, what to say): a slip the learner made is named.
+    """
+    n = len(names)
+    got_t = _as_tuple(got, n)
+    if _is_placeholder(got) or all(_is_placeholder(g) for g in got_t):  # the `...` template, or a body still `...`
+        raise Wrong(NOT_ATTEMPTED)
+    if n > 1 and (not isinstance(got, (tuple, list)) or len(got_t) != n):
+        raise Wrong(f"return {n} values, in this order: {', '.join(names)} (got {show(got)}){where}")
+    for name, g, e in zip(names, got_t, _as_tuple(expected, n), strict=True):
+        if _is_placeholder(g):
+            raise Wrong(f"{name} is still `{g!r}`: replace it with your formula")
+        try:
+            compare(g, e, atol, rtol)
+        except Wrong as wrong:
+            for slip, message in mistakes:
+                if _matches(got_t, _as_tuple(slip(), n), atol, rtol):
+                    raise Wrong(f"{message}{where}") from None
+            raise Wrong(f"{name} is not right: {wrong}{where}") from None
+
+
 class FunctionExercise(Exercise):
-    """The learner writes a function; it is called on each case and compared with `reference`."""
+    """The learner writes a function; it is called on each case and compared with `reference`.
+
+    `names` names the outputs of a function that returns several; `mistakes` pairs a known slip
+    (a function of the same arguments) with what to tell a learner who made it.
+    """
 
     def __init__(self, title: str, reference: Callable, cases: Sequence[dict], hint: str,
-                 solution: str | None = None, atol: float = 1e-6, rtol: float = 1e-5):
+                 solution: str | None = None, atol: float = 1e-6, rtol: float = 1e-5,
+                 names: Sequence[str] = ("the result",), mistakes: Sequence[tuple[Callable, str]] = ()):
         super().__init__(title, reference, hint, solution)
         self.cases, self.atol, self.rtol = list(cases), atol, rtol
+        self.names, self.mistakes = tuple(names), list(mistakes)
 
     def _check(self, answer) -> None:
         if not callable(answer):
             raise Wrong(f"expected a function (def ...), got {type(answer).__name__}: {show(answer)}")
-        for i, case in enumerate(self.cases):
-            args = ", ".join(f"{k}={show(v)}" for k, v in case.items())
+        for case in self.cases:
+            args = ", ".join(f"{k}={_short(v)}" for k, v in case.items())
             try:
                 got = answer(**_copy(case))
             except Exception as err:  # noqa: BLE001 - the learner's code crashed: report, don't raise
                 raise Wrong(f"your function raised {type(err).__name__}: {err}\n  when called with {args}") from None
-            if _is_placeholder(got):
-                if i == 0:
-                    raise Wrong(NOT_ATTEMPTED)
-                raise Wrong(f"your function returned {got!r} when called with {args}")
-            try:
-                compare(got, self.reference(**_copy(case)), self.atol, self.rtol)
-            except Wrong as wrong:
-                raise Wrong(f"when called with {args}:\n  {wrong}") from None
+            slips = [(lambda slip=slip, case=case: slip(**_copy(case)), message) for slip, message in self.mistakes]
+            check_outputs(got, self.reference(**_copy(case)), self.names, f"\n  when called with {args}",
+                          slips, self.atol, self.rtol)
 
 
 class ValueExercise(Exercise):
-    """The learner computes a value; it is compared with `reference()` (a function that computes it)."""
+    """The learner computes a value; it is compared with `reference()` (a function that computes it).
+
+    `mistakes` pairs a known slip (a function computing the wrong value) with what to say about it.
+    """
 
     def __init__(self, title: str, reference: Callable[[], object], hint: str,
-                 solution: str | None = None, atol: float = 1e-6, rtol: float = 1e-5):
+                 solution: str | None = None, atol: float = 1e-6, rtol: float = 1e-5,
+                 mistakes: Sequence[tuple[Callable[[], object], str]] = ()):
         super().__init__(title, reference, hint, solution)
-        self.atol, self.rtol = atol, rtol
+        self.atol, self.rtol, self.mistakes = atol, rtol, list(mistakes)
 
     def _check(self, answer) -> None:
-        compare(answer, self.reference(), self.atol, self.rtol)
+        check_outputs(answer, self.reference(), ["your answer"], mistakes=self.mistakes,
+                      atol=self.atol, rtol=self.rtol)
 
 
 class CustomExercise(Exercise):
@@ -145,6 +191,15 @@ class CustomExercise(Exercise):
 
     def _check(self, answer) -> None:
         self._checker(answer)
+
+
+def _short(value) -> str:
+    """A case argument, briefly: large arrays by shape, functions by name, the rest in full."""
+    if isinstance(value, np.ndarray) and value.size > 12:
+        return f"<array of shape {value.shape}>"
+    if callable(value):
+        return getattr(value, "__name__", "a function")
+    return show(value)
 
 
 def _copy(case: dict) -> dict:

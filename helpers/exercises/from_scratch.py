@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from helpers.activations import softmax
-from helpers.exercises.backprop import function_exercise
+from helpers.exercises.core import FunctionExercise
 
 _RNG = np.random.default_rng(7)
 _LOGITS = _RNG.normal(0, 3, size=(6, 10))  # (6, 10): six examples, ten classes
@@ -27,7 +27,7 @@ def _one_hot_shifted(labels, k):
     return one_hot((labels + 1) % k, k)
 
 
-q1 = function_exercise(
+q1 = FunctionExercise(
     "One-hot encoding",
     one_hot,
     cases=[{"labels": np.array([2, 0, 1, 1]), "k": 3}, {"labels": _LABELS, "k": 10}, {"labels": np.array([9]), "k": 10}],
@@ -58,7 +58,7 @@ def _ce_grad_softmax_wrong_axis(logits, labels):
     return (softmax(logits, axis=0) - one_hot(labels, k)) / n
 
 
-q2 = function_exercise(
+q2 = FunctionExercise(
     "The gradient of softmax cross-entropy",
     cross_entropy_grad,
     cases=[{"logits": _LOGITS, "labels": _LABELS}, {"logits": np.array([[2.0, 1.0, 0.1]]), "labels": np.array([0])}],
@@ -85,7 +85,7 @@ def _error_rate(logits, labels):
     return 1 - accuracy(logits, labels)
 
 
-q3 = function_exercise(
+q3 = FunctionExercise(
     "Accuracy from logits",
     accuracy,
     cases=[{"logits": _LOGITS, "labels": _LABELS}, {"logits": _LOGITS, "labels": _LOGITS.argmax(axis=1)},
@@ -116,7 +116,7 @@ def _momentum_uphill(w, v, grad, lr, momentum):
     return w + lr * v, v
 
 
-q4 = function_exercise(
+q4 = FunctionExercise(
     "The SGD-with-momentum update",
     momentum_step,
     cases=[{"w": np.array([1.0, -2.0]), "v": np.array([0.5, 0.5]), "grad": np.array([0.2, -0.4]), "lr": 0.1,
