@@ -6,12 +6,7 @@ import pytest
 
 from helpers.activations import sigmoid
 from helpers.exercises import backprop as ex
-from tests.exercise_checks import (
-    assert_accepted,
-    assert_hint_and_solution,
-    assert_not_attempted,
-    assert_rejected,
-)
+from tests.exercise_checks import assert_not_attempted, assert_rejected, exercise_suite
 
 
 def neuron_forgets_x(x, w, b, y):
@@ -40,19 +35,12 @@ WRONG = {  # exercise -> [(wrong answer, words the feedback must contain)]
 REFERENCE = {"q2": ex.neuron_grads, "q3": ex.linear_backward, "q1": ex.numerical_derivative, "q4": ex.gradient_step()}
 
 
-@pytest.mark.parametrize("name", sorted(REFERENCE))
-def test_reference_answer_passes(name, capsys):
-    assert_accepted(getattr(ex, name), REFERENCE[name], capsys)
-
-
-@pytest.mark.parametrize("name, answer, words", [(n, a, w) for n, pairs in WRONG.items() for a, w in pairs])
-def test_wrong_answers_fail_with_feedback(name, answer, words, capsys):
-    assert_rejected(getattr(ex, name), answer, capsys, words)
-
-
-@pytest.mark.parametrize("name", sorted(REFERENCE))
-def test_placeholder_is_not_attempted(name, capsys):
-    assert_not_attempted(getattr(ex, name), ..., capsys)
+(
+    test_reference_answer_passes,
+    test_wrong_answers_fail_with_feedback,
+    test_placeholder_is_not_attempted,
+    test_hint_and_solution,
+) = exercise_suite(ex, REFERENCE, WRONG)
 
 
 @pytest.mark.parametrize("name, template", [
@@ -81,11 +69,6 @@ def test_crashing_answer_is_reported_not_raised(name, crashing, capsys):
 
 def test_non_function_answer_is_explained(capsys):
     assert_rejected(ex.q2, 0.5, capsys, "expected a function")
-
-
-@pytest.mark.parametrize("name", sorted(REFERENCE))
-def test_hint_and_solution(name, capsys):
-    assert_hint_and_solution(getattr(ex, name), capsys)
 
 
 def test_solution_shows_the_reference_code(capsys):

@@ -6,12 +6,7 @@ import pytest
 import torch
 
 from helpers.exercises import from_scratch as ex
-from tests.exercise_checks import (
-    assert_accepted,
-    assert_hint_and_solution,
-    assert_not_attempted,
-    assert_rejected,
-)
+from tests.exercise_checks import assert_not_attempted, assert_rejected, exercise_suite
 
 WRONG = {  # exercise -> [(wrong answer, words the feedback must contain)]
     "q1": [(ex._one_hot_shifted, "one column too far right"), (lambda labels, k: ex.one_hot(labels, k).T, "shape"),
@@ -27,19 +22,12 @@ WRONG = {  # exercise -> [(wrong answer, words the feedback must contain)]
 REFERENCE = {"q1": ex.one_hot, "q2": ex.cross_entropy_grad, "q3": ex.accuracy, "q4": ex.momentum_step}
 
 
-@pytest.mark.parametrize("name", sorted(REFERENCE))
-def test_reference_answer_passes(name, capsys):
-    assert_accepted(getattr(ex, name), REFERENCE[name], capsys)
-
-
-@pytest.mark.parametrize("name, answer, words", [(n, a, w) for n, pairs in WRONG.items() for a, w in pairs])
-def test_wrong_answers_fail_with_feedback(name, answer, words, capsys):
-    assert_rejected(getattr(ex, name), answer, capsys, words)
-
-
-@pytest.mark.parametrize("name", sorted(REFERENCE))
-def test_placeholder_is_not_attempted(name, capsys):
-    assert_not_attempted(getattr(ex, name), ..., capsys)
+(
+    test_reference_answer_passes,
+    test_wrong_answers_fail_with_feedback,
+    test_placeholder_is_not_attempted,
+    test_hint_and_solution,
+) = exercise_suite(ex, REFERENCE, WRONG)
 
 
 @pytest.mark.parametrize("name, template", [
@@ -59,11 +47,6 @@ def test_function_template_left_unfilled_is_not_attempted(name, template, capsys
 def test_crashing_answer_is_reported_not_raised(name, crashing, capsys):
     out = assert_rejected(getattr(ex, name), crashing, capsys, "your function raised")
     assert "when called with" in out and "checking your answer failed" not in out, out
-
-
-@pytest.mark.parametrize("name", sorted(REFERENCE))
-def test_hint_and_solution(name, capsys):
-    assert_hint_and_solution(getattr(ex, name), capsys)
 
 
 def test_references_agree_with_pytorch():
