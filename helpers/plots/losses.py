@@ -11,7 +11,6 @@ from helpers.activations import sigmoid, softmax
 from helpers.losses import mse, softmax_cross_entropy
 from helpers.widgets import (
     LivePlot,
-    as_image,  # noqa: F401 - re-exported: helpers/plots/mnist.py imports it from here
     dropdown,
     new_figure,
     num,
