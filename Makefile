@@ -42,9 +42,17 @@ test: install lint  ## the whole suite: unit tests, nbval over every notebook, b
 test-fast: install  ## unit tests only (no notebooks, no browser)
 	$(PY) -m pytest tests --ignore=tests/browser
 
+# Saved notebooks carry no widget state and no per-cell timestamps (small files, quiet diffs);
+# the cell metadata kept is RISE's slideshow and the tags.
+EXECUTE_FLAGS := --ExecutePreprocessor.store_widget_state=False --ExecutePreprocessor.record_timing=False \
+	--ClearMetadataPreprocessor.enabled=True \
+	--ClearMetadataPreprocessor.preserve_nb_metadata_mask=kernelspec \
+	--ClearMetadataPreprocessor.preserve_nb_metadata_mask=language_info \
+	--ClearMetadataPreprocessor.preserve_cell_metadata_mask=slideshow \
+	--ClearMetadataPreprocessor.preserve_cell_metadata_mask=tags
+
 execute: install  ## run notebooks top to bottom and save their outputs (NB=notebooks/03_*.ipynb for one)
-	$(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace \
-		--ExecutePreprocessor.store_widget_state=False $(NB)
+	$(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace $(EXECUTE_FLAGS) $(NB)
 
 data: install  ## download MNIST into data/ (once, needs internet)
 	$(PY) -m helpers.data

@@ -1,10 +1,21 @@
-"""Assertions shared by the exercise tests: what a learner sees for a right, wrong, missing or crashing answer."""
+"""Assertions shared by the exercise tests: what a learner sees for a right, wrong, missing or crashing answer,
+and whether each exercise's solution, pasted into its own notebook cell, passes that cell's check."""
 
 from __future__ import annotations
 
+import contextlib
+import io
+import re
 import warnings
+from collections.abc import Callable
+from pathlib import Path
 
+import nbformat
 import pytest
+
+from helpers.exercises.core import FunctionExercise, ValueExercise, exercises_in
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 
 
 def run_check(q, answer, capsys) -> tuple[bool, str]:
@@ -12,7 +23,7 @@ def run_check(q, answer, capsys) -> tuple[bool, str]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         ok = q.check(answer)
-    return ok, capsys.readouterr().out
+    return bool(ok), capsys.readouterr().out
 
 
 def assert_accepted(q, answer, capsys) -> None:
@@ -26,47 +37,144 @@ def assert_rejected(q, answer, capsys, feedback: str = "") -> str:
     ok, out = run_check(q, answer, capsys)  # must not raise, whatever the answer does
     assert ok is False, out
     assert "✗" in out
-    assert feedback in out
+    assert feedback in out, out
     return out
 
 
 def assert_not_attempted(q, answer, capsys) -> None:
     ok, out = run_check(q, answer, capsys)
     assert ok is False
-    assert "Not attempted yet" in out and "✗" not in out
+    assert "Not attempted yet" in out and "✗" not in out, out
 
 
-def assert_hint_and_solution(q, capsys) -> None:
-    q.hint()
-    assert "Hint" in capsys.readouterr().out
-    q.solution()
-    out = capsys.readouterr().out
-    assert "Solution" in out and ("return" in out or "=" in out)
+class Exploding:
+    """An answer that raises whatever the checker does with it."""
+
+    def _boom(self, *args, **kwargs):
+        raise RuntimeError("boom")
+
+    __len__ = __iter__ = __float__ = __array__ = __getitem__ = __eq__ = __hash__ = __bool__ = _boom
+    __lt__ = __gt__ = __index__ = __int__ = __str__ = _boom
 
 
-def exercise_suite(ex, reference: dict, wrong: dict) -> tuple:
-    """The tests every exercise module shares, for `ex.q1, ex.q2, ...`: the reference passes, each wrong answer
-    fails with its feedback, the placeholder says "Not attempted yet", hint and solution print.
+def crash(*args):
+    """A learner's function that crashes."""
+    raise RuntimeError("boom")
 
-    `reference` maps "q1" to its right answer; `wrong` maps "q1" to [(wrong answer, words the feedback must contain)].
-    Unpack the result into module-level `test_*` names so that pytest collects them.
+
+def check_cells(notebook: str) -> dict[str, tuple[int, str]]:
+    """For each exercise checked in the notebook: (index of its placeholder cell, the expression it checks)."""
+    cells = nbformat.read(NOTEBOOKS / f"{notebook}.ipynb", as_version=4).cells
+    code = [i for i, c in enumerate(cells) if c.cell_type == "code"]
+    found = {}
+    for k, i in enumerate(code):
+        for name, expr in re.findall(r"^\s*([pq]\d+)\.check\((.*)\)\s*$", cells[i].source, re.M):
+            found.setdefault(name, (code[k - 1], expr))
+    return found
+
+
+def _exec(source: str, ns: dict) -> None:
+    """Run a notebook cell's code (IPython magics and shell lines skipped) in `ns`, its output hidden."""
+    lines = [ln for ln in source.splitlines() if not ln.lstrip().startswith(("%", "!"))]
+    with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        exec(compile("\n".join(lines), "<notebook cell>", "exec"), ns)  # noqa: S102 - our own notebook
+
+
+def solution_verdicts(ex, namespace: Callable[[], dict] | None = None) -> dict[str, str]:
+    """Paste each solution into its placeholder cell and run the notebook's check; return what each check printed.
+
+    Without `namespace`, every code cell runs in order (the notebook as the learner has it, solutions swapped in).
+    With `namespace`, only the Setup cell runs, plus the names `namespace()` returns (for notebooks that train).
     """
+    cells = nbformat.read(NOTEBOOKS / f"{ex.NOTEBOOK}.ipynb", as_version=4).cells
+    placeholders = {i: (name, expr) for name, (i, expr) in check_cells(ex.NOTEBOOK).items()}
+    exercises = dict(exercises_in(ex))
+    ns: dict = {"__name__": "__main__"}
+    verdicts = {}
+    setup = next(i for i, c in enumerate(cells) if c.cell_type == "code")
+    _exec(cells[setup].source, ns)
+    if namespace is not None:
+        ns.update(namespace())
+    for i, cell in enumerate(cells):
+        if cell.cell_type != "code" or i == setup:
+            continue
+        if i in placeholders:
+            name, expr = placeholders[i]
+            trial = dict(ns)
+            out = io.StringIO()
+            try:
+                _exec(exercises[name].solution_code, trial)
+                with contextlib.redirect_stdout(out):
+                    ok = exercises[name].check(eval(expr, trial))  # noqa: S307 - the notebook's own expression
+            except Exception as err:  # noqa: BLE001 - reported as the test's failure message
+                ok, out = False, io.StringIO(f"the solution raised {type(err).__name__}: {err}")
+            verdicts[name] = ("ok " if ok else "FAILED ") + out.getvalue()
+        if namespace is None:
+            _exec(cell.source, ns)
+    return verdicts
 
-    @pytest.mark.parametrize("name", sorted(reference))
+
+def exercise_suite(ex, reference: dict, wrong: dict, namespace: Callable[[], dict] | None = None) -> dict:
+    """The tests every exercise module shares, for `ex.q1, ex.q2, ...` and predictions `ex.p1, ...`.
+
+    `reference` maps "q1" to a right answer; `wrong` maps "q1" to [(wrong answer, words the feedback must contain)];
+    `namespace` (see `solution_verdicts`) is for notebooks too slow to replay. Use it as
+    `globals().update(exercise_suite(ex, REFERENCE, WRONG))` so that pytest collects the tests.
+    """
+    names = sorted(name for name, _ in exercises_in(ex))
+
+    def test_every_exercise_is_covered():
+        assert names, f"{ex.__name__} defines no exercises"
+        assert sorted(reference) == names, "give a right answer for every exercise and prediction"
+        assert set(check_cells(ex.NOTEBOOK)) == set(names), "every exercise is checked in the notebook, once"
+
+    @pytest.mark.parametrize("name", names)
     def test_reference_answer_passes(name, capsys):
-        assert_accepted(getattr(ex, name), reference[name], capsys)
+        q = getattr(ex, name)
+        assert_accepted(q, reference[name], capsys)
+        assert_accepted(q, q.reference, capsys)  # q.reference is an answer check() accepts
 
     @pytest.mark.parametrize("name, answer, words", [(n, a, w) for n, pairs in wrong.items() for a, w in pairs])
     def test_wrong_answers_fail_with_feedback(name, answer, words, capsys):
-        assert_rejected(getattr(ex, name), answer, capsys, words)
+        out = assert_rejected(getattr(ex, name), answer, capsys, words)
+        if isinstance(getattr(ex, name), ValueExercise):
+            assert "expected" not in out, "a value exercise must not print the expected value"
 
-    @pytest.mark.parametrize("name", sorted(reference))
+    @pytest.mark.parametrize("name", names)
+    def test_named_slips_get_their_own_message(name, capsys):
+        q = getattr(ex, name)
+        for slip, message in getattr(q, "mistakes", []):
+            answer = slip if isinstance(q, FunctionExercise) else slip()
+            assert_rejected(q, answer, capsys, message)
+
+    @pytest.mark.parametrize("name", names)
     def test_placeholder_is_not_attempted(name, capsys):
         assert_not_attempted(getattr(ex, name), ..., capsys)
 
-    @pytest.mark.parametrize("name", sorted(reference))
-    def test_hint_and_solution(name, capsys):
-        assert_hint_and_solution(getattr(ex, name), capsys)
+    @pytest.mark.parametrize("name", names)
+    def test_crash_is_reported(name, capsys):
+        q = getattr(ex, name)
+        out = assert_rejected(q, crash if isinstance(q, FunctionExercise) else Exploding(), capsys)
+        assert "RuntimeError" in out or "expected" in out or "answer with" in out, out
 
-    return (test_reference_answer_passes, test_wrong_answers_fail_with_feedback,
-            test_placeholder_is_not_attempted, test_hint_and_solution)
+    @pytest.mark.parametrize("name", names)
+    def test_hint_and_solution(name, capsys):
+        q = getattr(ex, name)
+        q.hint()
+        assert len(capsys.readouterr().out.strip()) > len("💡 Hint:") + 10
+        q.solution()
+        assert "Solution" in capsys.readouterr().out and q.solution_code
+
+    verdicts: dict = {}
+
+    @pytest.mark.parametrize("name", names)
+    def test_solution_passes_in_its_notebook_cell(name):
+        if not verdicts:
+            verdicts.update(solution_verdicts(ex, namespace))
+        assert verdicts.get(name, "FAILED: no check cell").startswith("ok"), verdicts.get(name)
+
+    tests = (test_every_exercise_is_covered, test_reference_answer_passes, test_wrong_answers_fail_with_feedback,
+             test_named_slips_get_their_own_message, test_placeholder_is_not_attempted, test_crash_is_reported,
+             test_hint_and_solution, test_solution_passes_in_its_notebook_cell)
+    return {t.__name__: t for t in tests}

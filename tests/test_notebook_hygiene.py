@@ -91,3 +91,58 @@ def test_lessons_have_live_widgets_each_with_what_to_try(path):
         assert re.search(r"\btry\b", before, re.I), f"{path.name} cell {i}: say what to try before the widget"
     static = [i for i in widget_cells if any("image/png" in o["data"] for o in interactive_outputs(cells[i]))]
     assert len(static) >= 2, f"{path.name}: live plots must carry a static PNG for GitHub/nbviewer"
+
+
+# ---- lean files: no dead weight in the committed notebooks ----
+
+MAX_TOTAL_BYTES = 1_500_000
+MAX_IMAGE_BYTES = 150_000
+
+
+def test_notebooks_together_stay_small():
+    total = sum(p.stat().st_size for p in NOTEBOOKS)
+    assert total <= MAX_TOTAL_BYTES, f"notebooks weigh {total / 1e6:.2f} MB (limit {MAX_TOTAL_BYTES / 1e6} MB)"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_no_widget_state_and_no_execution_timestamps(path):
+    nb = load(path)
+    assert "widgets" not in nb.metadata, f"{path.name}: saved widget state; run `make execute`"
+    timed = [i for i, c in enumerate(nb.cells) if "execution" in c.metadata]
+    assert not timed, f"{path.name}: cells {timed[:5]} carry execution timestamps; run `make execute`"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_no_output_image_is_heavy(path):
+    for i, cell in enumerate(load(path).cells):
+        for out in cell.get("outputs", []):
+            png = out.get("data", {}).get("image/png", "")
+            size = len(png) * 3 // 4  # base64 -> bytes
+            assert size <= MAX_IMAGE_BYTES, f"{path.name} cell {i}: a {size // 1000} KB image (limit 150 KB)"
+
+
+# ---- classroom: slides, progress, no solutions in plain sight ----
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_slideshow_metadata_for_rise(path):
+    cells = load(path).cells
+    kinds = [c.metadata.get("slideshow", {}).get("slide_type") for c in cells]
+    assert None not in kinds, f"{path.name}: cells {[i for i, k in enumerate(kinds) if k is None][:5]} lack a slide type"
+    assert kinds.count("slide") >= 3, f"{path.name}: fewer than 3 slides"
+    setup = next(c for c in cells if c.cell_type == "code")
+    assert setup.metadata["slideshow"]["slide_type"] == "skip", f"{path.name}: the Setup cell is not skipped"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_last_cell_shows_progress(path):
+    last = load(path).cells[-1]
+    assert last.cell_type == "code" and re.search(rf"progress\(\"{path.name[:2]}\"\)", source(last)), (
+        f"{path.name}: the last cell should be progress(\"{path.name[:2]}\")")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_solutions_are_not_in_plain_sight(path):
+    code = [source(c) for c in load(path).cells if c.cell_type == "code"]
+    for c in code:
+        for line in c.splitlines():
+            assert not re.match(r"\s*[pq]\d+\.solution\(\)", line), f"{path.name}: a solution() call runs: {line}"

@@ -1,87 +1,176 @@
 """Exercises with instant feedback: `q.check(answer)`, `q.hint()`, `q.solution()`.
 
 A notebook cell holds a placeholder (`...`) for the learner to fill in; the reference
-answer lives here, out of sight until `solution()` is called.
+answer lives here, out of sight until `solution()` is called. Checking is kept apart from
+display: `_check` raises `Wrong` (or `NotAttempted`), and `check` turns that into one printed verdict.
 """
 
 from __future__ import annotations
 
+import ast
 import inspect
+import re
+import sys
 import textwrap
 from collections.abc import Callable, Sequence
 
 import numpy as np
 
 NOT_ATTEMPTED = "⏳ Not attempted yet: replace the `...` with your answer, run the cell, then check again."
+STATUSES = ("untouched", "attempted", "solved")
 
 
 class Wrong(Exception):
     """Raised inside a check with the feedback to show the learner."""
 
 
+class NotAttempted(Wrong):
+    """Raised inside a check when the answer is still the `...` placeholder."""
+
+
+class Verdict:
+    """What `check()` returns: truthy when the answer is right; shows nothing under a notebook cell."""
+
+    def __init__(self, solved: bool):
+        self.solved = solved
+
+    def __bool__(self) -> bool:
+        return self.solved
+
+    def __repr__(self) -> str:
+        return f"Verdict(solved={self.solved})"
+
+    def _ipython_display_(self) -> None:
+        """Display nothing: the verdict was already printed by check()."""
+
+
 def show(value) -> str:
     """A short, readable rendering of a value for feedback messages."""
+    if value is ...:
+        return "..."
     if hasattr(value, "detach"):  # a torch tensor
         value = value.detach().cpu().numpy()
     if isinstance(value, np.ndarray):
+        if value.size > 12:
+            first = ", ".join(f"{v:.4g}" for v in value.ravel()[:3])
+            return f"an array of shape {value.shape} ([{first}, ...])"
         return np.array2string(value, precision=4, threshold=12, edgeitems=3, suppress_small=True)
-    if isinstance(value, float):
-        return f"{value:.6g}"
+    if isinstance(value, float | np.floating):
+        return f"{float(value):.6g}"
     return repr(value)
 
 
-def _as_array(value):
-    """Turn tensors, lists and numbers into a NumPy array (or raise Wrong)."""
+def as_array(value) -> np.ndarray:
+    """Turn tensors, lists and numbers into a float NumPy array (or raise Wrong)."""
     if hasattr(value, "detach"):
         value = value.detach().cpu().numpy()
     try:
-        arr = np.asarray(value, dtype=float)
+        return np.asarray(value, dtype=float)
     except (TypeError, ValueError):
         raise Wrong(f"expected numbers, got {type(value).__name__}: {show(value)}") from None
-    return arr
 
 
-def compare(got, expected, atol: float = 1e-6, rtol: float = 1e-5) -> None:
-    """Raise Wrong if `got` differs from `expected` in type, shape or value."""
-    exp = _as_array(expected)
-    arr = _as_array(got)
+def _digits(a: np.ndarray, b: np.ndarray) -> int:
+    """Enough significant digits to make a and b print differently (at most 12)."""
+    for digits in range(4, 13):
+        if np.array2string(a, precision=digits) != np.array2string(b, precision=digits):
+            return digits
+    return 12
+
+
+def _differ(arr: np.ndarray, exp: np.ndarray, atol: float, rtol: float) -> str:
+    """Say how far `arr` is from `exp` when it is only a little off (None when it is not close)."""
+    diff = np.abs(arr - exp)
+    worst = int(np.argmax(diff - (atol + rtol * np.abs(exp))))
+    d, e = float(diff.ravel()[worst]), float(np.abs(exp).ravel()[worst])
+    if d > 0.01 * max(e, 1e-12):
+        return ""
+    return (f"close, but not close enough: off by {d:.3g} where the tolerance is {atol + rtol * e:.3g}. "
+            "Did you round an intermediate value, or use float32 where float64 was needed?")
+
+
+def compare(got, expected, atol: float = 1e-6, rtol: float = 1e-5, reveal: bool = True) -> None:
+    """Raise Wrong if `got` differs from `expected` in shape or value (`reveal=False`: never print `expected`)."""
+    exp, arr = as_array(expected), as_array(got)
     if arr.shape != exp.shape:
         raise Wrong(f"the shape is {arr.shape}, expected {exp.shape}")
     if not np.all(np.isfinite(arr) | ~np.isfinite(exp)):
         raise Wrong(f"the result contains nan or inf: {show(arr)}")
-    if not np.allclose(arr, exp, atol=atol, rtol=rtol, equal_nan=True):
-        raise Wrong(f"expected {show(exp)}, got {show(arr)}")
+    if np.allclose(arr, exp, atol=atol, rtol=rtol, equal_nan=True):
+        return
+    close = _differ(arr, exp, atol, rtol)
+    if close:
+        raise Wrong(close)
+    if not reveal:
+        raise Wrong(guidance(arr, exp))
+    digits = _digits(arr, exp) if arr.size <= 12 else 4
+    raise Wrong(f"expected {_fmt(exp, digits)}, got {_fmt(arr, digits)}")
+
+
+def _fmt(a: np.ndarray, digits: int) -> str:
+    """An array or a number with `digits` significant digits (large arrays summarised)."""
+    if a.ndim == 0:
+        return f"{float(a):.{digits}g}"
+    return np.array2string(a, precision=digits, threshold=12, edgeitems=3, suppress_small=True)
+
+
+def guidance(arr: np.ndarray, exp: np.ndarray) -> str:
+    """Hints at how a wrong value is off (sign, size, factor) without giving the expected value away."""
+    wrong = ~np.isclose(arr, exp, rtol=1e-5, atol=1e-8)
+    where = f" ({int(wrong.sum())} of {arr.size} entries differ)" if arr.size > 1 else ""
+    g, e = arr[wrong].ravel(), exp[wrong].ravel()
+    if np.all(np.isclose(g, -e, rtol=1e-5)):
+        return f"the size is right but the sign is wrong{where}"
+    ratio = np.divide(g, e, out=np.full(g.shape, np.nan), where=e != 0)
+    for factor in (2, 10, 100):
+        if np.allclose(ratio, factor, rtol=1e-3):
+            return f"it is {factor} times too big{where}: look for a factor you applied once too often"
+        if np.allclose(ratio, 1 / factor, rtol=1e-3):
+            return f"it is {factor} times too small{where}: look for a missing factor"
+    if np.all(np.sign(g) != np.sign(e)):
+        return f"even the sign is wrong{where}: recompute it step by step"
+    side = "too big" if np.all(np.abs(g) > np.abs(e)) else "too small" if np.all(np.abs(g) < np.abs(e)) else "off"
+    return f"it is {side}{where}: recompute it step by step"
 
 
 def _is_placeholder(answer) -> bool:
-    return answer is ... or answer is None
+    return answer is ...
 
 
 class Exercise:
     """Base: subclasses implement `_check(answer)`, raising `Wrong(feedback)` on a wrong answer."""
 
-    def __init__(self, title: str, reference, hint: str, solution: str | None = None):
-        self.title, self.reference, self._hint = title, reference, hint
-        self._solution = solution
+    def __init__(self, title: str, reference, hint: str, solution: str | None = None,
+                 notebook: str | None = None):
+        self.title, self._reference, self._hint = title, reference, hint
+        self._solution, self.notebook = solution, notebook
+        self.status = "untouched"
 
-    def check(self, answer) -> bool:
-        """Check an answer, print friendly feedback, and return True or False. Never raises."""
-        if _is_placeholder(answer):
-            print(NOT_ATTEMPTED)
-            return False
+    @property
+    def reference(self):
+        """A right answer (what `check` accepts)."""
+        return self._reference
+
+    def check(self, answer) -> Verdict:
+        """Check an answer and print one verdict; never raises. The result is truthy when the answer is right."""
         try:
+            if _is_placeholder(answer):
+                raise NotAttempted
             self._check(answer)
+        except NotAttempted:
+            print(NOT_ATTEMPTED)
+            return Verdict(False)
         except Wrong as wrong:
-            if str(wrong) == NOT_ATTEMPTED:
-                print(NOT_ATTEMPTED)
-            else:
-                print(f"✗ {self.title}: not yet. {wrong}\n  Try again, or call .hint() for a nudge.")
-            return False
+            self.status = "solved" if self.status == "solved" else "attempted"
+            print(f"✗ {self.title}: not yet. {wrong}\n  Try again, or call .hint() for a nudge.")
+            return Verdict(False)
         except Exception as err:  # noqa: BLE001 - the checker itself must never crash on a learner
+            self.status = "solved" if self.status == "solved" else "attempted"
             print(f"✗ {self.title}: checking your answer failed with {type(err).__name__}: {err}")
-            return False
+            return Verdict(False)
+        self.status = "solved"
         print(f"✓ {self.title}: correct!")
-        return True
+        return Verdict(True)
 
     def _check(self, answer) -> None:
         raise NotImplementedError
@@ -90,15 +179,19 @@ class Exercise:
         """Print a hint."""
         print(f"💡 Hint: {self._hint}")
 
+    @property
+    def solution_code(self) -> str:
+        """The solution as code that replaces the exercise's placeholder cell."""
+        return (self._solution or textwrap.dedent(inspect.getsource(self._reference))).strip()
+
     def solution(self) -> None:
         """Print the reference solution's code."""
-        code = self._solution or textwrap.dedent(inspect.getsource(self.reference))
-        print(f"Solution ({self.title}):\n\n{code.rstrip()}")
+        print(f"Solution ({self.title}):\n\n{self.solution_code}")
 
 
 def _as_tuple(value, n: int) -> tuple:
     """A function's result as a tuple of n outputs (a single output becomes a 1-tuple)."""
-    return tuple(value) if n > 1 and isinstance(value, (tuple, list)) else (value,)
+    return tuple(value) if n > 1 and isinstance(value, tuple | list) else (value,)
 
 
 def _matches(got: tuple, expected: tuple, atol: float, rtol: float) -> bool:
@@ -113,7 +206,7 @@ def _matches(got: tuple, expected: tuple, atol: float, rtol: float) -> bool:
 
 def check_outputs(got, expected, names: Sequence[str] = ("the result",), where: str = "",
                   mistakes: Sequence[tuple[Callable[[], object], str]] = (),
-                  atol: float = 1e-6, rtol: float = 1e-5) -> None:
+                  atol: float = 1e-6, rtol: float = 1e-5, reveal: bool = True) -> None:
     """Compare each named output with its expected value; raise Wrong naming the first one that differs.
 
     `mistakes` holds (what a known slip would give, what to say): a slip the learner made is named.
@@ -121,14 +214,16 @@ def check_outputs(got, expected, names: Sequence[str] = ("the result",), where: 
     n = len(names)
     got_t = _as_tuple(got, n)
     if _is_placeholder(got) or all(_is_placeholder(g) for g in got_t):  # the `...` template, or a body still `...`
-        raise Wrong(NOT_ATTEMPTED)
-    if n > 1 and (not isinstance(got, (tuple, list)) or len(got_t) != n):
+        raise NotAttempted
+    if n > 1 and (not isinstance(got, tuple | list) or len(got_t) != n):
         raise Wrong(f"return {n} values, in this order: {', '.join(names)} (got {show(got)}){where}")
     for name, g, e in zip(names, got_t, _as_tuple(expected, n), strict=True):
         if _is_placeholder(g):
-            raise Wrong(f"{name} is still `{g!r}`: replace it with your formula")
+            raise Wrong(f"{name} is still `...`: replace it with your formula{where}")
+        if g is None:
+            raise Wrong(f"{name} is None: did you forget to compute or `return` it?{where}")
         try:
-            compare(g, e, atol, rtol)
+            compare(g, e, atol, rtol, reveal)
         except Wrong as wrong:
             for slip, message in mistakes:
                 if _matches(got_t, _as_tuple(slip(), n), atol, rtol):
@@ -136,68 +231,176 @@ def check_outputs(got, expected, names: Sequence[str] = ("the result",), where: 
             raise Wrong(f"{name} is not right: {wrong}{where}") from None
 
 
+def _course_function(answer) -> str:
+    """The qualified name of `answer` if it comes from the course's own `helpers` package, else ''."""
+    module = getattr(answer, "__module__", None) or ""
+    if module == "helpers" or module.startswith("helpers."):
+        return f"{module}.{getattr(answer, '__name__', 'function')}"
+    return ""
+
+
+_GUFUNC = re.compile(r"matmul: Input operand \d+ has a mismatch in its core dimension|not aligned")
+
+
+def _operands(node: ast.AST) -> tuple[ast.AST, ast.AST] | None:
+    """The two operands of `A @ B`, `np.matmul(A, B)` or `np.dot(A, B)`; None for anything else."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.MatMult):
+        return node.left, node.right
+    if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            and node.func.attr in ("matmul", "dot") and len(node.args) == 2):
+        return node.args[0], node.args[1]
+    return None
+
+
+def _explain_matmul(err: ValueError) -> str:
+    """Explain a NumPy matmul shape error with the two shapes, read from the learner's own line of code."""
+    frames, tb = [], err.__traceback__
+    while tb is not None:
+        frames.append(tb.tb_frame)
+        tb = tb.tb_next
+    for frame in reversed(frames):  # innermost first: the learner's line that multiplied
+        try:
+            tree = ast.parse(inspect.getframeinfo(frame).code_context[0].strip().removeprefix("return "))
+        except (TypeError, IndexError, SyntaxError, OSError):
+            continue
+        for node in ast.walk(tree):
+            pair = _operands(node)
+            shapes = [_shape_of(side, frame) for side in pair] if pair else None
+            if shapes and all(shapes):
+                left, right = ast.unparse(pair[0]), ast.unparse(pair[1])
+                return (f"the matrix product of `{left}` and `{right}` cannot be done: `{left}` has shape "
+                        f"{shapes[0]} and `{right}` has shape {shapes[1]}; the last size of the first must equal "
+                        "the first size of the second. Check which one needs a transpose (.T).")
+    return ("a matrix product `A @ B` got shapes that do not fit: A's last size must equal B's first size. "
+            "Print the .shape of both and check which one needs a transpose (.T).")
+
+
+_SIMPLE = (ast.Name, ast.Attribute, ast.Subscript, ast.Constant, ast.Load, ast.Slice, ast.Tuple,
+           ast.UnaryOp, ast.USub)
+
+
+def _shape_of(node: ast.AST, frame) -> tuple | None:
+    """Evaluate a side-effect-free operand (names, attributes like .T, indexing) in a frame; return its shape."""
+    if not all(isinstance(n, _SIMPLE) for n in ast.walk(node)):
+        return None
+    try:
+        value = eval(ast.unparse(node), frame.f_globals, dict(frame.f_locals))  # noqa: S307 - names only
+    except Exception:  # noqa: BLE001
+        return None
+    return tuple(getattr(value, "shape", ())) or None
+
+
+def call_learner(fn: Callable, args: Sequence, described: str):
+    """Call the learner's function positionally; turn any crash into Wrong with a plain explanation."""
+    try:
+        return fn(*args)
+    except Exception as err:  # noqa: BLE001 - the learner's code crashed: report, don't raise
+        if isinstance(err, ValueError) and _GUFUNC.search(str(err)):
+            raise Wrong(f"your function stopped: {_explain_matmul(err)}\n  when called with {described}") from None
+        raise Wrong(f"your function raised {type(err).__name__}: {err}\n  when called with {described}") from None
+
+
 class FunctionExercise(Exercise):
-    """The learner writes a function; it is called on each case and compared with `reference`.
+    """The learner writes a function; it is called (positionally) on each case and compared with `reference`.
 
     `names` names the outputs of a function that returns several; `mistakes` pairs a known slip
-    (a function of the same arguments) with what to tell a learner who made it.
+    (a function of the same arguments) with what to tell a learner who made it; `forbid` lists
+    functions the learner must not hand in (any function of the course's `helpers` is refused anyway).
     """
 
     def __init__(self, title: str, reference: Callable, cases: Sequence[dict], hint: str,
                  solution: str | None = None, atol: float = 1e-6, rtol: float = 1e-5,
-                 names: Sequence[str] = ("the result",), mistakes: Sequence[tuple[Callable, str]] = ()):
-        super().__init__(title, reference, hint, solution)
+                 names: Sequence[str] = ("the result",), mistakes: Sequence[tuple[Callable, str]] = (),
+                 forbid: Sequence[Callable] = (), notebook: str | None = None):
+        super().__init__(title, reference, hint, solution, notebook)
         self.cases, self.atol, self.rtol = list(cases), atol, rtol
-        self.names, self.mistakes = tuple(names), list(mistakes)
+        self.names, self.mistakes, self.forbid = tuple(names), list(mistakes), tuple(forbid)
 
     def _check(self, answer) -> None:
         if not callable(answer):
             raise Wrong(f"expected a function (def ...), got {type(answer).__name__}: {show(answer)}")
+        own = _course_function(answer) or (getattr(answer, "__name__", "that function")
+                                           if any(answer is f for f in self.forbid) else "")
+        if own:
+            raise Wrong(f"you passed the course's own `{own}`; the exercise is to write that function yourself")
         for case in self.cases:
-            args = ", ".join(f"{k}={_short(v)}" for k, v in case.items())
-            try:
-                got = answer(**_copy(case))
-            except Exception as err:  # noqa: BLE001 - the learner's code crashed: report, don't raise
-                raise Wrong(f"your function raised {type(err).__name__}: {err}\n  when called with {args}") from None
-            slips = [(lambda slip=slip, case=case: slip(**_copy(case)), message) for slip, message in self.mistakes]
-            check_outputs(got, self.reference(**_copy(case)), self.names, f"\n  when called with {args}",
-                          slips, self.atol, self.rtol)
+            described = ", ".join(f"{k}={_short(v)}" for k, v in case.items())
+            got = call_learner(answer, list(_copy(case).values()), described)
+            if got is None:
+                raise Wrong(f"your function returned None: did you forget `return`?\n  when called with {described}")
+            slips = [(lambda slip=slip, case=case: slip(*_copy(case).values()), message)
+                     for slip, message in self.mistakes]
+            check_outputs(got, self._reference(*_copy(case).values()), self.names,
+                          f"\n  when called with {described}", slips, self.atol, self.rtol)
 
 
 class ValueExercise(Exercise):
-    """The learner computes a value; it is compared with `reference()` (a function that computes it).
+    """The learner computes a value; it is compared with `reference()` (a function that computes it, lazily).
 
+    Feedback guides (sign, size, factor) but never prints the expected value.
     `mistakes` pairs a known slip (a function computing the wrong value) with what to say about it.
     """
 
     def __init__(self, title: str, reference: Callable[[], object], hint: str,
                  solution: str | None = None, atol: float = 1e-6, rtol: float = 1e-5,
-                 mistakes: Sequence[tuple[Callable[[], object], str]] = ()):
-        super().__init__(title, reference, hint, solution)
+                 mistakes: Sequence[tuple[Callable[[], object], str]] = (), notebook: str | None = None):
+        super().__init__(title, reference, hint, solution, notebook)
         self.atol, self.rtol, self.mistakes = atol, rtol, list(mistakes)
 
+    @property
+    def reference(self):
+        """The right value, computed on demand."""
+        return self._reference()
+
+    @property
+    def solution_code(self) -> str:
+        """The solution as code (a value exercise needs an explicit one)."""
+        return (self._solution or f"answer = {show(self.reference)}").strip()
+
     def _check(self, answer) -> None:
-        check_outputs(answer, self.reference(), ["your answer"], mistakes=self.mistakes,
-                      atol=self.atol, rtol=self.rtol)
+        if answer is None:
+            raise Wrong("your answer is None: assign the value itself (not the result of print())")
+        check_outputs(answer, self.reference, ["your answer"], mistakes=self.mistakes,
+                      atol=self.atol, rtol=self.rtol, reveal=False)
 
 
 class CustomExercise(Exercise):
     """The check is a function `checker(answer)` that raises `Wrong` with feedback."""
 
     def __init__(self, title: str, reference, checker: Callable[[object], None], hint: str,
-                 solution: str | None = None):
-        super().__init__(title, reference, hint, solution)
+                 solution: str | None = None, notebook: str | None = None):
+        super().__init__(title, reference, hint, solution, notebook)
         self._checker = checker
 
     def _check(self, answer) -> None:
         self._checker(answer)
 
 
+class ChoiceExercise(Exercise):
+    """A multiple-choice question (a prediction): the answer is one of the keys of `options`."""
+
+    def __init__(self, title: str, reference: str, options: dict[str, str], hint: str,
+                 solution: str | None = None, feedback: dict[str, str] | None = None,
+                 notebook: str | None = None):
+        super().__init__(title, reference, hint, solution, notebook)
+        self.options, self.feedback = dict(options), dict(feedback or {})
+
+    def _check(self, answer) -> None:
+        key = answer.strip().lower() if isinstance(answer, str) else answer
+        if key not in self.options:
+            choices = ", ".join(f'"{k}"' for k in self.options)
+            raise Wrong(f"answer with one of {choices} (got {show(answer)})")
+        if key != self.reference:
+            raise Wrong(self.feedback.get(key, f'"{key}" ({self.options[key]}) is not it. Think it through once more.'))
+
+    def options_text(self) -> str:
+        """The options, one per line."""
+        return "\n".join(f'  "{k}": {v}' for k, v in self.options.items())
+
+
 def _short(value) -> str:
     """A case argument, briefly: large arrays by shape, functions by name, the rest in full."""
-    if isinstance(value, np.ndarray) and value.size > 12:
-        return f"<array of shape {value.shape}>"
-    if callable(value):
+    if callable(value) and not hasattr(value, "shape"):
         return getattr(value, "__name__", "a function")
     return show(value)
 
@@ -205,3 +408,28 @@ def _short(value) -> str:
 def _copy(case: dict) -> dict:
     """Copy array arguments so a learner's in-place edit cannot change the test case."""
     return {k: (v.copy() if hasattr(v, "copy") else v) for k, v in case.items()}
+
+
+# ---- progress: which exercises were solved, kept in this kernel and (on request) in a local file ----
+
+def exercises_in(module) -> list[tuple[str, Exercise]]:
+    """The exercises (q1, q2, ...) and predictions (p1, ...) a module defines, in order."""
+    found = [(name, value) for name, value in vars(module).items()
+             if isinstance(value, Exercise) and re.fullmatch(r"[pq]\d+", name)]
+    return sorted(found, key=lambda item: (item[0][0] == "q", int(item[0][1:])))
+
+
+def loaded_exercises() -> dict[str, list[tuple[str, Exercise]]]:
+    """Exercises of every loaded exercise module (and any made with `notebook=`), by notebook."""
+    by_notebook: dict[str, list] = {}
+    for module in list(sys.modules.values()):
+        notebook = getattr(module, "NOTEBOOK", None)
+        if notebook and getattr(module, "__name__", "").startswith("helpers.exercises."):
+            by_notebook.setdefault(notebook, []).extend(exercises_in(module))
+    main = sys.modules.get("__main__")
+    for name, value in (vars(main).items() if main else ()):
+        if isinstance(value, Exercise) and value.notebook and re.fullmatch(r"[pq]\d+", name):
+            entries = by_notebook.setdefault(value.notebook, [])
+            if all(value is not e for _, e in entries):
+                entries.append((name, value))
+    return by_notebook
