@@ -13,7 +13,7 @@ PORT   ?= 8888
 # JupyterLab refuses to run as root unless told; only pass the flag when we are root (containers, CI).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: help install lab test test-fast lint execute bench bench-widgets data doctor clean
+.PHONY: help install install-lab lab notebook test test-fast lint execute solutions bench bench-widgets data doctor clean
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
@@ -22,16 +22,33 @@ $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 
 # Re-installs only when pyproject.toml changed since the last install (idempotent).
+# Learners get the course alone; `make test` adds the test and authoring tools (the [test] extra).
+LAB_STAMP := $(VENV)/.installed-lab
+$(LAB_STAMP): pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -e .
+	mkdir -p $(VENV)/share/jupyter/lab/settings && cp binder/overrides.json $(VENV)/share/jupyter/lab/settings/
+	touch $(LAB_STAMP)
+
 $(STAMP): pyproject.toml | $(VENV)/bin/python
 	$(PY) -m pip install --quiet -e '.[test]'
-	touch $(STAMP)
+	mkdir -p $(VENV)/share/jupyter/lab/settings && cp binder/overrides.json $(VENV)/share/jupyter/lab/settings/
+	touch $(STAMP) $(LAB_STAMP)
 
-install: $(STAMP)  ## create .venv and install the course and its test tools (skipped when up to date)
+install: $(STAMP)  ## create .venv and install the course with its test tools (skipped when up to date)
 	@echo "Environment ready: $(VENV)"
 
-lab: install  ## open JupyterLab on notebooks/ (http://127.0.0.1:$(PORT), token auth on)
-	$(VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) \
-		--ServerApp.root_dir=notebooks --no-browser $(ROOT_FLAG)
+install-lab: $(LAB_STAMP)  ## create .venv and install what the course needs, no test tools
+	@echo "Environment ready: $(VENV)"
+
+# JupyterLab's "get notified about Jupyter news?" pop-up stays off: it would interrupt a class.
+JUPYTER_FLAGS := --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) --ServerApp.root_dir=notebooks --no-browser \
+	--LabApp.news_url=None --LabServerApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate $(ROOT_FLAG)
+
+lab: install-lab  ## open JupyterLab on notebooks/ (http://127.0.0.1:$(PORT), token auth on)
+	$(VENV)/bin/jupyter lab $(JUPYTER_FLAGS)
+
+notebook: install-lab  ## open the notebooks in Jupyter Notebook 7 (same loopback and token rules as make lab)
+	$(VENV)/bin/jupyter notebook $(JUPYTER_FLAGS)
 
 lint: install  ## ruff over helpers, tests, bench and the notebooks
 	$(VENV)/bin/ruff check helpers tests bench notebooks
@@ -59,6 +76,9 @@ data: install  ## download MNIST into data/ (once, needs internet)
 
 doctor: install  ## check Python, PyTorch, widgets and data, with fixes
 	$(PY) -m helpers.doctor
+
+solutions: install  ## write the instructor edition (every exercise solved) to build/solutions/
+	$(PY) -m helpers.editions build/solutions
 
 bench: install  ## training benchmark: seed loop vs ours vs improved recipe (last line: JSON)
 	$(PY) bench/bench_training.py
