@@ -12,12 +12,9 @@ import platform
 import statistics
 import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from helpers.plots import all_builders  # noqa: E402
-from tests.test_plots_smoke import grid, live_plots  # noqa: E402
+from helpers.plots import all_builders, live_plots
+from helpers.plots import control_grid as grid
 
 TARGET_MS = 50.0
 

@@ -8,40 +8,13 @@ import importlib
 import pkgutil
 import warnings
 
-import ipywidgets as widgets
 import pytest
 
 import helpers.plots
-from helpers.plots import all_builders
-from helpers.widgets import LivePlot
+from helpers.plots import all_builders, live_plots
+from helpers.plots import control_grid as grid
 
 BUILDERS = all_builders()
-
-
-def live_plots(widget) -> list[LivePlot]:
-    """All LivePlots inside a widget tree (a builder may return a container of several)."""
-    if isinstance(widget, LivePlot):
-        return [widget]
-    found = []
-    for child in getattr(widget, "children", ()):
-        found.extend(live_plots(child))
-    return found
-
-
-def grid(control) -> list:
-    """Values to try for one control: both ends and the middle, or every option."""
-    if isinstance(control, widgets.FloatLogSlider):
-        lo, hi = control.base ** control.min, control.base ** control.max
-        return [lo, hi, control.base ** ((control.min + control.max) / 2)]
-    if isinstance(control, widgets.FloatSlider):
-        return [control.min, control.max, (control.min + control.max) / 2]
-    if isinstance(control, widgets.IntSlider):
-        return [control.min, control.max, (control.min + control.max) // 2]
-    if isinstance(control, (widgets.Dropdown, widgets.ToggleButtons, widgets.RadioButtons, widgets.Select)):
-        return list(control._options_values)
-    if isinstance(control, (widgets.Checkbox, widgets.ToggleButton)):
-        return [True, False]
-    return []
 
 
 def test_every_plot_module_registers_builders():
