@@ -20,16 +20,32 @@ import io
 from collections.abc import Callable
 
 import ipywidgets as widgets
+import matplotlib as mpl
 import PIL.Image
 from IPython.display import Image
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from helpers.errors import CourseError
+
 DPI = 80
+_PROJECTOR_RC = {"font.size": 14, "axes.titlesize": 15, "axes.labelsize": 14, "xtick.labelsize": 13,
+                 "ytick.labelsize": 13, "legend.fontsize": 12, "lines.linewidth": 2.5, "lines.markersize": 9}
+STYLES = {"default": (80, {key: mpl.rcParamsDefault[key] for key in _PROJECTOR_RC}),
+          "projector": (110, _PROJECTOR_RC)}
+
+
+def set_style(name: str = "default") -> None:
+    """Restyle every plot made from now on: "projector" (large fonts, thick lines, bigger figures) or "default"."""
+    global DPI
+    if name not in STYLES:
+        raise CourseError(f"unknown style {name!r}: use one of {', '.join(STYLES)}")
+    DPI, rc = STYLES[name]
+    mpl.rcParams.update(rc)
 
 
 def new_figure(width: float = 7.0, height: float = 3.5, **kwargs) -> Figure:
-    """A Figure not managed by pyplot (so the notebook never shows it twice)."""
+    """A Figure not managed by pyplot (so the notebook never shows it twice), in the current style."""
     return Figure(figsize=(width, height), dpi=DPI, layout="constrained", **kwargs)
 
 
