@@ -67,7 +67,7 @@ def canvas_png(canvas: FigureCanvasAgg) -> bytes:
 
 def as_image(fig: Figure) -> Image:
     """A static (non-interactive) figure as a PNG image the notebook shows, and saves, once."""
-    return Image(data=figure_png(fig))
+    return Image(data=_recompress(figure_png(fig)))
 
 
 def num(v: float, decimals: int = 2, trim: bool = True) -> str:
@@ -117,9 +117,9 @@ def dropdown(description: str, options, value=None):
 
 
 def _recompress(png: bytes) -> bytes:
-    """Re-encode a PNG with full compression (for the copy saved in the notebook file)."""
+    """Re-encode a PNG small for the copy saved in the notebook file: opaque RGB, 256 colours, full compression."""
     buf = io.BytesIO()
-    PIL.Image.open(io.BytesIO(png)).save(buf, format="png", optimize=True)
+    PIL.Image.open(io.BytesIO(png)).convert("RGB").quantize(256).save(buf, format="png", optimize=True)
     return buf.getvalue()
 
 
