@@ -13,7 +13,7 @@ PORT   ?= 8888
 # JupyterLab refuses to run as root unless told; only pass the flag when we are root (containers, CI).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: help install install-lab lab notebook test test-fast lint execute solutions bench bench-widgets data doctor clean
+.PHONY: help install install-lab lab notebook test-oldest test test-fast lint execute solutions bench bench-widgets data doctor clean
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
@@ -56,6 +56,18 @@ lint: install  ## ruff over helpers, tests, bench and the notebooks
 test: install lint  ## the whole suite: unit tests, nbval over every notebook, browser tests
 	$(PY) -m pytest
 
+# The floors in pyproject.toml are tested, not guessed: a venv of its own gets the LOWEST version of every
+# direct dependency that pyproject admits (uv's lowest-direct resolution; torch comes from PyPI, a large
+# download), then the unit tests and nbval run there. (The solutions edition and the hub are version-neutral.)
+OLDEST ?= .venv-oldest
+test-oldest: install  ## unit tests + nbval on the lowest versions pyproject admits (own venv: .venv-oldest)
+	rm -rf $(OLDEST)
+	$(VENV)/bin/uv venv -q --python $(PYTHON) $(OLDEST)
+	VIRTUAL_ENV=$(OLDEST) $(VENV)/bin/uv pip install -q --resolution lowest-direct -e '.[test]'
+	VIRTUAL_ENV=$(OLDEST) $(VENV)/bin/uv pip list 2>/dev/null | grep -iE '^(torch|torchvision|numpy|matplotlib|ipywidgets|jupyterlab|notebook|nbval|pytest) '
+	$(OLDEST)/bin/python -m pytest tests notebooks --ignore=tests/browser \
+		--ignore=tests/test_solutions_edition.py --ignore=tests/test_hub.py
+
 test-fast: install  ## unit tests only (no notebooks, no browser)
 	$(PY) -m pytest tests --ignore=tests/browser
 
@@ -87,4 +99,4 @@ bench-widgets: install  ## slider-to-redraw time of every interactive plot (medi
 	$(PY) bench/bench_widgets.py
 
 clean:  ## remove the environment and caches (keeps data/)
-	rm -rf $(VENV) .pytest_cache .ruff_cache tests/browser/screenshots *.egg-info
+	rm -rf $(VENV) $(OLDEST) .pytest_cache .ruff_cache tests/browser/screenshots *.egg-info
