@@ -67,7 +67,8 @@ def as_array(value) -> np.ndarray:
     try:
         return np.asarray(value, dtype=float)
     except (TypeError, ValueError):
-        raise Wrong(f"expected numbers, got {type(value).__name__}: {show(value)}") from None
+        kind = type(value).__name__
+        raise Wrong(f"this should be a number or an array of numbers, not a {kind}: {show(value)}") from None
 
 
 def _digits(a: np.ndarray, b: np.ndarray) -> int:
