@@ -1,95 +1,122 @@
-"""Notebook 01's exercises: the reference passes, wrong answers fail with feedback, placeholders and crashes are handled."""
+"""Notebook 01's exercises and predictions: the shared exercise suite, plus the checks that are specific to them."""
 
 import numpy as np
 import pytest
 
-from helpers.activations import relu, sigmoid
-from helpers.exercises.neurons import q1, q2, q3, q4
-from tests.exercise_checks import (
-    assert_accepted,
-    assert_hint_and_solution,
-    assert_not_attempted,
-    assert_rejected,
-    run_check,
-)
-
-EXERCISES = {"q1": q1, "q2": q2, "q3": q3, "q4": q4}
+from helpers.activations import relu, sigmoid, step, tanh
+from helpers.exercises import neurons as ex
+from tests.exercise_checks import exercise_suite, run_check
 
 
-def crash(*args, **kwargs):
-    raise RuntimeError("boom")
+def neuron_loop(x, w, b, g):
+    """A learner's neuron written with a loop, parameter names of their own choosing."""
+    total = b
+    for xi, wi in zip(x, w, strict=True):
+        total += wi * xi
+    return g(total)
 
 
-class Unmeasurable:
-    """An answer that explodes when the checker looks at it."""
-
-    def __len__(self):
-        raise RuntimeError("no length")
+def layer_loop(inputs, weights, biases, act):
+    """A learner's layer: one neuron per row of W."""
+    return np.array([act(np.dot(row, inputs) + bias) for row, bias in zip(weights, biases, strict=True)])
 
 
-@pytest.mark.parametrize("name", EXERCISES)
-def test_reference_passes(name, capsys):
-    assert_accepted(EXERCISES[name], EXERCISES[name].reference, capsys)
+REFERENCE = {
+    "p1": "b", "p2": "a", "p3": "c",
+    "q1": neuron_loop,
+    "q2": 46,
+    "q3": (1.0, 1.0, -1.5),
+    "q4": layer_loop,
+    "q5": 26,
+}
+
+WRONG = {
+    "p1": [("a", "What is e⁰?"), ("c", "never happens"), ("d", "power 0 is 1"), ("e", 'one of "a"'),
+           (0.5, 'one of "a"')],
+    "p2": [("b", "grow or shrink"), ("c", "not the height"), ("d", "does not multiply x")],
+    "p3": [("a", "Which points satisfy it?"), ("b", "Which points satisfy it?"), ("d", "near the line")],
+    "q1": [
+        (lambda x, w, b, g: g(np.dot(w, x)), "the bias is missing"),
+        (lambda x, w, b, g: np.dot(w, x) + b, "you returned z"),
+        (lambda x, w, b, g: sigmoid(np.dot(w, x) + b), "use the activation `g` that is passed in"),
+        (lambda x, w, b, g: np.sum(g(w * x)) + b, "g acts once"),
+        (lambda x, w, b, g: np.dot(w, x) * b, "not multiplied"),
+        (lambda x, w, b, g: g(w * x + b), "one value per input"),
+        (lambda x, w, b, g: g(np.dot(w, x) - b), "when called with"),  # an unnamed slip: the failing input is shown
+        (lambda x, w, b, g: None, "did you forget `return`"),
+        (lambda x, w, b, g: g(np.dot(w, x) + b[0]), "your function raised TypeError"),
+        (sigmoid, "the course's own"),
+    ],
+    "q2": [
+        (45, "w is too small"), (5, "solve for w"), (4.6, "not a whole number"), (45.95, "not a whole number"),
+        (100, "a smaller w works too"), (0, "not even leaning"), (-46, "not even leaning"), ("46", "whole number"),
+        (float("nan"), "whole number"),
+    ],
+    "q3": [
+        ((1.0, 1.0, 0.0), "(0, 1)"),  # OR-like: fires too often
+        ((1.0, 1.0, -2.5), "AND(1, 1) = 1"),  # never fires
+        ((-1.0, -1.0, 1.5), "(0, 0)"),  # NAND
+        ((1.0, 1.0), "three numbers"),
+        ("1, 1, -1.5", "three numbers"),
+        ((1, "a", 2), "3 numbers"),
+    ],
+    "q4": [
+        (lambda x, W, b, g: g(W.T @ x + b), "you used the columns of W"),
+        (lambda x, W, b, g: g(W @ x), "the biases are missing"),
+        (lambda x, W, b, g: g(W @ x + b[0]), "not b[0]"),
+        (lambda x, W, b, g: W @ x + b, "you returned the weighted sums"),
+        (lambda x, W, b, g: g(np.dot(W[0], x) + b[0]), "you returned one neuron's output"),
+        (lambda x, W, b, g: np.array([g(np.dot(W[i], x) + b) for i in range(len(b))]), "not the whole vector b"),
+        (lambda x, W, b, g: g(x @ W + b), "you used the columns of W"),  # x @ W is Wᵀx: caught on the square W
+    ],
+    "q5": [(20, "weights only"), (9, "counts neurons"), (29, "the inputs a bias"), (25, "not it"),
+           ("26", "whole number"), (26.5, "not a whole number")],
+}
+
+globals().update(exercise_suite(ex, REFERENCE, WRONG))
 
 
-WRONG = [
-    ("q1", lambda x, w, b: np.dot(w, x), "expected -1.2, got -1.5"),  # forgot the bias
-    ("q1", lambda x, w, b: w * x + b, "shape"),  # forgot to add the products up
-    ("q1", lambda x, w, b: np.dot(w, x) - b, "expected -1.2"),  # subtracted the bias
-    ("q1", lambda x, w, b: np.sum(w + x) + b, "expected -1.2"),  # added instead of multiplied
-    ("q2", lambda x, w, b: np.dot(w, x) + b, "expected 0.2315, got -1.2"),  # returned z, not a
-    ("q2", lambda x, w, b: relu(np.dot(w, x) + b), "expected 0.2315"),  # wrong activation
-    ("q2", lambda x, w, b: sigmoid(np.dot(w, x)), "expected 0.2315"),  # forgot the bias
-    ("q3", (1.0, 1.0, 0.0), "(0, 1)"),  # OR-like: fires too often
-    ("q3", (1.0, 1.0, -2.5), "AND(1, 1) = 1"),  # never fires
-    ("q3", (-1.0, -1.0, 1.5), "(0, 0)"),  # NAND
-    ("q3", (1.0, 1.0), "three numbers"),
-    ("q3", "1, 1, -1.5", "three numbers"),
-    ("q4", 20, "weights only"),
-    ("q4", 9, "counts neurons"),
-    ("q4", 25, "not it"),
-    ("q4", "26", "whole number"),
-]
+# ---- checks specific to notebook 01 ----
+
+def test_neuron_cases_cover_every_activation_and_several_lengths():
+    activations = {case["g"] for case in ex.q1.cases}
+    assert {sigmoid, tanh, relu, step} <= activations
+    assert len({len(case["x"]) for case in ex.q1.cases}) >= 3
 
 
-@pytest.mark.parametrize(("name", "answer", "feedback"), WRONG)
-def test_wrong_answers_fail_with_feedback(name, answer, feedback, capsys):
-    assert_rejected(EXERCISES[name], answer, capsys, feedback)
+def test_layer_cases_hold_a_square_matrix_so_a_transpose_is_caught():
+    shapes = [case["W"].shape for case in ex.q4.cases]
+    assert shapes[0][0] == shapes[0][1] and any(r != c for r, c in shapes)
+    for case in ex.q4.cases:
+        assert case["b"].shape == (case["W"].shape[0],) and case["x"].shape == (case["W"].shape[1],)
 
 
-@pytest.mark.parametrize("name", EXERCISES)
-@pytest.mark.parametrize("placeholder", [..., None])
-def test_placeholder_is_not_attempted(name, placeholder, capsys):
-    assert_not_attempted(EXERCISES[name], placeholder, capsys)
+def test_smallest_step_weight_is_the_threshold():
+    w = ex.smallest_step_weight()
+    assert sigmoid(w * 0.1) > 0.99 >= sigmoid((w - 1) * 0.1)
+    assert w == 46
 
 
-@pytest.mark.parametrize("name", ["q1", "q2"])
-def test_function_body_left_as_placeholder_is_not_attempted(name, capsys):
-    assert_not_attempted(EXERCISES[name], lambda x, w, b: ..., capsys)
-
-
-@pytest.mark.parametrize(("name", "answer"), [("q1", crash), ("q2", crash), ("q3", Unmeasurable()),
-                                              ("q4", Unmeasurable()), ("q1", 3.0), ("q3", (1, "a", 2))])
-def test_crashing_or_ill_typed_answer_gives_feedback(name, answer, capsys):
-    assert_rejected(EXERCISES[name], answer, capsys)
-
-
-def test_feedback_names_the_failing_input(capsys):
-    _, out = run_check(q1, lambda x, w, b: np.dot(w, x), capsys)
-    assert "x=[1. 2.]" in out and "b=0.3" in out
+@pytest.mark.parametrize("answer", [46, 46.0, np.int64(46), np.float64(46.0)])
+def test_step_weight_accepts_any_whole_number_type(answer, capsys):
+    assert run_check(ex.q2, answer, capsys)[0]
 
 
 def test_and_feedback_shows_the_arithmetic(capsys):
-    _, out = run_check(q3, (1.0, 1.0, 0.0), capsys)
+    _, out = run_check(ex.q3, (1.0, 1.0, 0.0), capsys)
     assert "z = 1.0·0 + 1.0·1 + 0.0 = 1.0 > 0" in out
 
 
-@pytest.mark.parametrize("name", EXERCISES)
-def test_hint_and_solution_print_text(name, capsys):
-    assert_hint_and_solution(EXERCISES[name], capsys)
-
-
 def test_other_and_weights_are_accepted(capsys):
-    assert run_check(q3, (2.0, 2.0, -3.0), capsys)[0]
-    assert run_check(q3, [0.5, 0.7, -1.0], capsys)[0]
-    assert run_check(q4, np.int64(26), capsys)[0]
+    assert run_check(ex.q3, (2.0, 2.0, -3.0), capsys)[0]
+    assert run_check(ex.q3, [0.5, 0.7, -1.0], capsys)[0]
+    assert run_check(ex.q5, np.int64(26), capsys)[0]
+
+
+def test_function_feedback_names_the_failing_input(capsys):
+    _, out = run_check(ex.q1, lambda x, w, b, g: g(np.dot(w, x) - b), capsys)
+    assert "x=[ 2.  -1.   0.5]" in out and "g=tanh" in out
+
+
+def test_a_choice_answer_may_carry_spaces_or_capitals(capsys):
+    assert run_check(ex.p1, " B ", capsys)[0]

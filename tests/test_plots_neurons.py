@@ -1,18 +1,24 @@
-"""Notebook 01's live plots show the right numbers: the heat map, the decision line, the labels, the working."""
+"""Notebook 01's plots show the right numbers: the goal picture, the one-input sigmoid curve, the heat map,
+the decision line, the labels, the working."""
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers.activations import sigmoid, tanh
+from helpers.activations import sigmoid, step, tanh
 from helpers.plots.neurons import (
     CORNERS,
+    CURVE_X,
     X1,
     X2,
+    digit_image,
+    goal_figure,
     neuron_arithmetic,
     neuron_plane,
     neuron_steps,
+    sigmoid_curve,
+    sigmoid_midpoint,
     zero_line,
 )
 from helpers.widgets import num
@@ -130,3 +136,70 @@ def test_zero_line_is_where_z_is_zero_and_crosses_the_window(w1, w2, b):
 
 def test_corners_are_the_four_boolean_inputs():
     assert {tuple(c) for c in CORNERS} == {(0, 0), (0, 1), (1, 0), (1, 1)}
+
+
+# ---- the goal picture ----
+
+def test_goal_digit_is_a_28_by_28_grey_image():
+    image = digit_image()
+    assert image.shape == (28, 28)
+    assert image.min() == 0.0 and image.max() == 1.0
+    assert 0 < np.mean(image > 0) < 0.3  # some ink, mostly background
+    assert np.any((image > 0) & (image < 1))  # soft grey edges, like MNIST
+
+
+def test_goal_figure_is_a_small_png():
+    data = goal_figure().data
+    assert data.startswith(b"\x89PNG") and len(data) < 150_000
+
+
+# ---- one input: a = σ(w·x + b) ----
+
+def _curve_lines(plot):
+    step_line, curve, mid_line, mid_dot = plot.fig.axes[0].lines[-4:]
+    return step_line, curve, mid_line, mid_dot
+
+
+@pytest.mark.parametrize(("w", "b"), [(1.0, 0.0), (2.0, 1.0), (-3.0, 0.5), (10.0, -6.0)])
+def test_curve_is_the_sigmoid_neuron_and_the_step_neuron(w, b):
+    plot = sigmoid_curve(w=w, b=b)
+    step_line, curve, _, mid_dot = _curve_lines(plot)
+    np.testing.assert_allclose(curve.get_ydata(), sigmoid(w * CURVE_X + b))
+    np.testing.assert_allclose(step_line.get_ydata(), step(w * CURVE_X + b))
+    x0 = -b / w
+    assert mid_dot.get_visible()
+    assert mid_dot.get_xdata()[0] == pytest.approx(x0)
+    assert float(sigmoid(w * x0 + b)) == pytest.approx(0.5)
+    assert f"x = −b / w = {num(x0)}" in plot.readout.value
+
+
+def test_bias_shifts_the_curve_left_and_weight_steepens_it():
+    plot = sigmoid_curve(w=1.0, b=0.0)
+    plot.controls["b"].value = 2.0
+    assert _curve_lines(plot)[3].get_xdata()[0] == pytest.approx(-2.0)  # the halfway point moved left
+    plot.controls["b"].value = 0.0
+    plot.controls["w"].value = 10.0
+    assert "width 0.44" in plot.readout.value  # 4.39 / 10: ten times narrower than at w = 1
+    near = np.abs(CURVE_X) >= 0.5
+    curve = _curve_lines(plot)[1].get_ydata()
+    assert np.max(np.abs(curve[near] - step(CURVE_X[near]))) < 0.01  # large w: almost a step
+
+
+def test_flat_neuron_hides_the_midpoint():
+    plot = sigmoid_curve(w=0.0, b=1.0)
+    assert not _curve_lines(plot)[3].get_visible()
+    assert "σ(b) = 0.731" in plot.readout.value
+    assert sigmoid_midpoint(0.0, 1.0) is None
+    assert plot.error is None
+
+
+def test_midpoint_off_the_plot_is_said_and_hidden():
+    plot = sigmoid_curve(w=0.5, b=6.0)  # x0 = -12
+    assert not _curve_lines(plot)[3].get_visible()
+    assert "off the plot" in plot.readout.value
+
+
+@pytest.mark.parametrize("name", ["w", "b"])
+def test_curve_image_changes_when_a_slider_moves(name):
+    plot = sigmoid_curve()
+    assert_control_changes_image(plot, name, plot.controls[name].max)

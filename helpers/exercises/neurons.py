@@ -1,4 +1,5 @@
-"""Exercises for notebook 01 (neurons): the weighted sum, a neuron's output, AND by hand, counting parameters."""
+"""Exercises for notebook 01 (neurons): predictions, a neuron with any activation, the sigmoid's step limit,
+AND by hand, a layer of neurons, counting parameters."""
 
 from __future__ import annotations
 
@@ -6,49 +7,147 @@ import numbers
 
 import numpy as np
 
-from helpers.activations import sigmoid, step
-from helpers.exercises.core import CustomExercise, FunctionExercise, Wrong, show
-from helpers.plots.neurons import operand
+from helpers.activations import relu, sigmoid, step, tanh
+from helpers.exercises.core import ChoiceExercise, CustomExercise, FunctionExercise, Wrong, show
 from helpers.widgets import num
 
+NOTEBOOK = "01_neurons"
 _rng = np.random.default_rng(1)
 
 
-def _cases(sizes) -> list[dict]:
-    """Inputs x, weights w (same length) and a bias b, for each size."""
-    cases = [{"x": np.array([1.0, 2.0]), "w": np.array([0.5, -1.0]), "b": 0.3}]  # the notebook's example
-    for n in sizes:
-        cases.append({"x": np.round(_rng.normal(size=n), 2), "w": np.round(_rng.normal(size=n), 2),
-                      "b": float(np.round(_rng.normal(), 2))})
-    return cases
+def _operand(v: float) -> str:
+    """A number inside a sum: negative ones in brackets, like (−1.0)."""
+    text = num(v)
+    return f"({text})" if text.startswith("−") else text
 
 
-# ---- q1: the weighted sum z = w·x + b ----
+# ---- p1: predict σ(0) ----
 
-def weighted_sum(x, w, b):
-    """z = w1*x1 + w2*x2 + ... + wn*xn + b."""
-    return np.dot(w, x) + b
-
-
-q1 = FunctionExercise(
-    "Exercise 1 (weighted sum)", weighted_sum, _cases([3, 1, 5]),
-    hint="Multiply each input by its weight, add the products up, then add the bias once. "
-         "`np.dot(w, x)` does the multiply-and-add for you; `np.sum(w * x)` works too.",
+p1 = ChoiceExercise(
+    "Prediction 1 (σ at zero)", "b",
+    options={"a": "0", "b": "0.5", "c": "1", "d": "it cannot be computed: e⁰ is undefined"},
+    feedback={"a": "σ(z) is never exactly 0: 1 / (1 + something) is 0 only if the something is infinite. "
+                   "What is e⁰?",
+              "c": "σ(z) = 1 would need e^(−z) = 0, which never happens. What is e⁰?",
+              "d": "e⁰ is defined: any number to the power 0 is 1."},
+    hint="Put z = 0 into σ(z) = 1 / (1 + e^(−z)). Any number to the power 0 is 1.",
+    solution='p1_answer = "b"  # σ(0) = 1 / (1 + e⁰) = 1 / (1 + 1) = 0.5',
 )
 
 
-# ---- q2: a neuron's output a = σ(w·x + b) ----
+# ---- q1: a neuron with any activation g ----
 
-def neuron(x, w, b):
-    """The output of a sigmoid neuron: a = σ(w·x + b)."""
-    z = np.dot(w, x) + b
-    return sigmoid(z)
+def neuron(x, w, b, g):
+    """The output of a neuron with activation g: a = g(w·x + b)."""
+    return g(np.dot(w, x) + b)
 
 
-q2 = FunctionExercise(
-    "Exercise 2 (neuron output)", neuron, _cases([3, 4]) + [{"x": np.array([0.0, 0.0]), "w": np.array([2.0, 2.0]), "b": -1.0}],
-    hint="Two steps: first the weighted sum z (exercise 1), then squash it with `sigmoid(z)`. "
-         "Don't forget the bias.",
+def _neuron_cases() -> list[dict]:
+    """Inputs x, weights w (same length), a bias b and an activation g; z < 0 in the first, so slips differ."""
+    cases = [{"x": np.array([2.0, -1.0, 0.5]), "w": np.array([-0.5, 1.0, 2.0]), "b": 0.2, "g": tanh}]
+    for d, g in [(4, sigmoid), (1, relu), (5, step), (3, relu)]:
+        cases.append({"x": np.round(_rng.normal(size=d), 2), "w": np.round(_rng.normal(size=d), 2),
+                      "b": float(np.round(_rng.normal(), 2)), "g": g})
+    return cases
+
+
+q1 = FunctionExercise(
+    "Exercise 1 (a neuron with any activation)", neuron, _neuron_cases(),
+    hint="Two steps, as in the maths above: first the weighted sum z (multiply, add up, add the bias once), "
+         "then pass z through the activation `g` you were given: `g(z)`. `np.dot(w, x)` multiplies and adds.",
+    solution="def neuron(x, w, b, g):\n    z = np.dot(w, x) + b  # the weighted sum\n    return g(z)          # the activation",
+    mistakes=[
+        (lambda x, w, b, g: g(np.dot(w, x)), "the bias is missing: z = w·x + b, and g acts on all of z."),
+        (lambda x, w, b, g: np.dot(w, x) + b, "you returned z; the neuron's output is a = g(z)."),
+        (lambda x, w, b, g: sigmoid(np.dot(w, x) + b),
+         "you used the sigmoid; use the activation `g` that is passed in (it is not always σ)."),
+        (lambda x, w, b, g: np.sum(g(w * x)) + b,
+         "you applied g to each product w_i·x_i; g acts once, on the whole sum z = w·x + b."),
+        (lambda x, w, b, g: np.dot(w, x) * b, "the bias is added to the sum, not multiplied with it."),
+        (lambda x, w, b, g: g(w * x + b),
+         "you returned one value per input; a neuron outputs one number: add the products up (`np.dot` or "
+         "`np.sum`) before you add the bias."),
+    ],
+)
+
+
+# ---- p2: predict which way the curve moves when b grows ----
+
+p2 = ChoiceExercise(
+    "Prediction 2 (the bias moves the curve)", "a",
+    options={"a": "to the left", "b": "to the right", "c": "up", "d": "it gets steeper"},
+    feedback={"b": "Find the x where the neuron is exactly halfway, σ = 0.5: that is where w·x + b = 0. "
+                   "Does that x grow or shrink when b grows (with w = 1)?",
+              "c": "σ(w·x + b) stays between 0 and 1 whatever b is: b changes z, not the height of σ. "
+                   "Find the x where w·x + b = 0 and follow it.",
+              "d": "The steepness comes from how fast z changes with x; b does not multiply x. "
+                   "Find the x where w·x + b = 0 and follow it."},
+    hint="The curve crosses 0.5 where z = w·x + b = 0, that is at x = −b / w. Take w = 1 and b = 0, then b = 2.",
+    solution='p2_answer = "a"  # the midpoint x = −b / w moves from 0 to −2 when b goes from 0 to 2 (w = 1)',
+)
+
+
+# ---- q2: how large must w be for σ(w·x) to be a step? ----
+
+X_NEAR = 0.1  # the input where the sigmoid must already be "almost 1"
+TARGET = 0.99
+
+
+def smallest_step_weight(x: float = X_NEAR, target: float = TARGET) -> int:
+    """The smallest whole w with σ(w·x) > target (x > 0): w > ln(target / (1 − target)) / x."""
+    return int(np.floor(np.log(target / (1 - target)) / x)) + 1
+
+
+def _whole_number(answer, what: str) -> int:
+    """The answer as a whole number, or Wrong saying what is wanted."""
+    if isinstance(answer, (bool, np.bool_)) or not isinstance(answer, numbers.Real):
+        raise Wrong(f"expected {what}, got {type(answer).__name__}: {show(answer)}")
+    value = float(answer)
+    if not np.isfinite(value):
+        raise Wrong(f"expected {what}, got {show(answer)}")
+    if value != round(value):
+        raise Wrong(f"{num(value, 4)} is not a whole number: which whole number is the smallest one that works?")
+    return int(round(value))
+
+
+def check_step_weight(answer) -> None:
+    """Raise Wrong unless the answer is the smallest whole w with σ(w·0.1) > 0.99."""
+    w = _whole_number(answer, "a single whole number w")
+    z = w * X_NEAR
+    a = float(sigmoid(z))
+    if w <= 0:
+        raise Wrong(f"with w = {w}, z = w·0.1 ≤ 0, so σ(z) ≤ 0.5: the neuron is not even leaning towards 1.")
+    if a <= TARGET:
+        if 4 <= w <= 5:
+            raise Wrong(f"σ({w}·0.1) = σ({num(z)}) = {a:.4f}. A number near {w} is how large z must be; "
+                        "but z = w·0.1, so solve for w.")
+        raise Wrong(f"σ({w}·0.1) = σ({num(z)}) = {a:.4f}, not above 0.99 yet: w is too small.")
+    if w > smallest_step_weight():
+        raise Wrong(f"σ({w}·0.1) = {a:.4f} is above 0.99, yes, but a smaller w works too: find the smallest.")
+
+
+q2 = CustomExercise(
+    "Exercise 2 (how steep is a step?)", smallest_step_weight(), check_step_weight,
+    hint="First find how large z must be: solve σ(z) = 0.99 for z (1 + e^(−z) = 1/0.99, so e^(−z) = ...; "
+         "take the log). Then z = w·0.1 gives w. You can also let a loop try w = 1, 2, 3, ... with `sigmoid`.",
+    solution="z_needed = np.log(0.99 / 0.01)  # σ(z) > 0.99  ⇔  e^(−z) < 0.01/0.99  ⇔  z > ln 99 ≈ 4.6\n"
+             "w_needed = int(np.ceil(z_needed / 0.1))  # z = w·0.1 > 4.595  ⇔  w > 45.95, so w = 46",
+)
+
+
+# ---- p3: predict what scaling all weights and the bias does ----
+
+p3 = ChoiceExercise(
+    "Prediction 3 (scaling w₁, w₂ and b)", "c",
+    options={"a": "the line moves away from the origin", "b": "the line turns",
+             "c": "the line stays where it is; the change of colour across it gets sharper",
+             "d": "nothing at all changes"},
+    feedback={"a": "Write the line's equation with 3w₁, 3w₂ and 3b. Which points satisfy it?",
+              "b": "Write the line's equation with 3w₁, 3w₂ and 3b. Which points satisfy it?",
+              "d": "The points with z = 0 stay the same, but what happens to z (and σ(z)) at a point near the line?"},
+    hint="The line is where w₁x₁ + w₂x₂ + b = 0. Multiply the equation by 3: are the same points on it? "
+         "Then look at a point just off the line: what happens to its z?",
+    solution='p3_answer = "c"  # 3(w₁x₁ + w₂x₂ + b) = 0 has the same solutions; z is 3× larger everywhere',
 )
 
 
@@ -77,8 +176,8 @@ def check_and(answer) -> None:
         out = int(step(z))
         if out != target:
             sign = "> 0" if z > 0 else "≤ 0"
-            raise Wrong(f"for the input (x1, x2) = ({x1}, {x2}): z = {operand(w1)}·{x1} + {operand(w2)}·{x2} + "
-                        f"{operand(b)} = {num(z)} {sign}, so the neuron outputs {out}, but AND({x1}, {x2}) = {target}.")
+            raise Wrong(f"for the input (x1, x2) = ({x1}, {x2}): z = {_operand(w1)}·{x1} + {_operand(w2)}·{x2} + "
+                        f"{_operand(b)} = {num(z)} {sign}, so the neuron outputs {out}, but AND({x1}, {x2}) = {target}.")
 
 
 q3 = CustomExercise(
@@ -89,7 +188,46 @@ q3 = CustomExercise(
 )
 
 
-# ---- q4: counting the parameters of a small network ----
+# ---- q4: a layer of neurons ----
+
+def layer(x, W, b, g):
+    """A layer's outputs a_i = g(W[i]·x + b[i]), one per neuron (row of W): shape (d_out,)."""
+    return g(W @ x + b)
+
+
+def _layer_cases() -> list[dict]:
+    """x (d_in,), W (d_out, d_in), b (d_out,), g; the first W is square so that W.T fits too (and is caught)."""
+    cases = []
+    for (d_out, d_in), g in [((3, 3), sigmoid), ((4, 3), tanh), ((2, 5), relu), ((1, 2), sigmoid)]:
+        cases.append({"x": np.round(_rng.normal(size=d_in), 2), "W": np.round(_rng.normal(size=(d_out, d_in)), 2),
+                      "b": np.round(_rng.normal(size=d_out), 2), "g": g})
+    return cases
+
+
+q4 = FunctionExercise(
+    "Exercise 4 (a layer of neurons)", layer, _layer_cases(),
+    hint="A layer is neurons side by side: neuron i uses row i of W, `W[i]`, and its own bias `b[i]`. "
+         "Loop over i = 0 ... d_out − 1, compute each neuron's output as in Exercise 1, and collect them in an array.",
+    solution="def layer(x, W, b, g):\n"
+             "    a = np.zeros(len(b))                  # one output per neuron\n"
+             "    for i in range(len(b)):\n"
+             "        a[i] = g(np.dot(W[i], x) + b[i])  # neuron i: row i of W, bias b[i]\n"
+             "    return a",
+    mistakes=[
+        (lambda x, W, b, g: g(W.T @ x + b),
+         "you used the columns of W; row i, W[i], holds neuron i's weights (W[i, j] connects input j to neuron i)."),
+        (lambda x, W, b, g: g(W @ x), "the biases are missing: neuron i adds its own b[i]."),
+        (lambda x, W, b, g: g(W @ x + b[0]), "every neuron has its own bias: neuron i adds b[i], not b[0]."),
+        (lambda x, W, b, g: W @ x + b, "you returned the weighted sums z; the layer's outputs are g(z)."),
+        (lambda x, W, b, g: g(np.dot(W[0], x) + b[0]),
+         "you returned one neuron's output; the layer returns all of them, one per row of W."),
+        (lambda x, W, b, g: np.array([g(np.dot(W[i], x) + b) for i in range(len(b))]),
+         "neuron i adds only its own bias b[i], not the whole vector b."),
+    ],
+)
+
+
+# ---- q5: counting the parameters of a small network ----
 
 def count_parameters(layer_sizes) -> int:
     """Weights plus biases of a fully connected network with these layer sizes, e.g. [3, 4, 2] -> 26."""
@@ -98,21 +236,23 @@ def count_parameters(layer_sizes) -> int:
 
 def check_count(answer) -> None:
     """Raise Wrong unless the answer is 26 (3 inputs, 4 hidden neurons, 2 outputs)."""
-    (n,) = _numbers([answer] if isinstance(answer, numbers.Real) else answer, 1, "a single whole number")
+    n = _whole_number(answer, "a single whole number")
     weights = 3 * 4 + 4 * 2
     if n == count_parameters([3, 4, 2]):
         return
     if n == weights:
-        raise Wrong(f"{num(n, 0)} counts the weights only: every neuron of the hidden and output layers "
+        raise Wrong(f"{n} counts the weights only: every neuron of the hidden and output layers "
                     "also has one bias.")
-    if n == 3 + 4 + 2 or n == 4 + 2:
-        raise Wrong(f"{num(n, 0)} counts neurons; count the numbers a neuron holds: one weight per input, plus a bias.")
-    raise Wrong(f"{show(answer)} is not it. Count layer by layer: each hidden neuron has 3 weights and a bias; "
+    if n in (3 + 4 + 2, 4 + 2):
+        raise Wrong(f"{n} counts neurons; count the numbers a neuron holds: one weight per input, plus a bias.")
+    if n == weights + 3 + 4 + 2:
+        raise Wrong(f"{n} gives the inputs a bias too; the input layer holds no neurons, only the data.")
+    raise Wrong(f"{n} is not it. Count layer by layer: each hidden neuron has 3 weights and a bias; "
                 "each output neuron has one weight per hidden neuron and a bias.")
 
 
-q4 = CustomExercise(
-    "Exercise 4 (counting parameters)", count_parameters([3, 4, 2]), check_count,
+q5 = CustomExercise(
+    "Exercise 5 (counting parameters)", count_parameters([3, 4, 2]), check_count,
     hint="A neuron with k inputs holds k weights and 1 bias. The hidden layer has 4 neurons with 3 inputs each; "
          "the output layer has 2 neurons whose inputs are the 4 hidden outputs.",
     solution="n_parameters = (3 * 4 + 4) + (4 * 2 + 2)  # hidden layer: 16, output layer: 10 -> 26",

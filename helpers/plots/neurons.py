@@ -1,18 +1,21 @@
-"""Live plots for notebook 01 (neurons): one neuron over the input plane, and its arithmetic step by step."""
+"""Plots for notebook 01 (neurons): the goal (a digit and the 784-128-10 network), a sigmoid neuron over one input,
+one neuron over the input plane, and its arithmetic step by step."""
 
 from __future__ import annotations
 
 import html
+import io
 
 import ipywidgets as widgets
 import numpy as np
+import PIL.Image
 from IPython.display import Image
 from matplotlib.collections import LineCollection
 from matplotlib.colors import Normalize
 from matplotlib.lines import Line2D
 
 from helpers.activations import relu, sigmoid, step, tanh
-from helpers.widgets import LivePlot, StaticPart, as_image, dropdown, new_figure, num, slider
+from helpers.widgets import LivePlot, StaticPart, dropdown, figure_png, new_figure, num, slider
 
 # The activations a single neuron can use here, with the symbol shown in formulas.
 NEURON_ACTIVATIONS = {"sigmoid": sigmoid, "tanh": tanh, "relu": relu, "step": step}
@@ -140,7 +143,7 @@ def _draw_neuron(ax) -> dict:
     ax.annotate("", xy=(node_act[0] + 0.75, 0), xytext=(node_act[0] + 0.3, 0),
                 arrowprops={"arrowstyle": "->", "lw": 1.5}, animated=True)
     names = [ax.text(x, y, name, ha="center", va="center", fontsize=13, zorder=3, animated=True)
-             for (x, y), name in zip([*inputs.values(), node_sum, node_act], ["x₁", "x₂", "1", "Σ", "f"], strict=True)]
+             for (x, y), name in zip([*inputs.values(), node_sum, node_act], ["x₁", "x₂", "1", "Σ", "g"], strict=True)]
     nodes = np.array([*inputs.values(), node_sum, node_act])  # (5, 2)
     ax.scatter(nodes[:, 0], nodes[:, 1], s=1100, c="white", edgecolors="black", zorder=2, animated=True)
     style = {"ha": "center", "fontsize": 10, "zorder": 4, "animated": True,
@@ -153,7 +156,7 @@ def _draw_neuron(ax) -> dict:
                               va="center", **style) for k, p in inputs.items()},
         "z": ax.text(node_sum[0], -0.5, "", va="top", **style),
         "a": ax.text(node_act[0], -0.5, "", va="top", **style),
-        "f": names[-1],
+        "g": names[-1],
     }
     ax.text(node_act[0] + 0.85, 0, "a", va="center", fontsize=13, animated=True)
     ax.set(xlim=(-0.9, 3.9), ylim=(-1.5, 1.5))
@@ -163,7 +166,7 @@ def _draw_neuron(ax) -> dict:
 
 def neuron_steps(x1: float = 1.0, x2: float = 2.0, w1: float = 0.5, w2: float = -1.0, b: float = 0.3,
                  activation: str = "sigmoid") -> LivePlot:
-    """One input through one neuron: the drawing, the working z = w·x + b, a = f(z), and where a sits on f."""
+    """One input through one neuron: the drawing, the working z = w·x + b, a = g(z), and where a sits on g."""
     fig = new_figure(9.0, 4.0)
     grid = fig.add_gridspec(2, 2, width_ratios=[1.35, 1], height_ratios=[3.2, 1])
     ax_net, ax_f, ax_text = fig.add_subplot(grid[0, 0]), fig.add_subplot(grid[0, 1]), fig.add_subplot(grid[1, :])
@@ -191,7 +194,7 @@ def neuron_steps(x1: float = 1.0, x2: float = 2.0, w1: float = 0.5, w2: float = 
             art["value"][k].set_text(num(x))
         art["z"].set_text(f"z = {num(z)}")
         art["a"].set_text(f"a = {num(a, 3)}")
-        art["f"].set(text=SYMBOL[activation], fontsize=13 if len(SYMBOL[activation]) == 1 else 8)
+        art["g"].set(text=SYMBOL[activation], fontsize=13 if len(SYMBOL[activation]) == 1 else 8)
         reach = max(6.0, 1.15 * abs(z))  # keep the point on screen
         guide.set_data([z, z, -reach], [0, a, a])
         dot.set_data([z], [a])
@@ -218,7 +221,122 @@ def neuron_steps(x1: float = 1.0, x2: float = 2.0, w1: float = 0.5, w2: float = 
     return plot
 
 
-BUILDERS = {"neuron_plane": neuron_plane, "neuron_steps": neuron_steps}
+# ---- one input: a = σ(w·x + b) against x ----
+
+CURVE_X = np.linspace(-6.0, 6.0, 1201)  # (1201,): dense, so the step's jump looks vertical
+SPREAD = 2 * float(np.log(9.0))  # σ goes from 0.1 to 0.9 while z grows by 2 ln 9 ≈ 4.39
+
+
+def sigmoid_midpoint(w: float, b: float) -> float | None:
+    """The x where σ(w·x + b) = 0.5, i.e. w·x + b = 0: x = −b / w (None when w = 0: the curve is flat)."""
+    return None if w == 0 else -b / w
+
+
+def sigmoid_curve(w: float = 1.0, b: float = 0.0) -> LivePlot:
+    """A sigmoid neuron with one input: a = σ(w·x + b) against x, the step neuron step(w·x + b), and the midpoint."""
+    fig = new_figure(7.0, 3.6)
+    ax = fig.add_subplot()
+    ax.axhline(0.5, color="grey", lw=0.8, ls=":")
+    ax.axvline(0.0, color="grey", lw=0.6)
+    (step_line,) = ax.plot([], [], color="#999999", lw=2, ls="--", label="step neuron: step(w·x + b)", animated=True)
+    (curve,) = ax.plot([], [], color=POS, lw=2.5, label="sigmoid neuron: σ(w·x + b)", animated=True)
+    (mid_line,) = ax.plot([], [], color=NEG, lw=1, ls=":", animated=True)
+    (mid_dot,) = ax.plot([], [], "o", ms=9, mfc="gold", mec="black", zorder=3, label="halfway: a = 0.5",
+                         animated=True)
+    title = ax.text(0.5, 1.02, "", transform=ax.transAxes, ha="center", va="bottom", fontsize=11, animated=True)
+    ax.set(xlim=(CURVE_X[0], CURVE_X[-1]), ylim=(-0.08, 1.08), yticks=[0, 0.5, 1])
+    ax.set_xlabel("input x")
+    ax.set_ylabel("neuron output a")
+    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=9, frameon=False)
+    readout = widgets.HTML()
+
+    def update(w, b):
+        z = w * CURVE_X + b  # (1201,)
+        curve.set_data(CURVE_X, sigmoid(z))
+        step_line.set_data(CURVE_X, step(z))
+        x0 = sigmoid_midpoint(w, b)
+        inside = x0 is not None and CURVE_X[0] <= x0 <= CURVE_X[-1]
+        mid_dot.set_visible(inside)
+        mid_line.set_visible(inside)
+        if inside:
+            mid_dot.set_data([x0], [0.5])
+            mid_line.set_data([x0, x0], [-0.08, 0.5])
+        title.set_text(f"a = σ({operand(w)}·x + {operand(b)})")
+        if x0 is None:
+            text = f"w = 0: no input matters; the output is σ(b) = {num(float(sigmoid(b)), 3)} everywhere."
+        else:
+            where = "" if inside else " (off the plot)"
+            text = (f"halfway (a = 0.5) at x = −b / w = {num(x0)}{where}; "
+                    f"a goes from 0.1 to 0.9 over a stretch of x of width {num(SPREAD / abs(w))} = 4.39 / |w|.")
+        readout.value = f"<span style='font-size:14px'>{html.escape(text)}</span>"
+
+    controls = {"w": slider("weight w", w, -10.0, 10.0), "b": slider("bias b", b, -6.0, 6.0)}
+    plot = LivePlot(fig, controls, update, readouts=[readout])
+    plot.readout = readout  # the midpoint and width as text, for tests and screen readers
+    return plot
+
+
+# ---- the goal: one digit and the network that will read it (notebook 06) ----
+
+# A hand-drawn 7 (the drawing pad's example in notebook 06), in 28 x 28 pixel coordinates (x right, y down).
+SEVEN = [[(7.0, 7.5), (13.0, 7.3), (19.5, 7.1)], [(19.5, 7.1), (16.4, 14.0), (13.6, 21.5)]]
+
+
+def digit_image(strokes=SEVEN, width: float = 1.1) -> np.ndarray:
+    """Strokes painted into a 28 x 28 image in 0..1, with soft grey edges like MNIST's. Returns (28, 28)."""
+    ys, xs = np.mgrid[0:28, 0:28] + 0.5  # pixel centres, (28, 28) each
+    dist = np.full((28, 28), np.inf)
+    for stroke in strokes:
+        for (ax_, ay), (bx, by) in zip(stroke[:-1], stroke[1:], strict=True):
+            seg = np.array([bx - ax_, by - ay])
+            t = np.clip(((xs - ax_) * seg[0] + (ys - ay) * seg[1]) / (seg @ seg), 0.0, 1.0)
+            dist = np.minimum(dist, np.hypot(xs - ax_ - t * seg[0], ys - ay - t * seg[1]))
+    return np.clip(width + 0.5 - dist, 0.0, 1.0)
+
+
+def _column(ax, x: float, shown: list[str], total: int, colour: str, caption: str) -> np.ndarray:
+    """Draw a layer as a column of labelled nodes (a gap with ⋮ where nodes are left out); return their (k, 2) centres."""
+    gap = len(shown) < total
+    k = len(shown) + (1 if gap else 0)
+    ys = np.linspace(4.5, -4.5, k) if k > 1 else np.zeros(1)
+    if gap:  # the dots sit in the middle slot
+        mid = k // 2
+        ax.text(x, ys[mid], "⋮", ha="center", va="center", fontsize=16)
+        ys = np.delete(ys, mid)
+    ax.scatter(np.full(len(ys), x), ys, s=260, c=colour, edgecolors="black", zorder=2)
+    for y, label in zip(ys, shown, strict=True):
+        ax.text(x, y, label, ha="center", va="center", fontsize=8, zorder=3)
+    ax.text(x, -5.6, caption, ha="center", va="top", fontsize=10)
+    return np.column_stack([np.full(len(ys), x), ys])
+
+
+def small_image(fig) -> Image:
+    """A static figure as a compact PNG: RGB cut to 128 colours, so the notebook file stays small."""
+    buf = io.BytesIO()
+    image = PIL.Image.open(io.BytesIO(figure_png(fig))).convert("RGB")
+    image.quantize(colors=128, method=PIL.Image.Quantize.MEDIANCUT).save(buf, format="png", optimize=True)
+    return Image(data=buf.getvalue())
+
+
+def goal_figure() -> Image:
+    """A static picture of the goal: a 28 x 28 digit, and the 784-128-10 network that reads it in notebook 06."""
+    fig = new_figure(8.6, 3.4)
+    ax_img, ax_net = fig.subplots(1, 2, width_ratios=[1, 2.5])
+    ax_img.imshow(digit_image(), cmap="gray", vmin=0, vmax=1)
+    ax_img.set(xticks=[0, 27], yticks=[0, 27], title="one digit: 28 × 28 = 784 pixels\n(grey levels 0 … 1)")
+    ax_img.tick_params(labelsize=8)
+    inputs = _column(ax_net, 0.0, ["x₁", "x₂", "x₃", "x₇₈₃", "x₇₈₄"], 784, "#eeeeee", "input\n784 pixels")
+    hidden = _column(ax_net, 3.0, ["h₁", "h₂", "h₃", "h₁₂₇", "h₁₂₈"], 128, "#92c5de", "hidden layer\n128 neurons")
+    outputs = _column(ax_net, 6.0, [str(k) for k in range(10)], 10, "#fdb863", "output layer\n10 neurons: 0 … 9")
+    segments = [(p, q) for left, right in ((inputs, hidden), (hidden, outputs)) for p in left for q in right]
+    ax_net.add_collection(LineCollection(segments, colors="#bbbbbb", linewidths=0.6, zorder=1))
+    ax_net.text(6.5, 0.0, "which\ndigit?", ha="left", va="center", fontsize=10)
+    ax_net.set(xlim=(-0.8, 7.6), ylim=(-7.4, 5.4))
+    ax_net.axis("off")
+    return small_image(fig)
+
+
+BUILDERS = {"sigmoid_curve": sigmoid_curve, "neuron_plane": neuron_plane, "neuron_steps": neuron_steps}
 
 
 SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
@@ -242,4 +360,4 @@ def layers_figure(sizes: tuple[int, ...] = (3, 4, 2)) -> Image:
         ax.text(p[0, 0], -max(sizes) / 2 - 0.2, f"{kind} layer\n{what}", ha="center", va="top", fontsize=11)
     ax.set(xlim=(-0.6, 1.6 * last + 0.6), ylim=(-max(sizes) / 2 - 1.3, max(sizes) / 2))
     ax.axis("off")
-    return as_image(fig)
+    return small_image(fig)
