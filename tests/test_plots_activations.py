@@ -5,12 +5,14 @@ import pytest
 import torch
 
 from helpers.activations import leaky_relu, sigmoid, sigmoid_grad, softmax, tanh
+from helpers.depth import hidden_gradient_norms
 from helpers.plots.activations import (
     FLOOR,
     Z,
     chain_gradients,
     function_explorer,
     gradient_depth,
+    sigmoid_ceiling,
     slope_verdict,
     softmax_explorer,
 )
@@ -53,7 +55,7 @@ def test_tangent_touches_f_at_z0_with_slope_f_prime():
     plot.controls["z0"].value = -2.0
     (za, zb), (ya, yb) = tangent.get_xdata(), tangent.get_ydata()
     assert (yb - ya) / (zb - za) == pytest.approx(float(sigmoid_grad(-2.0)))
-    assert any("f′(-2.00) = 0.1050" in t.get_text() for t in plot.fig.axes[1].texts)
+    assert any("g′(-2.00) = 0.1050" in t.get_text() for t in plot.fig.axes[1].texts)
 
 
 @pytest.mark.parametrize("control", ["name", "compare", "z0"])
@@ -104,3 +106,34 @@ def test_softmax_bars_are_the_softmax():
     heights = [bar.get_height() for bar in ax_p.patches]
     np.testing.assert_allclose(heights, softmax(np.array([4.0, 2.0, 0.2])))
     assert sum(heights) == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("w", [0.25, 0.5, 1.0, 1.75, 2.0, 3.0, -2.0])
+@pytest.mark.parametrize("depth", [1, 10, 30])
+def test_sigmoid_ceiling_bounds_the_gradient_for_every_w_and_input(w, depth):
+    ceiling = sigmoid_ceiling(depth, w)
+    for x in np.linspace(-2, 2, 41):
+        assert np.all(chain_gradients("sigmoid", depth, w, x) <= ceiling * (1 + 1e-12))
+
+
+def test_at_w_2_the_gradient_rises_above_the_w_1_ceiling_but_not_its_own():
+    g = chain_gradients("sigmoid", 10, 2.0, 0.5)[0]
+    assert 0.25 ** 10 < g < sigmoid_ceiling(10, 2.0)[0]
+
+
+def test_depth_plot_draws_the_ceiling_for_the_chosen_w():
+    plot = gradient_depth(depth=10, w=1.0)
+    ceiling_line = next(line for line in plot.fig.axes[0].lines if line.get_linestyle() == ":")
+    np.testing.assert_allclose(ceiling_line.get_ydata(), 0.25 ** (10 - np.arange(11)))
+    plot.controls["w"].value = 2.0
+    np.testing.assert_allclose(ceiling_line.get_ydata(), 0.5 ** (10 - np.arange(11)))
+    assert "σ ceiling" in plot.fig.axes[1].texts[0].get_text()
+
+
+def test_hidden_gradient_norms_vanish_with_sigmoid_only():
+    norms = {name: hidden_gradient_norms(name, depth=6, width=8, batch=16) for name in ("sigmoid", "tanh", "relu")}
+    assert all(len(v) == 6 and all(n > 0 for n in v) for v in norms.values())
+    assert norms["sigmoid"][0] / norms["sigmoid"][-1] < 1e-2
+    assert norms["relu"][0] / norms["relu"][-1] > 1e-1
+    assert hidden_gradient_norms("tanh", depth=3, width=4, batch=2) == hidden_gradient_norms("tanh", depth=3, width=4,
+                                                                                              batch=2)

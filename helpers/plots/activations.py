@@ -1,4 +1,4 @@
-"""Live plots for notebook 02 (activation functions): f, f′ and the tangent; gradients through depth; softmax."""
+"""Live plots for notebook 02 (activation functions): g, g′ and the tangent; gradients through depth; softmax."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from helpers.activations import (
 )
 from helpers.widgets import LivePlot, StaticPart, as_image, dropdown, int_slider, new_figure, slider
 
-# name -> (label, f, f′); leaky ReLU's slope α comes from a slider, so it is bound at redraw time.
+# name -> (label, g, g′); leaky ReLU's slope α comes from a slider, so it is bound at redraw time.
 FUNCTIONS = {
     "sigmoid": ("sigmoid σ", sigmoid, sigmoid_grad),
     "tanh": ("tanh", tanh, tanh_grad),
@@ -35,7 +35,7 @@ SATURATED = 0.05  # below this slope we call a unit saturated: almost no gradien
 
 
 def pick(name: str, alpha: float = 0.01):
-    """(label, f, f′) for a function name, with leaky ReLU's slope set to alpha."""
+    """(label, g, g′) for a function name, with leaky ReLU's slope set to alpha."""
     label, f, df = FUNCTIONS[name]
     if name == "leaky_relu":
         f, df = partial(leaky_relu, slope=alpha), partial(leaky_relu_grad, slope=alpha)
@@ -53,7 +53,7 @@ def slope_verdict(name: str, z0: float, slope: float) -> str:
 
 
 def function_explorer(name: str = "sigmoid", compare: str = "none", z0: float = 1.0, alpha: float = 0.1) -> LivePlot:
-    """An activation f and its derivative f′ side by side, with the tangent line to f at z0."""
+    """An activation g and its derivative g′ side by side, with the tangent line to g at z0."""
     fig = new_figure(9.0, 3.9)
     ax_f, ax_d = fig.subplots(1, 2)
     for ax in (ax_f, ax_d):
@@ -81,12 +81,12 @@ def function_explorer(name: str = "sigmoid", compare: str = "none", z0: float = 
         label, f, df = pick(name, alpha)
         y0, s0 = float(f(z0)), float(df(z0))
         zt = np.array([z0 - 2.5, z0 + 2.5])
-        tangent.set_data(zt, y0 + s0 * (zt - z0))  # the line through (z0, f(z0)) with slope f′(z0)
+        tangent.set_data(zt, y0 + s0 * (zt - z0))  # the line through (z0, g(z0)) with slope g′(z0)
         dot_f.set_data([z0], [y0])
         dot_d.set_data([z0], [s0])
         guide.set_data([z0, z0], [0, s0])
-        titles[0].set_text(f"{label}: f({z0:.2f}) = {y0:.3f}, tangent slope {s0:.3f}")
-        titles[1].set_text(f"its derivative f′: f′({z0:.2f}) = {s0:.4f}")
+        titles[0].set_text(f"{label}: g({z0:.2f}) = {y0:.3f}, tangent slope {s0:.3f}")
+        titles[1].set_text(f"its derivative g′: g′({z0:.2f}) = {s0:.4f}")
         verdict.set_text(slope_verdict(name, z0, s0))
         if not static.changed(name, compare, alpha):
             return None
@@ -122,18 +122,23 @@ FLOOR = 1e-60  # a gradient of exactly 0 (log scales have no 0) is drawn here, a
 
 
 def chain_gradients(name: str, depth: int, w: float, x: float) -> np.ndarray:
-    """|∂output/∂a_k| for k = 0..depth through a_k = f(w · a_(k−1)), a_0 = x; shape (depth + 1,)."""
+    """|∂output/∂a_k| for k = 0..depth through a_k = g(w · a_(k−1)), a_0 = x; shape (depth + 1,)."""
     _, f, df = pick(name)
-    slopes = np.empty(depth)  # f′(z_k) for each layer k = 1..depth
+    slopes = np.empty(depth)  # g′(z_k) for each layer k = 1..depth
     a = x
     for k in range(depth):
         z = w * a
         slopes[k] = df(z)
         a = float(f(z))
     grads = np.ones(depth + 1)  # the gradient at the output is 1
-    for k in range(depth, 0, -1):  # the chain rule, from the output back: one factor w·f′(z_k) per layer
+    for k in range(depth, 0, -1):  # the chain rule, from the output back: one factor w·g′(z_k) per layer
         grads[k - 1] = grads[k] * w * slopes[k - 1]
     return np.abs(grads)
+
+
+def sigmoid_ceiling(depth: int, w: float) -> np.ndarray:
+    """The most |∂a_L/∂a_k| can be in a sigmoid chain: (|w|/4)^(L − k), since |w|·σ′(z) ≤ |w|/4; shape (depth + 1,)."""
+    return (abs(w) / 4) ** (depth - np.arange(depth + 1))
 
 
 def gradient_depth(depth: int = 10, w: float = 1.0, x: float = 0.5) -> LivePlot:
@@ -142,7 +147,8 @@ def gradient_depth(depth: int = 10, w: float = 1.0, x: float = 0.5) -> LivePlot:
     ax, ax_side = fig.subplots(1, 2, width_ratios=[2.6, 1])
     lines = {name: ax.plot([], [], "o-", color=COLOURS[name], lw=2, ms=4, label=FUNCTIONS[name][0])[0]
              for name in DEPTH_FUNCTIONS}
-    (best,) = ax.plot([], [], color=COLOURS["sigmoid"], ls=":", lw=1.5, label="×0.25 per layer\n(sigmoid at best)")
+    (best,) = ax.plot([], [], color=COLOURS["sigmoid"], ls=":", lw=1.5,
+                      label="sigmoid's ceiling:\n×|w|/4 per layer")
     ax.set_yscale("log")
     ax.yaxis.set_minor_locator(NullLocator())  # fewer ticks: a faster redraw
     ax.set_xlabel("layer k (0 = the input, right = the output)")
@@ -157,8 +163,9 @@ def gradient_depth(depth: int = 10, w: float = 1.0, x: float = 0.5) -> LivePlot:
         grads = {name: chain_gradients(name, depth, w, x) for name in DEPTH_FUNCTIONS}
         for name, g in grads.items():
             lines[name].set_data(ks, np.maximum(g, FLOOR))
-        best.set_data(ks, 0.25 ** (depth - ks))
-        shown = np.concatenate([np.maximum(g, FLOOR) for g in grads.values()] + [0.25 ** (depth - ks)])
+        ceiling = sigmoid_ceiling(depth, w)
+        best.set_data(ks, ceiling)
+        shown = np.concatenate([np.maximum(g, FLOOR) for g in grads.values()] + [ceiling])
         ax.set_ylim(10 ** (np.floor(np.log10(shown.min())) - 0.5), 10 ** (np.ceil(np.log10(shown.max())) + 0.5))
         ax.set_xlim(-0.5, depth + 0.5)
         rows = []
@@ -166,8 +173,9 @@ def gradient_depth(depth: int = 10, w: float = 1.0, x: float = 0.5) -> LivePlot:
             rows.append(f"{FUNCTIONS[n][0]:<10}{g[0]:9.2e}")
             if g[0] == 0:
                 rows.append(f"{'':10}(exactly 0: dead,\n{'':10} drawn at the bottom)")
+        rows.append(f"{'σ ceiling':<10}{ceiling[0]:9.2e}")
         summary.set_text("gradient reaching\nthe input (k = 0):\n\n" + "\n".join(rows))
-        ax.set_title(f"{depth} layers, each aₖ = f(w·aₖ₋₁) with w = {w:g}; input a₀ = x = {x:g}", fontsize=10)
+        ax.set_title(f"{depth} layers, each aₖ = g(w·aₖ₋₁) with w = {w:g}; input a₀ = x = {x:g}", fontsize=10)
 
     controls = {
         "depth": int_slider("depth (layers)", depth, 1, 30),
