@@ -1,120 +1,140 @@
-"""Notebook 04's exercises accept the reference, reject wrong answers with feedback, and never crash."""
+"""Notebook 04's exercises and predictions: the shared exercise suite, plus the checks that are specific to them."""
 
 import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
 
+from helpers.activations import sigmoid
 from helpers.exercises import losses as ex
-from helpers.exercises.core import NOT_ATTEMPTED
-from helpers.losses import mse, softmax_cross_entropy, softmax_cross_entropy_grad
-from tests.exercise_checks import run_check
+from helpers.gradcheck import numerical_grad
+from helpers.losses import mse, mse_grad, softmax_cross_entropy
+from tests.exercise_checks import exercise_suite, run_check
 
 
-def _softmax(z):
-    e = np.exp(z - z.max(axis=1, keepdims=True))
+def _softmax(Z):
+    e = np.exp(Z - Z.max(axis=1, keepdims=True))
     return e / e.sum(axis=1, keepdims=True)
 
 
-# Wrong answers a learner might write, per exercise.
+# ---- right answers, written as a learner would (own names, own style)
+
+def mse_grad_loop(targets, preds):
+    out = np.zeros_like(preds)
+    for i in np.ndindex(preds.shape):
+        out[i] = 2 * (preds[i] - targets[i]) / preds.size
+    return out
+
+
+def bce_learner(y, logits):
+    p = sigmoid(logits)
+    return -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
+
+
+def bce_grad_learner(y, logits):
+    return (sigmoid(logits) - y) / len(y)
+
+
+def ce_learner(targets, logits):
+    m = np.max(logits, axis=1, keepdims=True)
+    lse = m + np.log(np.sum(np.exp(logits - m), axis=1, keepdims=True))  # (n, 1)
+    return np.mean(np.sum(targets * (lse - logits), axis=1))
+
+
+REFERENCE = {"p1": "a", "p2": "b", "p3": "b",
+             "q1": mse_grad_loop, "q2": bce_learner, "q3": bce_grad_learner, "q4": ce_learner}
+
 WRONG = {
-    "q1": {
-        "sum, not mean": lambda y_true, y_pred: np.sum((y_pred - y_true) ** 2),
-        "absolute error": lambda y_true, y_pred: np.mean(np.abs(y_pred - y_true)),
-        "square of the mean": lambda y_true, y_pred: np.mean(y_pred - y_true) ** 2,
-        "no square": lambda y_true, y_pred: np.mean(y_pred - y_true),
-    },
-    "q2": {"the probability": 0.1, "log without minus": np.log(0.1), "rounded too far": 2.3},
-    "q3": {
-        "naive softmax then log": lambda labels, logits: -np.mean(np.log(
-            np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True))[np.arange(len(labels)), labels]),
-        "sum, not mean": lambda labels, logits: -np.sum(
-            np.log(_softmax(logits))[np.arange(len(labels)), labels]),
-        "forgot the minus": lambda labels, logits: np.mean(
-            (logits - logits.max(1, keepdims=True))[np.arange(len(labels)), labels]),
-        "clipped probabilities": lambda labels, logits: -np.mean(
-            np.log(np.clip(_softmax(logits), 1e-12, 1))[np.arange(len(labels)), labels]),
-    },
-    "q4": {
-        "forgot to divide by n": lambda labels, logits: _softmax(logits) - np.eye(logits.shape[1])[labels],
-        "sign flipped": lambda labels, logits: (np.eye(logits.shape[1])[labels] - _softmax(logits))
-        / len(labels),
-        "softmax only": lambda labels, logits: _softmax(logits) / len(labels),
-        "a scalar": lambda labels, logits: float(np.mean(_softmax(logits))),
-    },
+    "p1": [("b", "above its target"), ("c", "equals the target"), ("d", 'one of "a"')],
+    "p2": [("a", "which one?"), ("c", "probability 1"), ("d", "−log(1/10)")],
+    "p3": [("a", "factor p"), ("c", "Compare the two formulas")],
+    "q1": [
+        (lambda t, p: 2 * (p - t), "SUM of the squared errors"),
+        (lambda t, p: (p - t) / p.size, "factor 2 is missing"),
+        (lambda t, p: 2 * (t - p) / p.size, "sign is flipped"),
+        (lambda t, p: 2 * (p - t) / len(p), "counts the rows only"),
+        (lambda t, p: np.mean(2 * (p - t)), "shape"),
+        (lambda t, p: np.mean((p - t) ** 2), "when called with"),  # the loss itself, not its gradient
+        (lambda t, p: None, "did you forget `return`"),
+        (mse_grad, "the course's own"),
+    ],
+    "q2": [
+        (lambda y, z: -np.mean(np.log(sigmoid(z))), "loss when the target is 1"),
+        (lambda y, z: bce_learner(1 - y, z), "swapped"),
+        (lambda y, z: len(y) * bce_learner(y, z), "the sum over the examples"),
+        (lambda y, z: -bce_learner(y, z), "must be ≥ 0"),
+        (lambda y, z: np.mean((sigmoid(z) - y) ** 2), "when called with"),  # MSE, not cross-entropy
+    ],
+    "q3": [
+        (lambda y, z: (sigmoid(z) - 1) / len(z), "Redo the derivation for a target of 0"),
+        (lambda y, z: sigmoid(z) - y, "the factor 1/n"),
+        (lambda y, z: (y - sigmoid(z)) / len(z), "sign is flipped"),
+        (lambda y, z: -(y / sigmoid(z) - (1 - y) / (1 - sigmoid(z))) / len(z), "with respect to p = σ(z)"),
+        (lambda y, z: np.mean(sigmoid(z) - y), "shape"),
+    ],
+    "q4": [
+        # the global-max slip, caught by the rows at very different heights (+600 and −300)
+        (lambda Y, Z: -np.sum(Y * (Z - Z.max() - np.log(np.exp(Z - Z.max()).sum(axis=1, keepdims=True))))
+         / len(Z), "each row's own max"),
+        (lambda Y, Z: -np.mean(np.log(np.exp(Z - Z.max()) / np.exp(Z - Z.max()).sum(axis=1, keepdims=True))
+                               [np.arange(len(Z)), Y.argmax(axis=1)]), "each row's own max"),
+        # no shift at all, and a stable softmax followed by log: both break on the ±1e4 logits
+        (lambda Y, Z: -np.sum(Y * np.log(np.exp(Z) / np.exp(Z).sum(axis=1, keepdims=True))) / len(Z),
+         "never form the probabilities"),
+        (lambda Y, Z: -np.sum(Y * np.log(_softmax(Z))) / len(Z), "never form the probabilities"),
+        (lambda Y, Z: -np.sum(Y * np.log(np.clip(_softmax(Z), 1e-12, 1))) / len(Z), "finite but wrong"),
+        (lambda Y, Z: -np.mean(Y * np.log(_softmax(Z))), "divides by n·K"),
+        (lambda Y, Z: ce_learner(Y, Z) * len(Z), "when called with"),  # the sum over examples
+    ],
 }
 
-
-@pytest.mark.parametrize("name", ["q1", "q2", "q3", "q4"])
-def test_reference_passes(capsys, name):
-    exercise = getattr(ex, name)
-    answer = exercise.reference() if name == "q2" else exercise.reference
-    passed, out = run_check(exercise, answer, capsys)
-    assert passed, out
-    assert "✓" in out
+globals().update(exercise_suite(ex, REFERENCE, WRONG))
 
 
-@pytest.mark.parametrize("name, label", [(n, label) for n, answers in WRONG.items() for label in answers])
-def test_wrong_answers_fail_with_feedback(capsys, name, label):
-    with np.errstate(all="ignore"):  # the naive version overflows on purpose
-        passed, out = run_check(getattr(ex, name), WRONG[name][label], capsys)
-    assert not passed
-    assert "✗" in out and "not yet" in out
+# ---- checks specific to notebook 04
 
-
-def test_naive_cross_entropy_feedback_points_at_nan_or_inf(capsys):
-    with np.errstate(all="ignore"):
-        _, out = run_check(ex.q3, WRONG["q3"]["naive softmax then log"], capsys)
-    assert "nan or inf" in out and "1000" in out
-
-
-@pytest.mark.parametrize("name", ["q1", "q2", "q3", "q4"])
-def test_placeholder_is_not_attempted(capsys, name):
-    passed, out = run_check(getattr(ex, name), ..., capsys)
-    assert not passed and out.strip() == NOT_ATTEMPTED
-
-
-@pytest.mark.parametrize("name", ["q1", "q3", "q4"])
-def test_function_with_placeholder_body_is_not_attempted(capsys, name):
-    def my_answer(**kwargs):
-        ...
-
-    passed, out = run_check(getattr(ex, name), lambda *a, **k: my_answer(), capsys)
-    assert not passed and out.strip() == NOT_ATTEMPTED
-
-
-@pytest.mark.parametrize("name", ["q1", "q3", "q4"])
-def test_crashing_answer_gets_feedback_not_a_traceback(capsys, name):
-    def crashes(*args, **kwargs):
-        raise IndexError("index 3 is out of bounds")
-
-    passed, out = run_check(getattr(ex, name), crashes, capsys)
-    assert not passed
-    assert "✗" in out and "IndexError" in out and "index 3 is out of bounds" in out
-
-
-def test_non_function_answer_gets_feedback(capsys):
-    passed, out = run_check(ex.q1, 3.0, capsys)
-    assert not passed and "expected a function" in out
-    passed, out = run_check(ex.q2, "2.3", capsys)
-    assert not passed and "✗" in out
-
-
-def test_references_agree_with_the_library_and_torch():
+def test_mse_grad_reference_agrees_with_helpers_and_finite_differences():
     for case in ex.q1.cases:
-        assert ex.mse(**case) == pytest.approx(mse(case["y_true"], case["y_pred"]))
-    for case in ex.q3.cases:
-        expected = F.cross_entropy(torch.tensor(case["logits"]), torch.tensor(case["labels"])).item()
-        assert ex.softmax_cross_entropy(**case) == pytest.approx(expected, rel=1e-12)
-        assert softmax_cross_entropy(case["labels"], case["logits"]) == pytest.approx(expected, rel=1e-12)
-        np.testing.assert_allclose(ex.softmax_cross_entropy_grad(**case),
-                                   softmax_cross_entropy_grad(case["labels"], case["logits"]), atol=1e-15)
-    assert ex.uniform_guess_loss() == pytest.approx(np.log(10))
+        t, p = case["y_true"], case["y_pred"]
+        np.testing.assert_allclose(ex.mse_grad(t, p), mse_grad(t, p))
+        np.testing.assert_allclose(ex.mse_grad(t, p), numerical_grad(lambda v, t=t: mse(t, v), p), atol=1e-7)
 
 
-def test_hint_and_solution_print(capsys):
-    for exercise in (ex.q1, ex.q2, ex.q3, ex.q4):
-        exercise.hint()
-        exercise.solution()
-        out = capsys.readouterr().out
-        assert "Hint" in out and "Solution" in out and "return" in out
+def test_sum_instead_of_mean_is_named_on_the_first_case(capsys):
+    ok, out = run_check(ex.q1, lambda t, p: 2 * (p - t), capsys)
+    assert not ok and "SUM" in out and "MEAN" in out and "y_true=[1. 2. 3.]" in out
+
+
+def test_binary_references_agree_with_torch_and_finite_differences():
+    for case in ex.q2.cases:
+        y, z = case["labels"], case["z"]
+        torch_loss = F.binary_cross_entropy_with_logits(torch.tensor(z), torch.tensor(y)).item()
+        assert ex.binary_cross_entropy(y, z) == pytest.approx(torch_loss, rel=1e-12)
+        np.testing.assert_allclose(ex.binary_cross_entropy_grad(y, z),
+                                   numerical_grad(lambda v, y=y: ex.binary_cross_entropy(y, v), z), atol=1e-7)
+
+
+def test_cross_entropy_cases_cover_row_scales_and_huge_logits():
+    Zs = [case["Z"] for case in ex.q4.cases]
+    row_max = [Z.max(axis=1) for Z in Zs]
+    assert any(m.max() - m.min() > 800 for m in row_max), "a case needs rows at very different heights"
+    assert any(np.abs(Z).max() >= 1e4 for Z in Zs), "a case needs logits of ±1e4"
+    for case in ex.q4.cases:
+        Y, Z = case["Y"], case["Z"]
+        expected = F.cross_entropy(torch.tensor(Z), torch.tensor(Y.argmax(axis=1))).item()
+        assert ex.cross_entropy_onehot(Y, Z) == pytest.approx(expected, rel=1e-12)
+        assert softmax_cross_entropy(Y, Z) == pytest.approx(expected, rel=1e-12)
+
+
+def test_naive_softmax_passes_the_row_scale_case_so_the_global_max_message_is_specific(capsys):
+    """No shift at all is fine for rows near +600 and −300; it fails later, on ±1e4, with its own message."""
+    naive = WRONG["q4"][2][0]
+    with np.errstate(all="ignore"):
+        ok, out = run_check(ex.q4, naive, capsys)
+    assert not ok and "own max" not in out and "10000" in out
+
+
+def test_right_answers_with_helpers_inside_are_accepted(capsys):
+    """Using the course's loss inside your own function is allowed; only handing the helper in is refused."""
+    ok, _ = run_check(ex.q4, lambda Y, Z: softmax_cross_entropy(Y, Z), capsys)
+    assert ok

@@ -44,7 +44,7 @@ def line_fit(slope: float = 0.3, intercept: float = 2.0) -> LivePlot:
     """Points, a line with the given slope and intercept, its residuals, and where it sits on the MSE map."""
     x, y = line_data()
     best = best_line(x, y)
-    fig = new_figure(9.0, 3.8)
+    fig = new_figure(8.0, 3.3)
     ax, ax_map = fig.subplots(1, 2, width_ratios=[1.25, 1])
 
     ax.scatter(x, y, color="black", zorder=3, label="data (x, y)")
@@ -61,7 +61,7 @@ def line_fit(slope: float = 0.3, intercept: float = 2.0) -> LivePlot:
     W, B = np.meshgrid(w_grid, b_grid)  # (81, 81) each
     errors = W[..., None] * x + B[..., None] - y  # (81, 81, n)
     surface = np.mean(errors**2, axis=-1)  # (81, 81): the MSE of every line on the grid
-    levels = np.geomspace(surface.min(), surface.max(), 16)  # equal ratios: the valley floor shows too
+    levels = np.geomspace(surface.min(), surface.max(), 12)  # equal ratios: the valley floor shows too
     ax_map.contourf(W, B, surface, levels=levels, cmap="viridis")
     ax_map.contour(W, B, surface, levels=levels, colors="white", linewidths=0.4, alpha=0.5)
     ax_map.plot(*best, marker="*", ms=14, color="white", mec="black", ls="", label="smallest MSE")
@@ -91,7 +91,7 @@ SUBSCRIPT = "₀₁₂"
 
 def softmax_explorer(z0: float = 2.0, z1: float = 1.0, z2: float = 0.1, true_class: int = 0) -> LivePlot:
     """Three logits as bars, their softmax probabilities, and the cross-entropy for the chosen true class."""
-    fig = new_figure(9.0, 3.6)
+    fig = new_figure(8.0, 3.1)
     ax_z, ax_p = fig.subplots(1, 2)
     positions = np.arange(3)
     z_bars = ax_z.bar(positions, np.zeros(3), color=OTHER_COLOUR)
@@ -149,7 +149,7 @@ def binary_logit_grads(p):
 
 def loss_vs_probability(p: float = 0.1) -> LivePlot:
     """Both losses and both gradients w.r.t. the logit, as curves over p, with the point for the slider's p."""
-    fig = new_figure(9.0, 3.8)
+    fig = new_figure(8.0, 3.3)
     ax_loss, ax_grad = fig.subplots(1, 2)
     ps = np.linspace(0.001, 0.999, 400)
     mse_curve, ce_curve = binary_losses(ps)
@@ -194,7 +194,7 @@ def descent_race(z_start: float = -4.0, lr: float = 1.0, steps: int = 100) -> tu
             ps.append(p)
             z -= lr * float(grad(p))
         histories[name] = np.array(ps)
-    fig = new_figure(6.0, 3.2)
+    fig = new_figure(5.6, 2.9)
     ax = fig.add_subplot()
     for (name, ps), colour in zip(histories.items(), [MSE_COLOUR, CE_COLOUR], strict=True):
         ax.plot(ps, color=colour, lw=2, label=name)
