@@ -1,90 +1,185 @@
-"""Notebook 05's exercises: the reference passes, wrong answers fail with feedback (known slips named),
-placeholders say "Not attempted yet", and a crashing answer is reported, never raised."""
+"""Notebook 05's exercises and predictions, in the shared exercise_suite style, plus checks that each reference is
+right (finite differences, torch) and that the gradient-descent exercise catches an in-place update."""
 
 import numpy as np
 import pytest
+import torch
 
 from helpers.activations import sigmoid
 from helpers.exercises import backprop as ex
-from tests.exercise_checks import assert_not_attempted, assert_rejected, exercise_suite
+from helpers.gradcheck import numerical_grad
+from tests.exercise_checks import (
+    assert_accepted,
+    assert_not_attempted,
+    assert_rejected,
+    exercise_suite,
+)
+
+# ---- right answers, written as a learner would (outside `helpers`, so the checker does not refuse them)
 
 
-def neuron_forgets_x(x, w, b, y):
-    a = sigmoid(w * x + b)
-    return 2 * (a - y) * a * (1 - a), 2 * (a - y) * a * (1 - a)
+def numerical_derivative(f, x, h):
+    return (f(x + h) - f(x - h)) / (2 * h)
 
 
-def linear_transposed_weights(x, W, grad_out):
-    return grad_out @ W, x.T @ grad_out, grad_out.sum(axis=0)  # grad_W comes out (in, out)
+def tanh_neuron_grads(x, w, b, y):
+    a = np.tanh(w * x + b)
+    dL_dz = 2 * (a - y) * (1 - a**2)
+    return dL_dz * x, dL_dz
 
 
-def linear_wrong_input_grad(x, W, grad_out):
-    return grad_out @ W * 2, grad_out.T @ x, grad_out.sum(axis=0)
+def relu_layer_backward(X, W, b, G):
+    dZ = G * (X @ W.T + b > 0)
+    return dZ @ W, dZ.T @ X, dZ.sum(axis=0)
 
 
-WRONG = {  # exercise -> [(wrong answer, words the feedback must contain)]
-    "q2": [(ex._neuron_no_sigma_prime, "skipped the sigmoid"), (ex._neuron_no_two, "factor of 2"),
-           (ex._neuron_sigma_of_a, "taken at z"), (neuron_forgets_x, "dL_dw is not right"),
+def sigmoid_net_backward(X, y, W1, b1, W2, b2):
+    H = sigmoid(X @ W1.T + b1)
+    dY_hat = 2 * (H @ W2.T + b2 - y) / len(X)
+    dZ1 = dY_hat @ W2 * H * (1 - H)
+    return dZ1.T @ X, dZ1.sum(axis=0), dY_hat.T @ H, dY_hat.sum(axis=0)
+
+
+def gradient_descent(w, grad_fn, lr, steps):
+    for _ in range(steps):
+        w = w - lr * grad_fn(w)
+    return w
+
+
+REFERENCE = {"p1": "b", "p2": "c", "p3": "c", "q1": numerical_derivative, "q2": tanh_neuron_grads,
+             "q3": relu_layer_backward, "q4": sigmoid_net_backward, "q5": gradient_descent}
+
+# ---- wrong answers: the named slips (as a learner would write them) and some unnamed ones
+
+
+def descend_in_place(w, grad_fn, lr, steps):
+    for _ in range(steps):
+        w -= lr * grad_fn(w)
+    return w
+
+
+def descend_slice_assign(w, grad_fn, lr, steps):
+    for _ in range(steps):
+        w[:] = w - lr * grad_fn(w)
+    return w
+
+
+WRONG = {
+    "p1": [("a", "does a larger w push"), ("c", "zero only when"), ("e", 'one of "a", "b", "c"')],
+    "p2": [("a", "through the product"), ("b", "through the addition"), ("d", "multiplied or added")],
+    "p3": [("a", "do not overshoot"), ("b", "between −1 and 1")],
+    "q1": [(lambda f, x, h: (f(x + h) - f(x)) / h, "one-sided"),
+           (lambda f, x, h: (f(x + h) - f(x - h)) / h, "2h apart"),
+           (lambda f, x, h: (f(x + h) + f(x - h)) / (2 * h), "not right")],
+    "q2": [(lambda x, w, b, y: (2 * (np.tanh(w * x + b) - y) * np.tanh(w * x + b) * (1 - np.tanh(w * x + b)) * x,
+                                2 * (np.tanh(w * x + b) - y) * np.tanh(w * x + b) * (1 - np.tanh(w * x + b))),
+            "sigmoid's derivative"),
+           (lambda x, w, b, y: (2 * (np.tanh(w * x + b) - y) * x, 2 * (np.tanh(w * x + b) - y)), "skipped the activation"),
+           (lambda x, w, b, y: tuple(g / 2 for g in tanh_neuron_grads(x, w, b, y)), "factor of 2"),
+           (lambda x, w, b, y: ((2 * (np.tanh(w * x + b) - y) * (1 - np.tanh(np.tanh(w * x + b)) ** 2)) * x,
+                                2 * (np.tanh(w * x + b) - y) * (1 - np.tanh(np.tanh(w * x + b)) ** 2)), "taken at z"),
+           (lambda x, w, b, y: (tanh_neuron_grads(x, w, b, y)[1],) * 2, "one more factor"),
+           (lambda x, w, b, y: tanh_neuron_grads(x, w, b, y)[::-1], "dL_dw is not right"),
            (lambda x, w, b, y: 0.5, "return 2 values")],
-    "q3": [(ex._linear_mean_bias, "add up"), (linear_transposed_weights, "the shape is (3, 2), expected (2, 3)"),
-           (linear_wrong_input_grad, "grad_x is not right")],
-    "q1": [(ex._forward_difference, "one-sided"), (lambda f, x, h: (f(x + h) - f(x - h)) / h, "not right")],
-    "q4": [(np.array([-4.725, 3.0]), "uphill"), (np.array([0.0, -18.0]), "learning rate"),
-           (np.array([0.225, -1.0]), "the step itself"), (np.array([-4.275, 1.0, 0.0]), "shape")],
+    "q3": [(lambda X, W, b, G: (G @ W, G.T @ X, G.sum(axis=0)), "went straight through the ReLU"),
+           (lambda X, W, b, G: ((G * (G > 0)) @ W, (G * (G > 0)).T @ X, (G * (G > 0)).sum(axis=0)), "forward pass"),
+           (lambda X, W, b, G: (*relu_layer_backward(X, W, b, G)[:2], relu_layer_backward(X, W, b, G)[2] / len(X)),
+            "not averaged"),
+           (lambda X, W, b, G: (relu_layer_backward(X, W, b, G)[0], relu_layer_backward(X, W, b, G)[1].T,
+                                relu_layer_backward(X, W, b, G)[2]), "dW is not right: the shape is"),
+           (lambda X, W, b, G: ((G * (X @ W.T + b > 0)).T @ W, None, None), "cannot be done"),
+           (lambda X, W, b, G: (relu_layer_backward(X, W, b, G)[0], ..., ...), "dW is still `...`")],
+    "q4": [(lambda X, y, W1, b1, W2, b2: _tanh_slope_net(X, y, W1, b1, W2, b2), "tanh's derivative"),
+           (lambda X, y, W1, b1, W2, b2: tuple(g * len(X) for g in sigmoid_net_backward(X, y, W1, b1, W2, b2)),
+            "n times too big"),
+           (lambda X, y, W1, b1, W2, b2: tuple(g / 2 for g in sigmoid_net_backward(X, y, W1, b1, W2, b2)),
+            "half what it should be"),
+           (lambda X, y, W1, b1, W2, b2: sigmoid_net_backward(X, y, W1, b1, W2, b2)[:3], "return 4 values")],
+    "q5": [(descend_in_place, "in-place update"), (descend_slice_assign, "in-place update"),
+           (lambda w, grad_fn, lr, steps: gradient_descent(w, lambda v: -grad_fn(v), lr, steps), "stepped uphill"),
+           (lambda w, grad_fn, lr, steps: gradient_descent(w, grad_fn, 1.0, steps), "forgot the learning rate"),
+           (lambda w, grad_fn, lr, steps: w - lr * grad_fn(w), "one step only"),
+           (lambda w, grad_fn, lr, steps: gradient_descent(w, grad_fn, lr, steps + 1), "not right")],
 }
-REFERENCE = {"q2": ex.neuron_grads, "q3": ex.linear_backward, "q1": ex.numerical_derivative, "q4": ex.gradient_step()}
 
 
-(
-    test_reference_answer_passes,
-    test_wrong_answers_fail_with_feedback,
-    test_placeholder_is_not_attempted,
-    test_hint_and_solution,
-) = exercise_suite(ex, REFERENCE, WRONG)
+def _tanh_slope_net(X, y, W1, b1, W2, b2):
+    H = sigmoid(X @ W1.T + b1)
+    dY_hat = 2 * (H @ W2.T + b2 - y) / len(X)
+    dZ1 = dY_hat @ W2 * (1 - H**2)
+    return dZ1.T @ X, dZ1.sum(axis=0), dY_hat.T @ H, dY_hat.sum(axis=0)
+
+
+globals().update(exercise_suite(ex, REFERENCE, WRONG))
+
+
+# ---- exercise-specific tests
 
 
 @pytest.mark.parametrize("name, template", [
-    ("q2", lambda x, w, b, y: (..., ...)),
-    ("q3", lambda x, W, grad_out: (..., ..., ...)),
     ("q1", lambda f, x, h: ...),
-    ("q2", lambda x, w, b, y: None),  # a def whose body is still `...` returns None
+    ("q2", lambda x, w, b, y: ...),
+    ("q3", lambda X, W, b, G: (..., ..., ...)),
+    ("q4", lambda X, y, W1, b1, W2, b2: (..., ..., ..., ...)),
+    ("q5", lambda w, grad_fn, lr, steps: ...),
 ])
-def test_function_template_left_unfilled_is_not_attempted(name, template, capsys):
+def test_notebook_templates_are_not_attempted(name, template, capsys):
     assert_not_attempted(getattr(ex, name), template, capsys)
 
 
-def test_half_filled_answer_names_the_missing_output(capsys):
-    assert_rejected(ex.q3, lambda x, W, grad_out: (grad_out @ W, ..., ...), capsys, "grad_W is still `Ellipsis`")
+def test_in_place_update_is_caught_and_a_copy_then_in_place_is_fine(capsys):
+    out = assert_rejected(ex.q5, descend_in_place, capsys, "changed the array `w` it was given")
+    assert "w=[3. -1.]" in out or "w=[ 3. -1.]" in out, out
+
+    def copy_first(w, grad_fn, lr, steps):
+        w = w.copy()
+        for _ in range(steps):
+            w -= lr * grad_fn(w)
+        return w
+
+    assert_accepted(ex.q5, copy_first, capsys)
 
 
-@pytest.mark.parametrize("name, crashing", [
-    ("q2", lambda x, w, b, y: 1 / 0),
-    ("q3", lambda x, W, grad_out: x @ W),  # shapes do not fit: matmul raises
-    ("q1", lambda f, x, h: f(x, h)),
-])
-def test_crashing_answer_is_reported_not_raised(name, crashing, capsys):
-    out = assert_rejected(getattr(ex, name), crashing, capsys, "your function raised")
-    assert "when called with" in out and "checking your answer failed" not in out, out
+def test_the_checker_cases_are_left_unchanged_by_an_in_place_answer(capsys):
+    before = [case["w"].copy() for case in ex.q5.cases]
+    ex.q5.check(descend_in_place)
+    capsys.readouterr()
+    for case, w in zip(ex.q5.cases, before, strict=True):
+        np.testing.assert_array_equal(case["w"], w)
 
 
-def test_non_function_answer_is_explained(capsys):
-    assert_rejected(ex.q2, 0.5, capsys, "expected a function")
+@pytest.mark.parametrize("case", ex.q2.cases)
+def test_tanh_neuron_reference_matches_finite_differences(case):
+    x, w, b, y = case.values()
+    dw, db = ex.tanh_neuron_grads(x, w, b, y)
+    measured = numerical_grad(lambda p: (np.tanh(p[0] * x + p[1]) - y) ** 2, np.array([w, b]))
+    np.testing.assert_allclose([dw, db], measured, rtol=1e-6, atol=1e-9)
 
 
-def test_solution_shows_the_reference_code(capsys):
-    ex.q3.solution()
-    assert "grad_out.T @ x" in capsys.readouterr().out
+@pytest.mark.parametrize("case", ex.q3.cases)
+def test_relu_layer_reference_matches_torch(case):
+    X, W, b, G = (torch.tensor(v, requires_grad=True) for v in case.values())
+    (torch.relu(X @ W.T + b) * G).sum().backward()
+    for ours, theirs in zip(ex.relu_layer_backward(*case.values()), (X, W, b), strict=True):
+        np.testing.assert_allclose(ours, theirs.grad.numpy(), atol=1e-12)
 
 
-def test_reference_gradients_agree_with_finite_differences():
-    x, w, b, y, h = 1.5, -0.8, 0.4, 1.0, 1e-6
-    def loss(w, b):
-        return (sigmoid(w * x + b) - y) ** 2
-    dw, db = ex.neuron_grads(x, w, b, y)
-    assert dw == pytest.approx((loss(w + h, b) - loss(w - h, b)) / (2 * h), rel=1e-6)
-    assert db == pytest.approx((loss(w, b + h) - loss(w, b - h)) / (2 * h), rel=1e-6)
+@pytest.mark.parametrize("case", ex.q4.cases)
+def test_sigmoid_net_reference_matches_torch(case):
+    X, y, W1, b1, W2, b2 = (torch.tensor(v, requires_grad=True) for v in case.values())
+    loss = ((torch.sigmoid(X @ W1.T + b1) @ W2.T + b2 - y) ** 2).mean()
+    loss.backward()
+    for ours, theirs in zip(ex.sigmoid_net_backward(*case.values()), (W1, b1, W2, b2), strict=True):
+        np.testing.assert_allclose(ours, theirs.grad.numpy(), atol=1e-12)
 
 
-def test_gradient_step_reference_by_hand():
-    # ∇f(−4.5, 2) = (−4.5, 20); one step of η = 0.05 moves to (−4.5 + 0.225, 2 − 1).
-    np.testing.assert_allclose(ex.gradient_step(), [-4.275, 1.0])
+def test_the_predictions_answers_are_true():
+    # p1: the worked neuron's ∂L/∂w is negative
+    x, b, y = 1.5, 0.4, 1.0
+    assert numerical_grad(lambda w: (sigmoid(w[0] * x + b) - y) ** 2, np.array([-0.8]))[0] < 0
+    # p2: ∂(x·y + x)/∂x = y + 1 = −2 at (2, −3)
+    assert numerical_grad(lambda v: v[0] * v[1] + v[0], np.array([2.0, -3.0]))[0] == pytest.approx(-2.0)
+    # p3: η = 0.25 on the ravine diverges
+    start = np.array([-4.5, 2.0])
+    far = ex.gradient_descent(start, ex.ravine_grad, 0.25, 30)
+    assert np.abs(far[1]) > 1e4 and np.array_equal(start, [-4.5, 2.0])

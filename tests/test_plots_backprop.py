@@ -62,3 +62,40 @@ def test_moons_are_balanced_and_seeded():
 ])
 def test_moving_a_control_changes_the_picture(name, control, value):
     assert_control_changes_image(bp.BUILDERS[name](), control, value)
+
+
+def _train_moons(recorder_kwargs=None, epochs=12):
+    """A short training run on 60 moons points; with recorder_kwargs, a TrainingRecorder watches it."""
+    X, y = bp.make_moons(60, rng=0)
+    model = bp.nn.MLP([2, 8, 2], activation="tanh", rng=0)
+    loss_fn, optimizer = bp.nn.CrossEntropyLoss(), bp.nn.Adam(model.parameters(), lr=0.02)
+    record = None if recorder_kwargs is None else bp.TrainingRecorder(X, y, every=3, resolution=10, **recorder_kwargs)
+    losses = []
+    for epoch in range(epochs):
+        loss = loss_fn(model(X), y)
+        losses.append(loss)
+        if record is not None:
+            record.record(epoch, model, loss)
+        optimizer.zero_grad()
+        model.backward(loss_fn.backward())
+        optimizer.step()
+    return losses, record
+
+
+def test_recording_does_not_change_training_even_with_a_test_set():
+    # record() runs the model on the plane and the test points; backward must still find the training batch
+    X_test, y_test = bp.make_moons(40, rng=1)
+    plain, _ = _train_moons()
+    watched, _ = _train_moons({})
+    tested, record = _train_moons({"X_test": X_test, "y_test": y_test})
+    np.testing.assert_allclose(watched, plain, rtol=1e-12)
+    np.testing.assert_allclose(tested, plain, rtol=1e-12)
+    assert len(record.test_losses) == len(plain) and all(np.isfinite(record.test_losses))
+
+
+def test_demo_run_overfits_on_its_fresh_test_set():
+    record = bp.demo_training()
+    best = int(np.argmin(record.test_losses))
+    assert 100 < best < 280  # the test loss turns up well before the end ...
+    assert record.test_losses[-1] > 1.2 * record.test_losses[best]
+    assert record.losses[-1] < 0.8 * record.losses[best]  # ... while the training loss goes on falling

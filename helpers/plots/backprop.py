@@ -14,6 +14,7 @@ from matplotlib.ticker import FuncFormatter, MultipleLocator, NullFormatter
 
 from helpers import nn
 from helpers.activations import sigmoid, softmax
+from helpers.losses import softmax_cross_entropy
 from helpers.widgets import LivePlot, dropdown, int_slider, new_figure, num, slider
 
 GRAD_COLOUR, VALUE_COLOUR, LOCAL_COLOUR = "#c51b7d", "black", "#777777"
@@ -331,8 +332,11 @@ def make_moons(n: int = 200, noise: float = 0.15, rng=None) -> tuple[np.ndarray,
 class TrainingRecorder:
     """Records a 2-class network's training: the loss every epoch, P(class 1) over the plane every few epochs."""
 
-    def __init__(self, X: np.ndarray, y: np.ndarray, every: int = 10, resolution: int = 90):
+    def __init__(self, X: np.ndarray, y: np.ndarray, every: int = 10, resolution: int = 90,
+                 X_test: np.ndarray | None = None, y_test: np.ndarray | None = None):
         self.X, self.y, self.every = X, y, every
+        self.X_test, self.y_test = X_test, y_test  # a fresh sample, never trained on (optional)
+        self.test_losses: list[float] = []
         pad = 0.5
         (x0, y0), (x1, y1) = X.min(axis=0) - pad, X.max(axis=0) + pad
         self.extent = (x0, x1, y0, y1)
@@ -344,12 +348,19 @@ class TrainingRecorder:
         self.snapshots: dict[int, tuple[np.ndarray, float]] = {}  # epoch -> (P(class 1) map, accuracy)
 
     def record(self, epoch: int, model: nn.Module, loss: float) -> None:
-        """Call once per epoch, before the update: stores the loss, and a snapshot every `every` epochs."""
+        """Call once per epoch, before backward: stores the loss (and the test loss), a snapshot every `every` epochs.
+
+        It runs the model on other points, so it ends by running it on X again: the layers remember their last
+        input, and the backward pass that follows must find the training batch there.
+        """
         self.losses.append(float(loss))
+        if self.X_test is not None:
+            self.test_losses.append(softmax_cross_entropy(self.y_test, model(self.X_test)))
         if epoch % self.every == 0:
             probs = softmax(model(self.plane), axis=1)[:, 1].reshape(self.grid_shape)  # (res, res)
             accuracy = float(np.mean(model(self.X).argmax(axis=1) == self.y))
             self.snapshots[epoch] = (probs, accuracy)
+        model(self.X)  # leave the training batch in the layers' memory, for backward()
 
     def boundary(self, probs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The decision boundary P(class 1) = 0.5 as x and y arrays, its pieces separated by nan (empty if none)."""
@@ -376,12 +387,15 @@ def training_explorer(record: TrainingRecorder) -> LivePlot:
     (boundary,) = ax.plot([], [], color="black", lw=1.5, zorder=2, animated=True)  # the contour P = 0.5
     losses = np.array(record.losses)
     ax_loss.plot(losses, color="#bbbbbb", lw=1.2, label="whole run")
+    if record.test_losses:  # the loss on fresh points: it stops falling when the network starts to overfit
+        ax_loss.plot(record.test_losses, color="#e66101", lw=1.4, ls="--", label="fresh test points")
     (so_far,) = ax_loss.plot([], [], color="#1b7837", lw=2, label="up to this epoch", animated=True)
     (dot,) = ax_loss.plot([], [], "o", ms=8, color="#1b7837", mec="black", zorder=3, animated=True)
     title, loss_title = _title(ax), _title(ax_loss)
-    ax_loss.set(xlabel="epoch", ylabel="cross-entropy loss", ylim=(0, 1.05 * losses.max()))
+    _plain_log_axis(ax_loss)  # log scale: the small late losses, where overfitting shows, stay visible
+    top = max(losses.max(), max(record.test_losses, default=0.0))
+    ax_loss.set(xlabel="epoch", ylabel="cross-entropy loss (log scale)", ylim=(0.5 * losses.min(), 1.5 * top))
     ax_loss.legend(fontsize=8)
-    ax_loss.grid(alpha=0.3)
 
     def update(epoch):
         shown = max(e for e in epochs if e <= epoch) if epoch >= epochs[0] else epochs[0]
@@ -391,7 +405,8 @@ def training_explorer(record: TrainingRecorder) -> LivePlot:
         so_far.set_data(np.arange(shown + 1), losses[: shown + 1])
         dot.set_data([shown], [losses[shown]])
         title.set_text(f"epoch {shown}: decision boundary (black) and P(class 1)")
-        loss_title.set_text(f"loss {losses[shown]:.3f}, training accuracy {accuracy:.0%}")
+        test = f", test loss {record.test_losses[shown]:.3f}" if record.test_losses else ""
+        loss_title.set_text(f"loss {losses[shown]:.3f}{test}, training accuracy {accuracy:.0%}")
 
     controls = {"epoch": int_slider("epoch", 0, epochs[0], epochs[-1], step=record.every)}
     return LivePlot(fig, controls, update)
@@ -400,9 +415,10 @@ def training_explorer(record: TrainingRecorder) -> LivePlot:
 def demo_training(epochs: int = 300, every: int = 5) -> TrainingRecorder:
     """A small network (2-16-16-2, tanh) trained on the moons with Adam, recorded for training_explorer."""
     X, y = make_moons(200, rng=0)
+    X_test, y_test = make_moons(200, rng=1)
     model = nn.MLP([2, 16, 16, 2], activation="tanh", rng=0)
     loss_fn, optimizer = nn.CrossEntropyLoss(), nn.Adam(model.parameters(), lr=0.02)
-    record = TrainingRecorder(X, y, every=every)
+    record = TrainingRecorder(X, y, every=every, X_test=X_test, y_test=y_test)
     for epoch in range(epochs + 1):
         loss = loss_fn(model(X), y)
         record.record(epoch, model, loss)
