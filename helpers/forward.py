@@ -74,3 +74,53 @@ def forward(x, layers: Sequence[tuple]) -> list[np.ndarray]:
 def xor_layers(W1, b1, W2, b2, hidden: str = "sigmoid") -> list[tuple]:
     """The 2-3-1 network as layers for `forward`: a hidden layer (`hidden` activation), then a sigmoid output."""
     return [(W1, b1, HIDDEN_ACTIVATIONS[hidden]), (W2, b2, sigmoid)]
+
+
+# --- A 2-2-1 XOR network: hidden space and training ----------------------------------------------------------
+
+# h1 ≈ OR, h2 ≈ AND, ŷ ≈ "h1 and not h2": the preset above without its spare unit h3.
+XOR_2_2_1 = {
+    "W1": np.array([[10.0, 10.0], [10.0, 10.0]]),  # (2, 2)
+    "b1": np.array([-5.0, -15.0]),  # (2,)
+    "W2": np.array([[10.0, -10.0]]),  # (1, 2)
+    "b2": np.array([-5.0]),  # (1,)
+}
+
+
+def xor_loss(W1, b1, W2, b2) -> float:
+    """The network's cross-entropy loss on the four XOR points (notebook 04): 0 when every ŷ is exactly right."""
+    y = forward(XOR_X, xor_layers(W1, b1, W2, b2))[-1][:, 0]  # (4,)
+    y = np.clip(y, 1e-12, 1 - 1e-12)
+    return float(-np.mean(XOR_Y * np.log(y) + (1 - XOR_Y) * np.log(1 - y)))
+
+
+def xor_gradient_step(W1, b1, W2, b2, lr: float, limit: float = np.inf) -> tuple:
+    """One gradient-descent step on xor_loss (notebook 05 explains it); weights stay within ±limit."""
+    X, H, Y = forward(XOR_X, xor_layers(W1, b1, W2, b2))  # (4, 2), (4, d_hidden), (4, 1)
+    G = (Y - XOR_Y[:, None]) / len(X)  # ∂L/∂Z2: (4, 1)
+    dZ1 = (G @ W2) * H * (1 - H)  # ∂L/∂Z1: (4, d_hidden)
+    grads = (dZ1.T @ X, dZ1.sum(0), G.T @ H, G.sum(0))
+    return tuple(np.clip(p - lr * g, -limit, limit) for p, g in zip((W1, b1, W2, b2), grads, strict=True))
+
+
+def random_xor_weights(rng: np.random.Generator, hidden: int = 2) -> tuple:
+    """A random starting point (W1, b1, W2, b2) for a 2-hidden-1 network, entries drawn from N(0, 1)."""
+    return rng.normal(size=(hidden, 2)), rng.normal(size=hidden), rng.normal(size=(1, hidden)), rng.normal(size=1)
+
+
+# --- Universality: bumps of sigmoids ------------------------------------------------------------------------
+
+def bump_network(target: Callable[[np.ndarray], np.ndarray], bumps: int, steepness: float,
+                 low: float = 0.0, high: float = 1.0) -> tuple:
+    """Weights (W1, b1, W2, b2) of a 1-(2·bumps)-1 sigmoid network whose output follows `target` on [low, high].
+
+    Bump k is two hidden units, σ(s(x − e_k)) − σ(s(x − e_{k+1})): a step up at edge e_k and back down at e_{k+1},
+    scaled by the target's value in the middle of that interval. The output layer adds the bumps (no activation).
+    """
+    edges = np.linspace(low, high, bumps + 1)  # (bumps + 1,)
+    heights = target((edges[:-1] + edges[1:]) / 2)  # (bumps,)
+    edges[0], edges[-1] = low - 1.0, high + 1.0  # the outer bumps reach past the ends: no half-step at low, high
+    W1 = np.full((2 * bumps, 1), float(steepness))  # (2·bumps, 1): every unit is a step of steepness s
+    b1 = -steepness * np.repeat(edges, 2)[1:-1]  # (2·bumps,): unit 2k steps at e_k, unit 2k+1 at e_{k+1}
+    W2 = (heights[:, None] * np.array([1.0, -1.0])).reshape(1, -1)  # (1, 2·bumps): +height, −height
+    return W1, b1, W2, np.zeros(1)

@@ -1,99 +1,132 @@
-"""Notebook 03's exercises: the reference passes, wrong answers fail with feedback, placeholders and crashes are handled."""
+"""Notebook 03's exercises and predictions: the shared exercise suite, plus checks specific to these exercises."""
 
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
 from helpers.activations import relu, sigmoid
-from helpers.exercises.forward import q1, q2, q3, q4, q5
+from helpers.exercises import forward as ex
 from helpers.forward import XOR_PRESET
-from tests.exercise_checks import run_check
-
-EXERCISES = [q1, q2, q3, q4, q5]
-
-
-@pytest.mark.parametrize("exercise", EXERCISES, ids=lambda q: q.title)
-def test_reference_answer_passes(exercise, capsys):
-    result, out = run_check(exercise, exercise.reference, capsys)
-    assert result is True
-    assert "✓" in out
+from tests.exercise_checks import (
+    assert_accepted,
+    assert_not_attempted,
+    assert_rejected,
+    exercise_suite,
+)
 
 
-@pytest.mark.parametrize("exercise", EXERCISES, ids=lambda q: q.title)
-@pytest.mark.parametrize("placeholder", [..., None])
-def test_placeholder_says_not_attempted(exercise, placeholder, capsys):
-    result, out = run_check(exercise, placeholder, capsys)
-    assert result is False
-    assert "Not attempted yet" in out
+def dense_columns(Xc, W, b):
+    return (Xc.T @ W.T + b).T  # the rows convention, transposed back
 
 
-@pytest.mark.parametrize("exercise", EXERCISES, ids=lambda q: q.title)
-def test_hint_and_solution_print_text(exercise, capsys):
-    exercise.hint()
-    exercise.solution()
-    out = capsys.readouterr().out
-    assert "Hint" in out and "Solution" in out
+def forward_pass(X, W1, b1, W2, b2):
+    Z1 = X @ W1.T + b1
+    H = np.maximum(Z1, 0)
+    return Z1, H, 1 / (1 + np.exp(-(H @ W2.T + b2)))
 
 
-def _raises(**kwargs):
-    raise RuntimeError("boom")
+def count_parameters(sizes):
+    return sum(sizes[i] * sizes[i + 1] + sizes[i + 1] for i in range(len(sizes) - 1))
 
 
-WRONG = [
-    # q1: dense ReLU layer
-    (q1, lambda X, W, b: relu(X @ W + b), "raised ValueError"),  # forgot the transpose
-    (q1, lambda X, W, b: X @ W.T + b, "expected"),  # forgot the ReLU
-    (q1, lambda X, W, b: relu(X @ W.T), "expected"),  # forgot the bias
-    (q1, lambda X, W, b: relu(W @ X.T + b[:, None]), "the shape is (3, 2), expected (2, 3)"),  # columns layout
-    (q1, _raises, "RuntimeError: boom"),
-    (q1, 42, "expected a function"),
-    # q2: examples as columns
-    (q2, lambda Xc, W, b: W @ Xc + b, "raised ValueError"),  # b added along rows
-    (q2, lambda Xc, W, b: Xc.T @ W.T + b, "the shape is (4, 3), expected (3, 4)"),  # rows layout
-    (q2, lambda Xc, W, b: W @ Xc, "expected"),  # forgot the bias
-    # q3: two-layer forward pass
-    (q3, lambda X, W1, b1, W2, b2: sigmoid(sigmoid(X @ W1.T + b1) @ W2.T + b2), "expected"),  # wrong hidden act.
-    (q3, lambda X, W1, b1, W2, b2: sigmoid(relu(X @ W1.T + b1) @ W2.T), "expected"),  # forgot b2
-    (q3, lambda X, W1, b1, W2, b2: relu(X @ W1.T + b1) @ W2.T + b2, "expected"),  # no output sigmoid
-    (q3, lambda X, W1, b1, W2, b2: sigmoid(relu(X @ W2.T + b2)), "raised ValueError"),  # skipped a layer
-    # q4: XOR with ReLU hidden units
-    (q4, tuple(XOR_PRESET.values()), "at x = (1, 1) your network gives ŷ = 1.000, but XOR's target is 0"),
-    (q4, (np.array([[1.0, 1.0]]), np.zeros(1), np.array([[1.0]]), np.zeros(1)), "at x = (0, 0)"),
-    (q4, (np.array([[1.0, 1.0], [1.0, 1.0]]), np.array([0.0, -1.0]), np.array([[4.0, -8.0]]), np.array([-3.0])),
-     "at x = (0, 1) your network gives ŷ = 0.731, but XOR's target is 1: ŷ must be at least 0.9"),  # right side of 0.5, but not confident
-    (q4, (np.ones((2, 3)), np.zeros(2), np.ones((1, 2)), np.zeros(1)), "in the hidden layer (W1, b1): W has shape (2, 3)"),
-    (q4, (np.ones((2, 2)), np.zeros(2), np.ones((1, 3)), np.zeros(1)), "in the output layer (W2, b2)"),
-    (q4, (np.ones((2, 2)), np.zeros(2), np.ones(2), np.zeros(1)), "W2 must have shape (1, hidden)"),
-    (q4, ("a", "b", "c", "d"), "must be arrays of numbers"),
-    (q4, [1, 2], "expected four arrays"),
-    # q5: shapes
-    (q5, ((784, 128), (64, 128), (64, 10)), "nn.Linear stores its weight as (out_features, in_features)"),
-    (q5, ((128, 784), (128, 64), (64, 10)), "PyTorch puts the batch first"),
-    (q5, ((128, 784), (64, 128), (64, 1)), "the output should have shape (64, 10), not (64, 1)"),
-    (q5, ((128, 784), (64, 128), "64 x 10"), "a shape is a tuple of whole numbers"),
-    (q5, "(128, 784)", "expected three shapes"),
-]
+REFERENCE = {
+    "p1": "a",
+    "p2": "a",
+    "q1": dense_columns,
+    "q2": forward_pass,
+    "q3": count_parameters,
+    "q4": ex.XOR_RELU_REFERENCE,
+    "q5": ex.SHAPES_REFERENCE,
+}
 
 
-@pytest.mark.parametrize(("exercise", "answer", "feedback"), WRONG,
-                         ids=[f"{q.title.split(' (')[0]}-{i}" for i, (q, _, _) in enumerate(WRONG)])
-def test_wrong_answer_fails_with_feedback(exercise, answer, feedback, capsys):
-    result, out = run_check(exercise, answer, capsys)
-    assert result is False
-    assert "✗" in out
-    assert feedback in out
+def _in_place_maximum(X, W1, b1, W2, b2):
+    Z1 = X @ W1.T + b1
+    H = np.maximum(Z1, 0, out=Z1)  # the same slip, written with out=
+    return Z1, H, sigmoid(H @ W2.T + b2)
 
 
-def test_q1_feedback_names_the_failing_input(capsys):
-    _, out = run_check(q1, lambda X, W, b: X @ W.T + b, capsys)
-    assert "when called with X=" in out and "W=" in out and "b=" in out
+WRONG = {
+    "p1": [("b", "its rows (the examples) stay rows"), ("c", "X's own shape"), ("d", "inner sizes"),
+           ("e", 'answer with one of "a", "b", "c", "d"')],
+    "p2": [("b", "what sign is that"), ("C", "is about 0.5 only when z₂ is near 0")],
+    "q1": [
+        (lambda Xc, W, b: W @ Xc + b, "give b the shape (d_out, 1)"),
+        (lambda Xc, W, b: Xc.T @ W.T + b, "rows convention"),
+        (lambda Xc, W, b: W.T @ Xc + b[:, None], "W.T uses the columns of W as neurons"),
+        (lambda Xc, W, b: Xc @ W.T + b, "each example is a column of Xc: put W first"),
+        (lambda Xc, W, b: W @ Xc, "the bias is missing"),
+        (lambda Xc, W, b: np.tanh(W @ Xc + b[:, None]), "when called with Xc="),  # no activation asked for
+        (lambda Xc, W, b: None, "did you forget `return`"),
+    ],
+    "q2": [
+        (_in_place_maximum, "your ReLU changed Z1 in place"),
+        (lambda X, W1, b1, W2, b2: (X @ W1 + b1, relu(X @ W1 + b1), sigmoid(relu(X @ W1 + b1) @ W2.T + b2)),
+         "X @ W1.T"),
+        (lambda X, W1, b1, W2, b2: (X @ W1.T + b1, relu(X @ W1.T + b1), relu(X @ W1.T + b1) @ W2.T + b2),
+         "Y_hat is still the weighted sum Z2"),
+        (lambda X, W1, b1, W2, b2: relu(X @ W1.T + b1), "return 3 values, in this order: Z1, H, Y_hat"),
+        (lambda X, W1, b1, W2, b2: (X @ W1.T + b1, relu(X @ W1.T + b1), sigmoid(relu(X @ W1.T + b1) @ W2.T)),
+         "Y_hat is not right"),  # forgot b2: no named slip, the output is named
+        (lambda X, W1, b1, W2, b2: (X @ W1.T + b1, relu(X @ W1.T + b1), sigmoid(X @ W2.T + b2)),
+         "Y_hat is not right"),  # the output layer read X (the first case has d_in = d_hidden)
+    ],
+    "q3": [
+        (lambda sizes: sum(a * b for a, b in zip(sizes[:-1], sizes[1:], strict=True)), "not the biases"),
+        (lambda sizes: sum(a * b + a for a, b in zip(sizes[:-1], sizes[1:], strict=True)), "not one per input"),
+        (lambda sizes: int(np.prod(sizes)), "when called with sizes=[3, 4, 2]"),
+    ],
+    "q4": [
+        (tuple(XOR_PRESET.values()), "at x = (1, 1) your network gives ŷ = 1.000, but XOR's target is 0"),
+        ((np.array([[1.0, 1.0]]), np.zeros(1), np.array([[1.0]]), np.zeros(1)), "at x = (0, 0)"),
+        ((np.array([[1.0, 1.0], [1.0, 1.0]]), np.array([0.0, -1.0]), np.array([[4.0, -8.0]]), np.array([-3.0])),
+         "at x = (0, 1) your network gives ŷ = 0.731, but XOR's target is 1: ŷ must be at least 0.9"),
+        ((np.ones((2, 3)), np.zeros(2), np.ones((1, 2)), np.zeros(1)), "in the hidden layer (W1_relu, b1_relu)"),
+        ((np.ones((2, 2)), np.zeros(2), np.ones((1, 3)), np.zeros(1)), "in the output layer (W2_relu, b2_relu)"),
+        ((np.ones((2, 2)), np.zeros(2), np.ones(2), np.zeros(1)), "W2_relu must have shape (1, d_hidden)"),
+        ((np.eye(2), ..., ..., ...), "b1_relu is still `...`"),
+        (("a", "b", "c", "d"), "must be arrays of numbers"),
+        ([1, 2], "expected four arrays"),
+    ],
+    "q5": [
+        (((784, 128), (64, 128), (64, 10)), "nn.Linear stores its weight as (out_features, in_features)"),
+        (((128, 784), (128, 64), (64, 10)), "PyTorch puts the batch first"),
+        (((128, 784), (64, 128), (64, 1)), "the output should not have shape (64, 1)"),
+        (((128, 784), (64, 128), "64 x 10"), "a shape is a tuple of whole numbers"),
+        (((128, 784), ..., ...), "shape_H, shape_out still `...`"),
+        ("(128, 784)", "expected three shapes"),
+    ],
+}
+
+globals().update(exercise_suite(ex, REFERENCE, WRONG))
+
+
+def test_q2_names_the_failing_input(capsys):
+    out = assert_rejected(ex.q2, lambda X, W1, b1, W2, b2: (X @ W1.T, relu(X @ W1.T), sigmoid(relu(X @ W1.T) @ W2.T)),
+                          capsys, "Z1 is not right")
+    assert "when called with X=" in out and "W1=" in out
+
+
+def test_q2_feedback_for_a_value_does_not_leak_other_outputs(capsys):
+    # A right Z1 and H with a wrong Ŷ: the message is about Y_hat, the first output that differs.
+    out = assert_rejected(ex.q2, lambda X, W1, b1, W2, b2: (X @ W1.T + b1, relu(X @ W1.T + b1),
+                                                             np.zeros((len(X), len(W2)))), capsys)
+    assert "Y_hat is not right" in out and "Z1 is not right" not in out
+
+
+def test_q3_accepts_tuples_and_numpy_integers(capsys):
+    assert_accepted(ex.q3, lambda sizes: np.int64(count_parameters(tuple(sizes))), capsys)
 
 
 def test_q5_accepts_lists_and_torch_sizes(capsys):
     import torch
 
-    assert q5.check(([128, 784], torch.Size([64, 128]), torch.zeros(64, 10).shape)) is True
+    assert_accepted(ex.q5, ([128, 784], torch.Size([64, 128]), torch.zeros(64, 10).shape), capsys)
+
+
+def test_q5_never_prints_the_right_shape(capsys):
+    out = assert_rejected(ex.q5, ((784, 128), (64, 128), (64, 10)), capsys)
+    assert "(128, 784)" not in out
 
 
 def test_q4_accepts_any_correct_network(capsys):
@@ -102,19 +135,15 @@ def test_q4_accepts_any_correct_network(capsys):
     b1 = np.array([0.0, -1.0, 0.0])
     W2 = np.array([[20.0, -40.0, 3.0]])
     b2 = np.array([-10.0])
-    assert q4.check((W1, b1, W2, b2)) is True
+    assert_accepted(ex.q4, (W1, b1, W2, b2), capsys)
 
 
-@pytest.mark.parametrize("exercise", [q1, q2, q3], ids=lambda q: q.title)
-def test_a_function_whose_body_is_still_the_placeholder_says_not_attempted(exercise, capsys):
-    def untouched(**kwargs):
-        ...  # the notebook ships the function like this
-
-    result, out = run_check(exercise, untouched, capsys)
-    assert result is False and "Not attempted yet" in out
+def test_unfilled_tuples_say_not_attempted(capsys):
+    assert_not_attempted(ex.q4, (..., ..., ..., ...), capsys)
+    assert_not_attempted(ex.q5, (..., ..., ...), capsys)
 
 
-def test_partly_filled_answers_say_not_attempted(capsys):
-    _, out4 = run_check(q4, (np.eye(2), ..., ..., ...), capsys)
-    _, out5 = run_check(q5, ((128, 784), ..., ...), capsys)
-    assert "Not attempted yet" in out4 and "Not attempted yet" in out5
+def test_the_notebooks_parameter_count_is_right():
+    # Notebook 03 counts 13 parameters for its 2-3-1 network, and 06 quotes 101,770 for 784-128-10.
+    assert ex.count_parameters([2, 3, 1]) == 13
+    assert ex.count_parameters([784, 128, 10]) == 101_770

@@ -9,7 +9,20 @@ from torch import nn
 
 from helpers.activations import relu, sigmoid, tanh
 from helpers.errors import CourseError
-from helpers.forward import XOR_PRESET, XOR_X, XOR_Y, ShapeError, dense, forward, xor_layers
+from helpers.forward import (
+    XOR_2_2_1,
+    XOR_PRESET,
+    XOR_X,
+    XOR_Y,
+    ShapeError,
+    bump_network,
+    dense,
+    forward,
+    random_xor_weights,
+    xor_gradient_step,
+    xor_layers,
+    xor_loss,
+)
 
 PAIRS = [(None, nn.Identity()), (relu, nn.ReLU()), (sigmoid, nn.Sigmoid()), (tanh, nn.Tanh())]
 
@@ -99,3 +112,48 @@ def test_forward_names_the_mismatch_between_layers():
     layers = [(np.ones((3, 2)), np.zeros(3), relu), (np.ones((1, 4)), np.zeros(1), sigmoid)]
     with pytest.raises(ValueError, match=r"W has shape \(1, 4\) but x has 3 features"):
         forward(np.ones((5, 2)), layers)
+
+
+def test_xor_gradient_step_follows_torch_autograd():
+    rng = np.random.default_rng(5)
+    params = random_xor_weights(rng, hidden=3)
+    lr = 0.1
+    stepped = xor_gradient_step(*params, lr=lr)
+    tensors = [torch.tensor(p, requires_grad=True) for p in params]
+    W1, b1, W2, b2 = tensors
+    X, y = torch.tensor(XOR_X), torch.tensor(XOR_Y)
+    out = torch.sigmoid(torch.sigmoid(X @ W1.T + b1) @ W2.T + b2)[:, 0]
+    loss = nn.functional.binary_cross_entropy(out, y)
+    loss.backward()
+    assert xor_loss(*params) == pytest.approx(loss.item(), rel=1e-9)
+    for new, old, t in zip(stepped, params, tensors, strict=True):
+        np.testing.assert_allclose(new, old - lr * t.grad.numpy(), rtol=1e-9, atol=1e-12)
+
+
+def test_gradient_steps_keep_weights_within_the_limit():
+    params = tuple(20.0 * np.sign(p) for p in random_xor_weights(np.random.default_rng(1)))
+    for _ in range(5):
+        params = xor_gradient_step(*params, lr=50.0, limit=20.0)
+    assert all(np.abs(p).max() <= 20.0 for p in params)
+
+
+def test_the_2_2_1_preset_solves_xor():
+    y = forward(XOR_X, xor_layers(*XOR_2_2_1.values()))[-1][:, 0]
+    np.testing.assert_array_equal(y > 0.5, XOR_Y == 1)
+    assert xor_loss(*XOR_2_2_1.values()) < 0.01
+
+
+def test_bump_network_has_the_shapes_of_a_1_k_1_network_and_follows_its_target():
+    W1, b1, W2, b2 = bump_network(np.cos, 25, 400.0)
+    assert (W1.shape, b1.shape, W2.shape, b2.shape) == ((50, 1), (50,), (1, 50), (1,))
+    x = np.linspace(0, 1, 101)[:, None]  # (101, 1)
+    y = forward(x, [(W1, b1, sigmoid), (W2, b2, None)])[-1][:, 0]
+    assert np.abs(y - np.cos(x[:, 0])).max() < 0.02
+
+
+def test_the_notebooks_two_unit_bump():
+    # Notebook 03's worked cell: steps at 0.4 and 0.6 with s = 50 and height 0.8.
+    x = np.array([[0.1], [0.3], [0.5], [0.7], [0.9]])
+    h = sigmoid(x @ np.array([[50.0], [50.0]]).T + np.array([-20.0, -30.0]))
+    out = h @ np.array([0.8, -0.8])
+    assert out[2] > 0.75 and np.all(np.abs(np.delete(out, 2)) < 0.01)

@@ -10,16 +10,26 @@ from matplotlib.collections import LineCollection
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 
-from helpers.forward import XOR_PRESET, forward, xor_layers
+from helpers.activations import sigmoid
+from helpers.forward import XOR_2_2_1, XOR_PRESET, XOR_X, XOR_Y, forward, xor_layers, xor_loss
 from helpers.plots.forward import (
     BUILDERS,
     NEG,
     POS,
+    TARGETS,
+    TRAIN_EVERY,
+    TRAIN_STEPS,
+    UX,
+    WMAX,
     ZERO,
     NetworkDrawing,
     _zero_line,
+    bump_output,
     forward_trace,
+    hidden_params,
+    universality,
     xor_controls,
+    xor_hidden_space,
     xor_network,
     xor_params,
 )
@@ -31,14 +41,17 @@ def texts(plot) -> str:
     return "\n".join(t.get_text() for ax in plot.fig.axes for t in ax.texts)
 
 
-def test_both_builders_are_registered():
-    assert BUILDERS == {"forward_trace": forward_trace, "xor_network": xor_network}
+def test_every_builder_is_registered():
+    assert BUILDERS == {"forward_trace": forward_trace, "xor_network": xor_network,
+                        "xor_hidden_space": xor_hidden_space, "universality": universality}
 
 
 @pytest.mark.parametrize(("builder", "name", "new_value"), [
     (xor_network, "w11", -3.0), (xor_network, "b2", 0.0), (xor_network, "v2", 0.0), (xor_network, "c", 4.5),
     (xor_network, "hidden", "relu"),
     (forward_trace, "x1", 0.0), (forward_trace, "x2", 1.0), (forward_trace, "hidden", "tanh"),
+    (xor_hidden_space, "w11", -3.0), (xor_hidden_space, "v2", 0.0), (xor_hidden_space, "c", 4.5),
+    (universality, "units", 40), (universality, "steepness", 10.0), (universality, "target", "steps"),
 ])
 def test_image_changes_when_a_control_moves(builder, name, new_value):
     assert_control_changes_image(builder(), name, new_value)
@@ -153,6 +166,8 @@ def test_forward_trace_marks_the_chosen_input_on_the_map():
 @pytest.mark.parametrize(("builder", "moves"), [
     (xor_network, {"v2": 0.0, "b1": -8.0, "hidden": "relu"}),
     (forward_trace, {"x1": 0.3, "x2": 0.85, "hidden": "tanh"}),
+    (xor_hidden_space, {"v2": 0.0, "b1": -8.0}),
+    (universality, {"units": 36, "steepness": 250.0, "target": "steps"}),
 ])
 def test_a_moved_plot_looks_exactly_like_one_built_at_those_values(builder, moves):
     # Catches anything update changes but the quick redraw leaves stale (e.g. an artist not marked animated).
@@ -161,7 +176,99 @@ def test_a_moved_plot_looks_exactly_like_one_built_at_those_values(builder, move
         moved.controls[name].value = value
     if builder is xor_network:
         fresh = xor_network(*xor_params(moved.values), hidden=moved.values["hidden"])
+    elif builder is xor_hidden_space:
+        fresh = xor_hidden_space(*hidden_params(moved.values))
     else:
-        fresh = forward_trace(**moved.values)
+        fresh = builder(**moved.values)
     assert fresh.values == moved.values
     assert bytes(moved.image.value) == bytes(fresh.image.value)
+
+
+# ---- hidden space and the Train button ----
+
+def test_hidden_space_puts_the_corners_at_their_hidden_coordinates():
+    plot = xor_hidden_space()
+    W1, b1, _, _ = hidden_params(plot.values)
+    H = sigmoid(XOR_X @ W1.T + b1)  # (4, 2)
+    (ax,) = [ax for ax in plot.fig.axes if ax.get_xlabel() == "h₁"]
+    circles, squares = ax.collections[-2:]
+    np.testing.assert_allclose(circles.get_offsets(), H[XOR_Y == 0])
+    np.testing.assert_allclose(squares.get_offsets(), H[XOR_Y == 1])
+
+
+def test_hidden_space_line_is_the_output_neurons_z_equal_zero():
+    plot = xor_hidden_space()
+    plot.controls["v2"].value = -6.0
+    _, _, W2, b2 = hidden_params(plot.values)
+    (ax,) = [ax for ax in plot.fig.axes if ax.get_xlabel() == "h₁"]
+    (line,) = [line for line in ax.lines if line.get_color() == "black"]
+    h1, h2 = line.get_data()
+    assert len(h1) > 0
+    np.testing.assert_allclose(W2[0, 0] * h1 + W2[0, 1] * h2 + b2[0], 0.0, atol=1e-9)
+
+
+def test_the_preset_separates_xor_in_hidden_space():
+    W1, b1, W2, b2 = XOR_2_2_1.values()
+    H = sigmoid(XOR_X @ W1.T + b1)
+    z2 = H @ W2[0] + b2[0]
+    np.testing.assert_array_equal(z2 > 0, XOR_Y == 1)  # one straight line in hidden space separates them
+
+
+def test_pressing_train_moves_the_weights_and_lowers_the_loss():
+    plot = xor_hidden_space()
+    before = dict(plot.values)
+    loss_before = xor_loss(*hidden_params(before))
+    plot.train_button.click()
+    assert plot.error is None
+    assert plot.values != before
+    assert len(plot.history) == TRAIN_STEPS // TRAIN_EVERY + 1
+    assert plot.history[-1] < plot.history[0]  # from its random start, the loss fell
+    assert loss_before < 0.01 and plot.history[-1] < 0.05  # the notebook's first press solves XOR again
+    assert "4/4 right" in texts(plot)
+    assert all(abs(v) <= WMAX for v in plot.values.values())
+    assert f"step {TRAIN_STEPS} of {TRAIN_STEPS}" in texts(plot)  # the last frame says training ended
+    plot.controls["c"].value = 1.0
+    assert "training" not in texts(plot)  # a slider moved by hand: no step counter
+
+
+def test_a_second_press_starts_from_other_random_weights():
+    plot = xor_hidden_space()
+    plot.train_button.click()
+    first = dict(plot.values)
+    plot.train_button.click()
+    assert plot.values != first
+
+
+def test_a_stuck_run_looks_as_the_notebook_says():
+    # The notebook says a stuck run keeps the loss near 0.35 with 2 of 4 right; seed 0's first press is one.
+    plot = xor_hidden_space(seed=0)
+    plot.train_button.click()
+    assert 0.3 < plot.history[-1] < 0.4
+    assert "2/4 right" in texts(plot)
+
+
+# ---- universality ----
+
+def test_more_hidden_units_fit_a_smooth_target_closer():
+    gaps = [np.abs(bump_output("wave", units, 200.0)[0] - TARGETS["wave"](UX)).max() for units in (4, 20, 100)]
+    assert gaps[0] > gaps[1] > gaps[2]
+    assert gaps[2] < 0.05
+
+
+def test_no_number_of_units_closes_the_gap_at_a_jump():
+    # The notebook says the largest gap on `steps` stays at least 0.3, half the first jump.
+    for units in (2, 20, 100):
+        for steepness in (5.0, 100.0, 500.0):
+            y, _ = bump_output("steps", units, steepness)
+            assert np.abs(y - TARGETS["steps"](UX)).max() >= 0.3 - 1e-9
+
+
+def test_bumps_add_up_to_the_output():
+    y, bumps = bump_output("ramp and dip", 12, 80.0)
+    assert bumps.shape == (6, UX.size)
+    np.testing.assert_allclose(bumps.sum(axis=0), y)
+
+
+def test_universality_readout_names_the_units():
+    plot = universality(units=30)
+    assert "30 hidden units (15 bumps)" in texts(plot)

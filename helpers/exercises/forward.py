@@ -1,13 +1,24 @@
-"""Exercises for notebook 03 (forward propagation): layers, batches, shapes, and XOR with ReLUs."""
+"""Exercises for notebook 03 (forward propagation): predictions, the other batch convention, a forward pass,
+counting parameters, XOR with ReLUs, and shapes in an MNIST network."""
 
 from __future__ import annotations
+
+import numbers
 
 import numpy as np
 
 from helpers.activations import relu, sigmoid
-from helpers.exercises.core import NOT_ATTEMPTED, CustomExercise, FunctionExercise, Wrong, show
+from helpers.exercises.core import (
+    ChoiceExercise,
+    CustomExercise,
+    FunctionExercise,
+    NotAttempted,
+    Wrong,
+    show,
+)
 from helpers.forward import XOR_X, XOR_Y, ShapeError, dense
 
+NOTEBOOK = "03_forward_propagation"
 _rng = np.random.default_rng(3)
 
 
@@ -16,76 +27,154 @@ def _normal(*shape) -> np.ndarray:
     return np.round(_rng.normal(size=shape), 2)
 
 
-# --- q1: a dense ReLU layer on a batch -------------------------------------------------------------
+# ---- p1: predict the shape of X @ W.T + b ----
 
-def _dense_relu(X, W, b):
-    return relu(X @ W.T + b)  # (n, d) @ (d, m) + (m,) -> (n, m)
-
-
-q1 = FunctionExercise(
-    "Exercise 1 (a dense ReLU layer)",
-    reference=_dense_relu,
-    cases=[
-        {"X": np.array([[1.0, 2.0], [0.0, -1.0]]),  # (2, 2): 2 examples, 2 features
-         "W": np.array([[1.0, 0.0], [0.0, 1.0], [1.0, -1.0]]),  # (3, 2): 3 neurons
-         "b": np.array([0.0, 0.5, -1.0])},  # (3,)
-        {"X": _normal(5, 3), "W": _normal(4, 3), "b": _normal(4)},
-        {"X": _normal(3, 3), "W": _normal(3, 3), "b": _normal(3)},  # square: catches X @ W
-    ],
-    hint="One example per row of X, one neuron per row of W. X @ W.T has shape (n, m); "
-         "add b (NumPy adds it to every row), then apply relu to everything.",
-    solution="def dense_relu(X, W, b):\n    return relu(X @ W.T + b)",
+p1 = ChoiceExercise(
+    "Prediction 1 (the shape of XWᵀ + b)", "a",
+    options={"a": "(4, 3)", "b": "(3, 4)", "c": "(4, 2)", "d": "an error: the shapes do not fit"},
+    feedback={"b": "That would be one column per example. X comes first in X @ W.T: its rows (the examples) "
+                   "stay rows. Which sizes are left after the inner 2s meet?",
+              "c": "(4, 2) is X's own shape. The inner sizes (2 and 2) are used up by the product: "
+                   "what is left of (4, 2) @ (2, 3)?",
+              "d": "W.T has shape (2, 3), so the inner sizes of (4, 2) @ (2, 3) agree; and b, shape (3,), lines up "
+                   "with the last axis of the product."},
+    hint="W.T has shape (2, 3). In A @ B the inner sizes must agree and disappear: (4, 2) @ (2, 3) gives … ? "
+         "Then b of shape (3,) is added to every row.",
+    solution='p1_answer = "a"  # (4, 2) @ (2, 3) -> (4, 3): one row per example, one column per neuron',
 )
 
 
-# --- q2: the other convention, examples as columns -----------------------------------------------
+# ---- q1: the other convention, examples as columns ----
 
-def _dense_columns(Xc, W, b):
-    return W @ Xc + b[:, None]  # (m, d) @ (d, n) + (m, 1) -> (m, n)
+def dense_columns(Xc, W, b):
+    """Z = W Xc + b for a batch stored one example per column: (d_out, d_in) @ (d_in, n) + (d_out, 1)."""
+    return W @ Xc + b[:, None]  # (d_out, n)
 
 
-q2 = FunctionExercise(
-    "Exercise 2 (examples as columns)",
-    reference=_dense_columns,
+q1 = FunctionExercise(
+    "Exercise 1 (examples as columns)", dense_columns,
     cases=[
+        {"Xc": np.array([[1.0, 0.0, -1.0], [2.0, 0.5, 1.0], [0.0, -1.0, 3.0]]),  # (3, 3): square, so slips differ
+         "W": np.array([[0.5, -1.0, 2.0], [1.0, 1.0, 0.0], [-2.0, 0.5, 1.0]]),  # (3, 3)
+         "b": np.array([0.5, -1.0, 2.0])},  # (3,)
         {"Xc": np.array([[1.0, 0.0, -1.0, 2.0], [2.0, 0.0, 1.0, -0.5]]),  # (2, 4): 4 examples as columns
          "W": np.array([[0.5, -1.0], [1.0, 1.0], [-2.0, 0.5]]),  # (3, 2)
          "b": np.array([0.5, 0.0, 1.0])},  # (3,)
         {"Xc": _normal(3, 5), "W": _normal(2, 3), "b": _normal(2)},
-        {"Xc": _normal(3, 3), "W": _normal(3, 3), "b": _normal(3)},  # square: catches W @ Xc + b
     ],
-    hint="W @ Xc already has shape (m, n): column k is example k. The bias must be added down each "
-         "column, so b needs the shape (m, 1): b[:, None] or b.reshape(-1, 1). Plain b, shape (m,), "
-         "would be added along each row instead.",
+    hint="W @ Xc already has shape (d_out, n): column k is example k. The bias must be added down each "
+         "column, so b needs the shape (d_out, 1): b[:, None] or b.reshape(-1, 1). Plain b, shape (d_out,), "
+         "is added along each row instead.",
     solution="def dense_columns(Xc, W, b):\n    return W @ Xc + b[:, None]   # or (Xc.T @ W.T + b).T",
+    mistakes=[
+        (lambda Xc, W, b: W @ Xc + b,
+         "b was added along each row (NumPy lines b up with the last axis, the examples). Each neuron's bias must "
+         "go down its row, the same for every column: give b the shape (d_out, 1)."),
+        (lambda Xc, W, b: Xc.T @ W.T + b,
+         "that is the rows convention's Z, one row per example. Here each example is a column: transpose your "
+         "result, or compute W @ Xc directly."),
+        (lambda Xc, W, b: W.T @ Xc + b[:, None],
+         "W.T uses the columns of W as neurons. In W (d_out, d_in) each row is a neuron: W @ Xc, no transpose."),
+        (lambda Xc, W, b: Xc @ W.T + b,
+         "Xc @ W.T treats the rows of Xc as examples, but here each example is a column of Xc: put W first."),
+        (lambda Xc, W, b: W @ Xc,
+         "the bias is missing: every neuron adds its bias b[i] to its weighted sum."),
+    ],
 )
 
 
-# --- q3: a two-layer forward pass ---------------------------------------------------------------
+# ---- q2: the forward pass of a ReLU-then-sigmoid network ----
 
-def _two_layer(X, W1, b1, W2, b2):
-    H = relu(X @ W1.T + b1)  # (n, hidden)
-    return sigmoid(H @ W2.T + b2)  # (n, out)
+def forward_pass(X, W1, b1, W2, b2):
+    """Z1, H and Ŷ of a network with a ReLU hidden layer and a sigmoid output layer."""
+    Z1 = X @ W1.T + b1  # (n, d_hidden)
+    H = relu(Z1)  # (n, d_hidden), a new array: Z1 stays as it was
+    return Z1, H, sigmoid(H @ W2.T + b2)  # Ŷ: (n, d_out)
+
+
+def _in_place(X, W1, b1, W2, b2):
+    """The slip: a ReLU written in place (H = Z1; H[H < 0] = 0) also zeroes Z1's negative entries."""
+    Z1 = X @ W1.T + b1
+    H = Z1
+    H[H < 0] = 0
+    return Z1, H, sigmoid(H @ W2.T + b2)
+
+
+q2 = FunctionExercise(
+    "Exercise 2 (a forward pass)", forward_pass,
+    cases=[
+        {"X": np.array([[1.0, -1.0], [0.5, 2.0], [-1.0, 0.0]]),  # (3, 2)
+         "W1": np.array([[1.0, 2.0], [-1.0, 0.5]]), "b1": np.array([0.5, -0.5]),  # (2, 2): square, so W1 vs W1.T differ
+         "W2": np.array([[1.5, -2.0]]), "b2": np.array([0.25])},  # (1, 2), (1,)
+        {"X": _normal(6, 3), "W1": _normal(5, 3), "b1": _normal(5), "W2": _normal(2, 5), "b2": _normal(2)},
+    ],
+    names=("Z1", "H", "Y_hat"),
+    hint="Three lines, one per row of the table above: Z1 = X @ W1.T + b1; H = relu(Z1); "
+         "Y_hat = sigmoid(H @ W2.T + b2). Return all three: return Z1, H, Y_hat.",
+    solution="def forward_pass(X, W1, b1, W2, b2):\n"
+             "    Z1 = X @ W1.T + b1               # hidden layer's weighted sums, (n, d_hidden)\n"
+             "    H = relu(Z1)                     # a new array: Z1 is kept as it was\n"
+             "    Y_hat = sigmoid(H @ W2.T + b2)   # output layer, (n, d_out)\n"
+             "    return Z1, H, Y_hat",
+    mistakes=[
+        (_in_place,
+         "Z1 came back with its negative entries set to 0: your ReLU changed Z1 in place. After H = Z1, both names "
+         "point to the same array, so H[H < 0] = 0 changes Z1 too. Make a new array: H = relu(Z1) or "
+         "np.maximum(Z1, 0). (Notebook 05 needs Z1 as it was.)"),
+        (lambda X, W1, b1, W2, b2: (X @ W1 + b1, relu(X @ W1 + b1), sigmoid(relu(X @ W1 + b1) @ W2.T + b2)),
+         "Z1 uses W1 without its transpose. W1 is (d_hidden, d_in), one row per neuron: X @ W1.T."),
+        (lambda X, W1, b1, W2, b2: (X @ W1.T + b1, sigmoid(X @ W1.T + b1), sigmoid(sigmoid(X @ W1.T + b1) @ W2.T + b2)),
+         "H is the sigmoid of Z1; this network's hidden layer uses ReLU."),
+        (lambda X, W1, b1, W2, b2: (X @ W1.T + b1, relu(X @ W1.T + b1), relu(X @ W1.T + b1) @ W2.T + b2),
+         "Y_hat is still the weighted sum Z2: the output layer applies the sigmoid to it."),
+    ],
+)
+
+
+# ---- p2: predict what the XOR network outputs at (1, 1) ----
+
+p2 = ChoiceExercise(
+    "Prediction 2 (the network at (1, 1))", "a",
+    options={"a": "close to 0", "b": "close to 1", "c": "about 0.5"},
+    feedback={"b": "Work out h₁ and h₂ first: at (1, 1), z for h₁ is 10 + 10 − 5 = 15 and for h₂ 10 + 10 − 15 = 5. "
+                   "Both are large, so both h are near 1. Then z₂ = 10·h₁ − 10·h₂ − 5: what sign is that?",
+              "c": "ŷ is about 0.5 only when z₂ is near 0. At (1, 1), h₁ ≈ 1 and h₂ ≈ 0.99, "
+                   "so z₂ = 10·h₁ − 10·h₂ − 5 is close to … ?"},
+    hint="At (1, 1): h₁ = σ(10 + 10 − 5) = σ(15) ≈ 1, h₂ = σ(10 + 10 − 15) = σ(5) ≈ 0.99, h₃ = σ(0) = 0.5 (but "
+         "its outgoing weight is 0). Then z₂ = 10·h₁ − 10·h₂ + 0·h₃ − 5.",
+    solution='p2_answer = "a"  # z2 = 10·1.0 − 10·0.99 − 5 ≈ −4.9, and σ(−4.9) ≈ 0.007',
+)
+
+
+# ---- q3: count the parameters of a network from its layer sizes ----
+
+def count_parameters(sizes):
+    """Weights and biases of a fully connected network with layer sizes [d_in, d_1, ..., d_out]."""
+    return sum(d_out * d_in + d_out for d_in, d_out in zip(sizes[:-1], sizes[1:], strict=True))
 
 
 q3 = FunctionExercise(
-    "Exercise 3 (a two-layer forward pass)",
-    reference=_two_layer,
-    cases=[
-        {"X": np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]),
-         "W1": np.array([[1.0, 1.0], [1.0, -1.0], [-1.0, 2.0]]), "b1": np.array([0.0, -0.5, 0.5]),
-         "W2": np.array([[1.0, -2.0, 0.5]]), "b2": np.array([-0.5])},
-        {"X": _normal(6, 3), "W1": _normal(5, 3), "b1": _normal(5), "W2": _normal(2, 5), "b2": _normal(2)},
+    "Exercise 3 (counting parameters)", count_parameters,
+    cases=[{"sizes": [3, 4, 2]}, {"sizes": [784, 128, 10]}, {"sizes": [5, 1]}, {"sizes": [4, 8, 8, 3]}],
+    hint="Go layer by layer, pairing each size with the next: zip(sizes[:-1], sizes[1:]). A layer from d_in "
+         "inputs to d_out neurons has W of shape (d_out, d_in) and b of shape (d_out,).",
+    solution="def count_parameters(sizes):\n"
+             "    total = 0\n"
+             "    for d_in, d_out in zip(sizes[:-1], sizes[1:]):\n"
+             "        total += d_out * d_in + d_out   # W: (d_out, d_in), b: (d_out,)\n"
+             "    return total",
+    mistakes=[
+        (lambda sizes: sum(a * b for a, b in zip(sizes[:-1], sizes[1:], strict=True)),
+         "you counted the weights but not the biases: every neuron also has one bias."),
+        (lambda sizes: sum(a * b + a for a, b in zip(sizes[:-1], sizes[1:], strict=True)),
+         "a layer has one bias per neuron (per output, d_out), not one per input."),
+        (lambda sizes: sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:], strict=True)) + sizes[0],
+         "the inputs are not neurons: they have no bias. Only the layers after the input have biases."),
     ],
-    hint="Two steps, each exactly one layer: first H = relu(X @ W1.T + b1), then "
-         "sigmoid(H @ W2.T + b2). The second layer reads H, not X.",
-    solution="def two_layer(X, W1, b1, W2, b2):\n"
-             "    H = relu(X @ W1.T + b1)          # hidden layer, (n, hidden)\n"
-             "    return sigmoid(H @ W2.T + b2)    # output layer, (n, out)",
 )
 
 
-# --- q4: XOR with ReLU hidden units ---------------------------------------------------------------
+# ---- q4: XOR with ReLU hidden units ----
 
 XOR_RELU_REFERENCE = (
     np.array([[1.0, 1.0], [1.0, 1.0]]),  # W1 (2, 2): both units add up the inputs
@@ -97,24 +186,27 @@ XOR_RELU_REFERENCE = (
 
 def _check_xor_relu(answer) -> None:
     """Raise Wrong unless answer = (W1, b1, W2, b2) makes sigmoid(relu-layer) output XOR confidently."""
-    if not isinstance(answer, (tuple, list)) or len(answer) != 4:
-        raise Wrong(f"expected four arrays (W1, b1, W2, b2), got {type(answer).__name__}: {show(answer)}")
-    if any(part is ... or part is None for part in answer):
-        raise Wrong(NOT_ATTEMPTED)
+    if not isinstance(answer, tuple | list) or len(answer) != 4:
+        raise Wrong(f"expected four arrays (W1_relu, b1_relu, W2_relu, b2_relu), got {show(answer)}")
+    if all(part is ... for part in answer):
+        raise NotAttempted
+    for name, part in zip(("W1_relu", "b1_relu", "W2_relu", "b2_relu"), answer, strict=True):
+        if part is ... or part is None:
+            raise Wrong(f"{name} is still `{show(part)}`: give it numbers")
     try:
         W1, b1, W2, b2 = (np.asarray(part, dtype=float) for part in answer)
     except (TypeError, ValueError):
-        raise Wrong("W1, b1, W2 and b2 must be arrays of numbers") from None
+        raise Wrong("W1_relu, b1_relu, W2_relu and b2_relu must be arrays of numbers") from None
     if W2.ndim != 2 or W2.shape[0] != 1:
-        raise Wrong(f"W2 must have shape (1, hidden): one output neuron, got shape {W2.shape}")
+        raise Wrong(f"W2_relu must have shape (1, d_hidden): one output neuron, got shape {W2.shape}")
     try:
-        H = dense(XOR_X, W1, b1, relu)  # (4, hidden)
+        H = dense(XOR_X, W1, b1, relu)  # (4, d_hidden)
     except ShapeError as err:
-        raise Wrong(f"in the hidden layer (W1, b1): {err}") from None
+        raise Wrong(f"in the hidden layer (W1_relu, b1_relu): {err}") from None
     try:
         y = dense(H, W2, b2, sigmoid)[:, 0]  # (4,)
     except ShapeError as err:
-        raise Wrong(f"in the output layer (W2, b2): {err}") from None
+        raise Wrong(f"in the output layer (W2_relu, b2_relu): {err}") from None
     for (x1, x2), target, value in zip(XOR_X, XOR_Y, y, strict=True):
         if not np.isfinite(value):
             raise Wrong(f"at x = ({x1:g}, {x2:g}) your network gives ŷ = {value}")
@@ -127,21 +219,18 @@ def _check_xor_relu(answer) -> None:
 
 
 q4 = CustomExercise(
-    "Exercise 4 (XOR with ReLU hidden units)",
-    reference=XOR_RELU_REFERENCE,
-    checker=_check_xor_relu,
+    "Exercise 4 (XOR with ReLU hidden units)", XOR_RELU_REFERENCE, _check_xor_relu,
     hint="Try two hidden units that both compute x1 + x2 (weights 1, 1), one with bias 0 and one with "
          "bias -1. On the four corners they give h1 = 0, 1, 1, 2 and h2 = 0, 0, 0, 1. Which mix "
          "v1·h1 + v2·h2 is 0, 1, 1, 0? Then scale it up and shift it so that σ gives ≈0 and ≈1.",
-    solution="W1 = np.array([[1.0, 1.0], [1.0, 1.0]])   # h1 = relu(x1 + x2), h2 = relu(x1 + x2 - 1)\n"
-             "b1 = np.array([0.0, -1.0])\n"
-             "W2 = np.array([[10.0, -20.0]])            # 10·(h1 - 2·h2) = 0, 10, 10, 0 on the corners\n"
-             "b2 = np.array([-5.0])                     # σ(-5) ≈ 0.007, σ(5) ≈ 0.993\n"
-             "my_xor = (W1, b1, W2, b2)",
+    solution="W1_relu = np.array([[1.0, 1.0], [1.0, 1.0]])   # h1 = relu(x1 + x2), h2 = relu(x1 + x2 - 1)\n"
+             "b1_relu = np.array([0.0, -1.0])\n"
+             "W2_relu = np.array([[10.0, -20.0]])            # 10·(h1 - 2·h2) = 0, 10, 10, 0 on the corners\n"
+             "b2_relu = np.array([-5.0])                     # σ(-5) ≈ 0.007, σ(5) ≈ 0.993",
 )
 
 
-# --- q5: shapes through an MNIST-sized network ----------------------------------------------------
+# ---- q5: shapes through an MNIST-sized network ----
 
 SHAPES_REFERENCE = ((128, 784), (64, 128), (64, 10))
 _SHAPE_NAMES = ("the first layer's weight W1", "the hidden activations H", "the output")
@@ -156,28 +245,28 @@ _SHAPE_TIPS = {
 def _as_shape(value) -> tuple:
     """Turn a tuple, list or torch.Size into a tuple of ints (or raise Wrong)."""
     if value is ... or value is None:
-        raise Wrong(NOT_ATTEMPTED)
-    try:
-        return tuple(int(v) for v in value)
-    except (TypeError, ValueError):
-        raise Wrong(f"a shape is a tuple of whole numbers like (3, 2), got {show(value)}") from None
+        raise NotAttempted
+    if isinstance(value, str) or not all(isinstance(v, numbers.Integral) for v in value):
+        raise Wrong(f"a shape is a tuple of whole numbers like (3, 2), got {show(value)}")
+    return tuple(int(v) for v in value)
 
 
 def _check_shapes(answer) -> None:
     """Raise Wrong unless answer = (shape of W1, shape of H, shape of the output)."""
-    if not isinstance(answer, (tuple, list)) or len(answer) != 3:
+    if not isinstance(answer, tuple | list) or len(answer) != 3:
         raise Wrong(f"expected three shapes (shape_W1, shape_H, shape_out), got {show(answer)}")
+    if any(part is ... for part in answer) and not all(part is ... for part in answer):
+        missing = [n for n, part in zip(("shape_W1", "shape_H", "shape_out"), answer, strict=True) if part is ...]
+        raise Wrong(f"{', '.join(missing)} still `...`: fill in every shape")
     shapes = [_as_shape(part) for part in answer]
     for name, got, expected in zip(_SHAPE_NAMES, shapes, SHAPES_REFERENCE, strict=True):
         if got != expected:
             tip = _SHAPE_TIPS.get(got, "count: which number is the batch, which the inputs, which the outputs?")
-            raise Wrong(f"{name} should have shape {expected}, not {got}: {tip}")
+            raise Wrong(f"{name} should not have shape {got}: {tip}")
 
 
 q5 = CustomExercise(
-    "Exercise 5 (shapes in an MNIST network)",
-    reference=SHAPES_REFERENCE,
-    checker=_check_shapes,
+    "Exercise 5 (shapes in an MNIST network)", SHAPES_REFERENCE, _check_shapes,
     hint="nn.Linear(784, 128) holds a weight of shape (out_features, in_features). "
          "A batch keeps its size n = 64 through every layer; only the number of features changes. "
          "You can check yourself: build the network and print net[0].weight.shape and net(X).shape "

@@ -1,15 +1,30 @@
-"""Live plots for notebook 03 (forward propagation): a 2-3-1 network, drawn and mapped over the input plane."""
+"""Live plots for notebook 03 (forward propagation): a 2-3-1 network drawn and mapped over the input plane, a 2-2-1
+network seen in its hidden space (with a Train button), and sigmoid bumps that add up to any curve."""
 
 from __future__ import annotations
 
+import ipywidgets as widgets
 import numpy as np
 from matplotlib import colormaps
 from matplotlib.collections import LineCollection
 from matplotlib.colors import Normalize
 from matplotlib.lines import Line2D
 
-from helpers.forward import HIDDEN_ACTIVATIONS, XOR_PRESET, XOR_X, XOR_Y, forward, xor_layers
-from helpers.widgets import LivePlot, dropdown, new_figure, slider
+from helpers.activations import sigmoid
+from helpers.forward import (
+    HIDDEN_ACTIVATIONS,
+    XOR_2_2_1,
+    XOR_PRESET,
+    XOR_X,
+    XOR_Y,
+    bump_network,
+    forward,
+    random_xor_weights,
+    xor_gradient_step,
+    xor_layers,
+    xor_loss,
+)
+from helpers.widgets import LivePlot, dropdown, int_slider, new_figure, num, slider
 
 WMAX = 20.0  # weight sliders run from -WMAX to WMAX; an edge of this size gets the widest line
 POS, NEG, ZERO = "#2166ac", "#e66101", "#cccccc"  # positive weight blue, negative orange, zero grey
@@ -25,12 +40,12 @@ def _plane_map(values: np.ndarray) -> np.ndarray:
     return values.reshape(GRID.size, GRID.size)
 
 
-def _zero_line(w1: float, w2: float, b: float) -> tuple[np.ndarray, np.ndarray]:
+def _zero_line(w1: float, w2: float, b: float, grid: np.ndarray = GRID) -> tuple[np.ndarray, np.ndarray]:
     """Points of the line w1·x1 + w2·x2 + b = 0 across the plane (empty when both weights are 0)."""
     if abs(w2) >= abs(w1) and w2 != 0:
-        return GRID, -(w1 * GRID + b) / w2
+        return grid, -(w1 * grid + b) / w2
     if w1 != 0:
-        return -(w2 * GRID + b) / w1, GRID
+        return -(w2 * grid + b) / w1, grid
     return np.array([]), np.array([])
 
 
@@ -248,4 +263,206 @@ def xor_network(W1=None, b1=None, W2=None, b2=None, hidden: str = "sigmoid") -> 
     return LivePlot(fig, xor_controls(W1, b1, W2, b2, hidden), update, columns=4)
 
 
-BUILDERS = {"forward_trace": forward_trace, "xor_network": xor_network}
+
+
+
+# --- Hidden space: a 2-2-1 XOR network, and a Train button ---------------------------------------------------
+
+HLOW, HHIGH = -0.1, 1.1  # the hidden space shown (sigmoid units live in 0..1)
+HGRID = np.linspace(HLOW, HHIGH, 61)
+HPLANE = np.column_stack([g.ravel() for g in np.meshgrid(HGRID, HGRID)])  # (3721, 2): points of hidden space
+TRAIN_STEPS, TRAIN_EVERY, TRAIN_LR = 300, 15, 5.0  # 300 gradient steps, a frame every 15: 21 frames
+MESH = [np.column_stack([np.full(41, v), np.linspace(0, 1, 41)]) for v in np.linspace(0, 1, 5)] + \
+       [np.column_stack([np.linspace(0, 1, 41), np.full(41, v)]) for v in np.linspace(0, 1, 5)]  # unit-square grid lines
+
+
+def hidden_controls(W1, b1, W2, b2) -> dict:
+    """One row of sliders per hidden unit (weights from x1, x2, bias, weight into ŷ), then ŷ's bias."""
+    controls = {}
+    for j in range(2):
+        controls[f"w{j + 1}1"] = _weight_slider(f"h{j + 1} ← x₁", W1[j, 0])
+        controls[f"w{j + 1}2"] = _weight_slider(f"h{j + 1} ← x₂", W1[j, 1])
+        controls[f"b{j + 1}"] = _weight_slider(f"h{j + 1} bias", b1[j])
+        controls[f"v{j + 1}"] = _weight_slider(f"ŷ ← h{j + 1}", W2[0, j])
+    controls["c"] = _weight_slider("ŷ bias", b2[0])
+    return controls
+
+
+def hidden_params(values: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Turn the slider values back into (W1 (2, 2), b1 (2,), W2 (1, 2), b2 (1,))."""
+    W1 = np.array([[values[f"w{j}1"], values[f"w{j}2"]] for j in (1, 2)])
+    b1 = np.array([values[f"b{j}"] for j in (1, 2)])
+    return W1, b1, np.array([[values["v1"], values["v2"]]]), np.array([values["c"]])
+
+
+class TrainablePlot(LivePlot):
+    """A LivePlot whose weights a program can set all at once (one redraw, not one per slider)."""
+
+    def __init__(self, *args, **kwargs):
+        self._quiet = False
+        super().__init__(*args, **kwargs)
+
+    def set_values(self, values: dict) -> None:
+        """Move several controls, then redraw once."""
+        self._quiet = True
+        try:
+            for name, value in values.items():
+                self.controls[name].value = value
+        finally:
+            self._quiet = False
+        self.redraw()
+
+    def _on_change(self, change) -> None:
+        if not self._quiet:
+            super()._on_change(change)
+
+
+def _as_values(W1, b1, W2, b2) -> dict:
+    """Weights as slider values, rounded to 2 decimals so the sliders and the drawing stay readable."""
+    values = {}
+    for j in range(2):
+        values |= {f"w{j + 1}1": W1[j, 0], f"w{j + 1}2": W1[j, 1], f"b{j + 1}": b1[j], f"v{j + 1}": W2[0, j]}
+    return {k: round(float(v), 2) for k, v in (values | {"c": b2[0]}).items()}
+
+
+def xor_hidden_space(W1=None, b1=None, W2=None, b2=None, seed: int = 3) -> TrainablePlot:
+    """A 2-2-1 sigmoid network: each hidden unit's map, ŷ's map, and the four points in hidden space (h₁, h₂)
+    with the output neuron's line there. The Train button runs gradient descent from random weights."""
+    p = XOR_2_2_1
+    W1, b1, W2, b2 = (p[k] if v is None else np.asarray(v, dtype=float)
+                      for k, v in zip(("W1", "b1", "W2", "b2"), (W1, b1, W2, b2), strict=True))
+    fig = new_figure(10.0, 3.3)
+    axes = fig.subplots(1, 4, width_ratios=[1, 1, 1, 1.25])
+    images = []
+    for i, (ax, title) in enumerate(zip(axes[:3], ("h₁ over the input plane", "h₂ over the input plane",
+                                                   "ŷ over the input plane"), strict=True)):
+        images.append(ax.imshow(np.zeros((GRID.size, GRID.size)), origin="lower", extent=(LOW, LIMIT, LOW, LIMIT),
+                                cmap="viridis" if i < 2 else "coolwarm", norm=Normalize(0, 1)))
+        _plane_axes(ax, title, labels=i == 0)
+        ax.title.set_fontsize(10)
+        _animated(images[-1], *_add_xor_points(ax))
+    lines = [ax.plot([], [], color="white", ls="--", lw=1.5)[0] for ax in axes[:2]]
+    ax_h = axes[3]
+    back = ax_h.imshow(np.zeros((HGRID.size, HGRID.size)), origin="lower", extent=(HLOW, HHIGH, HLOW, HHIGH),
+                       cmap="coolwarm", norm=Normalize(0, 1), alpha=0.6)
+    mesh = LineCollection([], colors="#555555", linewidths=0.6)
+    ax_h.add_collection(mesh)
+    (out_line,) = ax_h.plot([], [], color="black", lw=2)
+    ax_h.set(xlim=(HLOW, HHIGH), ylim=(HLOW, HHIGH), xticks=[0, 1], yticks=[0, 1])
+    ax_h.set_xlabel("h₁", labelpad=-6)
+    ax_h.set_ylabel("h₂", labelpad=-6)
+    ax_h.set_aspect("equal")
+    ax_h.set_title("hidden space: where the points land", fontsize=10)
+    dots = [ax_h.scatter([], [], marker=m, s=70, c=c, edgecolors="black", zorder=3)
+            for m, c in (("o", "#4393c3"), ("s", "#d6604d"))]
+    caption = ax_h.text(0.02, 0.98, "", transform=ax_h.transAxes, va="top", fontsize=9,
+                        bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.85})
+    _animated(*lines, back, mesh, out_line, *dots, caption)
+    state = {"step": None}
+
+    def update(**values):
+        W1, b1, W2, b2 = hidden_params(values)
+        _, H, Y = forward(PLANE, xor_layers(W1, b1, W2, b2))  # (6561, 2), (6561, 1)
+        for j in range(2):
+            images[j].set_data(_plane_map(H[:, j]))
+            lines[j].set_data(*_zero_line(W1[j, 0], W1[j, 1], b1[j]))
+        images[2].set_data(_plane_map(Y[:, 0]))
+        back.set_data(sigmoid(HPLANE @ W2[0] + b2[0]).reshape(HGRID.size, HGRID.size))  # what ŷ would be there
+        mesh.set_segments([sigmoid(line @ W1.T + b1) for line in MESH])  # the unit square's grid, bent
+        x, y = _zero_line(W2[0, 0], W2[0, 1], b2[0], HGRID)
+        out_line.set_data(x, y)
+        Hx = sigmoid(XOR_X @ W1.T + b1)  # (4, 2): the four corners in hidden space
+        for target, dot in enumerate(dots):
+            dot.set_offsets(Hx[XOR_Y == target])
+        y4 = forward(XOR_X, xor_layers(W1, b1, W2, b2))[-1][:, 0]  # (4,)
+        right = int(((y4 > 0.5) == (XOR_Y == 1)).sum())
+        step = "" if state["step"] is None else f"training: step {state['step']} of {TRAIN_STEPS}\n"
+        caption.set_text(f"{step}loss {num(xor_loss(W1, b1, W2, b2), 3)},  {right}/4 right")
+
+    button = widgets.Button(description="Train from random weights", icon="play",
+                            layout=widgets.Layout(width="260px"))
+    rng = np.random.default_rng(seed)
+    plot = TrainablePlot(fig, hidden_controls(W1, b1, W2, b2), update, readouts=[button], columns=4)
+    plot.train_button, plot.history = button, []
+
+    def train(_button=None) -> None:
+        """Gradient descent from random weights, TRAIN_STEPS steps, a frame every TRAIN_EVERY."""
+        params = random_xor_weights(rng)
+        plot.history = []
+        try:
+            for step in range(TRAIN_STEPS + 1):
+                if step % TRAIN_EVERY == 0:
+                    state["step"] = step
+                    values = _as_values(*params)
+                    plot.set_values(values)
+                    plot.history.append(xor_loss(*hidden_params(values)))
+                params = xor_gradient_step(*params, lr=TRAIN_LR, limit=WMAX)
+        finally:
+            state["step"] = None
+
+    button.on_click(train)
+    return plot
+
+
+# --- Universality: two steep sigmoids make a bump; bumps add up to any curve --------------------------------
+
+TARGETS = {
+    "wave": lambda x: 0.5 + 0.35 * np.sin(2 * np.pi * 1.5 * x) * np.exp(-x),
+    "ramp and dip": lambda x: np.where(x < 0.6, x, 0.6 - 1.5 * (x - 0.6) * (1 - x) * 4),
+    "steps": lambda x: 0.2 + 0.6 * (x > 0.3) - 0.4 * (x > 0.75),
+}
+UX = np.linspace(0.0, 1.0, 301)  # (301,): where the curves are drawn
+
+
+def bump_output(target: str, units: int, steepness: float) -> tuple[np.ndarray, np.ndarray]:
+    """The 1-units-1 network's output on UX (301,), and each bump's contribution (bumps, 301)."""
+    W1, b1, W2, b2 = bump_network(TARGETS[target], units // 2, steepness)
+    H = forward(UX[:, None], [(W1, b1, sigmoid)])[-1]  # (301, units)
+    parts = H * W2[0]  # (301, units): each unit's share of the output
+    bumps = parts[:, 0::2] + parts[:, 1::2]  # (301, units // 2): unit 2k and 2k+1 make bump k
+    return bumps.sum(axis=1) + b2[0], bumps.T
+
+
+def universality(units: int = 10, steepness: float = 100.0, target: str = "wave") -> LivePlot:
+    """A 1-units-1 network built from bumps: one bump from two sigmoids (left), their sum against a target (right)."""
+    fig = new_figure(10.0, 3.4)
+    ax_b, ax_f = fig.subplots(1, 2, width_ratios=[1, 1.6])
+    up, down, bump = (ax_b.plot([], [], lw=lw, ls=ls, color=c, label=lab)[0] for lw, ls, c, lab in (
+        (1.5, "--", POS, "σ(s(x − e₁))"), (1.5, "--", NEG, "σ(s(x − e₂))"), (2.5, "-", "black", "difference: a bump")))
+    ax_b.set(xlim=(0, 1), ylim=(-0.1, 1.15), xlabel="x", title="two hidden units make one bump")
+    ax_b.title.set_fontsize(10)
+    ax_b.legend(loc="center left", fontsize=8)
+    ax_f.set(xlim=(0, 1), ylim=(-0.45, 1.25), xlabel="x")
+    ax_f.set_title("the output adds up the bumps", fontsize=10)
+    (goal,) = ax_f.plot([], [], color="#999999", lw=5, alpha=0.6, label="target f(x)")
+    parts = LineCollection([], linewidths=0.8, colors="#92c5de")
+    ax_f.add_collection(parts)
+    (out,) = ax_f.plot([], [], color="#b2182b", lw=2, label="network output ŷ(x)")
+    ax_f.plot([], [], color="#92c5de", lw=0.8, label="single bumps")
+    ax_f.legend(loc="lower left", fontsize=8, ncols=3)
+    text = ax_f.text(0.99, 0.98, "", transform=ax_f.transAxes, ha="right", va="top", fontsize=9)
+    _animated(up, down, bump, goal, parts, out, text)
+
+    def update(units, steepness, target):
+        y, bumps = bump_output(target, units, steepness)
+        goal.set_data(UX, TARGETS[target](UX))
+        out.set_data(UX, y)
+        parts.set_segments([np.column_stack([UX, b]) for b in bumps])
+        e1, e2 = 0.5 - 1 / units, 0.5 + 1 / units  # the bump around x = 0.5 is 2/units wide
+        s1, s2 = sigmoid(steepness * (UX - e1)), sigmoid(steepness * (UX - e2))
+        up.set_data(UX, s1)
+        down.set_data(UX, s2)
+        bump.set_data(UX, s1 - s2)
+        gap = np.abs(y - TARGETS[target](UX)).max()
+        text.set_text(f"{units} hidden units ({units // 2} bumps), largest gap |ŷ − f| = {num(gap, 3)}")
+
+    controls = {
+        "units": int_slider("hidden units", units, 2, 100, 2),
+        "steepness": slider("steepness s", steepness, 5.0, 500.0, 5.0),
+        "target": dropdown("target curve", list(TARGETS), target),
+    }
+    return LivePlot(fig, controls, update, columns=3)
+
+
+BUILDERS = {"forward_trace": forward_trace, "xor_network": xor_network, "xor_hidden_space": xor_hidden_space,
+            "universality": universality}
