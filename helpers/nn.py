@@ -7,6 +7,8 @@ In the spirit of micrograd's ``nn.py``, but on arrays instead of single numbers.
                           after *adding* the gradients of its own parameters to their ``.grad``.
 
 Gradients accumulate, exactly as in PyTorch, so call ``zero_grad()`` before each backward pass.
+A first layer reads data, whose gradient nobody needs: ``Linear(..., needs_input_grad=False)`` skips that
+matrix product (its backward returns None), as PyTorch does for inputs that do not require a gradient.
 The layouts match PyTorch: ``Linear.W`` is (out, in) like ``nn.Linear.weight`` and ``Linear.b`` is (out,),
 so weights can be copied between the two and the gradients compared one to one.
 
@@ -24,7 +26,23 @@ from __future__ import annotations
 import numpy as np
 
 from helpers.activations import sigmoid
+from helpers.errors import CourseError
 from helpers.losses import mse, mse_grad, softmax_cross_entropy, softmax_cross_entropy_grad
+
+# ----------------------------------------------------------------------------- errors a learner may meet
+
+
+class LayerInputError(CourseError, ValueError):
+    """A layer, network or optimiser got an input or a setting it cannot use (the message says how to fix it)."""
+
+
+class OrderError(CourseError, RuntimeError):
+    """backward() was called before forward()."""
+
+
+class NotALayerError(CourseError, TypeError):
+    """Sequential was given something that is not a layer."""
+
 
 # ----------------------------------------------------------------------------- parameters and modules
 
@@ -70,29 +88,29 @@ class Module:
 
 
 def _as_batch(x, who: str, features: int | None = None) -> np.ndarray:
-    """Return x as a 2-D float batch (n, features), or raise a ValueError that says how to fix it."""
+    """Return x as a 2-D float batch (n, features), or raise a LayerInputError that says how to fix it."""
     x = np.asarray(x)
     if x.dtype.kind not in "fiub":
-        raise ValueError(f"{who} takes numbers, got an array of dtype {x.dtype}")
+        raise LayerInputError(f"{who} takes numbers, got an array of dtype {x.dtype}")
     if x.dtype.kind != "f":
         x = x.astype(np.float64)  # whole numbers and booleans become floats
     if x.ndim != 2:
         want = f"(n, {features})" if features is not None else "(n, features)"
         fix = ("add a batch axis with x.reshape(1, -1)" if x.ndim < 2
                else "flatten each example with x.reshape(len(x), -1)")
-        raise ValueError(f"{who} expects a batch of shape {want}, got shape {x.shape}: {fix}")
+        raise LayerInputError(f"{who} expects a batch of shape {want}, got shape {x.shape}: {fix}")
     if features is not None and x.shape[1] != features:
-        raise ValueError(f"{who} got input with {x.shape[1]} features; it expects shape (n, {features})")
+        raise LayerInputError(f"{who} got input with {x.shape[1]} features; it expects shape (n, {features})")
     return x
 
 
 def _check_grad(grad_out, cached: np.ndarray | None, who: str) -> np.ndarray:
     """Check that backward comes after forward and that grad_out has the forward output's shape."""
     if cached is None:
-        raise RuntimeError(f"{who}.backward() was called before forward(): run the forward pass first")
+        raise OrderError(f"{who}.backward() was called before forward(): run the forward pass first")
     grad_out = np.asarray(grad_out)
     if grad_out.shape != cached.shape:
-        raise ValueError(f"{who}.backward() got a gradient of shape {grad_out.shape}, "
+        raise LayerInputError(f"{who}.backward() got a gradient of shape {grad_out.shape}, "
                          f"but its forward output had shape {cached.shape}")
     return grad_out
 
@@ -101,14 +119,18 @@ def _check_grad(grad_out, cached: np.ndarray | None, who: str) -> np.ndarray:
 
 
 class Linear(Module):
-    """y = x Wᵀ + b: a fully connected layer, W (out, in) and b (out,) laid out like torch.nn.Linear."""
+    """y = x Wᵀ + b: a fully connected layer, W (out, in) and b (out,) laid out like torch.nn.Linear.
+
+    `needs_input_grad=False` (for a first layer, whose input is data) skips the product that makes dL/dx.
+    """
 
     def __init__(self, in_features: int, out_features: int, init: str = "he", rng=None,
-                 dtype=np.float64):
+                 dtype=np.float64, needs_input_grad: bool = True):
         for name, value in (("in_features", in_features), ("out_features", out_features)):
             if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
-                raise ValueError(f"Linear needs a positive whole number for {name}, got {value!r}")
+                raise LayerInputError(f"Linear needs a positive whole number for {name}, got {value!r}")
         self.in_features, self.out_features = int(in_features), int(out_features)
+        self.needs_input_grad = bool(needs_input_grad)
         rng = np.random.default_rng(rng)
         self.W = Parameter(_init_weights(init, self.in_features, self.out_features, rng).astype(dtype))  # (out, in)
         self.b = Parameter(np.zeros(self.out_features, dtype=dtype))  # (out,)
@@ -123,17 +145,20 @@ class Linear(Module):
         return self._y
 
     def backward(self, grad_out):
-        """dL/dy (n, out) -> dL/dx (n, in); adds dL/dW (out, in) and dL/db (out,)."""
+        """dL/dy (n, out) -> dL/dx (n, in), or None if not needs_input_grad; adds dL/dW (out, in) and dL/db (out,)."""
         grad_out = _check_grad(grad_out, self._y, "Linear")  # (n, out)
         self.W.grad += grad_out.T @ self._x  # (out, n) @ (n, in) -> (out, in)
         self.b.grad += grad_out.sum(axis=0)  # (out,): b is added to every row, so its gradients add up
+        if not self.needs_input_grad:
+            return None  # the input is data: nobody needs dL/dx, so skip its matrix product
         return grad_out @ self.W.data  # (n, out) @ (out, in) -> (n, in)
 
     def parameters(self) -> list[Parameter]:
         return [self.W, self.b]
 
     def __repr__(self) -> str:
-        return f"Linear({self.in_features}→{self.out_features})"
+        flag = ", needs_input_grad=False" if not self.needs_input_grad else ""
+        return f"Linear({self.in_features}→{self.out_features}{flag})"
 
 
 def _init_weights(init: str, n_in: int, n_out: int, rng: np.random.Generator) -> np.ndarray:
@@ -145,7 +170,7 @@ def _init_weights(init: str, n_in: int, n_out: int, rng: np.random.Generator) ->
     if init == "torch":  # nn.Linear's default: uniform in ±1/√n_in
         bound = 1.0 / np.sqrt(n_in)
         return rng.uniform(-bound, bound, size=(n_out, n_in))
-    raise ValueError(f"unknown init {init!r}: use 'he', 'xavier' or 'torch'")
+    raise LayerInputError(f"unknown init {init!r}: use 'he', 'xavier' or 'torch'")
 
 
 class ReLU(Module):
@@ -217,7 +242,7 @@ class Sequential(Module):
     def __init__(self, *layers: Module):
         for layer in layers:
             if not isinstance(layer, Module):
-                raise TypeError(f"Sequential takes layers (Linear, ReLU, ...), got {type(layer).__name__}")
+                raise NotALayerError(f"Sequential takes layers (Linear, ReLU, ...), got {type(layer).__name__}")
         self.layers = list(layers)
 
     def forward(self, x):
@@ -227,9 +252,14 @@ class Sequential(Module):
         return x
 
     def backward(self, grad_out):
-        """Feed dL/d(output) back through every layer, last to first; returns dL/d(input)."""
-        for layer in reversed(self.layers):
+        """Feed dL/d(output) back through every layer, last to first; returns dL/d(input) (None if not needed)."""
+        for i, layer in reversed(list(enumerate(self.layers))):
             grad_out = layer.backward(grad_out)
+            if grad_out is None:  # a layer whose input is data: the layers before it get no gradient
+                if i > 0:
+                    raise LayerInputError(f"{layer!r} has needs_input_grad=False, but layers before it need "
+                                     "its input's gradient: only the first layer may skip it")
+                return None
         return grad_out
 
     def parameters(self) -> list[Parameter]:
@@ -253,9 +283,9 @@ def MLP(sizes, activation: str = "relu", rng=None, dtype=np.float64) -> Sequenti
     """A multi-layer perceptron: Linear layers of the given sizes with an activation between them (none at the end)."""
     sizes = list(sizes)
     if len(sizes) < 2:
-        raise ValueError(f"MLP needs at least an input and an output size, got {sizes}")
+        raise LayerInputError(f"MLP needs at least an input and an output size, got {sizes}")
     if activation not in ACTIVATION_LAYERS:
-        raise ValueError(f"unknown activation {activation!r}: use one of {sorted(ACTIVATION_LAYERS)}")
+        raise LayerInputError(f"unknown activation {activation!r}: use one of {sorted(ACTIVATION_LAYERS)}")
     rng = np.random.default_rng(rng)
     init = "he" if activation == "relu" else "xavier"
     layers: list[Module] = []
@@ -286,7 +316,7 @@ class CrossEntropyLoss:
     def backward(self):
         """dL/dlogits = (softmax(logits) − one_hot(labels)) / n, shape (n, k)."""
         if self._logits is None:
-            raise RuntimeError("CrossEntropyLoss.backward() was called before forward(): compute the loss first")
+            raise OrderError("CrossEntropyLoss.backward() was called before forward(): compute the loss first")
         grad = softmax_cross_entropy_grad(self._labels, self._logits)  # (n, k), float64
         return grad.astype(_float_dtype(self._logits), copy=False)  # float32 in, float32 out
 
@@ -308,7 +338,7 @@ class MSELoss:
     def backward(self):
         """dL/dpred = 2 (pred − target) / (number of elements)."""
         if self._pred is None:
-            raise RuntimeError("MSELoss.backward() was called before forward(): compute the loss first")
+            raise OrderError("MSELoss.backward() was called before forward(): compute the loss first")
         return mse_grad(self._target, self._pred).astype(_float_dtype(self._pred), copy=False)
 
 
@@ -327,7 +357,7 @@ class Optimizer:
     def __init__(self, params, lr: float):
         self.params = list(params)
         if not lr > 0:
-            raise ValueError(f"the learning rate must be positive, got lr={lr}")
+            raise LayerInputError(f"the learning rate must be positive, got lr={lr}")
         self.lr = lr
 
     def step(self) -> None:
@@ -346,7 +376,7 @@ class SGD(Optimizer):
     def __init__(self, params, lr: float, momentum: float = 0.0):
         super().__init__(params, lr)
         if not 0 <= momentum < 1:
-            raise ValueError(f"momentum must lie in [0, 1), got {momentum}")
+            raise LayerInputError(f"momentum must lie in [0, 1), got {momentum}")
         self.momentum = momentum
         self.velocity = [np.zeros_like(p.data) for p in self.params]  # one per parameter, same shape
 

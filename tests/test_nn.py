@@ -301,3 +301,35 @@ def test_a_tiny_network_learns_xor():
     accuracy = np.mean(model(x).argmax(axis=1) == labels)
     assert losses[-1] < 0.25 * losses[0]
     assert accuracy > 0.95
+
+
+# ----------------------------------------------------------------------------- skipping dL/dx for a first layer
+
+def test_first_layer_can_skip_the_input_gradient_with_the_same_weight_gradients():
+    x, labels = RNG.normal(size=(6, 5)), np.array([0, 1, 2, 0, 1, 2])
+    grads = []
+    for flag in (True, False):
+        model = nn.Sequential(nn.Linear(5, 4, rng=7, needs_input_grad=flag), nn.ReLU(), nn.Linear(4, 3, rng=8))
+        loss_fn = nn.CrossEntropyLoss()
+        loss_fn(model(x), labels)
+        gx = model.backward(loss_fn.backward())
+        assert (gx is None) == (not flag)
+        grads.append([p.grad.copy() for p in model.parameters()])
+    for with_dx, without_dx in zip(*grads, strict=True):
+        np.testing.assert_array_equal(with_dx, without_dx)
+    assert repr(nn.Linear(784, 128, needs_input_grad=False)) == "Linear(784→128, needs_input_grad=False)"
+
+
+def test_only_the_first_layer_may_skip_the_input_gradient():
+    model = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 2, needs_input_grad=False))
+    model(np.ones((2, 3)))
+    with pytest.raises(ValueError, match="only the first layer"):
+        model.backward(np.ones((2, 2)))
+
+
+def test_errors_a_learner_meets_are_course_errors():
+    from helpers.errors import CourseError
+    for make in (lambda: nn.Linear(784, 128)(np.zeros(784)), lambda: nn.ReLU().backward(np.ones((1, 2))),
+                 lambda: nn.Sequential(np.tanh), lambda: nn.SGD([], lr=-1)):
+        with pytest.raises(CourseError):
+            make()

@@ -1,130 +1,462 @@
-"""Exercises for notebook 07 (MNIST from scratch): one-hot labels, the gradient of softmax cross-entropy,
-accuracy from logits, and the SGD-with-momentum update."""
+"""Exercises for notebook 07 (MNIST from scratch): two predictions (the loss of a network that knows nothing,
+how much of dZ1 the ReLU blocks), then the learner writes the 784-128-10 network's forward pass, its backward
+pass and one epoch of minibatch SGD.
+
+The forward and backward passes are checked against `torch.autograd` on a batch of 64 real MNIST training images,
+one tensor at a time, in the order they are computed; the message names the first tensor that differs (its shape,
+if that is what is wrong) and, for the common slips, what went wrong. `yours_or_reference` lets the notebook train
+with the learner's functions once they pass, and with the reference until then.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import io
+from collections.abc import Callable
+
 import numpy as np
+import torch
 
 from helpers.activations import softmax
-from helpers.exercises.core import FunctionExercise
+from helpers.data import MNIST_MEAN, MNIST_STD, raw_folder
+from helpers.exercises.core import (
+    ChoiceExercise,
+    CustomExercise,
+    NotAttempted,
+    Wrong,
+    as_array,
+    call_learner,
+)
+from helpers.losses import softmax_cross_entropy
 
-_RNG = np.random.default_rng(7)
-_LOGITS = _RNG.normal(0, 3, size=(6, 10))  # (6, 10): six examples, ten classes
-_LABELS = np.array([3, 0, 9, 3, 7, 1])  # (6,)
-
-
-# ----------------------------------------------------------------------------- q1: one-hot encoding
-
-
-def one_hot(labels, k):
-    """Class indices (n,) -> one-hot rows (n, k): row i has a 1 in column labels[i] and 0 elsewhere."""
-    rows = np.zeros((len(labels), k))  # (n, k)
-    rows[np.arange(len(labels)), labels] = 1.0
-    return rows
-
-
-def _one_hot_shifted(labels, k):
-    return one_hot((labels + 1) % k, k)
+NOTEBOOK = "07_mnist_from_scratch"
+N_CHECK = 64  # the check batch: 64 training images, like one minibatch
+FORWARD_NAMES = ("Z1", "H", "Z2")
+BACKWARD_NAMES = ("dZ2", "dW2", "db2", "dH", "dZ1", "dW1", "db1")
+PARAM_NAMES = ("W1", "b1", "W2", "b2")
 
 
-q1 = FunctionExercise(
-    "One-hot encoding",
-    one_hot,
-    cases=[{"labels": np.array([2, 0, 1, 1]), "k": 3}, {"labels": _LABELS, "k": 10}, {"labels": np.array([9]), "k": 10}],
-    hint="Start from np.zeros((n, k)), then set one entry per row: rows[np.arange(n), labels] = 1.",
-    mistakes=[(_one_hot_shifted, "the 1s are one column too far right: class c goes in column c (counting from 0)")],
+# ----------------------------------------------------------------------------- the check data
+
+
+@functools.lru_cache(maxsize=4)
+def mnist_batch(n: int = N_CHECK) -> tuple[np.ndarray, np.ndarray]:
+    """The first n MNIST training images (n, 784) float64, normalised as in the notebook, and their labels (n,).
+
+    Read straight from the raw files; without them (a fresh clone), n random images stand in, so tests still run.
+    """
+    folder = raw_folder()
+    try:
+        with open(folder / "train-images-idx3-ubyte", "rb") as f:
+            pixels = np.frombuffer(f.read(16 + 784 * n)[16:], dtype=np.uint8)
+        with open(folder / "train-labels-idx1-ubyte", "rb") as f:
+            labels = np.frombuffer(f.read(8 + n)[8:], dtype=np.uint8)
+        if pixels.size != 784 * n or labels.size != n:
+            raise OSError("short file")
+    except OSError:
+        rng = np.random.default_rng(1)
+        pixels, labels = rng.integers(0, 256, size=784 * n), rng.integers(0, 10, size=n)
+    X = (pixels.reshape(n, 784) / 255.0 - MNIST_MEAN) / MNIST_STD  # (n, 784)
+    return X, labels.astype(np.int64)
+
+
+def check_params(seed: int = 3, w2_scale: float = 1.0) -> list[np.ndarray]:
+    """Float64 weights [W1 (128, 784), b1 (128,), W2 (10, 128), b2 (10,)] with non-zero biases, for the checks."""
+    rng = np.random.default_rng(seed)
+    return [rng.normal(0, np.sqrt(2 / 784), size=(128, 784)), rng.normal(0, 0.1, size=128),
+            w2_scale * rng.normal(0, np.sqrt(2 / 128), size=(10, 128)), rng.normal(0, 0.1, size=10)]
+
+
+def autograd_tensors(X, labels, params) -> dict[str, np.ndarray]:
+    """Z1, H, Z2 and every gradient of the mean cross-entropy, computed by torch.autograd (float64)."""
+    W1, b1, W2, b2 = (torch.tensor(p, dtype=torch.float64, requires_grad=True) for p in params)
+    Z1 = torch.from_numpy(X) @ W1.T + b1  # (n, 128)
+    H = torch.relu(Z1)  # (n, 128)
+    Z2 = H @ W2.T + b2  # (n, 10)
+    for t in (Z1, H, Z2):
+        t.retain_grad()  # keep the gradients of these intermediate tensors too
+    torch.nn.functional.cross_entropy(Z2, torch.from_numpy(labels)).backward()
+    values = {"Z1": Z1, "H": H, "Z2": Z2, "dZ2": Z2.grad, "dW2": W2.grad, "db2": b2.grad, "dH": H.grad,
+              "dZ1": Z1.grad, "dW1": W1.grad, "db1": b1.grad}
+    return {name: t.detach().numpy() for name, t in values.items()}
+
+
+# ----------------------------------------------------------------------------- comparing one tensor at a time
+
+
+def _differs(got: np.ndarray, expected: np.ndarray) -> bool:
+    """True if got is not within float rounding of expected (tolerance scaled to the tensor's size)."""
+    return not np.allclose(got, expected, rtol=1e-5, atol=1e-7 * max(float(np.abs(expected).max()), 1e-12))
+
+
+def _shape_advice(name: str, shape: tuple, expected: tuple, n: int) -> str:
+    """Why a tensor may have the wrong shape."""
+    if len(shape) == 2 and shape == expected[::-1]:
+        return ": it looks transposed. Swap the two factors of the product, or transpose one of them (.T)"
+    if len(expected) == 1 and shape == (n,):
+        return ": a bias gradient adds up over the examples of the batch (axis=0), one number per neuron"
+    if name.startswith("d"):
+        return f", the shape of {name[1:]}: a gradient always has the shape of the variable it belongs to"
+    return ""
+
+
+def compare_tensors(got: tuple, expected: dict[str, np.ndarray], names: tuple[str, ...], slips: Callable,
+                    n: int) -> None:
+    """Compare got[i] with expected[names[i]], in order; raise Wrong naming the first tensor that differs.
+
+    `slips(name, right)` lists (wrong value, message) pairs for that tensor, computed from the right tensors before it.
+    """
+    right: dict[str, np.ndarray] = {}
+    for name, g in zip(names, got, strict=True):
+        agreed = f" ({', '.join(right)} agree{'s' if len(right) == 1 else ''})" if right else ""
+        first = f"{name} is the first tensor that differs from torch.autograd's{agreed}"
+        if g is ...:
+            raise Wrong(f"{name} is still `...`: replace it with its formula")
+        if g is None:
+            raise Wrong(f"{name} is None: did you forget to compute it?")
+        arr, exp = as_array(g), expected[name]
+        if arr.shape != exp.shape:
+            raise Wrong(f"{first}: its shape is {arr.shape}, but it should be {exp.shape}"
+                        f"{_shape_advice(name, arr.shape, exp.shape, n)}.")
+        if not np.all(np.isfinite(arr)):
+            raise Wrong(f"{first}: it contains nan or inf.")
+        if _differs(arr, exp):
+            for value, message in slips(name, right):
+                if value.shape == exp.shape and not _differs(arr, value):
+                    raise Wrong(f"{first}: {message}")
+            raise Wrong(f"{first}: {_how_off(arr, exp, n)}")
+        right[name] = arr
+
+
+def _how_off(arr: np.ndarray, exp: np.ndarray, n: int) -> str:
+    """A hint at how a tensor is off (a factor n, the sign, zeros), without printing it."""
+    for factor, words in ((n, f"it is n = {n} times too big"), (1 / n, f"it is n = {n} times too small"),
+                          (-1, "it has the wrong sign")):
+        if not _differs(arr, factor * exp):
+            return words + "."
+    wrong = int(np.sum(~np.isclose(arr, exp, rtol=1e-5, atol=1e-7 * max(float(np.abs(exp).max()), 1e-12))))
+    return f"{wrong} of its {exp.size} entries are wrong. Recompute it from the rules, step by step."
+
+
+def _unpack(got, names: tuple[str, ...]) -> tuple:
+    """The learner's returned tuple, checked for its length (placeholders raise NotAttempted)."""
+    if got is ...:
+        raise NotAttempted
+    if got is None:
+        raise Wrong("your function returned None: did you forget `return`?")
+    if not isinstance(got, tuple | list) or len(got) != len(names):
+        count = len(got) if isinstance(got, tuple | list) else "one value"
+        raise Wrong(f"return {len(names)} values, in this order: {', '.join(names)} (got {count})")
+    if all(g is ... for g in got):
+        raise NotAttempted
+    return tuple(got)
+
+
+def _need_function(answer) -> None:
+    """Raise Wrong unless the answer is a function."""
+    if not callable(answer):
+        raise Wrong(f"expected a function (def ...), got {type(answer).__name__}")
+
+
+# ----------------------------------------------------------------------------- p1, p2: predictions
+
+p1 = ChoiceExercise(
+    "Prediction 1 (the loss of a network that knows nothing)", "c",
+    options={"a": "0", "b": "1", "c": "log 10 ≈ 2.30", "d": "10"},
+    feedback={"a": "A loss of 0 means probability 1 for the right digit on every image: a perfect network, "
+                   "not one that knows nothing.",
+              "b": "Work it out: the loss of one image is −log p, where p is the probability given to its true "
+                   "digit. What is p when all 10 digits get the same probability?",
+              "d": "The loss is −log p, not 1/p: with p = 1/10, what is −log(1/10)?"},
+    hint="A network that knows nothing gives each of the 10 digits the same probability. The loss of one image "
+         "is −log(probability of its true digit).",
+    solution='p1_answer = "c"  # p = 1/10 for every digit, so the loss is −log(1/10) = log 10 ≈ 2.30',
+)
+
+p2 = ChoiceExercise(
+    "Prediction 2 (how much of dZ1 the ReLU blocks)", "b",
+    options={"a": "almost none of them", "b": "about half of them", "c": "almost all of them"},
+    feedback={"a": "The mask 1[Z1 > 0] is 0 wherever a hidden neuron's Z1 is negative. With random weights of "
+                   "mean 0, how often is a weighted sum negative?",
+              "c": "The mask is 0 only where Z1 ≤ 0. The weights are random with mean 0: is a weighted sum "
+                   "negative almost always, or about as often as it is positive?"},
+    hint="dZ1 = dH ⊙ 1[Z1 > 0] is 0 wherever Z1 ≤ 0. The starting weights are random, with mean 0.",
+    solution='p2_answer = "b"  # Z1 is as often negative as positive with zero-mean weights: the mask blocks ~half',
 )
 
 
-# ----------------------------------------------------------------------------- q2: the gradient at the logits
+# ----------------------------------------------------------------------------- q1: the forward pass
 
 
-def cross_entropy_grad(logits, labels):
-    """∂L/∂logits for L = mean cross-entropy of softmax(logits): (softmax(logits) − one_hot(labels)) / n."""
-    n, k = logits.shape
-    return (softmax(logits, axis=1) - one_hot(labels, k)) / n  # (n, k)
+def forward(X, W1, b1, W2, b2):
+    """The 784-128-10 network: Z1 = X W1ᵀ + b1, H = ReLU(Z1), Z2 = H W2ᵀ + b2; returns (Z1, H, Z2)."""
+    Z1 = X @ W1.T + b1  # (n, 128)
+    H = np.maximum(Z1, 0)  # (n, 128)
+    Z2 = H @ W2.T + b2  # (n, 10)
+    return Z1, H, Z2
 
 
-def _ce_grad_no_mean(logits, labels):
-    return cross_entropy_grad(logits, labels) * len(labels)
+def _forward_slips(name: str, right: dict, X, W1, b1, W2, b2) -> list[tuple[np.ndarray, str]]:
+    """What the common forward-pass slips give for `name`, from the right tensors before it."""
+    Z1 = X @ W1.T + b1
+    H = right.get("H", np.maximum(Z1, 0))
+    if name == "Z1":
+        return [(X @ W1.T, "the bias is missing: Z1 = X W1ᵀ + b1.")]
+    if name == "H":
+        return [(Z1, "H still has negative entries: H is ReLU(Z1), the negative entries become 0."),
+                (1 / (1 + np.exp(-Z1)), "that is the sigmoid of Z1; this network's hidden layer uses ReLU.")]
+    return [(H @ W2.T, "the bias is missing: Z2 = H W2ᵀ + b2."),
+            (Z1 @ W2.T + b2, "Z2 is computed from Z1; the second layer reads H, the output of the ReLU."),
+            (np.maximum(H @ W2.T + b2, 0), "the output layer has no ReLU: the logits Z2 may be negative."),
+            (softmax(H @ W2.T + b2, axis=1), "those are probabilities: Z2 is the logits, before any softmax "
+                                             "(the loss applies the softmax).")]
 
 
-def _ce_grad_flipped(logits, labels):
-    return -cross_entropy_grad(logits, labels)
+def _check_forward(answer) -> None:
+    _need_function(answer)
+    X, labels = mnist_batch()
+    params = check_params()
+    expected = autograd_tensors(X, labels, params)
+    described = "a batch X of 64 MNIST images (64, 784) and weights W1 (128, 784), b1 (128,), W2 (10, 128), b2 (10,)"
+    got = _unpack(call_learner(answer, [X.copy(), *[p.copy() for p in params]], described), FORWARD_NAMES)
+    compare_tensors(got, expected, FORWARD_NAMES, lambda name, right: _forward_slips(name, right, X, *params),
+                    len(X))
 
 
-def _ce_grad_softmax_wrong_axis(logits, labels):
-    n, k = logits.shape
-    return (softmax(logits, axis=0) - one_hot(labels, k)) / n
-
-
-q2 = FunctionExercise(
-    "The gradient of softmax cross-entropy",
-    cross_entropy_grad,
-    cases=[{"logits": _LOGITS, "labels": _LABELS}, {"logits": np.array([[2.0, 1.0, 0.1]]), "labels": np.array([0])}],
-    hint="Predicted probabilities minus the one-hot truth, divided by the batch size n (the loss is a mean).",
-    mistakes=[(_ce_grad_no_mean, "you forgot to divide by n: the loss is the mean over the batch, and so is its gradient"),
-              (_ce_grad_flipped, "the sign is flipped: it is softmax − one_hot (probabilities minus truth)"),
-              (_ce_grad_softmax_wrong_axis, "softmax goes along each row (axis=1): one distribution per example")],
+q1 = CustomExercise(
+    "Exercise 1 (the forward pass)", forward, _check_forward,
+    hint="Three lines, one per tensor, with the layer formula Z = A Wᵀ + b from notebook 03: the first layer "
+         "reads X, the second reads H. In NumPy, Wᵀ is W.T and ReLU is np.maximum(Z, 0).",
+    solution='''def forward(X, W1, b1, W2, b2):
+    Z1 = X @ W1.T + b1       # (n, 784) @ (784, 128) + (128,) -> (n, 128)
+    H = np.maximum(Z1, 0)    # (n, 128): ReLU
+    Z2 = H @ W2.T + b2       # (n, 128) @ (128, 10) + (10,) -> (n, 10): the logits
+    return Z1, H, Z2''',
 )
 
 
-# ----------------------------------------------------------------------------- q3: accuracy from logits
+# ----------------------------------------------------------------------------- q2: the backward pass
 
 
-def accuracy(logits, labels):
-    """The fraction (0..1) of examples whose largest logit is at the true class."""
-    return float(np.mean(logits.argmax(axis=1) == labels))
+def backward(X, Y, Z1, H, Z2, W2):
+    """Every gradient of the mean softmax cross-entropy, last layer first: (dZ2, dW2, db2, dH, dZ1, dW1, db1)."""
+    n = len(X)
+    dZ2 = (softmax(Z2, axis=1) - Y) / n  # (n, 10): loss -> logits
+    dW2 = dZ2.T @ H  # (10, 128)
+    db2 = dZ2.sum(axis=0)  # (10,)
+    dH = dZ2 @ W2  # (n, 128)
+    dZ1 = dH * (Z1 > 0)  # (n, 128): the ReLU mask
+    dW1 = dZ1.T @ X  # (128, 784)
+    db1 = dZ1.sum(axis=0)  # (128,)
+    return dZ2, dW2, db2, dH, dZ1, dW1, db1
 
 
-def _accuracy_percent(logits, labels):
-    return 100 * accuracy(logits, labels)
+def _backward_slips(name: str, right: dict, X, Y, Z1, H, Z2, W2) -> list[tuple[np.ndarray, str]]:
+    """What the common backward-pass slips give for `name`, from the right tensors before it."""
+    n = len(X)
+    P = softmax(Z2, axis=1)  # (n, 10)
+    once = "the 1/n of the mean is already inside dZ2; divide only once."
+    if name == "dZ2":
+        return [(P - Y, f"it is n = {n} times too big: the loss is the mean over the batch, so divide by n."),
+                ((Y - P) / n, "the sign is flipped: it is softmax(Z2) − Y, probabilities minus the truth."),
+                ((softmax(Z2, axis=0) - Y) / n, "the softmax must run along each row (axis=1): one probability "
+                                                "distribution per image."),
+                (P / n, "Y is missing: subtract the one-hot truth from the probabilities.")]
+    dZ2 = right.get("dZ2")
+    if name == "dW2":
+        return [(dZ2.T @ Z1, "the second layer's input is H (after the ReLU), not Z1: dW2 = dZ2ᵀ H."),
+                (dZ2.T @ H / n, once)]
+    if name == "db2":
+        return [(dZ2.mean(axis=0), once + " The bias gradient is the plain sum over the batch.")]
+    if name == "dH":
+        return [(dZ2 @ W2 * (Z1 > 0), "the ReLU mask belongs to the next step: dH is the gradient at H, before "
+                                      "the mask; dZ1 = dH ⊙ 1[Z1 > 0] comes after.")]
+    dH = right.get("dH")
+    if name == "dZ1":
+        return [(dH, "the ReLU mask is missing: the gradient passes only where Z1 > 0 and is 0 elsewhere."),
+                (dH * Z1, "multiply by the mask 1[Z1 > 0], an array of 0s and 1s, not by Z1 itself."),
+                (dH * H, "multiply by the mask 1[Z1 > 0], an array of 0s and 1s, not by H itself."),
+                (dH * (Z1 <= 0), "the mask is reversed: the gradient passes where Z1 > 0.")]
+    dZ1 = right.get("dZ1")
+    if name == "dW1":
+        return [(dH.T @ X, "use dZ1 (after the ReLU mask), not dH: dW1 = dZ1ᵀ X."), (dZ1.T @ X / n, once)]
+    return [(dH.sum(axis=0), "use dZ1 (after the ReLU mask), not dH."),
+            (dZ1.mean(axis=0), once + " The bias gradient is the plain sum over the batch.")]
 
 
-def _error_rate(logits, labels):
-    return 1 - accuracy(logits, labels)
+def _check_backward(answer) -> None:
+    _need_function(answer)
+    X, labels = mnist_batch()
+    params = check_params()
+    expected = autograd_tensors(X, labels, params)
+    Y = np.eye(10)[labels]  # (64, 10) one-hot
+    inputs = [X, Y, expected["Z1"], expected["H"], expected["Z2"], params[2]]
+    described = ("X (64, 784): 64 MNIST images, Y (64, 10): their one-hot labels, Z1 (64, 128), H (64, 128) and "
+                 "Z2 (64, 10) from the forward pass, W2 (10, 128)")
+    got = _unpack(call_learner(answer, [a.copy() for a in inputs], described), BACKWARD_NAMES)
+    compare_tensors(got, expected, BACKWARD_NAMES, lambda name, right: _backward_slips(name, right, *inputs),
+                    len(X))
 
 
-q3 = FunctionExercise(
-    "Accuracy from logits",
-    accuracy,
-    cases=[{"logits": _LOGITS, "labels": _LABELS}, {"logits": _LOGITS, "labels": _LOGITS.argmax(axis=1)},
-           {"logits": np.array([[0.0, 5.0], [3.0, -1.0], [1.0, 2.0], [0.5, 0.4]]), "labels": np.array([1, 1, 1, 0])}],
-    hint="The prediction is the class with the largest logit, logits.argmax(axis=1); "
-         "accuracy is the mean of (prediction == label).",
-    mistakes=[(_accuracy_percent, "give a fraction between 0 and 1, not a percentage"),
-              (_error_rate, "that is the error rate (the fraction wrong): accuracy is the fraction right")],
+q2 = CustomExercise(
+    "Exercise 2 (the backward pass)", backward, _check_backward,
+    hint="Start at the loss: dZ2 = (softmax(Z2) − Y) / n, with softmax along each row (axis=1). Then apply the "
+         "Linear rules with G = dZ2 and the second layer's input A = H, then the ReLU rule with the mask "
+         "(Z1 > 0), then the Linear rules again with G = dZ1 and A = X. Each gradient has its variable's shape.",
+    solution='''def backward(X, Y, Z1, H, Z2, W2):
+    n = len(X)
+    dZ2 = (softmax(Z2, axis=1) - Y) / n   # (n, 10): loss -> logits
+    dW2 = dZ2.T @ H                       # (10, n) @ (n, 128) -> (10, 128), like W2
+    db2 = dZ2.sum(axis=0)                 # (10,), like b2
+    dH = dZ2 @ W2                         # (n, 10) @ (10, 128) -> (n, 128), like H
+    dZ1 = dH * (Z1 > 0)                   # (n, 128): the ReLU mask
+    dW1 = dZ1.T @ X                       # (128, n) @ (n, 784) -> (128, 784), like W1
+    db1 = dZ1.sum(axis=0)                 # (128,), like b1
+    return dZ2, dW2, db2, dH, dZ1, dW1, db1''',
 )
 
 
-# ----------------------------------------------------------------------------- q4: SGD with momentum
+# ----------------------------------------------------------------------------- q3: one epoch of minibatch SGD
 
 
-def momentum_step(w, v, grad, lr, momentum):
-    """One SGD-with-momentum update, as torch.optim.SGD: v ← μ·v + g, then w ← w − η·v. Returns (w, v)."""
-    v = momentum * v + grad
-    w = w - lr * v
-    return w, v
+def train_epoch(params, X, labels, forward, backward, lr, batch_size, rng):
+    """One pass over (X, labels) in shuffled minibatches of SGD; updates params in place; returns the losses."""
+    W1, b1, W2, b2 = params  # the four arrays, changed in place
+    order = rng.permutation(len(X))  # a fresh shuffle
+    losses = []
+    for start in range(0, len(X), batch_size):
+        idx = order[start:start + batch_size]
+        Xb, labels_b = X[idx], labels[idx]  # (b, 784), (b,)
+        Yb = np.eye(10, dtype=X.dtype)[labels_b]  # (b, 10) one-hot
+        Z1, H, Z2 = forward(Xb, W1, b1, W2, b2)
+        losses.append(softmax_cross_entropy(labels_b, Z2))
+        dZ2, dW2, db2, dH, dZ1, dW1, db1 = backward(Xb, Yb, Z1, H, Z2, W2)
+        W1 -= lr * dW1
+        b1 -= lr * db1
+        W2 -= lr * dW2
+        b2 -= lr * db2
+    return losses
 
 
-def _momentum_old_velocity(w, v, grad, lr, momentum):
-    return w - lr * v, momentum * v + grad
+def _train_variant(params, X, labels, lr, batch_size, rng, shuffle=True, sign=-1.0, skip=()):
+    """train_epoch with one slip switched on: no shuffle, a step uphill, or a parameter left out of the update."""
+    order = rng.permutation(len(X)) if shuffle else np.arange(len(X))
+    losses = []
+    for start in range(0, len(X), batch_size):
+        idx = order[start:start + batch_size]
+        Z1, H, Z2 = forward(X[idx], *params)
+        losses.append(softmax_cross_entropy(labels[idx], Z2))
+        grads = backward(X[idx], np.eye(10)[labels[idx]], Z1, H, Z2, params[2])
+        for i, g in enumerate((grads[5], grads[6], grads[1], grads[2])):  # dW1, db1, dW2, db2
+            if PARAM_NAMES[i] not in skip:
+                params[i] += sign * lr * g
+    return losses
 
 
-def _momentum_uphill(w, v, grad, lr, momentum):
-    v = momentum * v + grad
-    return w + lr * v, v
+def _check_train_epoch(answer) -> None:
+    _need_function(answer)
+    X, labels = mnist_batch(200)
+    lr, batch_size, seed = 0.2, 64, 7
+    start = check_params(seed=4, w2_scale=0.1)
+
+    def run(variant: Callable) -> tuple[list, list[np.ndarray]]:
+        params = [p.copy() for p in start]
+        return variant(params, np.random.default_rng(seed)), params
+
+    ref_losses, ref_params = run(lambda p, rng: train_epoch(p, X, labels, forward, backward, lr, batch_size, rng))
+    described = (f"params = [W1, b1, W2, b2], 200 MNIST images X (200, 784) and their labels (200,), the reference "
+                 f"forward and backward, lr={lr}, batch_size={batch_size}, rng=np.random.default_rng({seed})")
+    got, params = run(lambda p, rng: call_learner(answer, [p, X.copy(), labels.copy(), forward, backward, lr,
+                                                           batch_size, rng], described))
+    if got is ...:
+        raise NotAttempted
+    if got is None:
+        raise Wrong("your function returned None: did you forget `return losses`?")
+    try:
+        losses = [float(v) for v in got]
+    except (TypeError, ValueError):
+        raise Wrong("return the list of losses, one number per minibatch") from None
+    slips = {
+        "you did not shuffle: start with order = rng.permutation(len(X)) and take each minibatch's rows from "
+        "order, so every epoch sees the images in a new order.": dict(shuffle=False),
+        "you stepped uphill: gradient descent moves against the gradient, W1 -= lr * dW1.": dict(sign=1.0),
+        "the step must be lr times the gradient: W1 -= lr * dW1.": dict(sign=-1.0 / lr),
+    }
+    n_batches = len(ref_losses)
+    if len(losses) != n_batches:
+        dropped = " Did you leave out the last, smaller minibatch? range(0, len(X), batch_size) includes it." \
+            if len(losses) == n_batches - 1 else ""
+        raise Wrong(f"return one loss per minibatch: 200 images in minibatches of {batch_size} make {n_batches} "
+                    f"minibatches (the last one has {200 % batch_size} images), but you returned {len(losses)}."
+                    f"{dropped}")
+    if all(np.array_equal(p, s) for p, s in zip(params, start, strict=True)):
+        raise Wrong("the weights in params did not change. `W1 = W1 - lr * dW1` makes a new array and leaves "
+                    "the one in params as it was; update in place with `W1 -= lr * dW1`.")
+    right = np.allclose(losses, ref_losses, rtol=1e-6) and not any(
+        _differs(p, r) for p, r in zip(params, ref_params, strict=True))
+    for message, kw in ({} if right else slips).items():
+        v_losses, v_params = run(lambda p, rng, kw=kw: _train_variant(p, X, labels, lr, batch_size, rng, **kw))
+        if np.allclose(losses, v_losses, rtol=1e-6) and not any(
+                _differs(p, v) for p, v in zip(params, v_params, strict=True)):
+            raise Wrong(message)
+    if _differs(np.array(losses[:1]), np.array(ref_losses[:1])):
+        raise Wrong("the first minibatch's loss is not right: shuffle once with order = rng.permutation(len(X)), "
+                    "take the minibatch X[order[start:start + batch_size]] with its labels, and append "
+                    "softmax_cross_entropy(labels of the minibatch, Z2) before the update.")
+    for name, p, s in zip(PARAM_NAMES, params, start, strict=True):
+        if np.array_equal(p, s):
+            raise Wrong(f"{name} never changed: update it too, {name} -= lr * d{name}.")
+    for name, p, r in zip(PARAM_NAMES, params, ref_params, strict=True):
+        if _differs(p, r):
+            raise Wrong(f"{name} is the first weight that ends the epoch wrong: step every minibatch with "
+                        f"{name} -= lr * d{name}, using the gradients of that same minibatch.")
+    if _differs(np.array(losses), np.array(ref_losses)):
+        raise Wrong("the weights are right, but the losses after the first are not: append the loss of each "
+                    "minibatch, computed from its logits Z2 before the update.")
 
 
-q4 = FunctionExercise(
-    "The SGD-with-momentum update",
-    momentum_step,
-    cases=[{"w": np.array([1.0, -2.0]), "v": np.array([0.5, 0.5]), "grad": np.array([0.2, -0.4]), "lr": 0.1,
-            "momentum": 0.9},
-           {"w": _RNG.normal(size=(3, 4)), "v": _RNG.normal(size=(3, 4)), "grad": _RNG.normal(size=(3, 4)),
-            "lr": 0.05, "momentum": 0.5}],
-    hint="Two lines, in this order: first the new velocity v = μ·v + g, then the step w = w − η·v with that new v.",
-    names=["w", "v"],
-    mistakes=[(_momentum_old_velocity, "update the velocity first, then step with the new velocity"),
-              (_momentum_uphill, "you stepped uphill: w − η·v, not w + η·v")],
+q3 = CustomExercise(
+    "Exercise 3 (one epoch of minibatch SGD)", train_epoch, _check_train_epoch,
+    hint="order = rng.permutation(len(X)); then for start in range(0, len(X), batch_size): idx = "
+         "order[start:start + batch_size], one-hot Y of labels[idx], forward, loss, backward, and four in-place "
+         "updates such as W1 -= lr * dW1. Append each loss to a list and return it.",
+    solution='''def train_epoch(params, X, labels, forward, backward, lr, batch_size, rng):
+    W1, b1, W2, b2 = params                 # the four weight arrays: update them in place (W1 -= ...)
+    order = rng.permutation(len(X))         # a fresh shuffle
+    losses = []
+    for start in range(0, len(X), batch_size):
+        idx = order[start:start + batch_size]
+        Xb, labels_b = X[idx], labels[idx]                 # (b, 784), (b,)
+        Yb = np.eye(10, dtype=X.dtype)[labels_b]           # (b, 10) one-hot
+        Z1, H, Z2 = forward(Xb, W1, b1, W2, b2)
+        losses.append(softmax_cross_entropy(labels_b, Z2))
+        dZ2, dW2, db2, dH, dZ1, dW1, db1 = backward(Xb, Yb, Z1, H, Z2, W2)
+        W1 -= lr * dW1
+        b1 -= lr * db1
+        W2 -= lr * dW2
+        b2 -= lr * db2
+    return losses''',
 )
+
+
+# ----------------------------------------------------------------------------- yours, once it passes
+
+
+def passes(exercise: CustomExercise, answer) -> bool:
+    """True if `answer` passes the exercise's check (run silently; the exercise's status is left alone)."""
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            exercise._check(answer)
+    except Exception:  # noqa: BLE001 - any failure, or the placeholder, means "not yet"
+        return False
+    return True
+
+
+def yours_or_reference(name: str, yours, exercise: CustomExercise):
+    """Your function if it passes its exercise's check now, else the reference; prints which one is used."""
+    if passes(exercise, yours):
+        print(f"{name}: yours (it passes {exercise.title})")
+        return yours
+    print(f"{name}: the reference (yours does not pass {exercise.title} yet)")
+    return exercise.reference
