@@ -89,6 +89,21 @@ def move_sliders_and_check_plots(page) -> int:
     return moved
 
 
+def press_buttons_and_check_plots(page) -> int:
+    """In each live plot with a button (e.g. notebook 03's Train), click it and wait for its image to change."""
+    plots = page.locator(".nn-liveplot", has=page.locator("button.widget-button"))
+    for i in range(plots.count()):
+        plot = plots.nth(i)
+        image = plot.locator(".nn-liveplot-image").first
+        button = plot.locator("button.widget-button").first
+        button.scroll_into_view_if_needed()
+        before = image.get_attribute("src")
+        button.click()
+        page.wait_for_function("([img, before]) => img.getAttribute('src') !== before",
+                               arg=[image.element_handle(), before], timeout=30_000)
+    return plots.count()
+
+
 def draw_digit_and_check_probabilities(page) -> None:
     """Draw a stroke on the drawing canvas with the mouse; the probability plot beside it must change."""
     canvas = page.locator(".nn-draw-canvas canvas").first
@@ -123,6 +138,7 @@ def test_notebook_runs_and_renders_in_jupyterlab(page, lab, path):
         assert rendered.count() == expected, f"{path.name}: {rendered.count()} of {expected} widgets rendered"
         if page.locator(".nn-liveplot .widget-slider").count():
             assert move_sliders_and_check_plots(page) >= 1
+        press_buttons_and_check_plots(page)
         if page.locator(".nn-draw-canvas").count():
             draw_digit_and_check_probabilities(page)
     finally:
