@@ -25,6 +25,7 @@ import PIL.Image
 from IPython.display import Image
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 
 from helpers.errors import CourseError
 
@@ -123,6 +124,11 @@ def _recompress(png: bytes) -> bytes:
     return buf.getvalue()
 
 
+def _text(value) -> str:
+    """A control's value for alt text: numbers as a learner writes them."""
+    return num(value, 3) if isinstance(value, float) else str(value)
+
+
 class LivePlot(widgets.VBox):
     """Controls, then a figure that `update(**control_values)` redraws in place, then optional readouts."""
 
@@ -133,8 +139,8 @@ class LivePlot(widgets.VBox):
         self.canvas = FigureCanvasAgg(fig)  # draws into memory; no window, no pyplot
         self._background = None  # the static part of the figure, kept between steps
         self._animated: list = []
-        self.image = widgets.Image(format="png")
-        self.image.add_class("nn-liveplot-image")
+        self.image = widgets.Image(format="png", layout=widgets.Layout(border="1px solid #999"))
+        self.image.add_class("nn-liveplot-image")  # opaque figure + border: legible on light and dark themes
         self.message = widgets.HTML()  # shows a redraw error, if any
         self.error: str | None = None
         rows = [widgets.HBox(list(controls.values())[i:i + columns])
@@ -155,12 +161,20 @@ class LivePlot(widgets.VBox):
         try:
             full = self._update(**self.values) == "full" or self._background is None or not self._animated
             self.image.value = self._render(full)
+            self.image.tooltip = self.describe()  # the <img>'s title: what a screen reader reads
         except Exception as err:  # noqa: BLE001 - shown to the learner under the plot
             self.error = f"{type(err).__name__}: {err}"
             self.message.value = f"<b style='color:#b00020'>Could not redraw: {html.escape(self.error)}</b>"
             return
         self.error = None
         self.message.value = ""
+
+    def describe(self) -> str:
+        """Alt text: the figure's titles as they read now, then every control's current value."""
+        texts = [ax.get_title() for ax in self.fig.axes] + [a.get_text() for a in self._animated if isinstance(a, Text)]
+        titles = list(dict.fromkeys(" ".join(t.split()) for t in texts if t.strip()))  # in order, once each
+        values = [f"{c.description or name} = {_text(c.value)}" for name, c in self.controls.items()]
+        return f"Plot: {'; '.join(titles) or 'interactive figure'}. Controls: {', '.join(values)}."
 
     def _render(self, full: bool) -> bytes:
         """Draw the figure (all of it, or only its animated artists over the kept background)."""
