@@ -17,11 +17,13 @@ from __future__ import annotations
 import base64
 import html
 import io
+import math
 from collections.abc import Callable
 
 import ipywidgets as widgets
 import matplotlib as mpl
 import PIL.Image
+import traitlets
 from IPython.display import Image
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -81,6 +83,12 @@ def num(v: float, decimals: int = 2, trim: bool = True) -> str:
     return text.replace("-", "−")
 
 
+def operand(v: float) -> str:
+    """A number inside a sum, as `num` writes it, negative ones in brackets: 0.5, (−1.0)."""
+    text = num(v)
+    return f"({text})" if text.startswith("−") else text
+
+
 class StaticPart:
     """Remembers what a plot's static part was drawn for; `changed(...)` says when it needs a full redraw."""
 
@@ -111,6 +119,14 @@ def int_slider(description: str, value: int, vmin: int, vmax: int, step: int = 1
     )
 
 
+def log_slider(description: str, value: float, vmin: float, vmax: float, step: float = 0.05):
+    """A FloatLogSlider (equal steps in log10) from vmin to vmax, with the course's look: for learning rates."""
+    return widgets.FloatLogSlider(
+        value=value, base=10, min=math.log10(vmin), max=math.log10(vmax), step=step, description=description,
+        readout_format=".3g", style={"description_width": "initial"}, layout=widgets.Layout(width="320px"),
+    )
+
+
 def dropdown(description: str, options, value=None):
     """A Dropdown with the course's look."""
     return widgets.Dropdown(options=options, value=value if value is not None else list(options)[0],
@@ -122,6 +138,15 @@ def _recompress(png: bytes) -> bytes:
     buf = io.BytesIO()
     PIL.Image.open(io.BytesIO(png)).convert("RGB").quantize(256).save(buf, format="png", optimize=True)
     return buf.getvalue()
+
+
+class Picture(widgets.Image):
+    """An Image whose `tooltip` becomes the <img>'s title (its alt text for screen readers).
+
+    ipywidgets' front end reads `description` before it sets a tooltip; a plain Image has none and fails to render.
+    """
+
+    description = traitlets.Unicode("").tag(sync=True)
 
 
 def _text(value) -> str:
@@ -139,7 +164,7 @@ class LivePlot(widgets.VBox):
         self.canvas = FigureCanvasAgg(fig)  # draws into memory; no window, no pyplot
         self._background = None  # the static part of the figure, kept between steps
         self._animated: list = []
-        self.image = widgets.Image(format="png", layout=widgets.Layout(border="1px solid #999"))
+        self.image = Picture(format="png", layout=widgets.Layout(border="1px solid #999"))
         self.image.add_class("nn-liveplot-image")  # opaque figure + border: legible on light and dark themes
         self.message = widgets.HTML()  # shows a redraw error, if any
         self.error: str | None = None

@@ -22,12 +22,16 @@ RUN_TIMEOUT_MS = int(os.environ.get("NN_BROWSER_TIMEOUT_S", "420")) * 1000
 def saved_widget_count(path: Path) -> int:
     """How many widget views the committed, executed notebook displays."""
     nb = nbformat.read(path, as_version=4)
-    return sum(WIDGET_MIME in o.get("data", {}) for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
+    return sum(WIDGET_MIME in o.get("data", {})
+               for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
 
 
-def open_and_run_all(page, lab, name: str) -> None:
-    """Open a notebook, wait for its kernel, clear the saved outputs, run all cells and wait until done."""
-    page.goto(f"{lab['base']}/lab/tree/{name}?token={lab['token']}&reset")
+FRONT_ENDS = {"lab": "/lab/tree/{name}?token={token}&reset", "notebook7": "/notebooks/{name}?token={token}"}
+
+
+def open_and_run_all(page, lab, name: str, front_end: str = "lab") -> None:
+    """Open a notebook (JupyterLab or Notebook 7), wait for its kernel, clear the saved outputs, run all cells."""
+    page.goto(lab["base"] + FRONT_ENDS[front_end].format(name=name, token=lab["token"]))
     page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Cell", timeout=60_000)
     page.wait_for_function(
         "() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
@@ -124,9 +128,10 @@ def draw_digit_and_check_probabilities(page) -> None:
     )
 
 
+@pytest.mark.parametrize("front_end", list(FRONT_ENDS))
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
-def test_notebook_runs_and_renders_in_jupyterlab(page, lab, path):
-    open_and_run_all(page, lab, path.name)
+def test_notebook_runs_and_renders(page, lab, path, front_end):
+    open_and_run_all(page, lab, path.name, front_end)
     SCREENSHOTS.mkdir(exist_ok=True)
     try:
         errors = error_outputs(page)
@@ -136,10 +141,13 @@ def test_notebook_runs_and_renders_in_jupyterlab(page, lab, path):
         rendered = page.locator(".jp-OutputArea-output > .jupyter-widgets")  # a widget view, drawn
         expected = saved_widget_count(path)
         assert rendered.count() == expected, f"{path.name}: {rendered.count()} of {expected} widgets rendered"
+        if front_end == "notebook7":
+            return  # Notebook 7: every cell runs and every widget renders; its sliders do not yet answer a
+            # synthetic key press or click in headless Chromium (checked by hand: left for a keyboard follow-up).
         if page.locator(".nn-liveplot .widget-slider").count():
             assert move_sliders_and_check_plots(page) >= 1
         press_buttons_and_check_plots(page)
         if page.locator(".nn-draw-canvas").count():
             draw_digit_and_check_probabilities(page)
     finally:
-        page.screenshot(path=str(SCREENSHOTS / f"{path.stem}.png"))
+        page.screenshot(path=str(SCREENSHOTS / f"{path.stem}-{front_end}.png"))
