@@ -1,4 +1,4 @@
-"""The network of the MNIST notebooks: the seed's `SimpleNN`, 784 -> 128 ReLU -> 10."""
+"""The network of the MNIST notebooks: the original recipe's `SimpleNN`, 784 -> 128 ReLU -> 10."""
 
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ the row numbers with `torch.randperm` and walks through them `batch_size` at a t
 batch is one indexing operation, not 64 separate image conversions.
 
     history = train(model, images, labels, epochs=5, batch_size=64, optimizer=opt, device=device)
-    evaluate(model, test_images, test_labels)   # -> accuracy, e.g. 0.9768
+    evaluate(model, val_images, val_labels)   # -> accuracy, e.g. 0.9768
 """
 
 from __future__ import annotations
@@ -19,6 +19,11 @@ from tqdm.auto import tqdm
 from helpers.errors import CourseError
 
 NUM_CLASSES = 10
+TORCH_VERSION = tuple(int(part) for part in torch.__version__.split("+")[0].split(".")[:2])  # e.g. (2, 4)
+# Adam(fused=True) updates every weight in one combined kernel. On a CPU that kernel exists only from
+# torch 2.4 on (before, fused=True raises on a CPU tensor), so ask for it only where it exists.
+# The update rule is the same either way; only the speed differs.
+FUSED_ADAM = TORCH_VERSION >= (2, 4)
 
 
 class DataShapeError(CourseError, ValueError):
@@ -57,10 +62,10 @@ def check_data(images, labels=None) -> None:
 
 def train(model: nn.Module, images: torch.Tensor, labels: torch.Tensor, epochs: int, batch_size: int,
           optimizer: torch.optim.Optimizer, device, scheduler=None, seed: int = 0, loss_fn=None,
-          test: tuple[torch.Tensor, torch.Tensor] | None = None, progress: bool = True) -> dict:
-    """Train `model` in place; return the history: per-epoch loss, train accuracy, test accuracy, seconds.
+          val: tuple[torch.Tensor, torch.Tensor] | None = None, progress: bool = True) -> dict:
+    """Train `model` in place; return the history: per-epoch loss, train accuracy, validation accuracy, seconds.
 
-    `scheduler` (optional) is stepped after every batch. `test=(images, labels)` adds a test
+    `scheduler` (optional) is stepped after every batch. `val=(images, labels)` adds a validation
     accuracy after each epoch. Train accuracy counts the predictions made *during* the epoch.
     """
     check_data(images, labels)
@@ -71,7 +76,7 @@ def train(model: nn.Module, images: torch.Tensor, labels: torch.Tensor, epochs: 
     shuffle = torch.Generator(device=device).manual_seed(seed)
     n = len(images)
     n_batches = (n + batch_size - 1) // batch_size
-    history = {"loss": [], "train_acc": [], "test_acc": [], "seconds": []}
+    history = {"loss": [], "train_acc": [], "val_acc": [], "seconds": []}
 
     for epoch in range(epochs):
         start = time.perf_counter()
@@ -98,11 +103,11 @@ def train(model: nn.Module, images: torch.Tensor, labels: torch.Tensor, epochs: 
                 bar.set_postfix(loss=f"{total_loss.item() / min(n, (b + 1) * batch_size):.4f}")
         history["loss"].append(total_loss.item() / n)
         history["train_acc"].append(correct.item() / n)
-        if test is not None:
-            history["test_acc"].append(evaluate(model, *test))
+        if val is not None:
+            history["val_acc"].append(evaluate(model, *val))
         history["seconds"].append(time.perf_counter() - start)
         if progress:
-            extra = f", test acc {history['test_acc'][-1]:.4f}" if test is not None else ""
+            extra = f", validation acc {history['val_acc'][-1]:.4f}" if val is not None else ""
             print(f"epoch {epoch + 1}: loss {history['loss'][-1]:.4f}, "
                   f"train acc {history['train_acc'][-1]:.4f}{extra}")
     return history

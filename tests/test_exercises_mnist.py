@@ -1,165 +1,202 @@
-"""Exercises of notebook 06: references pass, typical slips fail with a ✗ and useful feedback,
-placeholders say "Not attempted yet", and a crashing answer is reported, not raised."""
+"""Notebook 06's exercises and predictions: the shared exercise suite, plus checks specific to them."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import torch
+import torch.nn as nn
 
-from helpers.exercises.mnist import q1, q2, q3, q4
-from tests.exercise_checks import (
-    assert_accepted,
-    assert_hint_and_solution,
-    assert_not_attempted,
-    assert_rejected,
-)
+from helpers.exercises import mnist as ex
+from tests.exercise_checks import exercise_suite, run_check
 
-# ---------------------------------------------------------------- q1: a training step
+# ---------------------------------------------------------------- learners' answers, right and wrong
 
 
-def test_q1_reference_passes(capsys):
-    assert_accepted(q1, q1.reference, capsys)
+def step_zero_grad_first(model, x, y, loss_fn, lr):
+    """Right too: clear the gradients before backward instead of after the update; own parameter names."""
+    model.zero_grad()
+    loss = loss_fn(model(x), y)
+    loss.backward()
+    with torch.no_grad():
+        for weight in model.parameters():
+            weight.sub_(lr * weight.grad)
+    return loss.item()
 
 
-def test_q1_forgetting_zero_grad_is_named(capsys):
-    def step(model, x, y, optimizer, loss_fn):
-        loss = loss_fn(model(x), y)
-        loss.backward()
-        optimizer.step()
-        return loss.item()
-
-    assert_rejected(q1, step, capsys, "zero_grad")
+def step_no_no_grad(model, x, y, loss_fn, lr):
+    loss = loss_fn(model(x), y)
+    loss.backward()
+    for p in model.parameters():
+        p -= lr * p.grad  # RuntimeError: a leaf Variable that requires grad is used in an in-place operation
+    return loss.item()
 
 
-def test_q1_forgetting_the_step_is_named(capsys):
-    def step(model, x, y, optimizer, loss_fn):
-        optimizer.zero_grad()
-        loss = loss_fn(model(x), y)
-        loss.backward()
-        return loss.item()
-
-    assert_rejected(q1, step, capsys, "optimizer.step()")
-
-
-def test_q1_wrong_order_is_named(capsys):
-    def step(model, x, y, optimizer, loss_fn):
-        loss = loss_fn(model(x), y)
-        loss.backward()
-        optimizer.zero_grad()  # wipes the fresh gradients
-        optimizer.step()
-        return loss.item()
-
-    assert_rejected(q1, step, capsys, "The order is")
+def step_rebinds(model, x, y, loss_fn, lr):
+    loss = loss_fn(model(x), y)
+    loss.backward()
+    with torch.no_grad():
+        for p in model.parameters():
+            p = p - lr * p.grad  # noqa: PLW2901 - the slip: a new tensor, the model unchanged
+    return loss.item()
 
 
-def test_q1_returning_the_tensor_is_named(capsys):
-    def step(model, x, y, optimizer, loss_fn):
-        optimizer.zero_grad()
-        loss = loss_fn(model(x), y)
-        loss.backward()
-        optimizer.step()
-        return loss
-
-    assert_rejected(q1, step, capsys, "loss.item()")
-
-
-def test_q1_placeholder_and_crash(capsys):
-    def step(model, x, y, optimizer, loss_fn):
-        ...
-
-    assert_not_attempted(q1, step, capsys)
-    assert_not_attempted(q1, ..., capsys)
-
-    def crash(model, x, y, optimizer, loss_fn):
-        return model(x.reshape(3, -1))
-
-    assert_rejected(q1, crash, capsys, "raised RuntimeError")
+def step_uphill(model, x, y, loss_fn, lr):
+    loss = loss_fn(model(x), y)
+    loss.backward()
+    with torch.no_grad():
+        for p in model.parameters():
+            p += lr * p.grad
+            p.grad = None
+    return loss.item()
 
 
-# ---------------------------------------------------------------- q2: accuracy
+def step_keeps_grads(model, x, y, loss_fn, lr):
+    loss = loss_fn(model(x), y)
+    loss.backward()
+    with torch.no_grad():
+        for p in model.parameters():
+            p -= lr * p.grad
+    return loss.item()
 
 
-def test_q2_reference_passes(capsys):
-    assert_accepted(q2, q2.reference, capsys)
+def step_fixed_lr(model, x, y, loss_fn, lr):
+    loss = loss_fn(model(x), y)
+    loss.backward()
+    with torch.no_grad():
+        for p in model.parameters():
+            p -= 0.01 * p.grad
+            p.grad = None
+    return loss.item()
 
 
-def test_q2_slips_fail(capsys):
-    assert_rejected(q2, lambda logits, labels: (logits.argmax(dim=0)[:len(labels)] == labels).float().mean(),
-                    capsys, "✗")
-    assert_rejected(q2, lambda logits, labels: (logits.argmax(dim=1) == labels).sum(), capsys, "expected")
-    assert_rejected(q2, lambda logits, labels: 100 * (logits.argmax(dim=1) == labels).float().mean(),
-                    capsys, "expected")
+def step_returns_tensor(model, x, y, loss_fn, lr):
+    ex.sgd_step(model, x, y, loss_fn, lr)
+    return loss_fn(model(x), y)
 
 
-def test_q2_placeholder_and_crash(capsys):
-    def accuracy(logits, labels):
-        ...
-
-    assert_not_attempted(q2, accuracy, capsys)
-    assert_rejected(q2, lambda logits, labels: logits.argmax(dim=5), capsys, "raised")
+def step_no_return(model, x, y, loss_fn, lr):
+    ex.sgd_step(model, x, y, loss_fn, lr)
 
 
-# ---------------------------------------------------------------- q3: the most confused pair
+def step_placeholder(model, x, y, loss_fn, lr):
+    ...
 
 
-def test_q3_reference_passes(capsys):
-    assert_accepted(q3, q3.reference, capsys)
+def most_confused_loop(matrix):
+    best, pair = -1, None
+    for t in range(len(matrix)):
+        for p in range(len(matrix)):
+            if t != p and matrix[t][p] > best:
+                best, pair = matrix[t][p], (t, p)
+    return pair
 
 
-def test_q3_slips_fail(capsys):
-    def with_diagonal(cm):
-        return np.unravel_index(np.argmax(cm), cm.shape)
-
-    def swapped(cm):
-        t, p = q3.reference(cm)
-        return p, t
-
-    def smallest(cm):
-        m = np.array(cm, dtype=float)
-        np.fill_diagonal(m, np.inf)
-        return np.unravel_index(np.argmin(m), m.shape)
-
-    assert_rejected(q3, with_diagonal, capsys, "diagonal")
-    assert_rejected(q3, swapped, capsys, "other way round")
-    assert_rejected(q3, smallest, capsys, "holds")
-    assert_rejected(q3, lambda cm: 7, capsys, "pair")
+def floor_by_vector(e, k):
+    t = np.full(k, e / k)
+    t[0] += 1 - e
+    return float(-(t * np.log(t)).sum())
 
 
-def test_q3_placeholder_and_crash(capsys):
-    def most_confused(cm):
-        ...
+REFERENCE = {
+    "p1": "b", "p2": "c", "p3": "b",
+    "q1": step_zero_grad_first,
+    "q2": most_confused_loop,
+    "q3": lambda m: np.diag(m) / np.sum(m, axis=1),
+    "q4": floor_by_vector,
+}
 
-    assert_not_attempted(q3, most_confused, capsys)
-    assert_rejected(q3, lambda cm: cm[10, 10], capsys, "raised IndexError")
+WRONG = {
+    "p1": [("a", "not a count of mistakes"), ("c", "a single number"), ("d", "not a percentage"),
+           ("e", 'one of "a"')],
+    "p2": [("a", "not blind"), ("b", "Think higher"), ("d", "XOR")],
+    "p3": [("a", "Can a network whose p matches"), ("c", "negative?")],
+    "q1": [
+        (step_no_no_grad, "with torch.no_grad()"),
+        (step_rebinds, "in place"),
+        (step_uphill, "uphill"),
+        (step_keeps_grads, "the second was not"),
+        (step_fixed_lr, "use the learning rate"),
+        (step_returns_tensor, "loss.item()"),
+        (step_no_return, "did you forget `return`"),
+        (lambda model, x, y, loss_fn, lr: model(x.reshape(3, -1)), "raised RuntimeError"),
+        (3.0, "expected a function"),
+    ],
+    "q2": [
+        (lambda cm: np.unravel_index(np.argmax(cm), cm.shape), "diagonal"),
+        (lambda cm: ex.most_confused(cm)[::-1], "other way round"),
+        (lambda cm: np.unravel_index(np.argmin(cm + 10**6 * np.eye(len(cm))), cm.shape), "Look for the largest"),
+        (lambda cm: 7, "pair"),
+        (lambda cm: None, "did you forget `return`"),
+        (lambda cm: cm[10, 10], "raised IndexError"),
+    ],
+    "q3": [
+        (lambda m: np.diag(m) / np.sum(m, axis=0), "precision"),
+        (lambda m: np.diag(m) / np.sum(m), "total of the whole matrix"),
+        (lambda cm: np.diag(cm), "when called with"),
+        (lambda cm: None, "did you forget `return`"),
+    ],
+    "q4": [
+        (lambda e, k: floor_by_vector(e, k) / math.log(2), "natural log"),
+        (lambda e, k: -((1 - e) * math.log(1 - e) + (k - 1) * e / k * math.log(e / k)), "1 − ε + ε/K"),
+        (lambda e, k: floor_by_vector(e, 2) if k == 2 else -((1 - e + e / k) * math.log(1 - e + e / k)
+                                                              + e / k * math.log(e / k)), "K − 1 wrong digits"),
+        (lambda e, k: -(k - 1) * e / k * math.log(e / k), "true digit's term"),
+        (lambda eps, K: -math.log(1 - eps), "when called with"),
+    ],
+}
+
+globals().update(exercise_suite(ex, REFERENCE, WRONG, namespace=dict))
 
 
-# ---------------------------------------------------------------- q4: per-class accuracy
+# ---------------------------------------------------------------- checks specific to these exercises
 
 
-def test_q4_reference_passes_and_matches_the_helper(capsys):
+def test_q1_placeholder_function_is_not_attempted(capsys):
+    ok, out = run_check(ex.q1, step_placeholder, capsys)
+    assert not ok and "Not attempted yet" in out and "✗" not in out
+
+
+def test_q1_reference_is_plain_gradient_descent():
+    """sgd_step moves the weights exactly as torch.optim.SGD does, two batches in a row."""
+    a, batches = ex._net()
+    b, _ = ex._net()
+    opt = torch.optim.SGD(b.parameters(), lr=0.3)
+    for x, y in batches:
+        ex.sgd_step(a, x, y, nn.CrossEntropyLoss(), 0.3)
+        opt.zero_grad()
+        nn.CrossEntropyLoss()(b(x), y).backward()
+        opt.step()
+    for p, q in zip(a.parameters(), b.parameters(), strict=True):
+        torch.testing.assert_close(p, q)
+
+
+def test_q3_reference_matches_the_training_helper():
     from helpers.training import per_class_accuracy
 
-    assert_accepted(q4, q4.reference, capsys)
     labels, predicted = torch.tensor([0, 1, 1, 2, 2, 2]), torch.tensor([0, 1, 2, 2, 2, 0])
     cm = np.zeros((3, 3))
     np.add.at(cm, (labels.numpy(), predicted.numpy()), 1)
-    np.testing.assert_allclose(q4.reference(cm), per_class_accuracy(labels, predicted)[:3].numpy())
+    np.testing.assert_allclose(ex.per_class_accuracy(cm), per_class_accuracy(labels, predicted)[:3].numpy())
 
 
-def test_q4_slips_fail(capsys):
-    assert_rejected(q4, lambda cm: np.diag(cm) / np.asarray(cm).sum(axis=0), capsys, "expected")  # precision
-    assert_rejected(q4, lambda cm: np.diag(cm) / np.asarray(cm).sum(), capsys, "expected")
-    assert_rejected(q4, lambda cm: np.diag(cm), capsys, "expected")
+def test_q4_floor_is_the_smoothed_loss_at_its_best():
+    """PyTorch's label-smoothed cross-entropy, at logits log t (so p = t), equals the floor; for 0.1 and 10 ≈ 0.50."""
+    for eps, k in [(0.1, 10), (0.2, 5), (0.05, 3)]:
+        t = torch.full((k,), eps / k, dtype=torch.float64)
+        t[2] += 1 - eps
+        loss = nn.CrossEntropyLoss(label_smoothing=eps)(t.log()[None], torch.tensor([2]))
+        assert abs(loss.item() - ex.smoothing_floor(eps, k)) < 1e-9
+        other = (t.log() + 0.3 * torch.randn(k, dtype=torch.float64))[None]  # any other p does worse
+        assert nn.CrossEntropyLoss(label_smoothing=eps)(other, torch.tensor([2])).item() > loss.item()
+    assert abs(ex.smoothing_floor(0.1, 10) - 0.5003) < 1e-3
 
 
-def test_q4_placeholder_and_crash(capsys):
-    def per_class_accuracy(cm):
-        ...
+def test_p1_reference_is_true_for_a_fresh_simple_nn():
+    from helpers.models import SimpleNN
 
-    assert_not_attempted(q4, per_class_accuracy, capsys)
-    assert_rejected(q4, lambda cm: cm.nope, capsys, "raised AttributeError")
-
-
-def test_hints_and_solutions(capsys):
-    for q in (q1, q2, q3, q4):
-        assert_hint_and_solution(q, capsys)
+    torch.manual_seed(0)
+    x, y = torch.rand(512, 1, 28, 28), torch.randint(0, 10, (512,))
+    loss = nn.CrossEntropyLoss()(SimpleNN()(x), y).item()
+    assert abs(loss - math.log(10)) < 0.1

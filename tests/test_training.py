@@ -12,6 +12,8 @@ import torch.nn as nn
 from helpers.errors import CourseError
 from helpers.models import SimpleNN
 from helpers.training import (
+    FUSED_ADAM,
+    TORCH_VERSION,
     DataShapeError,
     accuracy,
     confusion_matrix,
@@ -70,7 +72,7 @@ def test_simple_nn_maps_images_to_ten_scores(shape):
     assert SimpleNN()(torch.rand(shape)).shape == (5, 10)
 
 
-def test_simple_nn_is_the_seeds_784_128_10_network():
+def test_simple_nn_is_the_original_recipes_784_128_10_network():
     model = SimpleNN()
     assert [tuple(p.shape) for p in model.parameters()] == [(128, 784), (128,), (10, 128), (10,)]
     assert sum(p.numel() for p in model.parameters()) == 784 * 128 + 128 + 128 * 10 + 10
@@ -90,12 +92,35 @@ def test_training_lowers_the_loss_and_raises_accuracy():
     assert evaluate(model, *blobs(seed=1)) > 0.9  # fresh noise: it learned the classes
 
 
-def test_history_has_one_entry_per_epoch_and_test_accuracy_when_asked():
-    _, history = fit(epochs=3, test=blobs(n=100, seed=2))
-    assert {k: len(v) for k, v in history.items()} == {"loss": 3, "train_acc": 3, "test_acc": 3, "seconds": 3}
-    assert all(0 <= a <= 1 for a in history["train_acc"] + history["test_acc"])
+def test_history_has_one_entry_per_epoch_and_validation_accuracy_when_asked(capsys):
+    _, history = fit(epochs=3, val=blobs(n=100, seed=2))
+    assert {k: len(v) for k, v in history.items()} == {"loss": 3, "train_acc": 3, "val_acc": 3, "seconds": 3}
+    assert all(0 <= a <= 1 for a in history["train_acc"] + history["val_acc"])
     _, without = fit(epochs=2)
-    assert without["test_acc"] == []
+    assert without["val_acc"] == []
+    images, labels = blobs(n=64)
+    model = SimpleNN()
+    train(model, images, labels, 1, 16, torch.optim.SGD(model.parameters(), lr=0.1), "cpu", val=(images, labels))
+    assert "validation acc" in capsys.readouterr().out
+
+
+def test_fused_adam_is_asked_for_only_where_this_torch_has_it():
+    assert FUSED_ADAM == (TORCH_VERSION >= (2, 4))
+    assert TORCH_VERSION >= (2, 2) and len(TORCH_VERSION) == 2
+    model = SimpleNN()
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3, fused=FUSED_ADAM)  # must not raise on a CPU
+    images, labels = blobs(n=64)
+    train(model, images, labels, 1, 32, opt, "cpu", progress=False)
+
+
+def test_one_cycle_without_momentum_cycling_keeps_adams_beta1():
+    """Notebook 06 turns cycle_momentum off, so its one-cycle change is the learning rate only."""
+    model = SimpleNN()
+    opt = torch.optim.Adam(model.parameters(), lr=0.003)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=0.003, epochs=1, steps_per_epoch=10, cycle_momentum=False)
+    images, labels = blobs(n=100)
+    train(model, images, labels, 1, 10, opt, "cpu", scheduler=sched, progress=False)
+    assert opt.param_groups[0]["betas"][0] == 0.9
 
 
 def test_same_seed_same_history_other_seed_other_order():

@@ -1,109 +1,162 @@
-"""Exercises for notebook 06 (MNIST with PyTorch): one training step, accuracy from logits,
-the most confused pair of digits, and per-class accuracy from a confusion matrix."""
+"""Exercises and predictions for notebook 06 (MNIST with PyTorch): the initial loss, a linear baseline,
+a gradient-descent step written by hand, the most confused pair of digits, per-class accuracy from a
+confusion matrix, and the loss floor of label smoothing."""
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 import torch
 import torch.nn as nn
 
 from helpers.exercises.core import (
-    NOT_ATTEMPTED,
+    ChoiceExercise,
     CustomExercise,
     FunctionExercise,
+    NotAttempted,
     Wrong,
     compare,
     show,
 )
 
-# ---- q1: one training step ----
+NOTEBOOK = "06_mnist_pytorch"
+
+# ---- p1: the loss of an untrained network ----
+
+p1 = ChoiceExercise(
+    "Prediction 1 (the loss before training)", "b",
+    options={"a": "about 0: it has not learned anything yet, so it has made no mistakes",
+             "b": "about 2.3",
+             "c": "about 10, one for each class",
+             "d": "about 100: it gets every image wrong"},
+    feedback={"a": "the loss is not a count of mistakes: it is −log p_y, and an untrained network gives the true "
+                   "digit a small probability p_y. How small, if it has no preference among the 10 digits?",
+              "c": "the loss of one image is −log p_y, a single number, not one per class. What is p_y when "
+                   "the network spreads its bets evenly over 10 digits?",
+              "d": "the cross-entropy is −log p_y, not a percentage of wrong answers. What is p_y for a network "
+                   "with no preference among 10 digits?"},
+    hint="Small random weights give logits near 0, so the softmax spreads the probability evenly: p_y ≈ 1/10. "
+         "The cross-entropy is L = −log p_y.",
+    solution='p1_answer = "b"  # p_y ≈ 1/10 for every image, so L ≈ −log(1/10) = log 10 ≈ 2.30',
+)
+
+# ---- p2: what a linear model reaches ----
+
+p2 = ChoiceExercise(
+    "Prediction 2 (a model without a hidden layer)", "c",
+    options={"a": "about 10%: without a hidden layer it can only guess",
+             "b": "about 50%",
+             "c": "about 92%",
+             "d": "about 97.5%: the hidden layer adds nothing on MNIST"},
+    feedback={"a": "a linear model is weak, but not blind: one weight per pixel per digit already says where "
+                   "each digit usually has ink. Is that worth nothing?",
+              "b": "one 28 × 28 weight template per digit separates most digits well: most 1s have ink where "
+                   "most 0s have none. Think higher.",
+              "d": "if a straight-line boundary were enough, nobody would bother with hidden layers. Think of "
+                   "XOR in notebook 03: some patterns need one."},
+    hint="Each of the 10 outputs is a weighted sum of the pixels: a template of where that digit has ink. "
+         "Most digits differ a lot in where their ink is; a few (4 and 9, 3 and 5) do not.",
+    solution='p2_answer = "c"  # a good template per digit gets most digits right, but not the hard pairs',
+)
+
+# ---- q1: one gradient-descent step, written by hand ----
 
 
-def training_step(model, x, y, optimizer, loss_fn):
-    """One step of gradient descent on a batch; returns the batch's loss as a Python float."""
-    optimizer.zero_grad()  # forget the previous batch's gradients
+def sgd_step(model, x, y, loss_fn, lr):
+    """One step of plain gradient descent without an optimiser; returns the batch's loss as a Python float."""
     loss = loss_fn(model(x), y)  # forward pass and loss
-    loss.backward()  # gradients of the loss for every weight
-    optimizer.step()  # move the weights
+    loss.backward()  # p.grad = ∂L/∂p for every weight p
+    with torch.no_grad():  # the update itself must not be recorded by autograd
+        for p in model.parameters():
+            p -= lr * p.grad  # in place: the model's own tensor changes
+            p.grad = None  # clear, so the next batch's gradients do not add to these
     return loss.item()
 
 
-def _step_setup():
-    """A tiny network, a batch, and gradients left over from an 'earlier batch' (all ones)."""
+def _net():
+    """A tiny network (12 -> 5 -> 3) and two batches, the same every time."""
     torch.manual_seed(6)
-    model = nn.Sequential(nn.Flatten(), nn.Linear(12, 5), nn.ReLU(), nn.Linear(5, 3))
-    x, y = torch.randn(8, 12), torch.tensor([0, 1, 2, 0, 1, 2, 0, 1])
-    for p in model.parameters():
-        p.grad = torch.ones_like(p)  # stale gradients: a correct step must clear them first
-    return model, x, y
+    model = nn.Sequential(nn.Linear(12, 5), nn.ReLU(), nn.Linear(5, 3))
+    g = torch.Generator().manual_seed(7)
+    batches = [(torch.randn(8, 12, generator=g), torch.randint(0, 3, (8,), generator=g)) for _ in range(2)]
+    return model, batches
 
 
-def _check_training_step(step) -> None:
+def _weights(model) -> list[torch.Tensor]:
+    return [p.detach().clone() for p in model.parameters()]
+
+
+def _same(a, b) -> bool:
+    return all(torch.allclose(u, v, atol=1e-6) for u, v in zip(a, b, strict=True))
+
+
+def _check_sgd_step(step) -> None:
     if not callable(step):
-        raise Wrong(f"expected a function (def training_step(...)), got {type(step).__name__}")
-    model, x, y = _step_setup()
-    before = [p.detach().clone() for p in model.parameters()]
-    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
-    try:
-        got = step(model, x.clone(), y.clone(), optimizer, nn.CrossEntropyLoss())
-    except Exception as err:  # noqa: BLE001 - the learner's code crashed: report it
-        raise Wrong(f"your function raised {type(err).__name__}: {err}") from None
-    after = list(model.parameters())
-    unchanged = all(torch.equal(a, b) for a, b in zip(before, after, strict=True))
-    if unchanged and got is None:
-        raise Wrong(NOT_ATTEMPTED)
-    ref_model, x, y = _step_setup()  # the same network, stepped by the reference
-    expected = training_step(ref_model, x, y, torch.optim.SGD(ref_model.parameters(), lr=0.1),
-                             nn.CrossEntropyLoss())
-    if unchanged and all(p.grad is None for p in after):
-        raise Wrong("the weights did not change, and no gradients were there when optimizer.step() ran. "
-                    "The order is: optimizer.zero_grad(), forward and loss, loss.backward(), optimizer.step().")
-    if unchanged:
-        raise Wrong("the weights did not change. Did you call optimizer.step() after loss.backward()?")
-    if any(p.grad is not None and torch.equal(p.grad, torch.ones_like(p)) for p in after):
-        raise Wrong("the weights moved with stale gradients: call loss.backward() to compute new ones.")
-    for p, q in zip(after, ref_model.parameters(), strict=True):
-        if not torch.allclose(p, q, atol=1e-6):
-            raise Wrong("the weights moved, but not by the right amount. Old gradients add up unless you call "
-                        "optimizer.zero_grad() before loss.backward().")
-    if not isinstance(got, float):
-        raise Wrong(f"return the loss as a Python float (loss.item()), got {type(got).__name__}: {show(got)}")
-    compare(got, expected)
+        raise Wrong(f"expected a function (def sgd_step(...)), got {type(step).__name__}")
+    lr = 0.5
+    ref_model, batches = _net()
+    start = _weights(ref_model)
+    expected = []
+    for x, y in batches:
+        loss = sgd_step(ref_model, x, y, nn.CrossEntropyLoss(), lr)
+        expected.append((loss, _weights(ref_model)))
+    uphill, _ = _net()
+    loss_up = nn.CrossEntropyLoss()(uphill(batches[0][0]), batches[0][1])
+    loss_up.backward()
+    climbed = [w + lr * p.grad for w, p in zip(start, uphill.parameters(), strict=True)]
+
+    model, _ = _net()
+    for k, (x, y) in enumerate(batches):
+        try:
+            got = step(model, x.clone(), y.clone(), nn.CrossEntropyLoss(), lr)
+        except RuntimeError as err:
+            if "in-place" in str(err) or "leaf Variable" in str(err):
+                raise Wrong("PyTorch refused to change a weight in place while autograd was recording: do the "
+                            "update inside `with torch.no_grad():`.") from None
+            raise Wrong(f"your function raised RuntimeError: {err}") from None
+        except Exception as err:  # noqa: BLE001 - the learner's code crashed: report it
+            raise Wrong(f"your function raised {type(err).__name__}: {err}") from None
+        now = _weights(model)
+        if k == 0 and _same(now, start):
+            if (got is None or got is ...) and all(p.grad is None for p in model.parameters()):
+                raise NotAttempted
+            raise Wrong("the model's weights did not change. `p = p - lr * p.grad` makes a new tensor and "
+                        "leaves the model's own weight as it was: change it in place, `p -= lr * p.grad` "
+                        "(inside `with torch.no_grad():`).")
+        if k == 0 and _same(now, climbed):
+            raise Wrong("the weights moved uphill: the loss grows. Gradient descent subtracts η·∂L/∂w.")
+        if not _same(now, expected[k][1]):
+            if k == 1:
+                raise Wrong("the first step was right, the second was not: the first batch's gradients were still "
+                            "in p.grad, and backward() adds to them. Clear them after the update "
+                            "(p.grad = None, or p.grad.zero_()).")
+            raise Wrong("the weights moved, but not by η·∂L/∂w: use the learning rate `lr` that is passed in "
+                        "and the gradient p.grad of each weight p.")
+        if got is None or got is ...:
+            raise Wrong("the weights are right, but your function returned nothing: did you forget `return`?")
+        if not isinstance(got, float):
+            raise Wrong(f"return the loss as a Python float (loss.item()), got {type(got).__name__}: {show(got)}")
+        compare(got, expected[k][0])
 
 
 q1 = CustomExercise(
-    "Exercise 1 (a training step)", training_step, _check_training_step,
-    hint="Four lines, in this order: clear the old gradients (optimizer.zero_grad()), compute the loss of "
-         "model(x) against y with loss_fn, backpropagate (loss.backward()), update (optimizer.step()). "
-         "Return loss.item().",
+    "Exercise 1 (a gradient-descent step by hand)", sgd_step, _check_sgd_step,
+    hint="Forward and loss: loss = loss_fn(model(x), y); then loss.backward() fills p.grad for every p in "
+         "model.parameters(). Inside `with torch.no_grad():` change each weight in place, p -= lr * p.grad, "
+         "and clear its gradient (p.grad = None). Return loss.item().",
+    solution='''def sgd_step(model, x, y, loss_fn, lr):
+    loss = loss_fn(model(x), y)
+    loss.backward()
+    with torch.no_grad():
+        for p in model.parameters():
+            p -= lr * p.grad
+            p.grad = None
+    return loss.item()''',
 )
 
 
-# ---- q2: accuracy from logits ----
-
-
-def accuracy(logits, labels):
-    """The fraction of rows whose largest logit sits at the true label's position."""
-    return (logits.argmax(dim=1) == labels).float().mean().item()
-
-
-_g = torch.Generator().manual_seed(2)
-_ACC_CASES = [
-    {"logits": torch.tensor([[2.0, 0.1, -1.0], [0.3, 0.2, 0.9], [0.0, 5.0, 1.0], [1.0, 0.0, 3.0]]),
-     "labels": torch.tensor([0, 2, 2, 0])},
-    {"logits": torch.randn(50, 10, generator=_g), "labels": torch.randint(0, 10, (50,), generator=_g)},
-    {"logits": torch.tensor([[-3.0, -1.0], [-0.5, -2.0], [4.0, 1.0]]), "labels": torch.tensor([1, 0, 0])},
-]
-
-q2 = FunctionExercise(
-    "Exercise 2 (accuracy)", accuracy, _ACC_CASES,
-    hint="logits has shape (n, 10). The prediction of each row is the index of its largest value: "
-         "logits.argmax(dim=1), shape (n,). Compare with labels (==), turn the True/False into 1.0/0.0 "
-         "with .float(), and take the mean: a fraction between 0 and 1, not a count or a percentage.",
-)
-
-
-# ---- q3: the most confused pair of digits ----
+# ---- q2: the most confused pair of digits ----
 
 
 def most_confused(cm):
@@ -123,20 +176,21 @@ def _cm_case(seed):
     return cm
 
 
-_CM_CASES = [{"cm": _cm_case(s)} for s in (0, 1, 2)]
+_CM_CASES = [_cm_case(s) for s in (0, 1, 2)]
 
 
 def _check_most_confused(answer) -> None:
     if not callable(answer):
         raise Wrong(f"expected a function (def most_confused(cm)), got {type(answer).__name__}")
-    for case in _CM_CASES:
-        cm = case["cm"]
+    for cm in _CM_CASES:
         try:
             got = answer(cm.copy())
         except Exception as err:  # noqa: BLE001 - the learner's code crashed: report it
             raise Wrong(f"your function raised {type(err).__name__}: {err}") from None
-        if got is None or got is ...:
-            raise Wrong(NOT_ATTEMPTED)
+        if got is ...:
+            raise NotAttempted
+        if got is None:
+            raise Wrong("your function returned None: did you forget `return`?")
         t, p = most_confused(cm)
         try:
             pair = tuple(int(v) for v in got)
@@ -151,18 +205,24 @@ def _check_most_confused(answer) -> None:
             raise Wrong(f"you returned {pair}, the pair the other way round: rows are the true digit, "
                         "columns the predicted one.")
         if pair != (t, p):
-            raise Wrong(f"you returned {pair} (count {cm[pair]}), but cell {(t, p)} holds {cm[t, p]} images.")
+            raise Wrong(f"you returned {pair} (count {cm[pair]}), but another off-diagonal cell holds more "
+                        "images. Look for the largest count.")
 
 
-q3 = CustomExercise(
-    "Exercise 3 (the most confused pair)", most_confused, _check_most_confused,
+q2 = CustomExercise(
+    "Exercise 2 (the most confused pair)", most_confused, _check_most_confused,
     hint="Copy the matrix as floats, set its diagonal to −1 with np.fill_diagonal (those are correct "
          "answers), then find the largest cell: np.unravel_index(np.argmax(m), m.shape) gives its "
          "(row, column) = (true digit, predicted digit).",
+    solution='''def most_confused(cm):
+    off = np.array(cm, dtype=float)
+    np.fill_diagonal(off, -1)
+    true, predicted = np.unravel_index(np.argmax(off), off.shape)
+    return int(true), int(predicted)''',
 )
 
 
-# ---- q4: per-class accuracy from the confusion matrix ----
+# ---- q3: per-class accuracy from the confusion matrix ----
 
 
 def per_class_accuracy(cm):
@@ -171,10 +231,90 @@ def per_class_accuracy(cm):
     return np.diag(cm) / cm.sum(axis=1)
 
 
-q4 = FunctionExercise(
-    "Exercise 4 (per-class accuracy)", per_class_accuracy,
+def _precision(cm):
+    cm = np.asarray(cm, dtype=float)
+    return np.diag(cm) / cm.sum(axis=0)
+
+
+def _over_total(cm):
+    cm = np.asarray(cm, dtype=float)
+    return np.diag(cm) / cm.sum()
+
+
+q3 = FunctionExercise(
+    "Exercise 3 (per-class accuracy)", per_class_accuracy,
     [{"cm": np.array([[8, 2], [1, 9]])}, {"cm": np.array([[5, 0, 5], [0, 10, 0], [2, 2, 6]])},
      {"cm": _cm_case(3)}],
     hint="Row t holds every image whose true digit is t. Its correct ones sit on the diagonal, cm[t, t]. "
-         "So: np.diag(cm) / cm.sum(axis=1). (Dividing by column sums gives something else: precision.)",
+         "Divide each diagonal entry by the sum of its row.",
+    solution='''def per_class_accuracy_from_cm(cm):
+    cm = np.asarray(cm, dtype=float)
+    return np.diag(cm) / cm.sum(axis=1)''',
+    mistakes=[(_precision, "you divided by the column sums: that is the fraction of the *predictions* of each "
+                           "digit that were right (the precision). Divide by the row sums: all images of that "
+                           "true digit"),
+              (_over_total, "you divided by the total of the whole matrix: divide each digit by its own number "
+                            "of images, the sum of its row")],
+)
+
+
+# ---- p3: how low can a smoothed loss go? ----
+
+p3 = ChoiceExercise(
+    "Prediction 3 (the lowest smoothed loss)", "b",
+    options={"a": "0, as with hard targets: a network that is right and sure on every image gets loss 0",
+             "b": "it stops at a floor above 0, even for a perfect network",
+             "c": "below 0: smoothing lets the loss go negative"},
+    feedback={"a": "with smoothing the target itself is not 100% sure: it gives every wrong digit ε/K. Can a "
+                   "network whose p matches that target have loss 0?",
+              "c": "every term −t_k·log p_k is ≥ 0, because t_k ≥ 0 and p_k ≤ 1. Can their sum be negative?"},
+    hint="The smoothed loss is −Σ_k t_k log p_k with t_k = ε/K for the wrong digits. Even the best p (p = t) "
+         "leaves those terms above 0.",
+    solution='p3_answer = "b"  # the best p is p = t, and its loss, the entropy of t, is above 0',
+)
+
+# ---- q4: the floor of the label-smoothed loss ----
+
+
+def smoothing_floor(eps, K):
+    """The entropy of the smoothed target: the lowest loss label smoothing allows (natural log, as PyTorch)."""
+    right, wrong = 1 - eps + eps / K, eps / K  # target for the true class, and for each of the K − 1 others
+    return -(right * math.log(right) + (K - 1) * wrong * math.log(wrong))
+
+
+def _floor_bits(eps, K):
+    return smoothing_floor(eps, K) / math.log(2)
+
+
+def _floor_no_share(eps, K):
+    right, wrong = 1 - eps, eps / K
+    return -(right * math.log(right) + (K - 1) * wrong * math.log(wrong))
+
+
+def _floor_one_wrong(eps, K):
+    right, wrong = 1 - eps + eps / K, eps / K
+    return -(right * math.log(right) + wrong * math.log(wrong))
+
+
+def _floor_wrong_only(eps, K):
+    wrong = eps / K
+    return -(K - 1) * wrong * math.log(wrong)
+
+
+q4 = FunctionExercise(
+    "Exercise 4 (the floor of label smoothing)", smoothing_floor,
+    [{"eps": 0.2, "K": 5}, {"eps": 0.05, "K": 3}, {"eps": 0.3, "K": 100}],
+    hint="The true digit's target is t_y = 1 − ε + ε/K, each of the K − 1 others gets ε/K. The lowest loss is "
+         "reached at p = t, where it equals −Σ_k t_k log t_k: one term for the true digit, K − 1 equal terms for "
+         "the others. Use the natural log (math.log), as PyTorch does.",
+    solution='''def smoothing_floor(eps, K):
+    right, wrong = 1 - eps + eps / K, eps / K
+    return -(right * math.log(right) + (K - 1) * wrong * math.log(wrong))''',
+    names=("the floor",),
+    mistakes=[(_floor_bits, "that is the floor in bits (log base 2): PyTorch's cross-entropy uses the natural "
+                            "log, math.log"),
+              (_floor_no_share, "the true digit's target is 1 − ε + ε/K, not 1 − ε: smoothing shares ε over "
+                                "all K digits, the true one included"),
+              (_floor_one_wrong, "there are K − 1 wrong digits, each with target ε/K: count each of them"),
+              (_floor_wrong_only, "the true digit's term, −t_y log t_y, is missing")],
 )

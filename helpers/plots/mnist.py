@@ -55,30 +55,31 @@ def digit_grid(images, labels, per_class: int = 6) -> Figure:
     return fig
 
 
-def class_counts(train_labels, test_labels) -> Figure:
-    """How many images of each digit the training and test sets hold."""
-    train_n = np.bincount(_np(train_labels), minlength=10)
-    test_n = np.bincount(_np(test_labels), minlength=10)
+def class_counts(**label_sets) -> Figure:
+    """How many images of each digit each named set holds, e.g. class_counts(train=..., test=...)."""
     fig = new_figure(7.0, 2.6)
     ax = fig.subplots()
-    x = np.arange(10)
-    ax.bar(x - 0.2, train_n, width=0.4, label=f"train ({train_n.sum()})", color="#4c72b0")
-    ax.bar(x + 0.2, test_n, width=0.4, label=f"test ({test_n.sum()})", color="#dd8452")
+    x, width = np.arange(10), 0.8 / max(1, len(label_sets))
+    colours = ["#4c72b0", "#55a868", "#dd8452", "#8172b2"]
+    for k, (name, labels) in enumerate(label_sets.items()):
+        counts = np.bincount(_np(labels), minlength=10)
+        ax.bar(x - 0.4 + width * (k + 0.5), counts, width=width, label=f"{name} ({counts.sum()})",
+               color=colours[k % len(colours)])
     ax.set(xticks=x, xlabel="digit", ylabel="images", title="Images per digit: roughly balanced")
     ax.legend(fontsize=8)
     return fig
 
 
 def training_curves(history: dict, title: str = "") -> Figure:
-    """Loss and accuracy after each epoch (train, and test if present)."""
+    """Loss and accuracy after each epoch (train, and validation if present)."""
     epochs = np.arange(1, len(history["loss"]) + 1)
     fig = new_figure(8.0, 2.8)
     ax_loss, ax_acc = fig.subplots(1, 2)
     ax_loss.plot(epochs, history["loss"], "o-", color="#5e3c99")
     ax_loss.set(xlabel="epoch", ylabel="mean training loss", title="Loss", xticks=epochs)
     ax_acc.plot(epochs, 100 * np.asarray(history["train_acc"]), "o-", label="train (during the epoch)")
-    if history.get("test_acc"):
-        ax_acc.plot(epochs, 100 * np.asarray(history["test_acc"]), "s-", label="test")
+    if history.get("val_acc"):
+        ax_acc.plot(epochs, 100 * np.asarray(history["val_acc"]), "s-", label="validation")
     ax_acc.set(xlabel="epoch", ylabel="accuracy (%)", title="Accuracy", xticks=epochs)
     ax_acc.legend(fontsize=8)
     if title:
@@ -92,7 +93,7 @@ def learning_rate_figure(lrs, steps_per_epoch: int) -> Figure:
     fig = new_figure(6.5, 2.4)
     ax = fig.subplots()
     ax.plot(np.arange(len(lrs)) / steps_per_epoch, lrs, color="#5e3c99")
-    ax.axhline(0.001, color=OTHER_COLOUR, ls="--", label="the seed's constant 0.001")
+    ax.axhline(0.001, color=OTHER_COLOUR, ls="--", label="the original recipe's constant 0.001")
     ax.set(xlabel="epoch", ylabel="learning rate", title="One-cycle schedule: warm up, then cool down")
     ax.legend(fontsize=8)
     return fig
@@ -136,19 +137,20 @@ def misclassified_gallery(images, labels, probs, n: int = 24, cols: int = 8) -> 
     return fig
 
 
-def weight_images(weight, cols: int = 16) -> Figure:
-    """Each row of the first layer's weight matrix (128, 784) drawn as a 28 x 28 image (red +, blue -)."""
-    w = _np(weight).reshape(-1, 28, 28)
+def weight_images(weight, units: int = 32, cols: int = 8) -> Figure:
+    """The first `units` rows of the first layer's weights (128, 784), each drawn as a 28 x 28 image (red +, blue -)."""
+    total = len(_np(weight))
+    w = _np(weight)[:units].reshape(-1, 28, 28)  # (units, 28, 28)
     rows = -(-len(w) // cols)
-    fig = new_figure(cols * 0.55, rows * 0.55 + 0.5)
+    fig = new_figure(cols * 0.8, rows * 0.8 + 0.5)
     axes = np.atleast_1d(fig.subplots(rows, cols)).ravel()
     for ax in axes:
         _blank(ax)
         ax.axis("off")
     for ax, image in zip(axes, w, strict=False):
         limit = np.abs(image).max() or 1.0
-        ax.imshow(image, cmap="RdBu_r", vmin=-limit, vmax=limit)
-    fig.suptitle(f"The {len(w)} hidden units' input weights as 28 x 28 images (red: ink here raises the "
+        ax.imshow(image, cmap="RdBu_r", vmin=-limit, vmax=limit, interpolation="nearest")
+    fig.suptitle(f"{len(w)} of the {total} hidden units' input weights as 28 x 28 images\n(red: ink here raises the "
                  "unit, blue: lowers it)", fontsize=9)
     return fig
 
