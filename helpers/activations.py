@@ -2,29 +2,26 @@
 
 Every function takes an array of any shape and returns an array of the same shape.
 They are written to stay finite (no overflow warning, no nan) for |z| up to 1e4 and beyond.
+`ACTIVATIONS` is the course's one registry of them, by name: every plot, layer and exercise selects from it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import numpy as np
+
+from helpers.errors import CourseError, as_float_array
+
+
+class ActivationInputError(CourseError, ValueError):
+    """An activation was given input it cannot take (softmax of a single number), or an unknown name."""
 
 
 def _as_float_array(z) -> np.ndarray:
-    """Convert input to a float array, or raise a clear TypeError."""
-    if z is None or isinstance(z, (str, bytes)):
-        raise TypeError(f"activation functions take numbers, got {type(z).__name__}: {z!r}")
-    try:
-        arr = np.asarray(z)
-    except (TypeError, ValueError) as err:  # e.g. ragged nested lists
-        raise TypeError(f"activation functions take numbers or arrays of numbers, "
-                        f"got {type(z).__name__} ({err})") from None
-    if arr.dtype == object:  # a list mixing numbers with None, strings, ...
-        bad = [v for v in arr.ravel() if not isinstance(v, (int, float, np.integer, np.floating))]
-        if bad:
-            raise TypeError(f"activation functions take numbers, got {type(bad[0]).__name__}: {bad[0]!r}")
-    elif arr.dtype.kind not in "biuf":  # bool, int, unsigned, float are fine
-        raise TypeError(f"activation functions take real numbers, got an array of dtype {arr.dtype}")
-    return arr.astype(float)
+    """z as a float array, or a NotNumbersError (a CourseError and a TypeError) that says what was wrong."""
+    return as_float_array(z, "the input of an activation function")
 
 
 def relu(z):
@@ -85,11 +82,46 @@ def softmax(z, axis: int = -1):
     """softmax(z)_i = e^(z_i) / Σ_j e^(z_j) along `axis`; shifted by the max so it never overflows."""
     z = _as_float_array(z)
     if z.ndim == 0:
-        raise ValueError("softmax needs at least one axis of scores, got a single number")
+        raise ActivationInputError("softmax needs at least one axis of scores, got a single number")
     shifted = z - np.max(z, axis=axis, keepdims=True)  # largest entry becomes 0
     e = np.exp(shifted)
     return e / np.sum(e, axis=axis, keepdims=True)
 
 
-ACTIVATIONS = {"relu": relu, "sigmoid": sigmoid, "tanh": tanh, "leaky_relu": leaky_relu}
-GRADIENTS = {"relu": relu_grad, "sigmoid": sigmoid_grad, "tanh": tanh_grad, "leaky_relu": leaky_relu_grad}
+def step_grad(z):
+    """step'(z) = 0 everywhere it exists (the jump at 0 has no slope): no gradient to learn from."""
+    return np.zeros_like(_as_float_array(z))
+
+
+# ---- the one registry of activations: every other module selects from it by name ----
+
+@dataclass(frozen=True)
+class Activation:
+    """An activation g by name: call it like g(z); `.grad` is g′, `.symbol` its short name in formulas."""
+
+    name: str
+    label: str  # for legends and menus: "sigmoid σ"
+    symbol: str  # inside a formula: a = σ(z)
+    function: Callable[..., np.ndarray]
+    grad: Callable[..., np.ndarray]
+
+    def __call__(self, z, **kwargs) -> np.ndarray:
+        return self.function(z, **kwargs)
+
+
+ACTIVATIONS = {a.name: a for a in (
+    Activation("sigmoid", "sigmoid σ", "σ", sigmoid, sigmoid_grad),
+    Activation("tanh", "tanh", "tanh", tanh, tanh_grad),
+    Activation("relu", "ReLU", "ReLU", relu, relu_grad),
+    Activation("leaky_relu", "leaky ReLU", "LReLU", leaky_relu, leaky_relu_grad),
+    Activation("step", "step", "step", step, step_grad),
+)}
+HIDDEN = ("sigmoid", "tanh", "relu")  # the hidden-layer choices of notebooks 02, 03 and helpers.depth
+
+
+def activation(name: str) -> Activation:
+    """The activation called `name`, or an ActivationInputError listing the names there are."""
+    try:
+        return ACTIVATIONS[name]
+    except (KeyError, TypeError):
+        raise ActivationInputError(f"unknown activation {name!r}: use one of {', '.join(ACTIVATIONS)}") from None

@@ -127,7 +127,8 @@ def ensure_mnist(root: str | os.PathLike | None = None, download: bool = True) -
     return root
 
 
-def load_mnist(train: bool = True, root: str | os.PathLike | None = None, download: bool = True, transform=None) -> MNIST:
+def load_mnist(train: bool = True, root: str | os.PathLike | None = None, download: bool = True,
+               transform=None) -> MNIST:
     """Return torchvision's MNIST dataset (train or test split), checked before loading."""
     return MNIST(ensure_mnist(root, download), train=train, download=False, transform=transform)
 

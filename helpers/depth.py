@@ -6,7 +6,8 @@ from functools import partial
 
 import torch
 
-ACTIVATIONS = {"sigmoid": torch.sigmoid, "tanh": torch.tanh, "relu": torch.relu}
+from helpers.activations import HIDDEN, ActivationInputError
+from helpers.activations import activation as course_activation
 
 
 def initialiser(activation: str):
@@ -21,7 +22,10 @@ def hidden_gradient_norms(activation: str, depth: int = 10, width: int = 32, bat
                           seed: int = 0) -> list[float]:
     """The size (norm) of the gradient reaching each hidden layer's output, first layer first; length depth."""
     torch.manual_seed(seed)
-    g, init = ACTIVATIONS[activation], initialiser(activation)
+    if activation not in HIDDEN:  # the registry's hidden-layer names; torch has a function of the same name
+        course_activation(activation)  # an unknown name: a CourseError that lists the names
+        raise ActivationInputError(f"{activation!r} is not a hidden-layer choice here: use one of {', '.join(HIDDEN)}")
+    g, init = getattr(torch, activation), initialiser(activation)  # torch's version, for autograd
     h = torch.randn(batch, width)  # (batch, width): random inputs
     hidden = []
     for _ in range(depth):

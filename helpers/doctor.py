@@ -72,7 +72,8 @@ def check_mnist(root=None) -> Check:
         return Check("MNIST data", True, f"all 4 files present and verified in {raw_folder(root)}")
     detail = "; ".join(f"{n}: {s}" for n, s in bad.items())
     return Check("MNIST data", False, detail,
-                 f"Run `python -m helpers.data` (needs internet once), or set NN_DATA_DIR to a folder holding MNIST/raw/. "
+                 f"Run `python -m helpers.data` (needs internet once), "
+                 f"or set NN_DATA_DIR to a folder holding MNIST/raw/. "
                  f"Only notebooks 06–07 need it. Expected in {raw_folder(root)}.")
 
 
@@ -89,7 +90,8 @@ def report(root=None) -> bool:
         if not c.ok:
             print(f"    fix: {c.fix}")
     all_ok = all(c.ok for c in checks)
-    print("All good: you are ready to start." if all_ok else "Some checks failed: apply the fixes above, then run this again.")
+    print("All good: you are ready to start." if all_ok
+          else "Some checks failed: apply the fixes above, then run this again.")
     return all_ok
 
 

@@ -15,6 +15,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from helpers.errors import CourseError
+from helpers.style import OTHER, RIGHT
 from helpers.widgets import LivePlot, new_figure, slider
 
 CANVAS_SIZE = 280  # pixels on screen; 10 x MNIST's 28
@@ -48,11 +50,15 @@ def rasterise(strokes: list[Stroke], size: int = CANVAS_SIZE, width: float = 20.
     return ink
 
 
+class DrawingError(CourseError, ValueError):
+    """A drawing that cannot be turned into an MNIST-style image."""
+
+
 def mnist_style(ink: np.ndarray) -> np.ndarray:
     """Crop to the ink, scale into a 20 x 20 box (aspect kept), centre by mass in 28 x 28. Returns (28, 28) in 0..1."""
     ink = np.asarray(ink, dtype=np.float32)
     if ink.ndim != 2:
-        raise ValueError(f"expected a 2-D image (height, width), got shape {ink.shape}")
+        raise DrawingError(f"expected a 2-D image (height, width), got shape {ink.shape}")
     rows, cols = np.nonzero(ink > 0)
     out = np.zeros((FIELD, FIELD), dtype=np.float32)
     if len(rows) == 0:
@@ -135,7 +141,7 @@ class DrawingPad(widgets.VBox):
         ax_img, ax_bar = fig.subplots(1, 2, width_ratios=[1, 1.6])
         shown = ax_img.imshow(np.zeros((FIELD, FIELD)), cmap="gray", vmin=0, vmax=1)
         ax_img.set(xticks=[], yticks=[], title="what the network sees\n(28 x 28, like MNIST)")
-        bars = ax_bar.bar(range(10), np.zeros(10), color="#9e9e9e")
+        bars = ax_bar.bar(range(10), np.zeros(10), color=OTHER)
         ax_bar.set(xticks=range(10), ylim=(0, 1), xlabel="digit", ylabel="probability")
         title = ax_bar.set_title("")
         width = slider("ink_width", 20.0, 8.0, 36.0, step=1.0)
@@ -147,7 +153,7 @@ class DrawingPad(widgets.VBox):
             best = int(np.argmax(probs))
             for k, bar in enumerate(bars):
                 bar.set_height(probs[k])
-                bar.set_color("#1b7837" if k == best and image.any() else "#9e9e9e")
+                bar.set_color(RIGHT if k == best and image.any() else OTHER)
             title.set_text(f"prediction: {best} ({probs[best]:.0%})" if image.any()
                            else "draw a digit on the left")
 

@@ -13,11 +13,10 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from helpers.activations import relu, sigmoid, tanh
-from helpers.errors import CourseError
+from helpers.activations import activation, sigmoid
+from helpers.errors import CourseError, as_float_array
 
 Activation = Callable[[np.ndarray], np.ndarray]
-HIDDEN_ACTIVATIONS: dict[str, Activation] = {"sigmoid": sigmoid, "tanh": tanh, "relu": relu}
 
 # The four XOR points (one per row) and their labels: 1 where exactly one input is 1.
 XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])  # (4, 2)
@@ -57,7 +56,7 @@ def check_layer_shapes(x: np.ndarray, W: np.ndarray, b: np.ndarray) -> None:
 
 def dense(x, W, b, activation: Activation | None = None) -> np.ndarray:
     """One fully connected layer: activation(x @ W.T + b) for a batch (n, in) or one example (in,)."""
-    x, W, b = (np.asarray(v, dtype=float) for v in (x, W, b))
+    x, W, b = (as_float_array(v, name) for v, name in ((x, "x"), (W, "W"), (b, "b")))
     check_layer_shapes(x, W, b)
     z = x @ W.T + b  # (n, out) for a batch, (out,) for one example
     return z if activation is None else activation(z)
@@ -65,15 +64,15 @@ def dense(x, W, b, activation: Activation | None = None) -> np.ndarray:
 
 def forward(x, layers: Sequence[tuple]) -> list[np.ndarray]:
     """Run x through layers [(W, b, activation), ...]; return every layer's output, x first."""
-    outputs = [np.asarray(x, dtype=float)]
-    for W, b, activation in layers:
-        outputs.append(dense(outputs[-1], W, b, activation))
+    outputs = [as_float_array(x, "x")]
+    for W, b, g in layers:
+        outputs.append(dense(outputs[-1], W, b, g))
     return outputs
 
 
 def xor_layers(W1, b1, W2, b2, hidden: str = "sigmoid") -> list[tuple]:
     """The 2-3-1 network as layers for `forward`: a hidden layer (`hidden` activation), then a sigmoid output."""
-    return [(W1, b1, HIDDEN_ACTIVATIONS[hidden]), (W2, b2, sigmoid)]
+    return [(W1, b1, activation(hidden)), (W2, b2, sigmoid)]
 
 
 # --- A 2-2-1 XOR network: hidden space and training ----------------------------------------------------------

@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from helpers.activations import softmax
-from helpers.errors import CourseError
+from helpers.errors import CourseError, as_float_array
 
 # Smallest probability `cross_entropy` takes the log of. A predicted probability of exactly 0
 # for the true class would give -log(0) = inf; clipping to EPS caps that example's loss at
@@ -34,13 +34,7 @@ class LossInputError(CourseError, ValueError):
 
 def _float_array(x, name: str) -> np.ndarray:
     """Convert `x` to a float array, or raise a LossInputError naming the argument."""
-    if isinstance(x, (str, bytes)):
-        raise LossInputError(f"{name} must be numbers, got a {type(x).__name__}: {x!r}")
-    try:
-        return np.asarray(x, dtype=float)
-    except (TypeError, ValueError):
-        raise LossInputError(f"{name} must be numbers or an array of numbers, "
-                             f"got {type(x).__name__}") from None
+    return as_float_array(x, name, LossInputError)
 
 
 def _check_2d(arr: np.ndarray, name: str) -> None:

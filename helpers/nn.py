@@ -25,8 +25,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from helpers.activations import sigmoid
-from helpers.errors import CourseError
+from helpers.activations import ACTIVATIONS
+from helpers.errors import CourseError, as_float_array
 from helpers.losses import mse, mse_grad, softmax_cross_entropy, softmax_cross_entropy_grad
 
 # ----------------------------------------------------------------------------- errors a learner may meet
@@ -89,11 +89,7 @@ class Module:
 
 def _as_batch(x, who: str, features: int | None = None) -> np.ndarray:
     """Return x as a 2-D float batch (n, features), or raise a LayerInputError that says how to fix it."""
-    x = np.asarray(x)
-    if x.dtype.kind not in "fiub":
-        raise LayerInputError(f"{who} takes numbers, got an array of dtype {x.dtype}")
-    if x.dtype.kind != "f":
-        x = x.astype(np.float64)  # whole numbers and booleans become floats
+    x = as_float_array(x, f"the input of {who}", LayerInputError, keep_float_dtype=True)  # float32 stays float32
     if x.ndim != 2:
         want = f"(n, {features})" if features is not None else "(n, features)"
         fix = ("add a batch axis with x.reshape(1, -1)" if x.ndim < 2
@@ -194,46 +190,39 @@ class ReLU(Module):
         return "ReLU()"
 
 
-class Sigmoid(Module):
+class _Activation(Module):
+    """An element-wise activation g from helpers.activations, by name: y = g(x), dL/dx = dL/dy · g′(x)."""
+
+    name = ""  # a key of helpers.activations.ACTIVATIONS
+
+    def __init__(self):
+        self._x: np.ndarray | None = None  # the input, kept for backward
+
+    def forward(self, x):
+        """(n, d) -> (n, d)."""
+        x = _as_batch(x, type(self).__name__)
+        self._x = x
+        return ACTIVATIONS[self.name](x).astype(x.dtype, copy=False)  # computed in float64, returned in x's dtype
+
+    def backward(self, grad_out):
+        """dL/dy -> dL/dx = dL/dy · g′(x)."""
+        grad_out = _check_grad(grad_out, self._x, type(self).__name__)
+        return grad_out * ACTIVATIONS[self.name].grad(self._x).astype(grad_out.dtype, copy=False)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+
+class Sigmoid(_Activation):
     """σ(x) = 1 / (1 + e^(−x)); its derivative is σ(x)(1 − σ(x))."""
 
-    def __init__(self):
-        self._out: np.ndarray | None = None  # σ(x), same shape as x
-
-    def forward(self, x):
-        """(n, d) -> (n, d)."""
-        x = _as_batch(x, "Sigmoid")
-        self._out = sigmoid(x).astype(x.dtype, copy=False)  # sigmoid() computes in float64
-        return self._out
-
-    def backward(self, grad_out):
-        """dL/dy -> dL/dx = dL/dy · σ(x)(1 − σ(x))."""
-        grad_out = _check_grad(grad_out, self._out, "Sigmoid")
-        return grad_out * self._out * (1 - self._out)
-
-    def __repr__(self) -> str:
-        return "Sigmoid()"
+    name = "sigmoid"
 
 
-class Tanh(Module):
+class Tanh(_Activation):
     """tanh(x); its derivative is 1 − tanh(x)²."""
 
-    def __init__(self):
-        self._out: np.ndarray | None = None  # tanh(x), same shape as x
-
-    def forward(self, x):
-        """(n, d) -> (n, d)."""
-        x = _as_batch(x, "Tanh")
-        self._out = np.tanh(x)
-        return self._out
-
-    def backward(self, grad_out):
-        """dL/dy -> dL/dx = dL/dy · (1 − tanh(x)²)."""
-        grad_out = _check_grad(grad_out, self._out, "Tanh")
-        return grad_out * (1 - self._out**2)
-
-    def __repr__(self) -> str:
-        return "Tanh()"
+    name = "tanh"
 
 
 class Sequential(Module):

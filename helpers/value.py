@@ -14,12 +14,21 @@ It is also why gradients must be reset (`p.grad = 0.0`, PyTorch's `zero_grad()`)
 from __future__ import annotations
 
 import math
+import numbers
+
+from helpers.errors import CourseError
+
+
+class ValueInputError(CourseError, TypeError):
+    """A Value was made from something that is not one real number."""
 
 
 class Value:
     """One number (`data`), ∂L/∂(this number) (`grad`), and the operation that made it."""
 
     def __init__(self, data: float, parents: tuple = (), op: str = ""):
+        if not isinstance(data, numbers.Real):  # int, float, NumPy scalars; not arrays, strings, tensors
+            raise ValueInputError(f"a Value holds one real number, got a {type(data).__name__}: {data!r}")
         self.data = float(data)
         self.grad = 0.0
         self.parents, self.op = parents, op

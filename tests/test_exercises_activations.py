@@ -67,7 +67,8 @@ WRONG = {
     "q5": [(lambda Z: np.exp(Z) / np.exp(Z).sum(axis=1, keepdims=True), "exp(1000) overflows"),
            (softmax_global_max, "largest score of the whole batch"),
            (lambda Z: np.exp(Z - Z.max()) / np.exp(Z - Z.max()).sum(), "one-vector recipe"),
-           (lambda Z: ex.softmax_rows(Z) / len(Z), "expected [[0.     0.     1.    ]"),  # not a named slip: plain feedback
+           # not a named slip: plain feedback
+           (lambda Z: ex.softmax_rows(Z) / len(Z), "expected [[0.     0.     1.    ]"),
            (lambda Z: np.exp(Z - Z.max(axis=1, keepdims=True)) / np.exp(Z - Z.max(axis=1, keepdims=True)).sum(),
             "sum along the row"),
            (lambda Z: np.exp(Z - np.max(Z, axis=1)) / np.exp(Z - np.max(Z, axis=1)).sum(axis=1, keepdims=True),

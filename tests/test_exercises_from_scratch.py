@@ -117,12 +117,14 @@ def rebinding_train_epoch(params, X, labels, forward, backward, lr, batch_size, 
 
 
 REFERENCE = {"p1": "c", "p2": "b", "q1": ex.forward, "q2": ex.backward, "q3": ex.train_epoch}
+# On a line of its own: the checker reads the failing line's source to name the shapes of `A @ B`.
+_UNTRANSPOSED = forward_with(Z1=lambda v: v["X"] @ v["W1"] + v["b1"])
 WRONG = {
     "p1": [("a", "perfect network"), ("b", "same probability"), ("d", "not 1/p"), ("e", "answer with")],
     "p2": [("a", "how often is a weighted sum negative"), ("c", "about as often as it is positive")],
     "q1": [(forward_with(Z1=lambda v: v["X"] @ v["W1"].T), "Z1 is the first tensor that differs"),
            (forward_with(Z1=lambda v: v["X"] @ v["W1"].T), "the bias is missing: Z1"),
-           (forward_with(Z1=lambda v: v["X"] @ v["W1"] + v["b1"]), "has shape (64, 784) and `v['W1']` has shape (128, 784)"),
+           (_UNTRANSPOSED, "has shape (64, 784) and `v['W1']` has shape (128, 784)"),
            (forward_with(H=lambda v: v["Z1"]), "H still has negative entries"),
            (forward_with(H=lambda v: 1 / (1 + np.exp(-v["Z1"]))), "sigmoid"),
            (forward_with(Z2=lambda v: v["H"] @ v["W2"].T), "the bias is missing: Z2"),

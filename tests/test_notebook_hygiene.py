@@ -127,7 +127,8 @@ def test_no_output_image_is_heavy(path):
 def test_slideshow_metadata_for_rise(path):
     cells = load(path).cells
     kinds = [c.metadata.get("slideshow", {}).get("slide_type") for c in cells]
-    assert None not in kinds, f"{path.name}: cells {[i for i, k in enumerate(kinds) if k is None][:5]} lack a slide type"
+    missing = [i for i, k in enumerate(kinds) if k is None][:5]
+    assert None not in kinds, f"{path.name}: cells {missing} lack a slide type"
     assert kinds.count("slide") >= 3, f"{path.name}: fewer than 3 slides"
     setup = next(c for c in cells if c.cell_type == "code")
     assert setup.metadata["slideshow"]["slide_type"] == "skip", f"{path.name}: the Setup cell is not skipped"

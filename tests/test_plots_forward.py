@@ -14,16 +14,12 @@ from helpers.activations import sigmoid
 from helpers.forward import XOR_2_2_1, XOR_PRESET, XOR_X, XOR_Y, forward, xor_layers, xor_loss
 from helpers.plots.forward import (
     BUILDERS,
-    NEG,
-    POS,
     TARGETS,
     TRAIN_EVERY,
     TRAIN_STEPS,
     UX,
     WMAX,
-    ZERO,
     NetworkDrawing,
-    _zero_line,
     bump_output,
     forward_trace,
     hidden_params,
@@ -33,6 +29,7 @@ from helpers.plots.forward import (
     xor_network,
     xor_params,
 )
+from helpers.style import NEG, POS, ZERO
 from tests.plot_checks import assert_control_changes_image
 
 
@@ -100,22 +97,12 @@ def test_drawing_line_width_and_colour_follow_the_weights():
     assert widths[0] == widths[1] == widths[7]  # |w| at or beyond wmax: the widest line
     expected = [to_rgba(POS if v > 0 else NEG if v < 0 else ZERO) for v in w]
     assert colours == expected
+    dashed = [style[1] is not None for style in drawing.lines.get_linestyles()]  # (offset, dashes)
+    assert dashed == [v < 0 for v in w]  # the sign is also in the line style, not in colour alone
     # The edge for W1[j, k] joins input k to hidden unit j.
     segment = drawing.lines.get_segments()[1]  # W1[0, 1]: input 2 -> hidden 1
     np.testing.assert_allclose(segment[0], drawing.pos[0][1])
     np.testing.assert_allclose(segment[1], drawing.pos[1][0])
-
-
-@pytest.mark.parametrize(("w1", "w2", "b"), [(1.0, 2.0, -0.5), (3.0, 0.5, 1.0), (2.0, 0.0, -1.0), (0.0, -4.0, 2.0)])
-def test_zero_line_lies_where_z_is_zero(w1, w2, b):
-    x1, x2 = _zero_line(w1, w2, b)
-    assert len(x1) > 0
-    np.testing.assert_allclose(w1 * x1 + w2 * x2 + b, 0.0, atol=1e-12)
-
-
-def test_zero_line_is_empty_when_both_weights_are_zero():
-    x1, x2 = _zero_line(0.0, 0.0, 3.0)
-    assert len(x1) == len(x2) == 0
 
 
 @pytest.mark.parametrize("hidden", ["sigmoid", "tanh", "relu"])

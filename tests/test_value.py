@@ -85,3 +85,13 @@ def test_training_a_neuron_lowers_its_loss():
 
 def test_repr_shows_data_and_grad():
     assert repr(Value(1.25)) == "Value(data=1.2500, grad=0.0000)"
+
+
+def test_a_value_of_something_else_than_one_number_is_a_course_error():
+    from helpers.errors import CourseError
+    from helpers.value import ValueInputError
+
+    for bad in ("2.0", [1.0, 2.0], None):
+        with pytest.raises(ValueInputError, match="one real number") as err:
+            Value(bad)
+        assert isinstance(err.value, CourseError) and isinstance(err.value, TypeError)

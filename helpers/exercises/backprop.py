@@ -12,6 +12,7 @@ import numpy as np
 
 from helpers.activations import sigmoid
 from helpers.exercises.core import ChoiceExercise, FunctionExercise, Wrong, call_learner
+from helpers.surfaces import ravine_grad  # the ravine of notebook 05's descent plots
 
 NOTEBOOK = "05_backpropagation"
 _RNG = np.random.default_rng(5)
@@ -298,11 +299,6 @@ def _descend_once(w, grad_fn, lr, steps):
 def bowl_grad(w):
     """∇ of ‖w‖² (a round bowl): 2w."""
     return 2 * w
-
-
-def ravine_grad(w):
-    """∇ of ½(w₁² + 10·w₂²): (w₁, 10·w₂)."""
-    return np.array([w[0], 10 * w[1]])
 
 
 def tilted_grad(w):

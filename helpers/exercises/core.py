@@ -16,6 +16,8 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from helpers.errors import NotNumbersError, as_float_array
+
 NOT_ATTEMPTED = "⏳ Not attempted yet: replace the `...` with your answer, run the cell, then check again."
 STATUSES = ("untouched", "attempted", "solved")
 
@@ -61,12 +63,10 @@ def show(value) -> str:
 
 
 def as_array(value) -> np.ndarray:
-    """Turn tensors, lists and numbers into a float NumPy array (or raise Wrong)."""
-    if hasattr(value, "detach"):
-        value = value.detach().cpu().numpy()
+    """Turn tensors, lists and numbers into a float NumPy array (helpers.errors.as_float_array), or raise Wrong."""
     try:
-        return np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
+        return as_float_array(value)
+    except NotNumbersError:
         kind = type(value).__name__
         raise Wrong(f"this should be a number or an array of numbers, not a {kind}: {show(value)}") from None
 

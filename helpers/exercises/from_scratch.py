@@ -322,7 +322,7 @@ q2 = CustomExercise(
 
 def train_epoch(params, X, labels, forward, backward, lr, batch_size, rng):
     """One pass over (X, labels) in shuffled minibatches of SGD; updates params in place; returns the losses."""
-    W1, b1, W2, b2 = params  # the four arrays, changed in place
+    W1, b1, W2, b2 = params  # the four weight arrays: update them in place (W1 -= ...)
     order = rng.permutation(len(X))  # a fresh shuffle
     losses = []
     for start in range(0, len(X), batch_size):
@@ -421,22 +421,7 @@ q3 = CustomExercise(
     hint="order = rng.permutation(len(X)); then for start in range(0, len(X), batch_size): idx = "
          "order[start:start + batch_size], one-hot Y of labels[idx], forward, loss, backward, and four in-place "
          "updates such as W1 -= lr * dW1. Append each loss to a list and return it.",
-    solution='''def train_epoch(params, X, labels, forward, backward, lr, batch_size, rng):
-    W1, b1, W2, b2 = params                 # the four weight arrays: update them in place (W1 -= ...)
-    order = rng.permutation(len(X))         # a fresh shuffle
-    losses = []
-    for start in range(0, len(X), batch_size):
-        idx = order[start:start + batch_size]
-        Xb, labels_b = X[idx], labels[idx]                 # (b, 784), (b,)
-        Yb = np.eye(10, dtype=X.dtype)[labels_b]           # (b, 10) one-hot
-        Z1, H, Z2 = forward(Xb, W1, b1, W2, b2)
-        losses.append(softmax_cross_entropy(labels_b, Z2))
-        dZ2, dW2, db2, dH, dZ1, dW1, db1 = backward(Xb, Yb, Z1, H, Z2, W2)
-        W1 -= lr * dW1
-        b1 -= lr * db1
-        W2 -= lr * dW2
-        b2 -= lr * db2
-    return losses''',
+    # solution: train_epoch's own source (above), which uses only the notebook's names
 )
 
 

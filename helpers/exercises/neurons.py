@@ -9,16 +9,10 @@ import numpy as np
 
 from helpers.activations import relu, sigmoid, step, tanh
 from helpers.exercises.core import ChoiceExercise, CustomExercise, FunctionExercise, Wrong, show
-from helpers.widgets import num
+from helpers.widgets import num, operand
 
 NOTEBOOK = "01_neurons"
 _rng = np.random.default_rng(1)
-
-
-def _operand(v: float) -> str:
-    """A number inside a sum: negative ones in brackets, like (−1.0)."""
-    text = num(v)
-    return f"({text})" if text.startswith("−") else text
 
 
 # ---- p1: predict σ(0) ----
@@ -55,7 +49,9 @@ q1 = FunctionExercise(
     "Exercise 1 (a neuron with any activation)", neuron, _neuron_cases(),
     hint="Two steps, as in the maths above: first the weighted sum z (multiply, add up, add the bias once), "
          "then pass z through the activation `g` you were given: `g(z)`. `np.dot(w, x)` multiplies and adds.",
-    solution="def neuron(x, w, b, g):\n    z = np.dot(w, x) + b  # the weighted sum\n    return g(z)          # the activation",
+    solution=("def neuron(x, w, b, g):\n"
+              "    z = np.dot(w, x) + b  # the weighted sum\n"
+              "    return g(z)          # the activation"),
     mistakes=[
         (lambda x, w, b, g: g(np.dot(w, x)), "the bias is missing: z = w·x + b, and g acts on all of z."),
         (lambda x, w, b, g: np.dot(w, x) + b, "you returned z; the neuron's output is a = g(z)."),
@@ -176,8 +172,8 @@ def check_and(answer) -> None:
         out = int(step(z))
         if out != target:
             sign = "> 0" if z > 0 else "≤ 0"
-            raise Wrong(f"for the input (x1, x2) = ({x1}, {x2}): z = {_operand(w1)}·{x1} + {_operand(w2)}·{x2} + "
-                        f"{_operand(b)} = {num(z)} {sign}, so the neuron outputs {out}, but AND({x1}, {x2}) = {target}.")
+            raise Wrong(f"for the input (x1, x2) = ({x1}, {x2}): z = {operand(w1)}·{x1} + {operand(w2)}·{x2} + "
+                        f"{operand(b)} = {num(z)} {sign}, so the neuron outputs {out}, but AND({x1}, {x2}) = {target}.")
 
 
 q3 = CustomExercise(

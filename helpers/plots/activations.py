@@ -8,38 +8,24 @@ import numpy as np
 from IPython.display import Image
 from matplotlib.ticker import NullLocator
 
-from helpers.activations import (
-    leaky_relu,
-    leaky_relu_grad,
-    relu,
-    relu_grad,
-    sigmoid,
-    sigmoid_grad,
-    softmax,
-    tanh,
-    tanh_grad,
-)
+from helpers.activations import ACTIVATIONS, HIDDEN, softmax
+from helpers.style import ACTIVATION_COLOURS as COLOURS
+from helpers.style import BLACK, GREY, SERIES, animated_title
 from helpers.widgets import LivePlot, StaticPart, as_image, dropdown, int_slider, new_figure, slider
 
-# name -> (label, g, g′); leaky ReLU's slope α comes from a slider, so it is bound at redraw time.
-FUNCTIONS = {
-    "sigmoid": ("sigmoid σ", sigmoid, sigmoid_grad),
-    "tanh": ("tanh", tanh, tanh_grad),
-    "relu": ("ReLU", relu, relu_grad),
-    "leaky_relu": ("leaky ReLU", leaky_relu, leaky_relu_grad),
-}
-COLOURS = {"sigmoid": "#1b9e77", "tanh": "#7570b3", "relu": "#d95f02", "leaky_relu": "#e7298a"}
+FUNCTIONS = ("sigmoid", "tanh", "relu", "leaky_relu")  # the activations (helpers.activations) shown here
+MARKERS = {"sigmoid": "o", "tanh": "s", "relu": "^"}  # the depth plot tells its lines apart by marker too
 ZMAX = 6.0
 Z = np.linspace(-ZMAX, ZMAX, 481)  # the z axis of every curve
 SATURATED = 0.05  # below this slope we call a unit saturated: almost no gradient gets through
 
 
 def pick(name: str, alpha: float = 0.01):
-    """(label, g, g′) for a function name, with leaky ReLU's slope set to alpha."""
-    label, f, df = FUNCTIONS[name]
+    """(label, g, g′) for an activation's name, with leaky ReLU's slope set to alpha (a slider's value)."""
+    g = ACTIVATIONS[name]
     if name == "leaky_relu":
-        f, df = partial(leaky_relu, slope=alpha), partial(leaky_relu_grad, slope=alpha)
-    return label, f, df
+        return g.label, partial(g.function, slope=alpha), partial(g.grad, slope=alpha)
+    return g.label, g.function, g.grad
 
 
 def slope_verdict(name: str, z0: float, slope: float) -> str:
@@ -72,9 +58,8 @@ def function_explorer(name: str = "sigmoid", compare: str = "none", z0: float = 
     (guide,) = ax_d.plot([], [], color="black", ls=":", lw=1, animated=True)
     ax_d.set_ylim(-0.1, 1.15)
     verdict = ax_d.text(0.02, 0.97, "", transform=ax_d.transAxes, va="top", fontsize=10, animated=True,
-                        bbox={"boxstyle": "round,pad=0.3", "fc": "white", "ec": "#999999"})
-    titles = [ax.text(0.5, 1.02, "", transform=ax.transAxes, ha="center", va="bottom", fontsize=10, animated=True)
-              for ax in (ax_f, ax_d)]
+                        bbox={"boxstyle": "round,pad=0.3", "fc": "white", "ec": GREY})
+    titles = [animated_title(ax) for ax in (ax_f, ax_d)]
     static = StaticPart()
 
     def update(name, compare, z0, alpha):
@@ -107,8 +92,9 @@ def function_explorer(name: str = "sigmoid", compare: str = "none", z0: float = 
         return "full"
 
     controls = {
-        "name": dropdown("function", [(v[0], k) for k, v in FUNCTIONS.items()], name),
-        "compare": dropdown("compare with", [("nothing", "none")] + [(v[0], k) for k, v in FUNCTIONS.items()], compare),
+        "name": dropdown("function", [(ACTIVATIONS[k].label, k) for k in FUNCTIONS], name),
+        "compare": dropdown("compare with", [("nothing", "none")] + [(ACTIVATIONS[k].label, k) for k in FUNCTIONS],
+                            compare),
         "z0": slider("point z", z0, -ZMAX, ZMAX),
         "alpha": slider("leaky slope α", alpha, 0.0, 0.3, 0.01),
     }
@@ -117,7 +103,7 @@ def function_explorer(name: str = "sigmoid", compare: str = "none", z0: float = 
 
 # ---- gradients through a deep stack of one-unit layers ----
 
-DEPTH_FUNCTIONS = ("sigmoid", "tanh", "relu")
+DEPTH_FUNCTIONS = HIDDEN
 FLOOR = 1e-60  # a gradient of exactly 0 (log scales have no 0) is drawn here, at the bottom
 
 
@@ -145,7 +131,8 @@ def gradient_depth(depth: int = 10, w: float = 1.0, x: float = 0.5) -> LivePlot:
     """How big the gradient stays, layer by layer, in a deep stack of sigmoid, tanh or ReLU units."""
     fig = new_figure(9.5, 4.2)
     ax, ax_side = fig.subplots(1, 2, width_ratios=[2.6, 1])
-    lines = {name: ax.plot([], [], "o-", color=COLOURS[name], lw=2, ms=4, label=FUNCTIONS[name][0])[0]
+    lines = {name: ax.plot([], [], f"{MARKERS[name]}-", color=COLOURS[name], lw=2, ms=4,
+                           label=ACTIVATIONS[name].label)[0]
              for name in DEPTH_FUNCTIONS}
     (best,) = ax.plot([], [], color=COLOURS["sigmoid"], ls=":", lw=1.5,
                       label="sigmoid's ceiling:\n×|w|/4 per layer")
@@ -170,7 +157,7 @@ def gradient_depth(depth: int = 10, w: float = 1.0, x: float = 0.5) -> LivePlot:
         ax.set_xlim(-0.5, depth + 0.5)
         rows = []
         for n, g in grads.items():
-            rows.append(f"{FUNCTIONS[n][0]:<10}{g[0]:9.2e}")
+            rows.append(f"{ACTIVATIONS[n].label:<10}{g[0]:9.2e}")
             if g[0] == 0:
                 rows.append(f"{'':10}(exactly 0: dead,\n{'':10} drawn at the bottom)")
         rows.append(f"{'σ ceiling':<10}{ceiling[0]:9.2e}")
@@ -192,13 +179,13 @@ def softmax_explorer(z1: float = 2.0, z2: float = 1.0, z3: float = 0.1, temperat
     fig = new_figure(9.0, 3.4)
     ax_z, ax_p = fig.subplots(1, 2)
     names = ["class 1", "class 2", "class 3"]
-    colours = ["#1b9e77", "#d95f02", "#7570b3"]
+    colours = SERIES[:3]
     bars_z = ax_z.bar(names, [0, 0, 0], color=colours, animated=True)
     bars_p = ax_p.bar(names, [0, 0, 0], color=colours, animated=True)
     labels_z = [ax_z.text(i, 0, "", ha="center", fontsize=10, animated=True) for i in range(3)]
     labels_p = [ax_p.text(i, 0, "", ha="center", va="bottom", fontsize=10, animated=True) for i in range(3)]
-    title = ax_p.text(0.5, 1.02, "", transform=ax_p.transAxes, ha="center", va="bottom", fontsize=10, animated=True)
-    ax_z.axhline(0, color="black", lw=0.8)
+    title = animated_title(ax_p)
+    ax_z.axhline(0, color=BLACK, lw=0.8)
     ax_z.set(ylim=(-6.5, 6.5), title="scores z (any real numbers)")
     ax_p.set(ylim=(0, 1.12))
 

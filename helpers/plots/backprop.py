@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import ipywidgets as widgets
 import numpy as np
 from contourpy import contour_generator  # matplotlib's own contouring library
 from matplotlib.colors import Normalize
@@ -15,18 +14,23 @@ from matplotlib.ticker import FuncFormatter, MultipleLocator, NullFormatter
 from helpers import nn
 from helpers.activations import sigmoid, softmax
 from helpers.losses import softmax_cross_entropy
-from helpers.widgets import LivePlot, dropdown, int_slider, new_figure, num, slider
+from helpers.style import (
+    BLACK,
+    CLASS_COLOURS,
+    CLASS_MARKERS,
+    GRAD_COLOUR,
+    GREEN,
+    LIGHT_GREY,
+    LOCAL_COLOUR,
+    ORANGE,
+    VALUE_COLOUR,
+    animated_title,
+)
+from helpers.style import OPTIMIZER_COLOURS as OPT_COLOURS
+from helpers.surfaces import banana, banana_grad, ravine, ravine_grad
+from helpers.widgets import LivePlot, dropdown, int_slider, log_slider, new_figure, num, slider
 
-GRAD_COLOUR, VALUE_COLOUR, LOCAL_COLOUR = "#c51b7d", "black", "#777777"
-OPT_COLOURS = {"SGD": "#e66101", "momentum": "#5e3c99", "Adam": "#1b7837"}
 DIVERGED = 1e6  # a point this far out has left the surface for good: stop following it
-
-
-def log_slider(description: str, value: float, vmin: float, vmax: float) -> widgets.FloatLogSlider:
-    """A FloatLogSlider (equal steps in log scale) with the course's look: for learning rates."""
-    return widgets.FloatLogSlider(value=value, base=10, min=np.log10(vmin), max=np.log10(vmax), step=0.05,
-                                  description=description, readout_format=".3g",
-                                  style={"description_width": "initial"}, layout=widgets.Layout(width="320px"))
 
 
 def _plain_log_axis(ax) -> None:
@@ -35,13 +39,6 @@ def _plain_log_axis(ax) -> None:
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
     ax.yaxis.set_minor_formatter(NullFormatter())
     ax.grid(alpha=0.3)
-
-
-def _title(ax, fontsize: float = 10):
-    """The axes' title, marked animated: update() may change its text without a full redraw."""
-    ax.set_title(" ", fontsize=fontsize)
-    ax.title.set_animated(True)
-    return ax.title
 
 
 # ----------------------------------------------------------------------------- 1. the neuron's graph
@@ -154,32 +151,10 @@ class Surface:
     tick: float = 2.0  # spacing of the w₁ ticks
 
 
-def _ravine(w):
-    """½(w₁² + 10·w₂²): a bowl ten times steeper across than along."""
-    w = np.asarray(w)
-    return 0.5 * (w[..., 0] ** 2 + 10 * w[..., 1] ** 2)
-
-
-def _ravine_grad(w):
-    """∇ of the ravine: (w₁, 10·w₂)."""
-    return np.array([w[0], 10 * w[1]])
-
-
-def _banana(w):
-    """(1 − w₁)² + 10·(w₂ − w₁²)²: a curved valley (a gentle Rosenbrock function)."""
-    w = np.asarray(w)
-    return (1 - w[..., 0]) ** 2 + 10 * (w[..., 1] - w[..., 0] ** 2) ** 2
-
-
-def _banana_grad(w):
-    """∇ of the banana: (−2(1 − w₁) − 40·w₁(w₂ − w₁²), 20(w₂ − w₁²))."""
-    return np.array([-2 * (1 - w[0]) - 40 * w[0] * (w[1] - w[0] ** 2), 20 * (w[1] - w[0] ** 2)])
-
-
 SURFACES = {
-    "ravine": Surface("ravine", "f = ½(w₁² + 10 w₂²)", _ravine, _ravine_grad, (-4.5, 2.0),
+    "ravine": Surface("ravine", "f = ½(w₁² + 10 w₂²)", ravine, ravine_grad, (-4.5, 2.0),
                       (-5.0, 5.0), (-3.0, 3.0), (0.0, 0.0)),
-    "banana": Surface("banana", "f = (1 − w₁)² + 10 (w₂ − w₁²)²", _banana, _banana_grad, (-1.6, 2.6),
+    "banana": Surface("banana", "f = (1 − w₁)² + 10 (w₂ − w₁²)²", banana, banana_grad, (-1.6, 2.6),
                       (-2.2, 2.2), (-1.0, 3.2), (1.0, 1.0), np.geomspace(0.02, 200, 14), tick=1.0),
 }
 
@@ -242,7 +217,7 @@ def descent_explorer(lr: float = 0.02, steps: int = 60) -> LivePlot:
     _draw_surface(ax, surface)
     (path_line,) = ax.plot([], [], "o-", ms=3.5, lw=1.3, color=OPT_COLOURS["SGD"], zorder=4, animated=True)
     (loss_line,) = ax_loss.plot([], [], "o-", ms=3, lw=1.3, color=OPT_COLOURS["SGD"], animated=True)
-    title = _title(ax)
+    title = animated_title(ax)
     shown = {}  # the step count the x axis was last drawn for
     _plain_log_axis(ax_loss)
     ax_loss.set(xlabel="step", ylabel="loss f(w)  (log scale)", ylim=(1e-5, 1e5))
@@ -279,7 +254,7 @@ def optimizer_race(surface: str = "ravine", steps: int = 60, lr: float = 0.02, a
              for name, c in OPT_COLOURS.items()}
     curves = {name: ax_loss.plot([], [], lw=1.8, color=c, label=name, animated=True)[0]
               for name, c in OPT_COLOURS.items()}
-    title = _title(ax)
+    title = animated_title(ax)
     ax.legend(loc="upper right", fontsize=9, framealpha=0.9)
     _plain_log_axis(ax_loss)
     ax_loss.set(xlabel="step", ylabel="loss (log scale)", ylim=(1e-8, 1e4))
@@ -378,7 +353,7 @@ def training_explorer(record: TrainingRecorder) -> LivePlot:
     image = ax.imshow(np.zeros(record.grid_shape), origin="lower", extent=record.extent, cmap="coolwarm",
                       norm=Normalize(0, 1), interpolation="bilinear", alpha=0.75, aspect="auto", animated=True)
     fig.colorbar(image, ax=ax, shrink=0.85).set_label("P(class 1)")
-    for label, marker, colour in ((0, "o", "#2166ac"), (1, "s", "#b2182b")):
+    for label, (marker, colour) in enumerate(zip(CLASS_MARKERS, CLASS_COLOURS, strict=True)):
         pts = record.X[record.y == label]
         ax.scatter(pts[:, 0], pts[:, 1], marker=marker, s=18, c=colour, edgecolors="white", lw=0.5,
                    label=f"class {label}", zorder=3, animated=True)  # animated: drawn over the changing image
@@ -386,12 +361,12 @@ def training_explorer(record: TrainingRecorder) -> LivePlot:
     ax.set(xlabel="x₁", ylabel="x₂")
     (boundary,) = ax.plot([], [], color="black", lw=1.5, zorder=2, animated=True)  # the contour P = 0.5
     losses = np.array(record.losses)
-    ax_loss.plot(losses, color="#bbbbbb", lw=1.2, label="whole run")
+    ax_loss.plot(losses, color=LIGHT_GREY, lw=1.2, label="whole run")
     if record.test_losses:  # the loss on fresh points: it stops falling when the network starts to overfit
-        ax_loss.plot(record.test_losses, color="#e66101", lw=1.4, ls="--", label="fresh test points")
-    (so_far,) = ax_loss.plot([], [], color="#1b7837", lw=2, label="up to this epoch", animated=True)
-    (dot,) = ax_loss.plot([], [], "o", ms=8, color="#1b7837", mec="black", zorder=3, animated=True)
-    title, loss_title = _title(ax), _title(ax_loss)
+        ax_loss.plot(record.test_losses, color=ORANGE, lw=1.4, ls="--", label="fresh test points")
+    (so_far,) = ax_loss.plot([], [], color=GREEN, lw=2, label="up to this epoch", animated=True)
+    (dot,) = ax_loss.plot([], [], "o", ms=8, color=GREEN, mec=BLACK, zorder=3, animated=True)
+    title, loss_title = animated_title(ax), animated_title(ax_loss)
     _plain_log_axis(ax_loss)  # log scale: the small late losses, where overfitting shows, stay visible
     top = max(losses.max(), max(record.test_losses, default=0.0))
     ax_loss.set(xlabel="epoch", ylabel="cross-entropy loss (log scale)", ylim=(0.5 * losses.min(), 1.5 * top))

@@ -10,9 +10,8 @@ from matplotlib.collections import LineCollection
 from matplotlib.colors import Normalize
 from matplotlib.lines import Line2D
 
-from helpers.activations import sigmoid
+from helpers.activations import ACTIVATIONS, HIDDEN, sigmoid
 from helpers.forward import (
-    HIDDEN_ACTIVATIONS,
     XOR_2_2_1,
     XOR_PRESET,
     XOR_X,
@@ -24,14 +23,28 @@ from helpers.forward import (
     xor_layers,
     xor_loss,
 )
+from helpers.style import (
+    BLACK,
+    CLASS_COLOURS,
+    CLASS_MARKERS,
+    GREY,
+    NEG,
+    POS,
+    SIGN_LEGEND,
+    SKY,
+    VERMILLION,
+    animate,
+    animated_title,
+    weight_colour,
+    weight_style,
+    zero_line,
+)
 from helpers.widgets import LivePlot, dropdown, int_slider, new_figure, num, slider
 
 WMAX = 20.0  # weight sliders run from -WMAX to WMAX; an edge of this size gets the widest line
-POS, NEG, ZERO = "#2166ac", "#e66101", "#cccccc"  # positive weight blue, negative orange, zero grey
 LOW, LIMIT = -0.5, 1.5  # the input plane shown in every map
 GRID = np.linspace(LOW, LIMIT, 81)
 PLANE = np.column_stack([g.ravel() for g in np.meshgrid(GRID, GRID)])  # (6561, 2): every grid point
-SIGMA = {"sigmoid": "σ", "tanh": "tanh", "relu": "relu"}
 HIDDEN_RANGE = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0)}  # relu: 0 .. its largest value
 
 
@@ -40,26 +53,11 @@ def _plane_map(values: np.ndarray) -> np.ndarray:
     return values.reshape(GRID.size, GRID.size)
 
 
-def _zero_line(w1: float, w2: float, b: float, grid: np.ndarray = GRID) -> tuple[np.ndarray, np.ndarray]:
-    """Points of the line w1·x1 + w2·x2 + b = 0 across the plane (empty when both weights are 0)."""
-    if abs(w2) >= abs(w1) and w2 != 0:
-        return grid, -(w1 * grid + b) / w2
-    if w1 != 0:
-        return -(w2 * grid + b) / w1, grid
-    return np.array([]), np.array([])
-
-
-def _animated(*artists) -> None:
-    """Mark artists that `update` changes, or that lie on top of one: LivePlot redraws only these."""
-    for artist in artists:
-        artist.set_animated(True)
-
-
 def _add_xor_points(ax) -> list:
     """Mark the four XOR points: circles where the target is 0, squares where it is 1."""
     return [ax.scatter(XOR_X[XOR_Y == target, 0], XOR_X[XOR_Y == target, 1], marker=marker, s=60, c=colour,
                        edgecolors="black", zorder=3)
-            for target, marker, colour in ((0, "o", "#4393c3"), (1, "s", "#d6604d"))]
+            for target, (marker, colour) in enumerate(zip(CLASS_MARKERS, CLASS_COLOURS, strict=True))]
 
 
 def _plane_axes(ax, title: str, labels: bool = True) -> None:
@@ -74,11 +72,13 @@ def _plane_axes(ax, title: str, labels: bool = True) -> None:
 
 
 class NetworkDrawing:
-    """A layered network on an Axes: edge width follows |weight|, colour its sign (blue +, orange −)."""
+    """A layered network on an Axes: edge width follows |weight|, colour and style its sign (solid blue +,
+    dashed orange −)."""
 
     def __init__(self, ax, names: list[list[str]], wmax: float = WMAX):
         self.ax, self.wmax = ax, wmax
-        self.pos = [np.column_stack([np.full(len(layer), float(i)), np.linspace(1, -1, len(layer)) * (len(layer) - 1) / 2])
+        self.pos = [np.column_stack([np.full(len(layer), float(i)),
+                                     np.linspace(1, -1, len(layer)) * (len(layer) - 1) / 2])
                     for i, layer in enumerate(names)]  # node centres, one (k, 2) array per layer
         # One edge per weight, in the order of W.ravel(): W[j, k] joins input k to neuron j.
         self.edges = [(i, j, k) for i in range(len(names) - 1)
@@ -99,13 +99,15 @@ class NetworkDrawing:
                           for pos in self.pos]
         ax.set(xlim=(-0.35, len(names) - 0.65), ylim=(-1.55, 1.35))
         ax.axis("off")
-        _animated(self.lines, *self.weight_text, self.nodes, *self.name_text, *(t for layer in self.node_text for t in layer))
+        animate(self.lines, *self.weight_text, self.nodes, *self.name_text,
+                *(t for layer in self.node_text for t in layer))
 
     def set_weights(self, weights: list[np.ndarray]) -> None:
         """Restyle the edges for these weight matrices (one per layer, shape (out, in))."""
         w = np.concatenate([np.asarray(W, dtype=float).ravel() for W in weights])  # same order as self.edges
         self.lines.set_linewidths(0.5 + 7.5 * np.minimum(np.abs(w) / self.wmax, 1.0))
-        self.lines.set_colors([POS if v > 0 else NEG if v < 0 else ZERO for v in w])
+        self.lines.set_colors([weight_colour(v) for v in w])
+        self.lines.set_linestyles([weight_style(v) for v in w])
         for text, v in zip(self.weight_text, w, strict=True):
             text.set_text(f"{v:g}")
 
@@ -147,7 +149,7 @@ def forward_trace(x1: float = 1.0, x2: float = 0.0, hidden: str = "sigmoid") -> 
     (marker,) = ax_map.plot([], [], marker="X", ms=14, mfc="yellow", mec="black", ls="none", zorder=4)
     ax_text.axis("off")
     text = ax_text.text(0.0, 1.0, "", family="monospace", fontsize=10, va="top", transform=ax_text.transAxes)
-    _animated(image, *points, marker, text)
+    animate(image, *points, marker, text)
     state = {"hidden": None}
 
     def update(x1, x2, hidden):
@@ -159,10 +161,11 @@ def forward_trace(x1: float = 1.0, x2: float = 0.0, hidden: str = "sigmoid") -> 
         _, h, y = forward(x, layers)  # (2,), (3,), (1,)
         z1, z2 = p["W1"] @ x + p["b1"], p["W2"] @ h + p["b2"]
         drawing.set_node_colours([x, h, y])
-        drawing.set_node_text([[f"{x1:.2f}", f"{x2:.2f}"], [f"z={z:.2f}\na={a:.2f}" for z, a in zip(z1, h, strict=True)],
+        drawing.set_node_text([[f"{x1:.2f}", f"{x2:.2f}"],
+                               [f"z={z:.2f}\na={a:.2f}" for z, a in zip(z1, h, strict=True)],
                                [f"z={z2[0]:.2f}\nŷ={y[0]:.2f}"]])
         marker.set_data([x1], [x2])
-        f = SIGMA[hidden]
+        f = ACTIVATIONS[hidden].symbol
         rows = [("step", "value", "shape", ""), ("x", _fmt(x), x.shape, ""),
                 ("z1 = W1 @ x + b1", _fmt(z1), z1.shape, f"W1 {p['W1'].shape}, b1 {p['b1'].shape}"),
                 (f"h  = {f}(z1)", _fmt(h), h.shape, ""),
@@ -173,7 +176,7 @@ def forward_trace(x1: float = 1.0, x2: float = 0.0, hidden: str = "sigmoid") -> 
     controls = {
         "x1": slider("x₁", x1, LOW, LIMIT, 0.05),
         "x2": slider("x₂", x2, LOW, LIMIT, 0.05),
-        "hidden": dropdown("hidden activation", list(HIDDEN_ACTIVATIONS), hidden),
+        "hidden": dropdown("hidden activation", list(HIDDEN), hidden),
     }
     return LivePlot(fig, controls, update, columns=3)
 
@@ -185,26 +188,34 @@ def _weight_slider(description: str, value: float):
     return s
 
 
-def xor_controls(W1, b1, W2, b2, hidden: str) -> dict:
-    """One row of sliders per hidden unit j (its weights from x1 and x2, its bias, its weight into ŷ)."""
+def weight_controls(W1, b1, W2, b2) -> dict:
+    """One row of sliders per hidden unit j (its weights from x1 and x2, its bias, its weight into ŷ), then ŷ's bias."""
     controls = {}
-    for j in range(3):
+    for j in range(len(b1)):
         controls[f"w{j + 1}1"] = _weight_slider(f"h{j + 1} ← x₁", W1[j, 0])
         controls[f"w{j + 1}2"] = _weight_slider(f"h{j + 1} ← x₂", W1[j, 1])
         controls[f"b{j + 1}"] = _weight_slider(f"h{j + 1} bias", b1[j])
         controls[f"v{j + 1}"] = _weight_slider(f"ŷ ← h{j + 1}", W2[0, j])
     controls["c"] = _weight_slider("ŷ bias", b2[0])
-    controls["hidden"] = dropdown("hidden activation", list(HIDDEN_ACTIVATIONS), hidden)
     return controls
 
 
-def xor_params(values: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Turn the slider values back into (W1 (3, 2), b1 (3,), W2 (1, 3), b2 (1,))."""
-    W1 = np.array([[values[f"w{j}1"], values[f"w{j}2"]] for j in (1, 2, 3)])
-    b1 = np.array([values[f"b{j}"] for j in (1, 2, 3)])
-    W2 = np.array([[values[f"v{j}"] for j in (1, 2, 3)]])
-    b2 = np.array([values["c"]])
-    return W1, b1, W2, b2
+def weights_from(values: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Turn weight_controls' values back into (W1 (units, 2), b1 (units,), W2 (1, units), b2 (1,))."""
+    units = range(1, sum(name.startswith("b") for name in values) + 1)
+    W1 = np.array([[values[f"w{j}1"], values[f"w{j}2"]] for j in units])
+    b1 = np.array([values[f"b{j}"] for j in units])
+    W2 = np.array([[values[f"v{j}"] for j in units]])
+    return W1, b1, W2, np.array([values["c"]])
+
+
+def xor_controls(W1, b1, W2, b2, hidden: str) -> dict:
+    """The 2-3-1 network's weight sliders and its hidden-activation menu."""
+    return weight_controls(W1, b1, W2, b2) | {"hidden": dropdown("hidden activation", list(HIDDEN), hidden)}
+
+
+xor_params = weights_from  # the 2-3-1 network of xor_network
+hidden_params = weights_from  # the 2-2-1 network of xor_hidden_space
 
 
 def xor_network(W1=None, b1=None, W2=None, b2=None, hidden: str = "sigmoid") -> LivePlot:
@@ -221,23 +232,24 @@ def xor_network(W1=None, b1=None, W2=None, b2=None, hidden: str = "sigmoid") -> 
         images.append(ax.imshow(np.zeros((GRID.size, GRID.size)), origin="lower", extent=(LOW, LIMIT, LOW, LIMIT),
                                 cmap="viridis" if i < 3 else "coolwarm", norm=Normalize(0, 1)))
         _plane_axes(ax, "", labels=i == 0)
-        _animated(images[-1], *_add_xor_points(ax))
+        animate(images[-1], *_add_xor_points(ax))
         if i < 3:
             lines.append(ax.plot([], [], color="white", ls="--", lw=1.5)[0])
-            _animated(lines[-1], ax.title)
+            animate(lines[-1])
+    titles = [animated_title(ax) for ax in axes[:3]]
     axes[3].set_title("output ŷ = σ(z)   (blue 0, red 1)", fontsize=10)
     drawing = NetworkDrawing(ax_net, NAMES)
-    ax_net.set_title("The network: line width = |weight|, blue +, orange −", fontsize=10)
+    ax_net.set_title(f"The network: {SIGN_LEGEND}", fontsize=10)
     ax_text.axis("off")
     style = {"family": "monospace", "fontsize": 11, "va": "top", "transform": ax_text.transAxes}
     # The fixed lines are drawn once; the rows below them (after a blank line) are redrawn.
     ax_text.text(0.02, 0.95, "  x₁  x₂  target      ŷ   right side" + "\n" * 7
                  + " (right side: ŷ > 0.5 exactly\n  where the target is 1)", **style)
     table = ax_text.text(0.02, 0.95, "", **style)
-    _animated(table)
+    animate(table)
     fig.legend(handles=[Line2D([], [], color="white", ls="--", label="z = 0 (hidden unit's line)"),
-                        Line2D([], [], marker="o", ls="none", mfc="#4393c3", mec="black", label="target 0"),
-                        Line2D([], [], marker="s", ls="none", mfc="#d6604d", mec="black", label="target 1")],
+                        *(Line2D([], [], marker=m, ls="none", mfc=c, mec="black", label=f"target {t}")
+                          for t, (m, c) in enumerate(zip(CLASS_MARKERS, CLASS_COLOURS, strict=True)))],
                loc="lower right", fontsize=9, facecolor="#dddddd")
 
     def update(hidden, **weights):
@@ -247,9 +259,9 @@ def xor_network(W1=None, b1=None, W2=None, b2=None, hidden: str = "sigmoid") -> 
         for j in range(3):
             images[j].set_data(_plane_map(H[:, j]))
             images[j].set_clim(low, high)
-            lines[j].set_data(*_zero_line(W1[j, 0], W1[j, 1], b1[j]))
+            lines[j].set_data(*zero_line(W1[j, 0], W1[j, 1], b1[j]))
             scale = f"  (0 … {high:.3g})" if hidden == "relu" else ""  # relu has no fixed top
-            axes[j].set_title(f"h{j + 1} = {SIGMA[hidden]}(z{j + 1}){scale}", fontsize=10)
+            titles[j].set_text(f"h{j + 1} = {ACTIVATIONS[hidden].symbol}(z{j + 1}){scale}")
         images[3].set_data(_plane_map(Y[:, 0]))
         drawing.set_weights([W1, W2])
         drawing.set_node_text([["", ""], [f"b={v:g}" for v in b1], [f"b={b2[0]:g}"]])
@@ -273,26 +285,7 @@ HGRID = np.linspace(HLOW, HHIGH, 61)
 HPLANE = np.column_stack([g.ravel() for g in np.meshgrid(HGRID, HGRID)])  # (3721, 2): points of hidden space
 TRAIN_STEPS, TRAIN_EVERY, TRAIN_LR = 300, 15, 5.0  # 300 gradient steps, a frame every 15: 21 frames
 MESH = [np.column_stack([np.full(41, v), np.linspace(0, 1, 41)]) for v in np.linspace(0, 1, 5)] + \
-       [np.column_stack([np.linspace(0, 1, 41), np.full(41, v)]) for v in np.linspace(0, 1, 5)]  # unit-square grid lines
-
-
-def hidden_controls(W1, b1, W2, b2) -> dict:
-    """One row of sliders per hidden unit (weights from x1, x2, bias, weight into ŷ), then ŷ's bias."""
-    controls = {}
-    for j in range(2):
-        controls[f"w{j + 1}1"] = _weight_slider(f"h{j + 1} ← x₁", W1[j, 0])
-        controls[f"w{j + 1}2"] = _weight_slider(f"h{j + 1} ← x₂", W1[j, 1])
-        controls[f"b{j + 1}"] = _weight_slider(f"h{j + 1} bias", b1[j])
-        controls[f"v{j + 1}"] = _weight_slider(f"ŷ ← h{j + 1}", W2[0, j])
-    controls["c"] = _weight_slider("ŷ bias", b2[0])
-    return controls
-
-
-def hidden_params(values: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Turn the slider values back into (W1 (2, 2), b1 (2,), W2 (1, 2), b2 (1,))."""
-    W1 = np.array([[values[f"w{j}1"], values[f"w{j}2"]] for j in (1, 2)])
-    b1 = np.array([values[f"b{j}"] for j in (1, 2)])
-    return W1, b1, np.array([[values["v1"], values["v2"]]]), np.array([values["c"]])
+       [np.column_stack([np.linspace(0, 1, 41), np.full(41, v)]) for v in np.linspace(0, 1, 5)]  # unit square grid
 
 
 class TrainablePlot(LivePlot):
@@ -340,7 +333,7 @@ def xor_hidden_space(W1=None, b1=None, W2=None, b2=None, seed: int = 3) -> Train
                                 cmap="viridis" if i < 2 else "coolwarm", norm=Normalize(0, 1)))
         _plane_axes(ax, title, labels=i == 0)
         ax.title.set_fontsize(10)
-        _animated(images[-1], *_add_xor_points(ax))
+        animate(images[-1], *_add_xor_points(ax))
     lines = [ax.plot([], [], color="white", ls="--", lw=1.5)[0] for ax in axes[:2]]
     ax_h = axes[3]
     back = ax_h.imshow(np.zeros((HGRID.size, HGRID.size)), origin="lower", extent=(HLOW, HHIGH, HLOW, HHIGH),
@@ -354,10 +347,10 @@ def xor_hidden_space(W1=None, b1=None, W2=None, b2=None, seed: int = 3) -> Train
     ax_h.set_aspect("equal")
     ax_h.set_title("hidden space: where the points land", fontsize=10)
     dots = [ax_h.scatter([], [], marker=m, s=70, c=c, edgecolors="black", zorder=3)
-            for m, c in (("o", "#4393c3"), ("s", "#d6604d"))]
+            for m, c in zip(CLASS_MARKERS, CLASS_COLOURS, strict=True)]
     caption = ax_h.text(0.02, 0.98, "", transform=ax_h.transAxes, va="top", fontsize=9,
                         bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.85})
-    _animated(*lines, back, mesh, out_line, *dots, caption)
+    animate(*lines, back, mesh, out_line, *dots, caption)
     state = {"step": None}
 
     def update(**values):
@@ -365,11 +358,11 @@ def xor_hidden_space(W1=None, b1=None, W2=None, b2=None, seed: int = 3) -> Train
         _, H, Y = forward(PLANE, xor_layers(W1, b1, W2, b2))  # (6561, 2), (6561, 1)
         for j in range(2):
             images[j].set_data(_plane_map(H[:, j]))
-            lines[j].set_data(*_zero_line(W1[j, 0], W1[j, 1], b1[j]))
+            lines[j].set_data(*zero_line(W1[j, 0], W1[j, 1], b1[j]))
         images[2].set_data(_plane_map(Y[:, 0]))
         back.set_data(sigmoid(HPLANE @ W2[0] + b2[0]).reshape(HGRID.size, HGRID.size))  # what ŷ would be there
         mesh.set_segments([sigmoid(line @ W1.T + b1) for line in MESH])  # the unit square's grid, bent
-        x, y = _zero_line(W2[0, 0], W2[0, 1], b2[0], HGRID)
+        x, y = zero_line(W2[0, 0], W2[0, 1], b2[0])
         out_line.set_data(x, y)
         Hx = sigmoid(XOR_X @ W1.T + b1)  # (4, 2): the four corners in hidden space
         for target, dot in enumerate(dots):
@@ -382,7 +375,7 @@ def xor_hidden_space(W1=None, b1=None, W2=None, b2=None, seed: int = 3) -> Train
     button = widgets.Button(description="Train from random weights", icon="play",
                             layout=widgets.Layout(width="260px"))
     rng = np.random.default_rng(seed)
-    plot = TrainablePlot(fig, hidden_controls(W1, b1, W2, b2), update, readouts=[button], columns=4)
+    plot = TrainablePlot(fig, weight_controls(W1, b1, W2, b2), update, readouts=[button], columns=4)
     plot.train_button, plot.history = button, []
 
     def train(_button=None) -> None:
@@ -428,20 +421,20 @@ def universality(units: int = 10, steepness: float = 100.0, target: str = "wave"
     fig = new_figure(10.0, 3.4)
     ax_b, ax_f = fig.subplots(1, 2, width_ratios=[1, 1.6])
     up, down, bump = (ax_b.plot([], [], lw=lw, ls=ls, color=c, label=lab)[0] for lw, ls, c, lab in (
-        (1.5, "--", POS, "σ(s(x − e₁))"), (1.5, "--", NEG, "σ(s(x − e₂))"), (2.5, "-", "black", "difference: a bump")))
+        (1.5, "--", POS, "σ(s(x − e₁))"), (1.5, ":", NEG, "σ(s(x − e₂))"), (2.5, "-", BLACK, "difference: a bump")))
     ax_b.set(xlim=(0, 1), ylim=(-0.1, 1.15), xlabel="x", title="two hidden units make one bump")
     ax_b.title.set_fontsize(10)
     ax_b.legend(loc="center left", fontsize=8)
     ax_f.set(xlim=(0, 1), ylim=(-0.45, 1.25), xlabel="x")
     ax_f.set_title("the output adds up the bumps", fontsize=10)
-    (goal,) = ax_f.plot([], [], color="#999999", lw=5, alpha=0.6, label="target f(x)")
-    parts = LineCollection([], linewidths=0.8, colors="#92c5de")
+    (goal,) = ax_f.plot([], [], color=GREY, lw=5, alpha=0.6, label="target f(x)")
+    parts = LineCollection([], linewidths=0.8, colors=SKY)
     ax_f.add_collection(parts)
-    (out,) = ax_f.plot([], [], color="#b2182b", lw=2, label="network output ŷ(x)")
-    ax_f.plot([], [], color="#92c5de", lw=0.8, label="single bumps")
+    (out,) = ax_f.plot([], [], color=VERMILLION, lw=2, label="network output ŷ(x)")
+    ax_f.plot([], [], color=SKY, lw=0.8, label="single bumps")
     ax_f.legend(loc="lower left", fontsize=8, ncols=3)
     text = ax_f.text(0.99, 0.98, "", transform=ax_f.transAxes, ha="right", va="top", fontsize=9)
-    _animated(up, down, bump, goal, parts, out, text)
+    animate(up, down, bump, goal, parts, out, text)
 
     def update(units, steepness, target):
         y, bumps = bump_output(target, units, steepness)

@@ -9,6 +9,7 @@ from matplotlib.figure import Figure
 
 from helpers.activations import sigmoid, softmax
 from helpers.losses import mse, softmax_cross_entropy
+from helpers.style import CE_COLOUR, MSE_COLOUR, OTHER, RIGHT, VERMILLION
 from helpers.widgets import (
     LivePlot,
     dropdown,
@@ -17,8 +18,7 @@ from helpers.widgets import (
     slider,
 )
 
-MSE_COLOUR, CE_COLOUR, TRUE_COLOUR, OTHER_COLOUR = "#e66101", "#5e3c99", "#1b7837", "#9e9e9e"
-RESIDUAL_COLOUR = "#d7191c"
+TRUE_COLOUR, OTHER_COLOUR, RESIDUAL_COLOUR = RIGHT, OTHER, VERMILLION  # the true class's bar, the others' bars
 
 
 # ----------------------------------------------------------------------------- 1. fitting a line by MSE

@@ -16,9 +16,10 @@ from matplotlib.patches import Rectangle
 
 from helpers.draw import DrawingPad, example_strokes
 from helpers.models import SimpleNN
+from helpers.style import OTHER, PURPLE, RIGHT, SERIES, WRONG
 from helpers.widgets import LivePlot, dropdown, int_slider, new_figure
 
-TRUE_COLOUR, WRONG_COLOUR, OTHER_COLOUR = "#1b7837", "#d7191c", "#9e9e9e"
+TRUE_COLOUR, WRONG_COLOUR, OTHER_COLOUR = RIGHT, WRONG, OTHER  # colour-blind safe (helpers.style)
 
 
 def _np(x) -> np.ndarray:
@@ -60,7 +61,7 @@ def class_counts(**label_sets) -> Figure:
     fig = new_figure(7.0, 2.6)
     ax = fig.subplots()
     x, width = np.arange(10), 0.8 / max(1, len(label_sets))
-    colours = ["#4c72b0", "#55a868", "#dd8452", "#8172b2"]
+    colours = list(SERIES[:4])
     for k, (name, labels) in enumerate(label_sets.items()):
         counts = np.bincount(_np(labels), minlength=10)
         ax.bar(x - 0.4 + width * (k + 0.5), counts, width=width, label=f"{name} ({counts.sum()})",
@@ -75,7 +76,7 @@ def training_curves(history: dict, title: str = "") -> Figure:
     epochs = np.arange(1, len(history["loss"]) + 1)
     fig = new_figure(8.0, 2.8)
     ax_loss, ax_acc = fig.subplots(1, 2)
-    ax_loss.plot(epochs, history["loss"], "o-", color="#5e3c99")
+    ax_loss.plot(epochs, history["loss"], "o-", color=PURPLE)
     ax_loss.set(xlabel="epoch", ylabel="mean training loss", title="Loss", xticks=epochs)
     ax_acc.plot(epochs, 100 * np.asarray(history["train_acc"]), "o-", label="train (during the epoch)")
     if history.get("val_acc"):
@@ -92,7 +93,7 @@ def learning_rate_figure(lrs, steps_per_epoch: int) -> Figure:
     lrs = np.asarray(lrs)
     fig = new_figure(6.5, 2.4)
     ax = fig.subplots()
-    ax.plot(np.arange(len(lrs)) / steps_per_epoch, lrs, color="#5e3c99")
+    ax.plot(np.arange(len(lrs)) / steps_per_epoch, lrs, color=PURPLE)
     ax.axhline(0.001, color=OTHER_COLOUR, ls="--", label="the original recipe's constant 0.001")
     ax.set(xlabel="epoch", ylabel="learning rate", title="One-cycle schedule: warm up, then cool down")
     ax.legend(fontsize=8)

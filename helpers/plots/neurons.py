@@ -14,50 +14,29 @@ from matplotlib.collections import LineCollection
 from matplotlib.colors import Normalize
 from matplotlib.lines import Line2D
 
-from helpers.activations import relu, sigmoid, step, tanh
-from helpers.widgets import LivePlot, StaticPart, dropdown, figure_png, new_figure, num, slider
+from helpers.activations import ACTIVATIONS, sigmoid, step
+from helpers.style import GREY, NEG, POS, SIGN_LEGEND, animated_title, weight_colour, weight_style, zero_line
+from helpers.widgets import LivePlot, StaticPart, dropdown, figure_png, new_figure, num, operand, slider
 
-# The activations a single neuron can use here, with the symbol shown in formulas.
-NEURON_ACTIVATIONS = {"sigmoid": sigmoid, "tanh": tanh, "relu": relu, "step": step}
-SYMBOL = {"sigmoid": "σ", "tanh": "tanh", "relu": "ReLU", "step": "step"}
+NEURON_CHOICES = ("sigmoid", "tanh", "relu", "step")  # the activations (helpers.activations) a neuron may use here
 OUTPUT_RANGE = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0), "step": (0.0, 1.0)}  # relu: 0 .. its largest value
 
 LOW, HIGH = -0.5, 1.5  # the input plane shown (the same window as notebook 03)
 GRID = np.linspace(LOW, HIGH, 121)
 X1, X2 = np.meshgrid(GRID, GRID)  # (121, 121) each: x1 across, x2 up
-FAR = 10.0  # farther than any point of the window from the origin
 CORNERS = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])  # (4, 2): the labelled points
-POS, NEG, ZERO = "#2166ac", "#e66101", "#cccccc"  # positive weight blue, negative orange, zero grey
 WMAX = 3.0  # weight and bias sliders run from -WMAX to WMAX
 WEIGHT_NAME = {"x1": "w₁", "x2": "w₂", "one": "b"}  # the weight on each input of the drawing
-
-
-def operand(v: float) -> str:
-    """A number inside a sum: negative ones in brackets, like (−1.0)."""
-    text = num(v)
-    return f"({text})" if text.startswith("−") else text
 
 
 def neuron_arithmetic(x1: float, x2: float, w1: float, w2: float, b: float,
                       activation: str = "sigmoid") -> tuple[float, float, str, str]:
     """z, a and the two lines of working: 'z = 0.5·1.0 + (−1.0)·2.0 + 0.3 = −1.2', 'a = σ(−1.2) = 0.2315'."""
     z = w1 * x1 + w2 * x2 + b
-    a = float(NEURON_ACTIVATIONS[activation](z))
+    a = float(ACTIVATIONS[activation](z))
     z_line = f"z = {operand(w1)}·{operand(x1)} + {operand(w2)}·{operand(x2)} + {operand(b)} = {num(z)}"
-    a_line = f"a = {SYMBOL[activation]}({num(z)}) = {num(a, 4, trim=False)}"
+    a_line = f"a = {ACTIVATIONS[activation].symbol}({num(z)}) = {num(a, 4, trim=False)}"
     return z, a, z_line, a_line
-
-
-def zero_line(w1: float, w2: float, b: float) -> tuple[np.ndarray, np.ndarray]:
-    """Two far-apart points on the line w1·x1 + w2·x2 + b = 0; empty when it misses the window (or w = 0)."""
-    norm = float(np.hypot(w1, w2))
-    if norm == 0 or abs(b) / norm > FAR:
-        return np.array([]), np.array([])
-    unit = np.array([w1, w2]) / norm
-    foot = -(b / norm) * unit  # the point of the line nearest the origin
-    along = np.array([-unit[1], unit[0]])  # a unit vector along the line
-    ends = foot + np.outer([-FAR, FAR], along)  # (2, 2): far enough to cross the whole window
-    return ends[:, 0], ends[:, 1]
 
 
 def weight_arrow(w1: float, w2: float, b: float, length: float = 0.3) -> tuple[np.ndarray, np.ndarray]:
@@ -73,7 +52,7 @@ def weight_arrow(w1: float, w2: float, b: float, length: float = 0.3) -> tuple[n
 
 def _formula(w1: float, w2: float, b: float, activation: str) -> str:
     """'a = σ(1.0·x₁ + (−1.0)·x₂ + 0.5)'."""
-    return f"a = {SYMBOL[activation]}({operand(w1)}·x₁ + {operand(w2)}·x₂ + {operand(b)})"
+    return f"a = {ACTIVATIONS[activation].symbol}({operand(w1)}·x₁ + {operand(w2)}·x₂ + {operand(b)})"
 
 
 def _neuron_controls(w1: float, w2: float, b: float, activation: str) -> dict:
@@ -82,7 +61,7 @@ def _neuron_controls(w1: float, w2: float, b: float, activation: str) -> dict:
         "w1": slider("weight w₁", w1, -WMAX, WMAX),
         "w2": slider("weight w₂", w2, -WMAX, WMAX),
         "b": slider("bias b", b, -WMAX, WMAX),
-        "activation": dropdown("activation", list(NEURON_ACTIVATIONS), activation),
+        "activation": dropdown("activation", list(NEURON_CHOICES), activation),
     }
 
 
@@ -103,7 +82,7 @@ def neuron_plane(w1: float = 1.0, w2: float = -1.0, b: float = 0.5, activation: 
     labels = [ax.text(x + 0.04, y + 0.04, "", fontsize=10, zorder=4, animated=True,
                       bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.85})
               for x, y in CORNERS]
-    title = ax.text(0.5, 1.02, "", transform=ax.transAxes, ha="center", va="bottom", fontsize=11, animated=True)
+    title = animated_title(ax, fontsize=11)
     ax.set(xlim=(LOW, HIGH), ylim=(LOW, HIGH), xticks=[0, 0.5, 1], yticks=[0, 0.5, 1], aspect="equal")
     ax.set_xlabel("input x₁")
     ax.set_ylabel("input x₂")
@@ -114,7 +93,7 @@ def neuron_plane(w1: float = 1.0, w2: float = -1.0, b: float = 0.5, activation: 
     static = StaticPart()
 
     def update(w1, w2, b, activation):
-        f = NEURON_ACTIVATIONS[activation]
+        f = ACTIVATIONS[activation]
         A = f(w1 * X1 + w2 * X2 + b)  # (121, 121): the neuron's output at every grid point
         image.set_data(A)
         clim = OUTPUT_RANGE.get(activation, (0.0, max(1.0, float(A.max()))))
@@ -171,7 +150,7 @@ def neuron_steps(x1: float = 1.0, x2: float = 2.0, w1: float = 0.5, w2: float = 
     grid = fig.add_gridspec(2, 2, width_ratios=[1.35, 1], height_ratios=[3.2, 1])
     ax_net, ax_f, ax_text = fig.add_subplot(grid[0, 0]), fig.add_subplot(grid[0, 1]), fig.add_subplot(grid[1, :])
     art = _draw_neuron(ax_net)
-    ax_net.set_title("line width = |weight|; blue +, orange −", fontsize=10)
+    ax_net.set_title(SIGN_LEGEND, fontsize=10)
     (curve,) = ax_f.plot([], [], color="black", lw=2)  # static: changes only with the activation or the z range
     (guide,) = ax_f.plot([], [], color="grey", ls=":", lw=1.2, animated=True)
     (dot,) = ax_f.plot([], [], "o", ms=10, mfc="gold", mec="black", zorder=3, animated=True)
@@ -185,16 +164,17 @@ def neuron_steps(x1: float = 1.0, x2: float = 2.0, w1: float = 0.5, w2: float = 
     static = StaticPart()
 
     def update(x1, x2, w1, w2, b, activation):
-        f = NEURON_ACTIVATIONS[activation]
+        f = ACTIVATIONS[activation]
         z, a, z_line, a_line = neuron_arithmetic(x1, x2, w1, w2, b, activation)
         for k, x, w in (("x1", x1, w1), ("x2", x2, w2), ("one", 1.0, b)):
             art["edges"][k].set(linewidth=0.8 + 6.0 * min(abs(w) / WMAX, 1.0),
-                                color=POS if w > 0 else NEG if w < 0 else ZERO)
+                                color=weight_colour(w), linestyle=weight_style(w))
             art["weight"][k].set_text(f"{WEIGHT_NAME[k]} = {num(w)}")
             art["value"][k].set_text(num(x))
         art["z"].set_text(f"z = {num(z)}")
         art["a"].set_text(f"a = {num(a, 3)}")
-        art["g"].set(text=SYMBOL[activation], fontsize=13 if len(SYMBOL[activation]) == 1 else 8)
+        symbol = ACTIVATIONS[activation].symbol
+        art["g"].set(text=symbol, fontsize=13 if len(symbol) == 1 else 8)
         reach = max(6.0, 1.15 * abs(z))  # keep the point on screen
         guide.set_data([z, z, -reach], [0, a, a])
         dot.set_data([z], [a])
@@ -208,7 +188,7 @@ def neuron_steps(x1: float = 1.0, x2: float = 2.0, w1: float = 0.5, w2: float = 
         low, high = float(fz.min()), float(fz.max())
         pad = 0.08 * (high - low)
         ax_f.set(xlim=(-reach, reach), ylim=(low - pad, high + pad))
-        ax_f.set_title(f"a = {SYMBOL[activation]}(z): the point (z, a)", fontsize=10)
+        ax_f.set_title(f"a = {ACTIVATIONS[activation].symbol}(z): the point (z, a)", fontsize=10)
         return "full"
 
     controls = {
@@ -238,12 +218,12 @@ def sigmoid_curve(w: float = 1.0, b: float = 0.0) -> LivePlot:
     ax = fig.add_subplot()
     ax.axhline(0.5, color="grey", lw=0.8, ls=":")
     ax.axvline(0.0, color="grey", lw=0.6)
-    (step_line,) = ax.plot([], [], color="#999999", lw=2, ls="--", label="step neuron: step(w·x + b)", animated=True)
+    (step_line,) = ax.plot([], [], color=GREY, lw=2, ls="--", label="step neuron: step(w·x + b)", animated=True)
     (curve,) = ax.plot([], [], color=POS, lw=2.5, label="sigmoid neuron: σ(w·x + b)", animated=True)
     (mid_line,) = ax.plot([], [], color=NEG, lw=1, ls=":", animated=True)
     (mid_dot,) = ax.plot([], [], "o", ms=9, mfc="gold", mec="black", zorder=3, label="halfway: a = 0.5",
                          animated=True)
-    title = ax.text(0.5, 1.02, "", transform=ax.transAxes, ha="center", va="bottom", fontsize=11, animated=True)
+    title = animated_title(ax, fontsize=11)
     ax.set(xlim=(CURVE_X[0], CURVE_X[-1]), ylim=(-0.08, 1.08), yticks=[0, 0.5, 1])
     ax.set_xlabel("input x")
     ax.set_ylabel("neuron output a")
@@ -295,7 +275,7 @@ def digit_image(strokes=SEVEN, width: float = 1.1) -> np.ndarray:
 
 
 def _column(ax, x: float, shown: list[str], total: int, colour: str, caption: str) -> np.ndarray:
-    """Draw a layer as a column of labelled nodes (a gap with ⋮ where nodes are left out); return their (k, 2) centres."""
+    """Draw a layer as a column of labelled nodes (a gap with ⋮ where nodes are left out); return the (k, 2) centres."""
     gap = len(shown) < total
     k = len(shown) + (1 if gap else 0)
     ys = np.linspace(4.5, -4.5, k) if k > 1 else np.zeros(1)
