@@ -69,7 +69,7 @@ test-oldest: install  ## unit tests + nbval on the lowest versions pyproject adm
 		--ignore=tests/test_solutions_edition.py --ignore=tests/test_hub.py
 
 test-fast: install  ## unit tests only (no notebooks, no browser)
-	$(PY) -m pytest tests --ignore=tests/browser
+	$(PY) -m pytest tests --ignore=tests/browser --ignore=tests/test_hub.py --ignore=tests/test_solutions_edition.py
 
 # Saved notebooks carry no widget state and no per-cell timestamps (small files, quiet diffs);
 # the cell metadata kept is RISE's slideshow and the tags.
@@ -100,3 +100,29 @@ bench-widgets: install  ## slider-to-redraw time of every interactive plot (medi
 
 clean:  ## remove the environment and caches (keeps data/)
 	rm -rf $(VENV) $(OLDEST) .pytest_cache .ruff_cache tests/browser/screenshots *.egg-info
+
+# --- A class on a hub (docs/hub.md): a local demo JupyterHub, its proxy from npm, and the load test ----------
+HUB_PORT  ?= 8000
+LEARNERS  ?= 10
+HUB_STAMP := hub/node_modules/.installed
+.PHONY: hub hub-load hub-proxy hub-lint
+
+$(HUB_STAMP): hub/package.json hub/package-lock.json
+	@if command -v npm >/dev/null; then \
+		cd hub && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.installed; \
+	else echo "npm not found: install Node.js 20+ to run the hub (make hub); the hub tests skip without it"; fi
+
+hub-proxy: $(HUB_STAMP)  ## install the hub's proxy (configurable-http-proxy) from npm into hub/node_modules
+
+# `make test` installs the proxy too, so the short hub test (tests/test_hub.py) runs.
+test: hub-proxy
+
+hub: install hub-proxy  ## local demo JupyterHub on http://127.0.0.1:$(HUB_PORT), random passwords printed (Ctrl-C stops)
+	$(PY) -m hub.launch --port $(HUB_PORT)
+
+hub-load: install hub-proxy  ## load test: LEARNERS=N learners run notebooks 01-05 on the local hub (last line: JSON)
+	$(PY) -m hub.load_test --learners $(LEARNERS) $(HUB_LOAD_FLAGS)
+
+hub-lint: install
+	$(VENV)/bin/ruff check hub
+lint: hub-lint

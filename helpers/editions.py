@@ -19,7 +19,7 @@ IMPORT = re.compile(r"^from helpers\.exercises\.(\w+) import", re.M)
 
 
 def exercise_module(nb):
-    """The helpers.exercises module a notebook imports its exercises from (None for notebook 00)."""
+    """The helpers.exercises module a notebook imports its exercises from (None if it has none)."""
     setup = next(c.source for c in nb.cells if c.cell_type == "code")
     found = IMPORT.search(setup)
     return importlib.import_module(f"helpers.exercises.{found.group(1)}") if found else None

@@ -168,7 +168,7 @@ def probability_explorer(images, labels, probs) -> LivePlot:
     bars = ax_bar.bar(range(10), probs[0], color=OTHER_COLOUR)
     ax_bar.set(xticks=range(10), ylim=(0, 1.05), xlabel="digit", ylabel="probability")
     verdict = ax_bar.set_title("")
-    index = int_slider("test image", 0, 0, len(pixels) - 1)
+    index = int_slider("validation image", 0, 0, len(pixels) - 1)
 
     def update(test_image):
         p, true = probs[test_image], labels[test_image]
