@@ -66,7 +66,8 @@ test-oldest: install  ## unit tests + nbval on the lowest versions pyproject adm
 	VIRTUAL_ENV=$(OLDEST) $(VENV)/bin/uv pip install -q --resolution lowest-direct -e '.[test]'
 	VIRTUAL_ENV=$(OLDEST) $(VENV)/bin/uv pip list 2>/dev/null | grep -iE '^(torch|torchvision|numpy|matplotlib|ipywidgets|jupyterlab|notebook|nbval|pytest) '
 	$(OLDEST)/bin/python -m pytest tests notebooks --ignore=tests/browser \
-		--ignore=tests/test_solutions_edition.py --ignore=tests/test_hub.py
+		--ignore=tests/test_solutions_edition.py --ignore=tests/test_hub.py \
+		--nbval-sanitize-with tests/oldest_sanitize.cfg
 
 test-fast: install  ## unit tests only (no notebooks, no browser)
 	$(PY) -m pytest tests --ignore=tests/browser --ignore=tests/test_hub.py --ignore=tests/test_solutions_edition.py
