@@ -54,3 +54,13 @@ def test_ranges_admit_the_torch_builds_available_offline():
 
     deps = pyproject_packages()
     assert "2.14.1" in SpecifierSet(deps["torch"]) and "0.29.1" in SpecifierSet(deps["torchvision"])
+
+
+def test_learners_get_the_course_without_the_test_tools():
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    learner = set(pyproject_packages())
+    tools = {"playwright", "jupyter-repo2docker", "hypothesis", "ruff", "pytest", "nbval", "uv", "jupyterhub"}
+    assert not learner & tools, f"make lab / pip install . would bring test tools: {learner & tools}"
+    test_extra = {_split(d)[0] for d in project["optional-dependencies"]["test"]}
+    assert tools <= test_extra, f"make test lacks {tools - test_extra}"
+    assert {"notebook", "jupyterlab-rise"} <= learner, "both front ends and RISE come with the course"
