@@ -42,6 +42,7 @@ import psutil
 import requests
 import websocket
 
+from .lab_page import error_outputs, run_all_cells
 from .launch import REPO, TARGET, Hub, pull_link, snapshot_repo
 
 CHROMIUM = os.environ.get("NN_CHROMIUM", "/usr/bin/chromium")
@@ -366,26 +367,10 @@ class BrowserLearner(Learner):
         log(f"{self.user} (Chromium): logged in, server started, course pulled, JupyterLab open")
         for nb in self.t.notebooks:
             t0 = time.perf_counter()
-            page.goto(f"{base}/user/{self.user}/lab/tree/{TARGET}/notebooks/{nb}?reset")
-            page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Cell", timeout=120_000)
-            page.wait_for_function(
-                "() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
-                " && window.jupyterapp.shell.currentWidget.sessionContext.session?.kernel?.status === 'idle'",
-                timeout=120_000, polling=250)
-            page.evaluate("() => window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs')")
-            page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
-            page.wait_for_function(
-                """() => {
-                    const nb = window.jupyterapp.shell.currentWidget;
-                    const cells = [...nb.content.widgets].filter(c => c.model.type === 'code');
-                    return cells.length && cells.every(c => c.model.executionCount)
-                        && nb.sessionContext.session.kernel.status === 'idle';
-                }""", timeout=CELL_TIMEOUT * 1000, polling=500)
+            run_all_cells(page, f"{base}/user/{self.user}/lab/tree/{TARGET}/notebooks/{nb}?reset",
+                          open_timeout_ms=120_000, run_timeout_ms=CELL_TIMEOUT * 1000)
             self.notebook_s[nb] = time.perf_counter() - t0
-            errs = page.eval_on_selector_all(
-                ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']",
-                r"els => els.map(e => e.innerText).filter(t => /Traceback|^\s*\w*(Error|Exception)\b.*:/m.test(t))")
-            self.errors.extend(f"{nb} (Chromium): {e[:200]}" for e in errs)
+            self.errors.extend(f"{nb} (Chromium): {e[:200]}" for e in error_outputs(page))
             if "Error displaying widget" in page.locator(".jp-Notebook").inner_text():
                 self.errors.append(f"{nb} (Chromium): a widget failed to display")
             plots = page.locator(".nn-liveplot").filter(has=page.locator(".widget-slider .noUi-handle")).filter(

@@ -10,6 +10,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from hub.lab_page import error_outputs, run_all_cells
+
 from .conftest import NOTEBOOK_DIR, SCREENSHOTS
 
 pytestmark = pytest.mark.browser
@@ -31,42 +33,8 @@ FRONT_ENDS = {"lab": "/lab/tree/{name}?token={token}&reset", "notebook7": "/note
 
 def open_and_run_all(page, lab, name: str, front_end: str = "lab") -> None:
     """Open a notebook (JupyterLab or Notebook 7), wait for its kernel, clear the saved outputs, run all cells."""
-    page.goto(lab["base"] + FRONT_ENDS[front_end].format(name=name, token=lab["token"]))
-    page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Cell", timeout=60_000)
-    page.wait_for_function(
-        "() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
-        " && window.jupyterapp.shell.currentWidget.sessionContext.session?.kernel?.status === 'idle'",
-        timeout=60_000, polling=250)
-    # Saved outputs must not pass for fresh ones: clear them, then run everything and await completion.
-    page.evaluate("() => window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs')")
-    page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
-    page.wait_for_function(
-        """() => {
-            const nb = window.jupyterapp.shell.currentWidget;
-            const cells = [...nb.content.widgets].filter(c => c.model.type === 'code');
-            const busy = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]
-                .some(p => p.textContent.includes('*'));
-            return !busy && cells.some(c => c.model.executionCount)
-                && nb.sessionContext.session.kernel.status === 'idle';
-        }""",
-        timeout=RUN_TIMEOUT_MS, polling=500,
-    )
-
-
-def menu(page, top: str, item: str) -> None:
-    """Click a JupyterLab menu entry, e.g. Run → Run All Cells."""
-    page.locator(".lm-MenuBar-itemLabel", has_text=top).first.click()
-    page.locator(".lm-Menu-itemLabel", has_text=item).first.click()
-
-
-def error_outputs(page) -> list[str]:
-    """Text of every error or warning shown in a cell (JupyterLab renders both as stderr text)."""
-    return page.eval_on_selector_all(
-        ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']",
-        r"""els => els.map(e => e.innerText)
-                      .filter(t => /Traceback|^\s*\w*(Error|Exception|Warning)\b.*:/m.test(t))
-                      .map(t => t.slice(0, 500))""",
-    )
+    run_all_cells(page, lab["base"] + FRONT_ENDS[front_end].format(name=name, token=lab["token"]),
+                  run_timeout_ms=RUN_TIMEOUT_MS)
 
 
 def move_sliders_and_check_plots(page) -> int:
