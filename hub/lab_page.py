@@ -33,3 +33,9 @@ def error_outputs(page) -> list[str]:
                       .filter(t => /Traceback|^\s*\w*(Error|Exception|Warning)\b.*:/m.test(t))
                       .map(t => t.slice(0, 500))""",
     )
+
+
+def wait_for_new_picture(page, image, before: str, timeout_ms: int = 20_000) -> None:
+    """Wait until a live plot's <img> shows another picture than `before` (its src changes on every redraw)."""
+    page.wait_for_function("([img, before]) => img.getAttribute('src') !== before",
+                           arg=[image.element_handle(), before], timeout=timeout_ms)

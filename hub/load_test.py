@@ -42,7 +42,7 @@ import psutil
 import requests
 import websocket
 
-from .lab_page import error_outputs, run_all_cells
+from .lab_page import error_outputs, run_all_cells, wait_for_new_picture
 from .launch import REPO, TARGET, Hub, pull_link, snapshot_repo
 
 CHROMIUM = os.environ.get("NN_CHROMIUM", "/usr/bin/chromium")
@@ -386,8 +386,7 @@ class BrowserLearner(Learner):
                 t1 = time.perf_counter()
                 handle.press(self.rng.choice(["ArrowRight", "ArrowLeft"]))
                 try:
-                    page.wait_for_function("([img, before]) => img.getAttribute('src') !== before",
-                                           arg=[image.element_handle(), before], timeout=20_000)
+                    wait_for_new_picture(page, image, before)
                     self.sliders.append(time.perf_counter() - t1)
                 except Exception:  # noqa: BLE001 - at the end of its range the key changes nothing
                     handle.press("ArrowLeft")

@@ -10,7 +10,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from hub.lab_page import error_outputs, run_all_cells
+from hub.lab_page import error_outputs, run_all_cells, wait_for_new_picture
 
 from .conftest import NOTEBOOK_DIR, SCREENSHOTS
 
@@ -55,8 +55,7 @@ def move_sliders_and_check_plots(page) -> int:
         if image.get_attribute("src") == before:  # at the slider's maximum: go the other way
             for _ in range(6):
                 handle.press("ArrowLeft")
-        page.wait_for_function("([img, before]) => img.getAttribute('src') !== before",
-                               arg=[image.element_handle(), before], timeout=20_000)
+        wait_for_new_picture(page, image, before)
         moved += 1
     return moved
 
@@ -71,8 +70,7 @@ def press_buttons_and_check_plots(page) -> int:
         button.scroll_into_view_if_needed()
         before = image.get_attribute("src")
         button.click()
-        page.wait_for_function("([img, before]) => img.getAttribute('src') !== before",
-                               arg=[image.element_handle(), before], timeout=30_000)
+        wait_for_new_picture(page, image, before, timeout_ms=30_000)
     return plots.count()
 
 
