@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import torch
 
 
@@ -24,3 +27,15 @@ def get_device(verbose: bool = True) -> torch.device:
     if verbose:
         print(f"Using device: {device}  ({reason})")
     return device
+
+
+def usable_cpus() -> int:
+    """How many CPU cores this process may use: its affinity mask, capped by a container's CPU quota."""
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    try:  # cgroup v2, as on Binder and most hubs: "max 100000" (no limit) or e.g. "200000 100000" (2 cores)
+        quota, period = Path("/sys/fs/cgroup/cpu.max").read_text().split()
+        if quota != "max":
+            cpus = min(cpus, max(1, int(quota) // int(period)))
+    except (OSError, ValueError):
+        pass  # no cgroup file (macOS, Windows, cgroup v1): the affinity mask is all we know
+    return cpus

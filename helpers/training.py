@@ -6,16 +6,21 @@ batch is one indexing operation, not 64 separate image conversions.
 
     history = train(model, images, labels, epochs=5, batch_size=64, optimizer=opt, device=device)
     evaluate(model, val_images, val_labels)   # -> accuracy, e.g. 0.9768
+
+Independent runs (other seeds, other recipes) can share the CPU cores with `run_in_parallel`.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import time
+from collections.abc import Callable
 
 import torch
 import torch.nn as nn
 from tqdm.auto import tqdm
 
+from helpers.device import usable_cpus
 from helpers.errors import CourseError
 
 NUM_CLASSES = 10
@@ -24,6 +29,10 @@ TORCH_VERSION = tuple(int(part) for part in torch.__version__.split("+")[0].spli
 # torch 2.4 on (before, fused=True raises on a CPU tensor), so ask for it only where it exists.
 # The update rule is the same either way; only the speed differs.
 FUSED_ADAM = TORCH_VERSION >= (2, 4)
+
+
+MAX_WORKERS = 4  # each process holds its own model and batches: a cap keeps memory modest on many-core machines
+_job: Callable | None = None  # the function the worker processes run (they inherit it when they fork)
 
 
 class DataShapeError(CourseError, ValueError):
@@ -156,3 +165,28 @@ def per_class_accuracy(labels: torch.Tensor, predicted: torch.Tensor) -> torch.T
     """Return (10,) accuracies: for each true digit, the fraction predicted correctly (nan if absent)."""
     cm = confusion_matrix(labels, predicted).double()
     return cm.diagonal() / cm.sum(dim=1)  # 0 / 0 = nan for a digit with no images
+
+
+def _run_job(kwargs: dict):
+    """In a worker process: one thread (the cores are shared out by process), then one run."""
+    torch.set_num_threads(1)
+    return _job(**kwargs)
+
+
+def run_in_parallel(fn: Callable, jobs: list[dict], device) -> list:
+    """Return [fn(**job) for job in jobs], with one job per CPU core at a time when training on the CPU.
+
+    Each job must seed itself: the results are then the same as one after another, only sooner.
+    On a GPU, with one core, or where processes cannot fork (Windows, macOS), the jobs run one after another.
+    """
+    global _job
+    workers = min(usable_cpus(), MAX_WORKERS, len(jobs))
+    can_fork = "fork" in multiprocessing.get_all_start_methods() and multiprocessing.get_start_method() != "spawn"
+    if torch.device(device).type != "cpu" or workers < 2 or not can_fork:
+        return [fn(**job) for job in jobs]  # a forked process cannot use the parent's GPU
+    _job = fn
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            return pool.map(_run_job, jobs, chunksize=1)  # results come back in the order of `jobs`
+    finally:
+        _job = None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import torch
 
 from helpers import device as dev
@@ -36,3 +38,7 @@ def test_explicit_preference(monkeypatch):
 def test_get_device_prints_choice(capsys):
     d = dev.get_device()
     assert f"Using device: {d}" in capsys.readouterr().out
+
+
+def test_usable_cpus_is_at_least_one_and_at_most_the_machine():
+    assert 1 <= dev.usable_cpus() <= (os.cpu_count() or 1)

@@ -4,11 +4,13 @@ and wrong inputs get clear errors."""
 from __future__ import annotations
 
 import math
+import os
 
 import pytest
 import torch
 import torch.nn as nn
 
+from helpers import training
 from helpers.errors import CourseError
 from helpers.models import SimpleNN
 from helpers.training import (
@@ -21,6 +23,7 @@ from helpers.training import (
     per_class_accuracy,
     predict,
     predict_proba,
+    run_in_parallel,
     train,
 )
 
@@ -231,3 +234,43 @@ def test_metrics_refuse_mismatched_shapes():
         accuracy(torch.tensor([1, 2]), torch.tensor([1, 2, 3]))
     with pytest.raises(DataShapeError, match=r"\(n,\)"):
         confusion_matrix(torch.tensor([[1, 2]]), torch.tensor([[1, 2]]))
+
+
+def _seeded_run(seed: int, epochs: int = 1) -> tuple[float, list[float]]:
+    """One small seeded training run: (final train loss, first layer's first 3 weights)."""
+    images, labels = blobs(200)
+    torch.manual_seed(seed)
+    model = SimpleNN()
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    history = train(model, images, labels, epochs=epochs, batch_size=32, optimizer=optimizer, device="cpu",
+                    seed=seed, progress=False)
+    return history["loss"][-1], model.fc1.weight[0, :3].tolist()
+
+
+def test_run_in_parallel_gives_the_serial_results_in_order(monkeypatch):
+    monkeypatch.setattr(training, "usable_cpus", lambda: 2)
+    jobs = [dict(seed=s) for s in (3, 1, 2)]
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # the workers use one thread; so must the serial reference
+    try:
+        serial = [_seeded_run(**job) for job in jobs]
+    finally:
+        torch.set_num_threads(threads)
+    assert run_in_parallel(_seeded_run, jobs, device="cpu") == serial
+    assert len({loss for loss, _ in serial}) == 3  # three different runs, not one repeated
+
+
+def test_run_in_parallel_uses_other_processes_and_reports_their_errors(monkeypatch):
+    monkeypatch.setattr(training, "usable_cpus", lambda: 2)
+    parent = os.getpid()
+    assert run_in_parallel(lambda i: os.getpid() != parent, [dict(i=0), dict(i=1)], device="cpu") == [True, True]
+    with pytest.raises(ZeroDivisionError):
+        run_in_parallel(lambda i: 1 / i, [dict(i=1), dict(i=0)], device="cpu")
+
+
+def test_run_in_parallel_runs_in_this_process_with_one_core_or_a_gpu(monkeypatch):
+    parent = os.getpid()
+    monkeypatch.setattr(training, "usable_cpus", lambda: 1)
+    assert run_in_parallel(lambda i: os.getpid() == parent, [dict(i=0), dict(i=1)], device="cpu") == [True, True]
+    monkeypatch.setattr(training, "usable_cpus", lambda: 8)
+    assert run_in_parallel(lambda i: os.getpid() == parent, [dict(i=0), dict(i=1)], device="cuda") == [True, True]
