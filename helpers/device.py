@@ -30,12 +30,25 @@ def get_device(verbose: bool = True) -> torch.device:
 
 
 def usable_cpus() -> int:
-    """How many CPU cores this process may use: its affinity mask, capped by a container's CPU quota."""
+    """How many CPU cores this process may use: its affinity mask, capped by its cgroup's CPU quota."""
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    try:  # cgroup v2, as on Binder and most hubs: "max 100000" (no limit) or e.g. "200000 100000" (2 cores)
-        quota, period = Path("/sys/fs/cgroup/cpu.max").read_text().split()
-        if quota != "max":
-            cpus = min(cpus, max(1, int(quota) // int(period)))
-    except (OSError, ValueError):
-        pass  # no cgroup file (macOS, Windows, cgroup v1): the affinity mask is all we know
-    return cpus
+    return min([cpus, *_cgroup_cpu_quotas()])
+
+
+def _cgroup_cpu_quotas() -> list[int]:
+    """Cores allowed by cgroup v2 `cpu.max` files ("200000 100000" = 2 cores), from this process's group up."""
+    try:  # "0::/user.slice/..." on a systemd machine; "0::/" inside a container (Binder, Kubernetes hubs)
+        group = Path("/sys/fs/cgroup" + Path("/proc/self/cgroup").read_text().split("::")[-1].strip())
+    except (OSError, IndexError):
+        return []  # macOS, Windows, cgroup v1: the affinity mask is all we know
+    quotas = []
+    for folder in (group, *group.parents):
+        try:
+            quota, period = (folder / "cpu.max").read_text().split()
+            if quota != "max":
+                quotas.append(max(1, int(quota) // int(period)))
+        except (OSError, ValueError):
+            pass
+        if folder == Path("/sys/fs/cgroup"):
+            break
+    return quotas

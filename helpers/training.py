@@ -13,6 +13,7 @@ Independent runs (other seeds, other recipes) can share the CPU cores with `run_
 from __future__ import annotations
 
 import multiprocessing
+import os
 import time
 from collections.abc import Callable
 
@@ -177,10 +178,11 @@ def run_in_parallel(fn: Callable, jobs: list[dict], device) -> list:
     """Return [fn(**job) for job in jobs], with one job per CPU core at a time when training on the CPU.
 
     Each job must seed itself: the results are then the same as one after another, only sooner.
-    On a GPU, with one core, or where processes cannot fork (Windows, macOS), the jobs run one after another.
+    On a GPU, with one core, where processes cannot fork (Windows, macOS), or with the environment variable
+    NN_WORKERS=1 (a shared hub, so that each learner uses one core), the jobs run one after another.
     """
     global _job
-    workers = min(usable_cpus(), MAX_WORKERS, len(jobs))
+    workers = min(usable_cpus(), MAX_WORKERS, len(jobs), int(os.environ.get("NN_WORKERS", MAX_WORKERS)))
     can_fork = "fork" in multiprocessing.get_all_start_methods() and multiprocessing.get_start_method() != "spawn"
     if torch.device(device).type != "cpu" or workers < 2 or not can_fork:
         return [fn(**job) for job in jobs]  # a forked process cannot use the parent's GPU

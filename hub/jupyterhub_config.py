@@ -86,6 +86,7 @@ if os.environ.get("NN_DATA_DIR"):
     env["NN_DATA_DIR"] = os.environ["NN_DATA_DIR"]
 if os.environ.get("NN_HUB_THREADS"):
     n = str(int(os.environ["NN_HUB_THREADS"]))
-    env.update(OMP_NUM_THREADS=n, MKL_NUM_THREADS=n, OPENBLAS_NUM_THREADS=n)
+    # NN_WORKERS: notebook 06's independent runs also stay within the learner's cores (helpers.training)
+    env.update(OMP_NUM_THREADS=n, MKL_NUM_THREADS=n, OPENBLAS_NUM_THREADS=n, NN_WORKERS=n)
 c.Spawner.environment = env
 c.JupyterHub.log_level = os.environ.get("NN_HUB_LOG_LEVEL", "INFO")

@@ -268,9 +268,11 @@ def test_run_in_parallel_uses_other_processes_and_reports_their_errors(monkeypat
         run_in_parallel(lambda i: 1 / i, [dict(i=1), dict(i=0)], device="cpu")
 
 
-def test_run_in_parallel_runs_in_this_process_with_one_core_or_a_gpu(monkeypatch):
+def test_run_in_parallel_runs_in_this_process_with_one_core_a_gpu_or_nn_workers_1(monkeypatch):
     parent = os.getpid()
     monkeypatch.setattr(training, "usable_cpus", lambda: 1)
     assert run_in_parallel(lambda i: os.getpid() == parent, [dict(i=0), dict(i=1)], device="cpu") == [True, True]
     monkeypatch.setattr(training, "usable_cpus", lambda: 8)
     assert run_in_parallel(lambda i: os.getpid() == parent, [dict(i=0), dict(i=1)], device="cuda") == [True, True]
+    monkeypatch.setenv("NN_WORKERS", "1")  # a hub's setting: one core per learner
+    assert run_in_parallel(lambda i: os.getpid() == parent, [dict(i=0), dict(i=1)], device="cpu") == [True, True]
