@@ -13,10 +13,10 @@ PORT   ?= 8888
 # JupyterLab refuses to run as root unless told; only pass the flag when we are root (containers, CI).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: help install install-lab lab notebook test-oldest test test-fast lint execute solutions bench bench-widgets bench-notebooks data doctor clean
+.PHONY: help install install-lab lab notebook test-oldest test test-fast lint execute solutions bench bench-widgets bench-widgets-browser bench-notebooks data doctor clean
 
 help:  ## list the commands
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 24
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -98,6 +98,9 @@ bench: install  ## training benchmark: seed loop vs ours vs improved recipe (las
 
 bench-widgets: install  ## slider-to-redraw time of every interactive plot (median ms)
 	$(PY) bench/bench_widgets.py
+
+bench-widgets-browser: install  ## slider key press to new picture in JupyterLab + Chromium, notebooks 01-05 (JSON)
+	$(PY) bench/bench_widgets_browser.py $(BENCH_FLAGS)
 
 bench-notebooks: install  ## seconds and kernel peak memory of every notebook run headless (last line: JSON)
 	$(PY) bench/bench_notebooks.py

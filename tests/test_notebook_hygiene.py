@@ -77,6 +77,13 @@ def is_progress_bar(output) -> bool:
     return bool(re.search(r"\d+/\d+ \[|\d+%\|", output.get("data", {}).get("text/plain", "")))
 
 
+def pictures(data: dict) -> list[str]:
+    """The base64 PNGs an output shows a static viewer: an image/png, or <img> data URIs in its text/html."""
+    page = data.get("text/html", "")
+    page = page if isinstance(page, str) else "".join(page)
+    return ([data["image/png"]] if "image/png" in data else []) + re.findall(r"data:image/png;base64,([^\"']+)", page)
+
+
 def interactive_outputs(cell) -> list:
     return [o for o in cell.get("outputs", []) if WIDGET_MIME in o.get("data", {}) and not is_progress_bar(o)]
 
@@ -89,7 +96,7 @@ def test_lessons_have_live_widgets_each_with_what_to_try(path):
     for i in widget_cells:
         before = next(source(c) for c in reversed(cells[:i]) if c.cell_type == "markdown")
         assert re.search(r"\btry\b", before, re.I), f"{path.name} cell {i}: say what to try before the widget"
-    static = [i for i in widget_cells if any("image/png" in o["data"] for o in interactive_outputs(cells[i]))]
+    static = [i for i in widget_cells if any(pictures(o["data"]) for o in interactive_outputs(cells[i]))]
     assert len(static) >= 2, f"{path.name}: live plots must carry a static PNG for GitHub/nbviewer"
 
 
@@ -116,9 +123,9 @@ def test_no_widget_state_and_no_execution_timestamps(path):
 def test_no_output_image_is_heavy(path):
     for i, cell in enumerate(load(path).cells):
         for out in cell.get("outputs", []):
-            png = out.get("data", {}).get("image/png", "")
-            size = len(png) * 3 // 4  # base64 -> bytes
-            assert size <= MAX_IMAGE_BYTES, f"{path.name} cell {i}: a {size // 1000} KB image (limit 150 KB)"
+            for png in pictures(out.get("data", {})):
+                size = len(png) * 3 // 4  # base64 -> bytes
+                assert size <= MAX_IMAGE_BYTES, f"{path.name} cell {i}: a {size // 1000} KB image (limit 150 KB)"
 
 
 # ---- classroom: slides, progress, no solutions in plain sight ----

@@ -131,11 +131,12 @@ def gradient_depth(depth: int = 10, w: float = 1.0, x: float = 0.5) -> LivePlot:
     """How big the gradient stays, layer by layer, in a deep stack of sigmoid, tanh or ReLU units."""
     fig = new_figure(9.5, 4.2)
     ax, ax_side = fig.subplots(1, 2, width_ratios=[2.6, 1])
+    # Animated (redrawn at every step): the lines and the texts. The axes only change when their limits move.
     lines = {name: ax.plot([], [], f"{MARKERS[name]}-", color=COLOURS[name], lw=2, ms=4,
-                           label=ACTIVATIONS[name].label)[0]
+                           label=ACTIVATIONS[name].label, animated=True)[0]
              for name in DEPTH_FUNCTIONS}
     (best,) = ax.plot([], [], color=COLOURS["sigmoid"], ls=":", lw=1.5,
-                      label="sigmoid's ceiling:\n×|w|/4 per layer")
+                      label="sigmoid's ceiling:\n×|w|/4 per layer", animated=True)
     ax.set_yscale("log")
     ax.yaxis.set_minor_locator(NullLocator())  # fewer ticks: a faster redraw
     ax.set_xlabel("layer k (0 = the input, right = the output)")
@@ -143,7 +144,10 @@ def gradient_depth(depth: int = 10, w: float = 1.0, x: float = 0.5) -> LivePlot:
     ax.grid(True, which="major", alpha=0.3)
     ax_side.axis("off")
     ax_side.legend(handles=[*lines.values(), best], loc="upper left", fontsize=9)
-    summary = ax_side.text(0.0, 0.42, "", transform=ax_side.transAxes, va="top", family="monospace", fontsize=9)
+    summary = ax_side.text(0.0, 0.42, "", transform=ax_side.transAxes, va="top", family="monospace", fontsize=9,
+                           animated=True)
+    title = animated_title(ax)
+    static = StaticPart()
 
     def update(depth, w, x):
         ks = np.arange(depth + 1)
@@ -153,8 +157,7 @@ def gradient_depth(depth: int = 10, w: float = 1.0, x: float = 0.5) -> LivePlot:
         ceiling = sigmoid_ceiling(depth, w)
         best.set_data(ks, ceiling)
         shown = np.concatenate([np.maximum(g, FLOOR) for g in grads.values()] + [ceiling])
-        ax.set_ylim(10 ** (np.floor(np.log10(shown.min())) - 0.5), 10 ** (np.ceil(np.log10(shown.max())) + 0.5))
-        ax.set_xlim(-0.5, depth + 0.5)
+        decades = (np.floor(np.log10(shown.min())) - 0.5, np.ceil(np.log10(shown.max())) + 0.5)
         rows = []
         for n, g in grads.items():
             rows.append(f"{ACTIVATIONS[n].label:<10}{g[0]:9.2e}")
@@ -162,7 +165,12 @@ def gradient_depth(depth: int = 10, w: float = 1.0, x: float = 0.5) -> LivePlot:
                 rows.append(f"{'':10}(exactly 0: dead,\n{'':10} drawn at the bottom)")
         rows.append(f"{'σ ceiling':<10}{ceiling[0]:9.2e}")
         summary.set_text("gradient reaching\nthe input (k = 0):\n\n" + "\n".join(rows))
-        ax.set_title(f"{depth} layers, each aₖ = g(w·aₖ₋₁) with w = {w:g}; input a₀ = x = {x:g}", fontsize=10)
+        title.set_text(f"{depth} layers, each aₖ = g(w·aₖ₋₁) with w = {w:g}; input a₀ = x = {x:g}")
+        if not static.changed(depth, decades):
+            return None
+        ax.set_ylim(10 ** decades[0], 10 ** decades[1])
+        ax.set_xlim(-0.5, depth + 0.5)
+        return "full"
 
     controls = {
         "depth": int_slider("depth (layers)", depth, 1, 30),

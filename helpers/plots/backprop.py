@@ -28,7 +28,7 @@ from helpers.style import (
 )
 from helpers.style import OPTIMIZER_COLOURS as OPT_COLOURS
 from helpers.surfaces import banana, banana_grad, ravine, ravine_grad
-from helpers.widgets import LivePlot, dropdown, int_slider, log_slider, new_figure, num, slider
+from helpers.widgets import LivePlot, dropdown, int_slider, log_slider, new_figure, num, shifted_right, slider
 
 DIVERGED = 1e6  # a point this far out has left the surface for good: stop following it
 
@@ -99,6 +99,9 @@ def _draw_graph(ax) -> dict:
     return {"values": values, "grads": grads, "local": local}
 
 
+CHAIN = "∂L/∂w = ∂L/∂a · ∂a/∂z · ∂z/∂u · ∂u/∂w = "
+
+
 def neuron_graph(x: float = 1.5, w: float = -0.8, b: float = 0.4, y: float = 1.0) -> LivePlot:
     """The computational graph of L = (σ(w·x + b) − y)²: forward values in black, gradients ∂L/∂· in colour."""
     fig = new_figure(9.6, 4.4)
@@ -109,7 +112,11 @@ def neuron_graph(x: float = 1.5, w: float = -0.8, b: float = 0.4, y: float = 1.0
                        Line2D([], [], ls="", label="∂L/∂· (backward, right → left)", color=GRAD_COLOUR,
                               marker="$g$")],
               loc="upper right", fontsize=9, framealpha=0.9)
-    chain = ax.text(-0.8, -1.9, "", fontsize=10, family="monospace", va="bottom", animated=True)
+    # The chain rule's fixed start is drawn once; only the numbers after it are redrawn.
+    style = {"fontsize": 10, "family": "monospace", "va": "bottom"}
+    ax.text(-0.8, -1.9, CHAIN, **style)
+    chain = ax.text(-0.8, -1.9, "", **style, animated=True,
+                    transform=shifted_right(ax.transData, fig, CHAIN, style["fontsize"]))
 
     def update(x, w, b, y):
         c = neuron_chain(x, w, b, y)
@@ -120,8 +127,8 @@ def neuron_graph(x: float = 1.5, w: float = -0.8, b: float = 0.4, y: float = 1.0
         for edge, (label, key) in _LOCAL.items():
             shown = {"w": c["w"], "x": c["x"], "sig": c["a"] * (1 - c["a"]), "da": c["da"]}.get(key)
             art["local"][edge].set_text(label if shown is None else f"{label} = {num(shown, 3)}")
-        chain.set_text(f"∂L/∂w = ∂L/∂a · ∂a/∂z · ∂z/∂u · ∂u/∂w = {num(c['da'], 3)} · {num(c['a'] * (1 - c['a']), 3)}"
-                       f" · 1 · {num(c['x'], 3)} = {num(c['dw'], 4)}")
+        sig = c["a"] * (1 - c["a"])
+        chain.set_text(f"{num(c['da'], 3)} · {num(sig, 3)} · 1 · {num(c['x'], 3)} = {num(c['dw'], 4)}")
 
     controls = {
         "x": slider("input x", x, -3.0, 3.0),

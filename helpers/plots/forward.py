@@ -39,7 +39,7 @@ from helpers.style import (
     weight_style,
     zero_line,
 )
-from helpers.widgets import LivePlot, dropdown, int_slider, new_figure, num, slider
+from helpers.widgets import LivePlot, dropdown, int_slider, new_figure, num, shifted_right, slider
 
 WMAX = 20.0  # weight sliders run from -WMAX to WMAX; an edge of this size gets the widest line
 LOW, LIMIT = -0.5, 1.5  # the input plane shown in every map
@@ -242,11 +242,15 @@ def xor_network(W1=None, b1=None, W2=None, b2=None, hidden: str = "sigmoid") -> 
     ax_net.set_title(f"The network: {SIGN_LEGEND}", fontsize=10)
     ax_text.axis("off")
     style = {"family": "monospace", "fontsize": 11, "va": "top", "transform": ax_text.transAxes}
-    # The fixed lines are drawn once; the rows below them (after a blank line) are redrawn.
-    ax_text.text(0.02, 0.95, "  x₁  x₂  target      ŷ   right side" + "\n" * 7
+    # What never changes (header, the x₁ x₂ target columns, the note) is drawn once. Only the ŷ and right-side
+    # columns and the verdict are redrawn: text costs time per character, and this table is most of a redraw.
+    fixed = "\n".join(f" {a:3.0f} {b:3.0f} {t:7.0f}" for (a, b), t in zip(XOR_X, XOR_Y, strict=True))
+    ax_text.text(0.02, 0.95, "  x₁  x₂  target      ŷ   right side\n" + fixed + "\n" * 3
                  + " (right side: ŷ > 0.5 exactly\n  where the target is 1)", **style)
-    table = ax_text.text(0.02, 0.95, "", **style)
-    animate(table)
+    moving_columns = shifted_right(ax_text.transAxes, fig, "0" * 19, style["fontsize"])  # after x₁ x₂ target
+    table = ax_text.text(0.02, 0.95, "", **style | {"transform": moving_columns})
+    verdict_text = ax_text.text(0.02, 0.95, "", **style)
+    animate(table, verdict_text)
     fig.legend(handles=[Line2D([], [], color="white", ls="--", label="z = 0 (hidden unit's line)"),
                         *(Line2D([], [], marker=m, ls="none", mfc=c, mec="black", label=f"target {t}")
                           for t, (m, c) in enumerate(zip(CLASS_MARKERS, CLASS_COLOURS, strict=True)))],
@@ -267,10 +271,9 @@ def xor_network(W1=None, b1=None, W2=None, b2=None, hidden: str = "sigmoid") -> 
         drawing.set_node_text([["", ""], [f"b={v:g}" for v in b1], [f"b={b2[0]:g}"]])
         y = forward(XOR_X, xor_layers(W1, b1, W2, b2, hidden))[-1][:, 0]  # (4,)
         right = (y > 0.5) == (XOR_Y == 1)
-        rows = "\n".join(f" {a:3.0f} {b:3.0f} {t:7.0f}   {v:5.2f}   {'yes' if ok else 'NO'}"
-                         for (a, b), t, v, ok in zip(XOR_X, XOR_Y, y, right, strict=True))
+        table.set_text("\n" + "\n".join(f"{v:5.2f}   {'yes' if ok else 'NO'}" for v, ok in zip(y, right, strict=True)))
         verdict = "solves XOR!" if right.all() else f"gets {right.sum()}/4 points right"
-        table.set_text(f"\n{rows}\n\n This network {verdict}")
+        verdict_text.set_text("\n" * 6 + f" This network {verdict}")
 
     return LivePlot(fig, xor_controls(W1, b1, W2, b2, hidden), update, columns=4)
 

@@ -9,7 +9,7 @@ from matplotlib.figure import Figure
 
 from helpers.activations import sigmoid, softmax
 from helpers.losses import mse, softmax_cross_entropy
-from helpers.style import CE_COLOUR, MSE_COLOUR, OTHER, RIGHT, VERMILLION
+from helpers.style import CE_COLOUR, MSE_COLOUR, OTHER, RIGHT, VERMILLION, animate, animated_title
 from helpers.widgets import (
     LivePlot,
     dropdown,
@@ -70,13 +70,16 @@ def line_fit(slope: float = 0.3, intercept: float = 2.0) -> LivePlot:
     ax_map.set(xlabel="slope w", ylabel="intercept b", title="MSE of every line (darker = smaller)")
     ax_map.legend(loc="lower left", fontsize=8)
     best_mse = mse(y, best[0] * x + best[1])
+    title = animated_title(ax, fontsize=11)
+    # Redrawn at every step: what moves, and what lies on top of it (the points, the legends).
+    animate(line, residuals, here, *ax.collections, ax.get_legend(), ax_map.get_legend())
 
     def update(slope, intercept):
         y_hat = slope * x + intercept  # (n,)
         line.set_ydata(slope * xs + intercept)
         residuals.set_segments([[(xi, yi), (xi, pi)] for xi, yi, pi in zip(x, y, y_hat, strict=True)])
         here.set_data([slope], [intercept])
-        ax.set_title(f"MSE = {mse(y, y_hat):.3f}   (the best line gets {best_mse:.3f})", fontsize=11)
+        title.set_text(f"MSE = {mse(y, y_hat):.3f}   (the best line gets {best_mse:.3f})")
 
     controls = {"slope": slider("slope w", slope, *SLOPES, step=0.05),
                 "intercept": slider("intercept b", intercept, *INTERCEPTS, step=0.05)}
@@ -106,6 +109,9 @@ def softmax_explorer(z0: float = 2.0, z1: float = 1.0, z2: float = 0.1, true_cla
     ax_p.set(xticks=positions, xticklabels=CLASSES, ylim=(0, 1.12), ylabel="probability p")
     ax_p.legend(loc="upper right", fontsize=8)
     p_text = [ax_p.text(i, 0, "", ha="center", fontsize=9) for i in positions]
+    title = animated_title(ax_p, fontsize=11)
+    # Redrawn at every step: what moves, and what lies on top of it (the zero line, the legend).
+    animate(*z_bars, *p_bars, *target, *z_text, *p_text, *ax_z.lines, ax_p.get_legend())
 
     def update(z0, z1, z2, true_class):
         z = np.array([z0, z1, z2])  # (3,)
@@ -122,7 +128,7 @@ def softmax_explorer(z0: float = 2.0, z1: float = 1.0, z2: float = 0.1, true_cla
             target[i].set_height(1.0 if i == true_class else 0.0)
             p_text[i].set_position((i, p[i] + 0.02))
             p_text[i].set_text(f"{p[i]:.3f}")
-        ax_p.set_title(f"softmax: cross-entropy = −log p{SUBSCRIPT[true_class]} = {loss:.3f}", fontsize=11)
+        title.set_text(f"softmax: cross-entropy = −log p{SUBSCRIPT[true_class]} = {loss:.3f}")
 
     controls = {"z0": slider("logit z₀", z0, -10.0, 10.0),
                 "z1": slider("logit z₁", z1, -10.0, 10.0),
@@ -168,6 +174,9 @@ def loss_vs_probability(p: float = 0.1) -> LivePlot:
              for name, ax, colour in [("mse", ax_loss, MSE_COLOUR), ("ce", ax_loss, CE_COLOUR),
                                       ("dmse", ax_grad, MSE_COLOUR), ("dce", ax_grad, CE_COLOUR)]}
     guides = [ax.axvline(0, color="black", ls=":", lw=1) for ax in (ax_loss, ax_grad)]
+    titles = [animated_title(ax, fontsize=11) for ax in (ax_loss, ax_grad)]
+    # Redrawn at every step: what moves, and the legends the guides pass under.
+    animate(*marks.values(), *guides, ax_loss.get_legend(), ax_grad.get_legend())
 
     def update(p):
         loss_mse, loss_ce = binary_losses(p)
@@ -176,8 +185,8 @@ def loss_vs_probability(p: float = 0.1) -> LivePlot:
             marks[name].set_data([p], [value])
         for guide in guides:
             guide.set_xdata([p, p])
-        ax_loss.set_title(f"p = {p:.3f}:  MSE = {loss_mse:.3f},  CE = {loss_ce:.3f}", fontsize=11)
-        ax_grad.set_title(f"∂/∂z:  MSE {num(grad_mse, 3, trim=False)},  CE {num(grad_ce, 3, trim=False)}", fontsize=11)
+        titles[0].set_text(f"p = {p:.3f}:  MSE = {loss_mse:.3f},  CE = {loss_ce:.3f}")
+        titles[1].set_text(f"∂/∂z:  MSE {num(grad_mse, 3, trim=False)},  CE {num(grad_ce, 3, trim=False)}")
 
     controls = {"p": slider("p (true class)", p, 0.001, 0.999, step=0.001, readout_format=".3f")}
     return LivePlot(fig, controls, update)

@@ -1,0 +1,303 @@
+"""Slider-to-picture time in a real browser: `make bench-widgets-browser`.
+
+Starts JupyterLab on a loopback port (token auth, a copy of notebooks 01-05, settings as in the browser
+tests) and Debian's headless Chromium through Playwright. Each notebook is opened and run (all cells);
+then, for every slider of every live plot (`.nn-liveplot`), the slider's handle gets `--presses` arrow-key
+presses, alternating Right/Left (Left first at the slider's maximum), so the value never sits at a limit.
+
+What one move times, all in the page's own clock (performance.now()), so the Python <-> Playwright round trip
+is not counted: before the key is pressed, a MutationObserver is put on the plot's <img> `src` and a
+capture-phase keydown listener on the window. Playwright then presses the key (a real, trusted key event).
+  start:  the keydown listener fires (the page starts handling the key);
+  end:    the <img> gets a new `src`: the slider moved, its value went over the websocket to the kernel,
+          `update` changed the figure, the PNG was drawn and encoded, came back over the comm, and the
+          image widget set its new blob URL.  -> `p50_ms`, `p95_ms` (the numbers to compare with targets)
+  paint:  the new picture is also decoded (img.decode()) and the next animation frame has begun.
+          -> `paint_p50_ms`, `paint_p95_ms` (what the learner's eye sees; a few ms more)
+Between moves the bench waits for the kernel to be idle, so moves never queue behind each other.
+A move whose picture does not change within 10 s counts as `missed` (not in the percentiles); the whole
+run stops after --timeout seconds (default 900) and still prints what it measured.
+
+Prints p50 and p95 per notebook and the five slowest sliders, then a JSON line: p50_ms, p95_ms, moves, then
+per notebook, the median per slider ("03 plot 4: h1 ← x₁"), machine, load average before/after and date.
+The machine's speed varies: compare runs made minutes apart, and look at `load_before`.
+Options: --presses N, --notebooks GLOB..., --timeout S (make: BENCH_FLAGS="--presses 3").
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime
+import json
+import os
+import platform
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))  # hub.lab_page, when run as a script
+
+from hub.lab_page import KERNEL_IDLE, run_all_cells  # noqa: E402
+
+CHROMIUM = os.environ.get("NN_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--no-first-run", "--disable-dev-shm-usage"]
+NOTEBOOKS = ["01_*.ipynb", "02_*.ipynb", "03_*.ipynb", "04_*.ipynb", "05_*.ipynb"]
+TARGETS = {"p50_ms": 50.0, "p95_ms": 100.0}
+MOVE_TIMEOUT_MS = 10_000
+
+ARM = """([img]) => {
+    const st = {t0: null, src: null, painted: null, before: img.getAttribute('src')};
+    window.__nnBench = st;
+    window.addEventListener('keydown', () => { if (st.t0 === null) st.t0 = performance.now(); },
+                            {capture: true, once: true});
+    st.done = new Promise(resolve => {
+        st.obs = new MutationObserver(() => {
+            if (img.getAttribute('src') === st.before) return;
+            st.src = performance.now();
+            st.obs.disconnect();
+            img.decode().catch(() => {}).then(() => requestAnimationFrame(() => {
+                st.painted = performance.now();
+                resolve(true);
+            }));
+        });
+        st.obs.observe(img, {attributes: true, attributeFilter: ['src']});
+    });
+}"""
+COLLECT = """async (ms) => {
+    const st = window.__nnBench;
+    const ok = await Promise.race([st.done, new Promise(r => setTimeout(() => r(false), ms))]);
+    if (!ok || st.t0 === null) { st.obs.disconnect(); return null; }
+    return {src: st.src - st.t0, paint: st.painted - st.t0};
+}"""
+SLIDER_INFO = """h => {
+    const box = h.closest('.widget-slider');
+    const label = box && box.querySelector('.widget-label');
+    const plot = [...document.querySelectorAll('.nn-liveplot')].indexOf(h.closest('.nn-liveplot'));
+    return {label: label ? label.textContent.trim() : '?', plot, now: +h.getAttribute('aria-valuenow'),
+            max: +h.getAttribute('aria-valuemax'), disabled: !!h.closest('[disabled]')};
+}"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def jupyter_lab(home: Path, notebooks: list[Path]):
+    """JupyterLab on a free loopback port with a token, serving copies of `notebooks`; yields (base, token)."""
+    work = home / "notebooks"
+    work.mkdir()
+    for path in notebooks:
+        shutil.copy(path, work)
+    settings = home / "settings" / "@jupyterlab"
+    (settings / "notebook-extension").mkdir(parents=True)
+    # Render every cell (no virtual scrolling), so every plot is in the page.
+    (settings / "notebook-extension" / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
+    (settings / "apputils-extension").mkdir(parents=True)
+    (settings / "apputils-extension" / "notification.jupyterlab-settings").write_text(
+        json.dumps({"fetchNews": "false", "checkForUpdates": False}))
+    port, token = _free_port(), secrets.token_hex(16)
+    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(home / "config"), "JUPYTER_RUNTIME_DIR": str(home / "runtime")}
+    cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
+           f"--ServerApp.port={port}", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={work}",
+           f"--LabApp.user_settings_dir={home / 'settings'}", f"--LabApp.workspaces_dir={home / 'workspaces'}",
+           "--LabApp.expose_app_in_browser=True", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+    if hasattr(os, "getuid") and os.getuid() == 0:
+        cmd.append("--allow-root")
+    base = f"http://127.0.0.1:{port}"
+    with open(home / "lab.log", "w") as log:
+        proc = subprocess.Popen(cmd, cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            _wait_for_lab(proc, base, token, home / "lab.log")
+            yield base, token
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def _wait_for_lab(proc, base: str, token: str, log: Path) -> None:
+    """Return once the server answers; raise if it exits or takes more than 90 s."""
+    for _ in range(180):
+        try:
+            urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
+            return
+        except OSError:
+            if proc.poll() is not None:
+                raise RuntimeError(f"jupyter lab exited: {log.read_text()[-2000:]}") from None
+            time.sleep(0.5)
+    raise RuntimeError("jupyter lab did not start within 90 s")
+
+
+def shut_down_kernels(base: str, token: str) -> None:
+    """Stop every kernel, so a finished notebook's kernel takes no CPU from the next one."""
+    headers = {"Authorization": f"token {token}"}
+    try:
+        with urllib.request.urlopen(urllib.request.Request(f"{base}/api/kernels", headers=headers), timeout=10) as r:
+            kernels = json.load(r)
+    except OSError:
+        return
+    for kernel in kernels:
+        request = urllib.request.Request(f"{base}/api/kernels/{kernel['id']}", headers=headers, method="DELETE")
+        with contextlib.suppress(OSError):
+            urllib.request.urlopen(request, timeout=10)
+
+
+def move_once(page, handle, image, key: str) -> dict | None:
+    """Press `key` on a slider handle; the page's own times (ms) to the new <img> src and to its paint."""
+    page.evaluate(ARM, [image])
+    handle.press(key)
+    moved = page.evaluate(COLLECT, MOVE_TIMEOUT_MS)
+    page.wait_for_function(KERNEL_IDLE, timeout=60_000, polling=50)  # the kernel is done with this move
+    return moved
+
+
+def time_sliders(page, presses: int, deadline: float, moves: list[dict]) -> int:
+    """Every slider of every live plot in the open notebook: `presses` moves each, alternating direction.
+
+    Appends each timed move to `moves` (kept if a later one fails); returns how many moves were missed.
+    """
+    missed = 0
+    handles = page.locator(".nn-liveplot .widget-slider .noUi-handle")
+    for i in range(handles.count()):
+        handle = handles.nth(i)
+        info = handle.evaluate(SLIDER_INFO)
+        if info["disabled"]:
+            continue
+        image = handle.evaluate_handle("h => h.closest('.nn-liveplot').querySelector(':scope > .nn-liveplot-image')")
+        if image.as_element() is None:
+            continue
+        handle.scroll_into_view_if_needed()
+        handle.focus()
+        keys = ["ArrowLeft", "ArrowRight"] if info["now"] >= info["max"] else ["ArrowRight", "ArrowLeft"]
+        for n in range(presses):
+            if time.monotonic() > deadline:
+                return missed
+            moved = move_once(page, handle, image, keys[n % 2])
+            if moved is None:
+                missed += 1
+            else:
+                moves.append({"slider": f"plot {info['plot']}: {info['label']}", **moved})
+    return missed
+
+
+def percentile(values: list[float], q: float) -> float | None:
+    """The q-th percentile (0-100) in ms to 0.1, linear between the two nearest ranks; None for no values."""
+    if not values:
+        return None
+    ranked = sorted(values)
+    k = (len(ranked) - 1) * q / 100
+    lo = int(k)
+    hi = min(lo + 1, len(ranked) - 1)
+    return round(ranked[lo] + (ranked[hi] - ranked[lo]) * (k - lo), 1)
+
+
+def summary(moves: list[dict]) -> dict:
+    """p50/p95 of the time to the new src and to the painted picture, in ms."""
+    src, paint = [m["src"] for m in moves], [m["paint"] for m in moves]
+    return {"p50_ms": percentile(src, 50), "p95_ms": percentile(src, 95),
+            "paint_p50_ms": percentile(paint, 50), "paint_p95_ms": percentile(paint, 95), "moves": len(moves)}
+
+
+def run(args) -> dict:
+    """Start the lab and the browser, time every notebook's sliders; the results as one dict."""
+    from playwright.sync_api import sync_playwright
+
+    deadline = time.monotonic() + args.timeout - 60  # leave a minute to shut down and print
+    paths = [p for pattern in args.notebooks for p in sorted((REPO / "notebooks").glob(pattern))]
+    result = {"notebooks": {}, "missed": 0}
+    per_slider = {}
+    with tempfile.TemporaryDirectory(prefix="nn-bench-") as tmp, jupyter_lab(Path(tmp), paths) as (base, token):
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+            result["browser"] = f"Chromium {browser.version}"
+            all_moves = []
+            for path in paths:
+                left = deadline - time.monotonic()
+                if left < 30:
+                    print(f"{path.name}: skipped (out of time)", flush=True)
+                    continue
+                context = browser.new_context(viewport={"width": 1400, "height": 1000})
+                page = context.new_page()
+                moves, missed = [], 0
+                try:
+                    run_all_cells(page, f"{base}/lab/tree/{path.name}?token={token}&reset",
+                                  run_timeout_ms=int(min(args.run_timeout, left) * 1000))
+                    missed = time_sliders(page, args.presses, deadline, moves)
+                except Exception as err:  # noqa: BLE001 - one notebook's failure must not hide the others
+                    print(f"{path.name}: failed: {type(err).__name__}: {str(err)[:300]}", flush=True)
+                finally:
+                    context.close()
+                    shut_down_kernels(base, token)
+                stats = {**summary(moves), "missed": missed}
+                result["notebooks"][path.name[:2]] = stats
+                result["missed"] += missed
+                all_moves += moves
+                for m in moves:
+                    per_slider.setdefault(f"{path.name[:2]} {m['slider']}", []).append(m["src"])
+                times = [f"{stats[k] or float('nan'):{w}.1f}" for k, w in
+                         [("p50_ms", 8), ("p95_ms", 8), ("paint_p50_ms", 10), ("paint_p95_ms", 10)]]
+                print(f"{path.name:40s} {stats['moves']:5d} {' '.join(times)} {missed:6d}", flush=True)
+            browser.close()
+    result["median_ms_by_slider"] = {name: round(statistics.median(t), 1) for name, t in per_slider.items()}
+    return {**summary(all_moves), **result}
+
+
+def _out_of_time(*_) -> None:
+    raise TimeoutError("bench --timeout reached")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--presses", type=int, default=5, help="arrow-key presses per slider (default 5)")
+    parser.add_argument("--notebooks", nargs="+", default=NOTEBOOKS, help="globs under notebooks/")
+    parser.add_argument("--timeout", type=int, default=900, help="stop after this many seconds (default 900)")
+    parser.add_argument("--run-timeout", type=int, default=300, help="seconds for one notebook's Run All")
+    args = parser.parse_args()
+    if not Path(CHROMIUM).exists():
+        print(f"Chromium not found at {CHROMIUM}: install it (apt-get install chromium) or set NN_CHROMIUM")
+        return 1
+    signal.signal(signal.SIGALRM, _out_of_time)
+    signal.alarm(args.timeout)
+    started = datetime.datetime.now().astimezone()
+    load = os.getloadavg()
+    print(f"Slider key press -> new picture in JupyterLab + headless Chromium, {args.presses} presses per slider")
+    print(f"{'notebook':40s} {'moves':>5s} {'p50 ms':>8s} {'p95 ms':>8s} {'paint p50':>10s} {'paint p95':>10s} "
+          f"{'missed':>6s}", flush=True)
+    try:
+        result = run(args)
+    except TimeoutError as err:
+        result = {"p50_ms": None, "p95_ms": None, "moves": 0, "error": str(err)}
+    finally:
+        signal.alarm(0)
+    result.update(date=started.isoformat(timespec="seconds"), seconds=round(time.time() - started.timestamp()),
+                  machine=f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
+                  load_before=[round(x, 2) for x in load], load_after=[round(x, 2) for x in os.getloadavg()],
+                  targets=TARGETS)
+    slowest = sorted(result.get("median_ms_by_slider", {}).items(), key=lambda item: -item[1])[:5]
+    for name, ms in slowest:
+        print(f"  slow: {name}: median {ms:.0f} ms")
+    if result.get("moves"):
+        print(f"all: {result['moves']} moves, p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms "
+              f"(targets: p50 <= {TARGETS['p50_ms']:.0f}, p95 <= {TARGETS['p95_ms']:.0f})")
+    print(json.dumps(result))
+    return 0 if result.get("moves") else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

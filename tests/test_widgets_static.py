@@ -1,0 +1,37 @@
+"""When widgets are not live (GitHub, nbviewer, a front end without the widget manager), each live plot's saved
+output is its picture, stored once, with its alt text and one line that says how to make it live."""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import re
+
+import PIL.Image
+import pytest
+
+from helpers.plots import all_builders, live_plots
+from helpers.widgets import STATIC_NOTE
+
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+BUILDERS = all_builders()
+NAMES = ["neurons.sigmoid_curve", "losses.line_fit"]  # one small, one with two panels; every builder is alike
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_static_bundle_has_the_picture_once_its_alt_text_and_how_to_make_it_live(name):
+    plot = live_plots(BUILDERS[name]())[0]
+    data = plot._repr_mimebundle_()
+    data = data[0] if isinstance(data, tuple) else data
+    assert WIDGET_MIME in data, "the live widget view must stay in the bundle (JupyterLab renders it first)"
+    page = data["text/html"]
+    assert STATIC_NOTE in html.unescape(page), "static viewers must say how to make the plot live"
+    assert data["text/plain"] == STATIC_NOTE
+    pictures = re.findall(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)" alt="([^"]*)"', page)
+    assert len(pictures) == 1, "the picture must be in the static figure exactly once"
+    assert "image/png" not in data, "the picture is stored once: in the HTML figure, not again as image/png"
+    png, alt = base64.b64decode(pictures[0][0]), html.unescape(pictures[0][1])
+    assert alt == plot.describe() and alt.startswith("Plot: "), alt
+    assert PIL.Image.open(io.BytesIO(png)).size == plot.canvas.get_width_height(physical=True)
+    assert len(png) <= 150_000, f"a {len(png) // 1000} KB picture (notebook hygiene limit 150 KB)"
