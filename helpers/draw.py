@@ -4,11 +4,16 @@ The mouse points are recorded in Python (not read back from the browser), so the
 network sees is rebuilt here with NumPy, exactly like MNIST was made (LeCun et al.):
 crop to the ink, scale the longer side to 20 pixels keeping the aspect ratio, and paste into a
 28 x 28 field so that the centre of mass sits in the middle.
+
+Without a mouse: the "Next test digit" button puts a real MNIST test digit on the pad (one dot per
+inked pixel), the ink-width slider makes it thicker or thinner, and a mouse can still draw on top.
+Buttons answer Enter and Space; the slider answers the arrow keys (JupyterLab) and Page Up/Down, Home, End.
 """
 
 from __future__ import annotations
 
 import base64
+import html
 
 import ipywidgets as widgets
 import numpy as np
@@ -79,21 +84,36 @@ def mnist_style(ink: np.ndarray) -> np.ndarray:
     return out
 
 
+def image_strokes(image, size: int = CANVAS_SIZE, threshold: float = 0.5) -> list[Stroke]:
+    """A 28 x 28 picture (ink = 1) as strokes for the pad: one dot at the centre of every pixel brighter than
+    `threshold`. Painted 1.4 MNIST pixels wide (MNIST_INK_WIDTH on the 280-pixel canvas), the picture comes
+    back: mnist_style(rasterise(image_strokes(d), width=MNIST_INK_WIDTH)) is close to d."""
+    image = np.asarray(image, dtype=np.float32).reshape(FIELD, FIELD)
+    scale = size / FIELD
+    rows, cols = np.nonzero(image > threshold)
+    return [[((c + 0.5) * scale, (r + 0.5) * scale)] for r, c in zip(rows.tolist(), cols.tolist(), strict=True)]
+
+
+MNIST_INK_WIDTH = 14.0  # the ink width that paints image_strokes like the original digit (280-pixel canvas)
+
+
 def example_strokes() -> list[Stroke]:
     """A hand-made '7' in canvas coordinates: a bar and a slanted stem."""
     return [[(80, 70), (140, 68), (200, 66)], [(200, 66), (170, 140), (140, 215)]]
 
 
 class DrawingPad(widgets.VBox):
-    """A canvas to draw a digit on, a Clear button, and a LivePlot of what the network sees and predicts."""
+    """A canvas to draw a digit on, Clear and "Next test digit" buttons, and a LivePlot of what the network sees
+    and predicts. `examples` = (images, labels) for the button; by default the MNIST test set, loaded on first use."""
 
     def __init__(self, model: torch.nn.Module, transform=None, strokes: list[Stroke] | None = None,
-                 size: int = CANVAS_SIZE):
+                 size: int = CANVAS_SIZE, examples=None):
         from ipycanvas import Canvas  # imported here so the rest of the module works without it
 
         self.model, self.transform, self.size = model, transform, size
         self.strokes: list[Stroke] = [list(s) for s in (strokes or [])]
         self._drawing = False
+        self.examples, self.example_index = examples, -1  # the test digit shown last (-1: none yet)
         self.canvas = Canvas(width=size, height=size, layout=widgets.Layout(
             width=f"{size}px", height=f"{size}px", border="2px solid #555"))
         self.canvas.add_class("nn-draw-canvas")
@@ -104,6 +124,11 @@ class DrawingPad(widgets.VBox):
         self.clear_button = widgets.Button(description="Clear", icon="eraser")
         self.clear_button.add_class("nn-draw-clear")
         self.clear_button.on_click(lambda _button: self.clear())
+        self.example_button = widgets.Button(description="Next test digit", icon="forward",
+                                             tooltip="Put the next digit of the MNIST test set on the pad")
+        self.example_button.add_class("nn-draw-example")
+        self.example_button.on_click(lambda _button: self.next_example())
+        self.note = widgets.HTML()  # which test digit is shown, or why none can be
         self.plot = self._build_plot()
         self.plot.controls["ink_width"].observe(lambda _change: self._repaint(), names="value")
         self.canvas.on_mouse_down(self._on_down)
@@ -111,8 +136,8 @@ class DrawingPad(widgets.VBox):
         self.canvas.on_mouse_up(self._on_up)
         self.canvas.on_mouse_out(self._on_up)
         self._repaint()
-        left = widgets.VBox([widgets.HTML("<b>Draw a digit here</b> (press, drag, release)"),
-                             self.canvas_box, self.clear_button])
+        left = widgets.VBox([widgets.HTML("<b>Draw a digit here</b> (press, drag, release) or take a test digit"),
+                             self.canvas_box, widgets.HBox([self.clear_button, self.example_button]), self.note])
         super().__init__([widgets.HBox([left, self.plot])])
         self.add_class("nn-draw-pad")
 
@@ -181,25 +206,51 @@ class DrawingPad(widgets.VBox):
     def clear(self) -> None:
         """Forget every stroke and blank the canvas."""
         self.strokes, self._drawing = [], False
+        self.note.value = ""
         self._repaint()
         self.plot.redraw()
+
+    def next_example(self) -> None:
+        """Replace the drawing by the next digit of the test set (the keyboard's way to get a real digit)."""
+        if self.examples is None:
+            from helpers.data import load_mnist_tensors
+
+            try:
+                self.examples = load_mnist_tensors(train=False, download=False)
+            except Exception as err:  # noqa: BLE001 - shown beside the pad: the mouse still works
+                self.note.value = f"<i>No test digits: {html.escape(str(err))[:300]}</i>"
+                return
+        images, labels = self.examples
+        self.example_index = (self.example_index + 1) % len(labels)
+        self.strokes, self._drawing = image_strokes(images[self.example_index], self.size), False
+        self.note.value = f"test digit {self.example_index}, labelled <b>{int(labels[self.example_index])}</b>"
+        width = self.plot.controls["ink_width"]
+        ink = float(np.clip(round(MNIST_INK_WIDTH * self.size / CANVAS_SIZE), width.min, width.max))
+        if width.value != ink:
+            width.value = ink  # repaints and predicts
+        else:
+            self._repaint()
+            self.plot.redraw()
 
     def _dot(self, x: float, y: float) -> None:
         self.canvas.fill_circle(x, y, self.canvas.line_width / 2)
 
     def _repaint(self) -> None:
         """Blank the canvas and draw the recorded strokes again."""
+        from ipycanvas import hold_canvas
+
         c = self.canvas
-        c.clear()
-        c.fill_style = "white"
-        c.fill_rect(0, 0, self.size, self.size)
-        c.stroke_style = c.fill_style = "black"
-        c.line_width = self.plot.values["ink_width"]
-        c.line_cap = c.line_join = "round"
-        for stroke in self.strokes:
-            self._dot(*stroke[0])
-            for (x0, y0), (x1, y1) in zip(stroke[:-1], stroke[1:], strict=True):
-                c.stroke_line(x0, y0, x1, y1)
+        with hold_canvas():  # one message to the browser, however many strokes (a test digit has ~150 dots)
+            c.clear()
+            c.fill_style = "white"
+            c.fill_rect(0, 0, self.size, self.size)
+            c.stroke_style = c.fill_style = "black"
+            c.line_width = self.plot.values["ink_width"]
+            c.line_cap = c.line_join = "round"
+            for stroke in self.strokes:
+                self._dot(*stroke[0])
+                for (x0, y0), (x1, y1) in zip(stroke[:-1], stroke[1:], strict=True):
+                    c.stroke_line(x0, y0, x1, y1)
 
     def _repr_mimebundle_(self, **kwargs):
         """The live widget, plus the current prediction image for static viewers."""

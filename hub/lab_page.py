@@ -39,3 +39,26 @@ def wait_for_new_picture(page, image, before: str, timeout_ms: int = 20_000) -> 
     """Wait until a live plot's <img> shows another picture than `before` (its src changes on every redraw)."""
     page.wait_for_function("([img, before]) => img.getAttribute('src') !== before",
                            arg=[image.element_handle(), before], timeout=timeout_ms)
+
+
+def change_theme(page, theme: str = "JupyterLab Dark", timeout_ms: int = 20_000) -> None:
+    """Switch the page's theme ("JupyterLab Dark", "JupyterLab Light") and wait until it is applied.
+    The choice is saved in the user's settings: switch back before the next notebook opens."""
+    page.evaluate("theme => window.jupyterapp.commands.execute('apputils:change-theme', {theme})", theme)
+    page.wait_for_function("theme => document.body.dataset.jpThemeName === theme", arg=theme, timeout=timeout_ms)
+
+
+def select_cell(page, cell, timeout_ms: int = 10_000) -> None:
+    """Make a cell the active one in command mode with the focus on it, as the arrow keys leave it: from there,
+    Tab goes to the first control in the cell's output (the editor is not a tab stop in command mode)."""
+    cell.scroll_into_view_if_needed()
+    page.wait_for_function("""async node => {
+        const nb = window.jupyterapp.shell.currentWidget.content;
+        nb.mode = 'command';
+        nb.activeCellIndex = nb.widgets.findIndex(w => w.node === node);
+        // The notebook moves the focus itself a frame or two after a change of the active cell: focus after it.
+        await new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
+        node.focus();
+        await new Promise(done => requestAnimationFrame(done));
+        return document.activeElement === node;
+    }""", arg=cell.element_handle(), timeout=timeout_ms, polling=200)

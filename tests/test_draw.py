@@ -1,5 +1,6 @@
 """helpers.draw: strokes become MNIST-like 28 x 28 digits (cropped, scaled to 20 px, centred by mass),
-and the drawing pad records the mouse, predicts after a stroke, and clears."""
+and the drawing pad records the mouse, predicts after a stroke, and clears; without a mouse, its
+"Next test digit" button puts real test digits on the pad."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from helpers.draw import DrawingPad, example_strokes, mnist_style, rasterise
+from helpers.draw import MNIST_INK_WIDTH, DrawingPad, example_strokes, image_strokes, mnist_style, rasterise
 from helpers.models import SimpleNN
 
 
@@ -140,3 +141,94 @@ def test_the_transform_is_applied_before_the_model():
     model = SimpleNN()
     DrawingPad(model, transform=lambda x: seen.append(x.shape) or x * 0, strokes=example_strokes())
     assert seen and seen[0] == (1, 1, 28, 28)
+
+
+# ---------------------------------------------------------------- without a mouse: test digits on the pad
+
+
+def a_seven() -> np.ndarray:
+    """A 28 x 28 '7' with MNIST's proportions: a bar and a slanted stem, 2 to 3 pixels thick."""
+    digit = np.zeros((28, 28), dtype=np.float32)
+    digit[6:9, 7:21] = 1.0
+    for row in range(9, 24):
+        col = 20 - (row - 9) * 8 // 15
+        digit[row, col - 1:col + 2] = 1.0
+    return digit
+
+
+def test_a_picture_becomes_one_dot_per_inked_pixel_at_the_pixel_centres():
+    digit = np.zeros((28, 28))
+    digit[3, 5], digit[10, 20], digit[12, 12] = 1.0, 0.8, 0.2  # the last is below the 0.5 threshold
+    assert sorted(image_strokes(digit)) == [[(55.0, 35.0)], [(205.0, 105.0)]]  # (x, y) = 10 * (col, row) + 5
+    assert image_strokes(digit[None], size=56) == [[(11.0, 7.0)], [(41.0, 21.0)]]  # (1, 28, 28) is fine too
+
+
+def test_a_picture_survives_the_round_trip_through_strokes():
+    digit = a_seven()
+    again = mnist_style(rasterise(image_strokes(digit), width=MNIST_INK_WIDTH))
+    assert np.corrcoef(again.ravel(), mnist_style(digit).ravel())[0, 1] > 0.8  # (real digits: > 0.9, below)
+
+
+def test_the_ink_width_slider_thickens_a_test_digit():
+    strokes = image_strokes(a_seven())
+    thin, thick = (mnist_style(rasterise(strokes, width=w)) for w in (8, 30))
+    assert (thick > 0.5).sum() > 1.3 * (thin > 0.5).sum()
+
+
+@pytest.fixture
+def keyboard_pad():
+    torch.manual_seed(0)
+    digits = np.stack([a_seven(), a_seven().T, np.eye(28, dtype=np.float32)])  # (3, 28, 28)
+    return DrawingPad(SimpleNN(), examples=(digits, np.array([7, 4, 1])))
+
+
+def test_the_next_test_digit_button_puts_test_digits_on_the_pad_in_turn(keyboard_pad):
+    pad = keyboard_pad
+    assert pad.example_button.description and pad.clear_button.description  # named buttons: Enter and Space work
+    assert "nn-draw-example" in pad.example_button._dom_classes
+    pictures = [bytes(pad.plot.image.value)]
+    for index, label in [(0, 7), (1, 4), (2, 1), (0, 7)]:  # round and round
+        pad.example_button.click()
+        assert pad.example_index == index and f"labelled <b>{label}</b>" in pad.note.value
+        assert pad.strokes == image_strokes(pad.examples[0][index])
+        assert pad.plot.values["ink_width"] == MNIST_INK_WIDTH
+        assert pad.probabilities().sum() == pytest.approx(1.0, abs=1e-5)
+        pictures.append(bytes(pad.plot.image.value))
+    assert len(set(pictures[:4])) == 4  # nothing drawn, then three different digits: three new predictions
+    assert pad.plot.error is None
+    pad.plot.controls["ink_width"].value = 30.0  # the slider thickens a test digit too
+    assert bytes(pad.plot.image.value) != pictures[-1]
+    pad.clear_button.click()
+    assert pad.strokes == [] and pad.note.value == ""
+
+
+def test_the_mouse_draws_on_top_of_a_test_digit(keyboard_pad):
+    pad = keyboard_pad
+    pad.next_example()
+    dots = len(pad.strokes)
+    pad._on_down(40, 250)
+    pad._on_move(250, 250)
+    pad._on_up(250, 250)
+    assert len(pad.strokes) == dots + 1
+
+
+def test_without_the_data_the_button_says_so_and_the_pad_still_works(monkeypatch, tmp_path):
+    monkeypatch.setenv("NN_DATA_DIR", str(tmp_path))  # an empty folder: no MNIST here
+    pad = DrawingPad(SimpleNN(), strokes=example_strokes())
+    before = bytes(pad.plot.image.value)
+    pad.example_button.click()
+    assert "No test digits" in pad.note.value and pad.examples is None
+    assert pad.strokes == example_strokes() and bytes(pad.plot.image.value) == before
+
+
+def test_the_button_loads_the_real_test_set_by_default(real_data_dir, monkeypatch):
+    monkeypatch.setenv("NN_DATA_DIR", str(real_data_dir))
+    pad = DrawingPad(SimpleNN())
+    pad.example_button.click()
+    images, labels = pad.examples
+    assert images.shape == (10000, 1, 28, 28) and f"labelled <b>{int(labels[0])}</b>" in pad.note.value
+    assert pad.digit().any() and pad.plot.error is None
+    for i in range(5):  # the pad shows the network what the test set holds
+        digit = images[i, 0].numpy()
+        again = mnist_style(rasterise(image_strokes(digit), width=MNIST_INK_WIDTH))
+        assert np.corrcoef(again.ravel(), digit.ravel())[0, 1] > 0.9

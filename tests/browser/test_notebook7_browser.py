@@ -1,5 +1,7 @@
 """The same notebooks in Jupyter Notebook 7 (the default interface on many hubs): every cell runs, no error output,
-every widget renders. A file of its own, so that pytest-xdist runs it beside the JupyterLab tests."""
+every widget renders, every control is reached with Tab and changes its plot from the keyboard (sliders with
+Page Up/Down: Notebook 7 gives the arrow keys to its own cell navigation first). A file of its own, so that
+pytest-xdist runs it beside the JupyterLab tests."""
 
 from __future__ import annotations
 
