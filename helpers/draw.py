@@ -12,7 +12,6 @@ Buttons answer Enter and Space; the slider answers the arrow keys (JupyterLab) a
 
 from __future__ import annotations
 
-import base64
 import html
 
 import ipywidgets as widgets
@@ -253,8 +252,8 @@ class DrawingPad(widgets.VBox):
                     c.stroke_line(x0, y0, x1, y1)
 
     def _repr_mimebundle_(self, **kwargs):
-        """The live widget, plus the current prediction image for static viewers."""
+        """The live widget, plus the current prediction picture for static viewers (see LivePlot.static_bundle)."""
         bundle = super()._repr_mimebundle_(**kwargs)
         data = bundle[0] if isinstance(bundle, tuple) else bundle
-        data["image/png"] = base64.b64encode(self.plot.image.value).decode("ascii")
+        data.update(self.plot.static_bundle())
         return bundle

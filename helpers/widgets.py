@@ -28,7 +28,6 @@ import matplotlib as mpl
 import numpy as np
 import PIL.Image
 import traitlets
-from IPython.display import Image
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
@@ -100,9 +99,27 @@ def shifted_right(transform, fig: Figure, prefix: str, fontsize: float, family: 
     return transform + ScaledTranslation(width / fig.dpi, 0, fig.dpi_scale_trans)
 
 
-def as_image(fig: Figure) -> Image:
-    """A static (non-interactive) figure as a PNG image the notebook shows, and saves, once."""
-    return Image(data=_recompress(figure_png(fig)))
+class StaticFigure:
+    """A figure kept as a picture: shown as an <img> with alt text and a thin border (legible on dark themes)."""
+
+    def __init__(self, png: bytes, alt: str):
+        self.png, self.alt = png, alt
+
+    def _repr_mimebundle_(self, **kwargs):
+        """HTML (the picture, stored once, with its alt text) and the alt text alone for plain-text views."""
+        return {"text/html": static_figure(self.png, self.alt), "text/plain": self.alt}
+
+
+def figure_alt(fig: Figure) -> str:
+    """Alt text from a figure's own titles: 'Figure: <suptitle>; <axes titles>.'"""
+    texts = [fig.get_suptitle()] + [ax.get_title() for ax in fig.axes]
+    titles = list(dict.fromkeys(" ".join(t.split()) for t in texts if t.strip()))  # in order, once each
+    return f"Figure: {'; '.join(titles) or 'a static plot'}."
+
+
+def as_image(fig: Figure, alt: str | None = None) -> StaticFigure:
+    """A static (non-interactive) figure as a PNG the notebook shows, and saves, once; alt text from its titles."""
+    return StaticFigure(_recompress(figure_png(fig)), alt or figure_alt(fig))
 
 
 def num(v: float, decimals: int = 2, trim: bool = True) -> str:
@@ -257,13 +274,18 @@ class LivePlot(widgets.VBox):
         """The widget view (what Jupyter shows live), plus a static figure and a text line for everything else."""
         bundle = super()._repr_mimebundle_(**kwargs)
         data = bundle[0] if isinstance(bundle, tuple) else bundle
-        data["text/html"] = static_figure(_recompress(bytes(self.image.value)), self.describe())
-        data["text/plain"] = STATIC_NOTE
+        data.update(self.static_bundle())
         return bundle
 
+    def static_bundle(self) -> dict:
+        """What a viewer without live widgets shows: the current picture, its alt text, how to make it live."""
+        return {"text/html": static_figure(_recompress(bytes(self.image.value)), self.describe(), STATIC_NOTE),
+                "text/plain": STATIC_NOTE}
 
-def static_figure(png: bytes, alt: str) -> str:
-    """HTML for static viewers: the picture (stored once, here) with its alt text, captioned by `STATIC_NOTE`."""
+
+def static_figure(png: bytes, alt: str, caption: str = "") -> str:
+    """HTML for a picture stored once: the <img> with its alt text and a border, and an optional caption."""
     src = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
-    return (f'<figure class="nn-static-plot"><img src="{src}" alt="{html.escape(alt)}">'
-            f"<figcaption><em>{html.escape(STATIC_NOTE)}</em></figcaption></figure>")
+    note = f"<figcaption><em>{html.escape(caption)}</em></figcaption>" if caption else ""
+    return (f'<figure class="nn-static-plot" style="margin: 0"><img src="{src}" alt="{html.escape(alt)}" '
+            f'style="border: 1px solid #999">{note}</figure>')

@@ -130,7 +130,7 @@ def test_goal_digit_is_a_28_by_28_grey_image():
 
 
 def test_goal_figure_is_a_small_png():
-    data = goal_figure().data
+    data = goal_figure().png
     assert data.startswith(b"\x89PNG") and len(data) < 150_000
 
 

@@ -12,7 +12,7 @@ import PIL.Image
 import pytest
 
 from helpers.plots import all_builders, live_plots
-from helpers.widgets import STATIC_NOTE
+from helpers.widgets import STATIC_NOTE, as_image, new_figure
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 BUILDERS = all_builders()
@@ -35,3 +35,18 @@ def test_static_bundle_has_the_picture_once_its_alt_text_and_how_to_make_it_live
     assert alt == plot.describe() and alt.startswith("Plot: "), alt
     assert PIL.Image.open(io.BytesIO(png)).size == plot.canvas.get_width_height(physical=True)
     assert len(png) <= 150_000, f"a {len(png) // 1000} KB picture (notebook hygiene limit 150 KB)"
+
+
+def test_a_static_figure_is_an_img_with_alt_text_from_its_titles_and_a_border():
+    fig = new_figure(4, 2)
+    fig.suptitle("Training curves")
+    fig.add_subplot(1, 2, 1).set_title("loss")
+    fig.add_subplot(1, 2, 2).set_title("accuracy  per epoch")
+    data = as_image(fig)._repr_mimebundle_()
+    assert data["text/plain"] == "Figure: Training curves; loss; accuracy per epoch."
+    page = data["text/html"]
+    assert len(re.findall(r"<img ", page)) == 1 and "image/png" not in data  # the picture once
+    assert 'alt="Figure: Training curves; loss; accuracy per epoch."' in page
+    assert "border: 1px solid" in page  # a frame: the white figure stays legible on a dark theme
+    assert STATIC_NOTE not in page  # a static figure is not a live plot: nothing to make live
+    assert as_image(fig, alt="Two curves.")._repr_mimebundle_()["text/plain"] == "Two curves."

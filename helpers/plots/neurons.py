@@ -9,14 +9,24 @@ import io
 import ipywidgets as widgets
 import numpy as np
 import PIL.Image
-from IPython.display import Image
 from matplotlib.collections import LineCollection
 from matplotlib.colors import Normalize
 from matplotlib.lines import Line2D
 
 from helpers.activations import ACTIVATIONS, sigmoid, step
 from helpers.style import GREY, NEG, POS, SIGN_LEGEND, animated_title, weight_colour, weight_style, zero_line
-from helpers.widgets import LivePlot, StaticPart, dropdown, figure_png, new_figure, num, operand, slider
+from helpers.widgets import (
+    LivePlot,
+    StaticFigure,
+    StaticPart,
+    dropdown,
+    figure_alt,
+    figure_png,
+    new_figure,
+    num,
+    operand,
+    slider,
+)
 
 NEURON_CHOICES = ("sigmoid", "tanh", "relu", "step")  # the activations (helpers.activations) a neuron may use here
 OUTPUT_RANGE = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0), "step": (0.0, 1.0)}  # relu: 0 .. its largest value
@@ -290,15 +300,15 @@ def _column(ax, x: float, shown: list[str], total: int, colour: str, caption: st
     return np.column_stack([np.full(len(ys), x), ys])
 
 
-def small_image(fig) -> Image:
+def small_image(fig) -> StaticFigure:
     """A static figure as a compact PNG: RGB cut to 128 colours, so the notebook file stays small."""
     buf = io.BytesIO()
     image = PIL.Image.open(io.BytesIO(figure_png(fig))).convert("RGB")
     image.quantize(colors=128, method=PIL.Image.Quantize.MEDIANCUT).save(buf, format="png", optimize=True)
-    return Image(data=buf.getvalue())
+    return StaticFigure(buf.getvalue(), figure_alt(fig))
 
 
-def goal_figure() -> Image:
+def goal_figure() -> StaticFigure:
     """A static picture of the goal: a 28 x 28 digit, and the 784-128-10 network that reads it in notebook 06."""
     fig = new_figure(8.6, 3.4)
     ax_img, ax_net = fig.subplots(1, 2, width_ratios=[1, 2.5])
@@ -322,7 +332,7 @@ BUILDERS = {"sigmoid_curve": sigmoid_curve, "neuron_plane": neuron_plane, "neuro
 SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 
-def layers_figure(sizes: tuple[int, ...] = (3, 4, 2)) -> Image:
+def layers_figure(sizes: tuple[int, ...] = (3, 4, 2)) -> StaticFigure:
     """A static drawing of a fully connected network: input, hidden and output layers, every connection."""
     fig = new_figure(6.4, 3.6)
     ax = fig.add_subplot()

@@ -124,8 +124,6 @@ NOT_OURS = {
     # (its <label> is not linked to it); a screen reader still reads the value. Upstream: ipywidgets.
     "aria-input-field-name": "noUi-handle",
 }
-# Ours, waiting for a fix in helpers/widgets.py (as_image: static figures need alt text): remove when done.
-PENDING = {"image-alt": "jp-RenderedImage"}
 
 
 def accessibility_violations(page) -> list[str]:
@@ -135,7 +133,7 @@ def accessibility_violations(page) -> list[str]:
     results = Axe().run(page, context=OUTPUTS, options={"resultTypes": ["violations"]}).response
     found = []
     for rule in results["violations"]:
-        known = NOT_OURS.get(rule["id"]) or PENDING.get(rule["id"])
+        known = NOT_OURS.get(rule["id"])
         for node in rule["nodes"]:
             where = node["html"] + " in " + " ".join(map(str, node.get("ancestry") or node["target"]))
             if known and (known in node["html"] or known in where):
@@ -167,7 +165,6 @@ FIGURES = """async imgs => Promise.all(imgs.map(async img => {
     return {src: img.src.slice(0, 60), cls: img.className, seeThrough, pixels: w * h,
             bordered: css || dark === ring};
 }))"""
-CHECK_BORDERS = os.environ.get("NN_CHECK_FIGURE_BORDERS", "") == "1"  # on once static figures get a frame
 
 
 def check_figures_in_dark_theme(page, path) -> None:
@@ -182,8 +179,7 @@ def check_figures_in_dark_theme(page, path) -> None:
         transparent = [f for f in figures if f.get("seeThrough", 1)]
         assert not transparent, f"{path.name}: figures with transparent pixels (dark theme): {transparent}"
         unframed = [f for f in figures if not f["bordered"]]
-        if CHECK_BORDERS:
-            assert not unframed, f"{path.name}: figures without a border (no CSS border, no frame): {unframed}"
+        assert not unframed, f"{path.name}: figures without a border (no CSS border, no frame): {unframed}"
     finally:
         change_theme(page, "JupyterLab Light")
 
