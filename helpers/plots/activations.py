@@ -5,13 +5,21 @@ from __future__ import annotations
 from functools import partial
 
 import numpy as np
-from IPython.display import Image
 from matplotlib.ticker import NullLocator
 
 from helpers.activations import ACTIVATIONS, HIDDEN, softmax
 from helpers.style import ACTIVATION_COLOURS as COLOURS
 from helpers.style import BLACK, GREY, SERIES, animated_title
-from helpers.widgets import LivePlot, StaticPart, as_image, dropdown, int_slider, new_figure, slider
+from helpers.widgets import (
+    LivePlot,
+    StaticFigure,
+    StaticPart,
+    as_image,
+    dropdown,
+    int_slider,
+    new_figure,
+    slider,
+)
 
 FUNCTIONS = ("sigmoid", "tanh", "relu", "leaky_relu")  # the activations (helpers.activations) shown here
 MARKERS = {"sigmoid": "o", "tanh": "s", "relu": "^"}  # the depth plot tells its lines apart by marker too
@@ -217,7 +225,7 @@ def softmax_explorer(z1: float = 2.0, z2: float = 1.0, z3: float = 0.1, temperat
     return LivePlot(fig, controls, update)
 
 
-def functions_and_derivatives(alpha: float = 0.1) -> Image:
+def functions_and_derivatives(alpha: float = 0.1) -> StaticFigure:
     """A static grid: each activation (top row) above its derivative (bottom row)."""
     fig = new_figure(10.0, 4.6)
     axes = fig.subplots(2, len(FUNCTIONS), sharex=True)
