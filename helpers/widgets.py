@@ -32,7 +32,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.text import Text
-from matplotlib.transforms import ScaledTranslation
+from matplotlib.transforms import Bbox, ScaledTranslation
 
 from helpers.errors import CourseError
 
@@ -97,6 +97,29 @@ def shifted_right(transform, fig: Figure, prefix: str, fontsize: float, family: 
     width = (renderer.get_text_width_height_descent(f"0{prefix}0", prop, False)[0]
              - renderer.get_text_width_height_descent("00", prop, False)[0])  # pixels
     return transform + ScaledTranslation(width / fig.dpi, 0, fig.dpi_scale_trans)
+
+
+def paste_while_unchanged(ax, *axes_artists) -> None:
+    """Mark an Axes' x or y axis (its ticks cost as much as a plot) animated, but draw it afresh only when the Axes'
+    limits change; otherwise paste the pixels it, and the kept background under it, had last time.
+
+    For a live plot whose axis limits follow a control: no full redraw, and no tick drawing while they stay.
+    The pasted block (the Axes and its tick labels) must hold nothing else that changes while the limits stay.
+    """
+    for artist in axes_artists:
+        draw, cache = artist.draw, {}
+
+        def draw_or_paste(renderer, artist=artist, draw=draw, cache=cache) -> None:
+            key = (id(renderer), tuple(ax.get_xlim()), tuple(ax.get_ylim()), ax.get_title())
+            if cache.get("key") == key:
+                renderer.restore_region(cache["region"])
+                return
+            draw(renderer)  # over the kept background (static) and what was drawn before it in this same frame
+            drawn = Bbox.union([ax.bbox, artist.get_tightbbox(renderer)]).padded(3)  # antialiased edges included
+            cache.update(key=key, region=renderer.copy_from_bbox(drawn))
+
+        artist.draw = draw_or_paste
+        artist.set_animated(True)
 
 
 class StaticFigure:

@@ -7,9 +7,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from contourpy import contour_generator  # matplotlib's own contouring library
+from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.colors import Normalize
+from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, MultipleLocator, NullFormatter
+from matplotlib.transforms import ScaledTranslation
 
 from helpers import nn
 from helpers.activations import sigmoid, softmax
@@ -28,7 +31,17 @@ from helpers.style import (
 )
 from helpers.style import OPTIMIZER_COLOURS as OPT_COLOURS
 from helpers.surfaces import banana, banana_grad, ravine, ravine_grad
-from helpers.widgets import LivePlot, dropdown, int_slider, log_slider, new_figure, num, shifted_right, slider
+from helpers.widgets import (
+    LivePlot,
+    dropdown,
+    int_slider,
+    log_slider,
+    new_figure,
+    num,
+    paste_while_unchanged,
+    shifted_right,
+    slider,
+)
 
 DIVERGED = 1e6  # a point this far out has left the surface for good: stop following it
 
@@ -39,6 +52,16 @@ def _plain_log_axis(ax) -> None:
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
     ax.yaxis.set_minor_formatter(NullFormatter())
     ax.grid(alpha=0.3)
+
+
+def _animated_step_axis(ax) -> None:
+    """Mark the x axis (its limits follow the steps slider) animated, with the frame drawn over its grid, so a new step
+    count redraws only the axis, not the whole figure (the contour plot stays in the kept background); while the
+    limits stay, the axis pastes its last pixels (its ticks cost as much as a plot)."""
+    paste_while_unchanged(ax, ax.xaxis)
+    for spine in ax.spines.values():
+        spine.set_animated(True)
+        spine.set_zorder(1.9)  # over the grid, under the curves, as in a full redraw with the curves animated
 
 
 # ----------------------------------------------------------------------------- 1. the neuron's graph
@@ -71,8 +94,21 @@ _LOCAL = {("x", "u"): ("∂u/∂x = w", "w"), ("w", "u"): ("∂u/∂w = x", "x")
           ("a", "L"): ("∂L/∂a = 2(a−y)", "da")}
 
 
+def _label_and_number(ax, x: float, y: float, label: str, **style):
+    """Draw `label` once (static) and return an animated text after it for the number: together they read as one
+    text centred on (x, y) for a number as wide as −0.00, so only the number is redrawn (text costs per character)."""
+    fig, size = ax.figure, style.get("fontsize", 10)
+    prop = FontProperties(family="sans-serif", size=size)
+    renderer = RendererAgg(1, 1, fig.dpi)
+    width = (renderer.get_text_width_height_descent(f"{label}−0.00", prop, False)[0]) / fig.dpi  # inches
+    start = ax.transData + ScaledTranslation(-width / 2, 0, fig.dpi_scale_trans)  # where the label begins
+    ax.text(x, y, label, ha="left", transform=start, **style)
+    return ax.text(x, y, "", ha="left", transform=shifted_right(start, fig, label, size, "sans-serif"), animated=True,
+                   **style)
+
+
 def _draw_graph(ax) -> dict:
-    """Draw the nodes and edges of the neuron's graph; return the texts to update."""
+    """Draw the nodes and edges of the neuron's graph; return the texts to update (the numbers; labels stay)."""
     for parent, child in _EDGES:
         (x0, y0), (x1, y1) = _NODES[parent][0], _NODES[child][0]
         ax.annotate("", xy=(x1, y1), xytext=(x0, y0), zorder=1,
@@ -83,17 +119,23 @@ def _draw_graph(ax) -> dict:
         ax.scatter([px], [py], s=900, marker="s" if is_input else "o", c="#f7f7f7" if is_input else "white",
                    edgecolors="black", zorder=2)
         ax.text(px, py, symbol, ha="center", va="center", fontsize=12 if len(symbol) < 3 else 9, zorder=3)
-        values[name] = ax.text(px, py + 0.3, "", ha="center", va="bottom", fontsize=11, color=VALUE_COLOUR,
-                               zorder=4, animated=True)
-        grads[name] = ax.text(px, py - 0.3, "", ha="center", va="top", fontsize=11, color=GRAD_COLOUR,
-                              zorder=4, animated=True)
-    for (parent, child), (label, _) in _LOCAL.items():
+        values[name] = _label_and_number(ax, px, py + 0.3, f"{name} = ", va="bottom", fontsize=11,
+                                         color=VALUE_COLOUR, zorder=4)
+        if name == "y":  # the target has no gradient
+            ax.text(px, py - 0.3, "(target)", ha="center", va="top", fontsize=11, color=GRAD_COLOUR, zorder=4)
+        else:
+            grads[name] = _label_and_number(ax, px, py - 0.3, f"∂L/∂{name} = ", va="top", fontsize=11,
+                                            color=GRAD_COLOUR, zorder=4)
+    for (parent, child), (label, key) in _LOCAL.items():
         (x0, y0), (x1, y1) = _NODES[parent][0], _NODES[child][0]
         t = 0.5 if y0 == y1 else 0.4  # slanted edges: label nearer the parent, clear of the child's texts
-        local[(parent, child)] = ax.text(x0 + t * (x1 - x0), y0 + t * (y1 - y0) + (0.12 if y0 == y1 else 0.0), label,
-                                         ha="center", va="bottom" if y0 == y1 else "center", fontsize=9,
-                                         color=LOCAL_COLOUR, zorder=3, animated=True,
-                                         bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none"})
+        style = {"va": "bottom" if y0 == y1 else "center", "fontsize": 9, "color": LOCAL_COLOUR, "zorder": 3,
+                 "bbox": {"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none"}}
+        at = (x0 + t * (x1 - x0), y0 + t * (y1 - y0) + (0.12 if y0 == y1 else 0.0))
+        if key is None:  # a constant: drawn once
+            ax.text(*at, label, ha="center", **style)
+        else:
+            local[(parent, child)] = _label_and_number(ax, *at, f"{label} = ", **style)
     ax.set(xlim=(-0.9, 7.7), ylim=(-1.95, 1.55))
     ax.axis("off")
     return {"values": values, "grads": grads, "local": local}
@@ -117,16 +159,23 @@ def neuron_graph(x: float = 1.5, w: float = -0.8, b: float = 0.4, y: float = 1.0
     ax.text(-0.8, -1.9, CHAIN, **style)
     chain = ax.text(-0.8, -1.9, "", **style, animated=True,
                     transform=shifted_right(ax.transData, fig, CHAIN, style["fontsize"]))
+    # The alt text (LivePlot.describe) reads the animated texts: this one, never drawn, says what each number is.
+    spoken = ax.text(0, 0, "", visible=False, animated=True, zorder=-1)
 
     def update(x, w, b, y):
         c = neuron_chain(x, w, b, y)
-        for name in _NODES:
-            art["values"][name].set_text(f"{name} = {num(c[name], 3)}")
-            grad_key = "dL" if name == "L" else f"d{name}"
-            art["grads"][name].set_text(f"∂L/∂{name} = {num(c[grad_key], 3)}" if grad_key in c else "(target)")
-        for edge, (label, key) in _LOCAL.items():
-            shown = {"w": c["w"], "x": c["x"], "sig": c["a"] * (1 - c["a"]), "da": c["da"]}.get(key)
-            art["local"][edge].set_text(label if shown is None else f"{label} = {num(shown, 3)}")
+        said = []
+        for name, text in art["values"].items():
+            text.set_text(num(c[name], 3))
+            said.append(f"{name} = {text.get_text()}")
+        for name, text in art["grads"].items():
+            text.set_text(num(c["dL" if name == "L" else f"d{name}"], 3))
+            said.append(f"∂L/∂{name} = {text.get_text()}")
+        shown = {"w": c["w"], "x": c["x"], "sig": c["a"] * (1 - c["a"]), "da": c["da"]}
+        for edge, text in art["local"].items():
+            text.set_text(num(shown[_LOCAL[edge][1]], 3))
+            said.append(f"{_LOCAL[edge][0]} = {text.get_text()}")
+        spoken.set_text("; ".join(said))
         sig = c["a"] * (1 - c["a"])
         chain.set_text(f"{num(c['da'], 3)} · {num(sig, 3)} · 1 · {num(c['x'], 3)} = {num(c['dw'], 4)}")
 
@@ -225,9 +274,9 @@ def descent_explorer(lr: float = 0.02, steps: int = 60) -> LivePlot:
     (path_line,) = ax.plot([], [], "o-", ms=3.5, lw=1.3, color=OPT_COLOURS["SGD"], zorder=4, animated=True)
     (loss_line,) = ax_loss.plot([], [], "o-", ms=3, lw=1.3, color=OPT_COLOURS["SGD"], animated=True)
     title = animated_title(ax)
-    shown = {}  # the step count the x axis was last drawn for
     _plain_log_axis(ax_loss)
     ax_loss.set(xlabel="step", ylabel="loss f(w)  (log scale)", ylim=(1e-5, 1e5))
+    _animated_step_axis(ax_loss)
 
     def update(lr, steps):
         path = descend(surface, lambda params: nn.SGD(params, lr=lr), steps)  # (≤ steps + 1, 2)
@@ -235,11 +284,7 @@ def descent_explorer(lr: float = 0.02, steps: int = 60) -> LivePlot:
         path_line.set_data(*_on_screen(path, surface).T)
         loss_line.set_data(np.arange(len(losses)), losses)  # values above the axis are clipped
         title.set_text(f"{surface.formula},  learning rate η = {lr:.3g}\n{_verdict(path, surface.f, steps)}")
-        if shown.get("steps") != steps:  # the step axis changes: the static part must be redrawn
-            ax_loss.set_xlim(-0.5, max(steps, 1) + 0.5)
-            shown["steps"] = steps
-            return "full"
-        return None
+        ax_loss.set_xlim(-0.5, max(steps, 1) + 0.5)
 
     controls = {"lr": log_slider("learning rate η", lr, 1e-3, 0.5), "steps": int_slider("steps", steps, 0, 100)}
     return LivePlot(fig, controls, update)
@@ -265,16 +310,17 @@ def optimizer_race(surface: str = "ravine", steps: int = 60, lr: float = 0.02, a
     ax.legend(loc="upper right", fontsize=9, framealpha=0.9)
     _plain_log_axis(ax_loss)
     ax_loss.set(xlabel="step", ylabel="loss (log scale)", ylim=(1e-8, 1e4))
-    drawn = {}  # the surface and step count the static part was last drawn for
+    _animated_step_axis(ax_loss)
+    drawn = {}  # the surface the static part was last drawn for
 
     def update(surface, steps, lr, adam_lr):
         s = SURFACES[surface]
-        full = drawn.get("name") != surface or drawn.get("steps") != steps
-        if drawn.get("name") != surface:
+        full = drawn.get("name") != surface
+        if full:
             for artist in [*ax.collections, *[ln for ln in ax.lines if ln not in paths.values()]]:
                 artist.remove()
             _draw_surface(ax, s)
-        drawn.update(name=surface, steps=steps)
+        drawn.update(name=surface)
         notes = []
         for name, make in OPTIMIZERS.items():
             path = descend(s, make(adam_lr if name == "Adam" else lr), steps)

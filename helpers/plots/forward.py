@@ -6,9 +6,11 @@ from __future__ import annotations
 import ipywidgets as widgets
 import numpy as np
 from matplotlib import colormaps
+from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.collections import LineCollection
 from matplotlib.colors import Normalize
 from matplotlib.lines import Line2D
+from matplotlib.transforms import ScaledTranslation
 
 from helpers.activations import ACTIVATIONS, HIDDEN, sigmoid
 from helpers.forward import (
@@ -148,8 +150,40 @@ def forward_trace(x1: float = 1.0, x2: float = 0.0, hidden: str = "sigmoid") -> 
     points = _add_xor_points(ax_map)
     (marker,) = ax_map.plot([], [], marker="X", ms=14, mfc="yellow", mec="black", ls="none", zorder=4)
     ax_text.axis("off")
-    text = ax_text.text(0.0, 1.0, "", family="monospace", fontsize=10, va="top", transform=ax_text.transAxes)
-    animate(image, *points, marker, text)
+    # The table's fixed columns (step, shape, parameters) are drawn once, row by row where the whole table puts each
+    # row; only the value column (one text) and the hidden activation's name are redrawn: text costs time per
+    # character, and this table was most of a redraw.
+    p_shapes = [f"W1 {p['W1'].shape}, b1 {p['b1'].shape}", f"W2 {p['W2'].shape}, b2 {p['b2'].shape}"]
+    x_shape, h_shape, y_shape = (p["W1"].shape[1],), p["b1"].shape, p["b2"].shape
+
+    def zeros(shape) -> str:
+        return _fmt(np.zeros(shape))  # a value as wide as the real ones
+
+    rows = [("step", "value", "shape", ""), ("x", zeros(x_shape), x_shape, ""),
+            ("z1 = W1 @ x + b1", zeros(h_shape), h_shape, p_shapes[0]), ("h  = σ(z1)", zeros(h_shape), h_shape, ""),
+            ("z2 = W2 @ h + b2", zeros(y_shape), y_shape, p_shapes[1]), ("ŷ  = σ(z2)", zeros(y_shape), y_shape, "")]
+    style = {"family": "monospace", "fontsize": 10}
+    lines = [f"{a:<18}{b:<26}{str(c):<7}{d}" for a, b, c, d in rows]
+    probe = ax_text.text(0.0, 1.0, "\n".join(lines), va="top", transform=ax_text.transAxes, **style)
+    renderer = RendererAgg(1, 1, fig.dpi)
+    _, layout, _ = probe._get_layout(renderer)  # where the whole table puts each line
+    probe.remove()
+    places = [ax_text.transAxes + ScaledTranslation(x / fig.dpi, y / fig.dpi, fig.dpi_scale_trans)
+              for _, _, (x, y) in layout]
+    for i, (a, b, c, d) in enumerate(rows):  # all but the values, and the hidden activation's row name
+        ax_text.text(0.0, 1.0, f"{'' if i == 3 else a:<18}{b if i == 0 else '':<26}{str(c):<7}{d}", va="baseline",
+                     transform=places[i], **style)
+    # The value column is one text from row 1 on (its lines are as far apart as the table's: each has a bracket).
+    values = ax_text.text(0.0, 1.0, "\n".join(b for _, b, _, _ in rows[1:]), va="top", **style)
+    first = values._get_layout(renderer)[1][0][2][1]  # where its first line lands, below the top
+    row_1 = ax_text.transAxes + ScaledTranslation(0, (layout[1][2][1] - first) / fig.dpi, fig.dpi_scale_trans)
+    values.set_transform(shifted_right(row_1, fig, "0" * 18, style["fontsize"]))
+    hidden_step = ax_text.text(0.0, 1.0, "", va="baseline", transform=places[3], **style)
+    # The alt text (LivePlot.describe) reads the animated texts: this one, never drawn, is the whole table.
+    spoken = ax_text.text(0.0, 1.0, "", visible=False, animated=True, zorder=-1)
+    animate(image, *points, marker, values, hidden_step)
+    for artist in (drawing.lines, *drawing.weight_text):  # the weights never change here: drawn once
+        artist.set_animated(False)
     state = {"hidden": None}
 
     def update(x1, x2, hidden):
@@ -165,13 +199,12 @@ def forward_trace(x1: float = 1.0, x2: float = 0.0, hidden: str = "sigmoid") -> 
                                [f"z={z:.2f}\na={a:.2f}" for z, a in zip(z1, h, strict=True)],
                                [f"z={z2[0]:.2f}\nŷ={y[0]:.2f}"]])
         marker.set_data([x1], [x2])
-        f = ACTIVATIONS[hidden].symbol
-        rows = [("step", "value", "shape", ""), ("x", _fmt(x), x.shape, ""),
-                ("z1 = W1 @ x + b1", _fmt(z1), z1.shape, f"W1 {p['W1'].shape}, b1 {p['b1'].shape}"),
-                (f"h  = {f}(z1)", _fmt(h), h.shape, ""),
-                ("z2 = W2 @ h + b2", _fmt(z2), z2.shape, f"W2 {p['W2'].shape}, b2 {p['b2'].shape}"),
-                ("ŷ  = σ(z2)", _fmt(y), y.shape, "")]
-        text.set_text("\n".join(f"{a:<18}{b:<26}{str(c):<7}{d}" for a, b, c, d in rows))
+        shown = [_fmt(v) for v in (x, z1, h, z2, y)]
+        values.set_text("\n".join(shown))
+        hidden_step.set_text(f"h  = {ACTIVATIONS[hidden].symbol}(z1)")
+        table = [(a if i != 3 else hidden_step.get_text(), b if i == 0 else shown[i - 1], c, d)
+                 for i, (a, b, c, d) in enumerate(rows)]
+        spoken.set_text("\n".join(f"{a:<18}{b:<26}{str(c):<7}{d}" for a, b, c, d in table))
 
     controls = {
         "x1": slider("x₁", x1, LOW, LIMIT, 0.05),

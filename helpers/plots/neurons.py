@@ -25,6 +25,7 @@ from helpers.widgets import (
     new_figure,
     num,
     operand,
+    paste_while_unchanged,
     slider,
 )
 
@@ -125,12 +126,13 @@ def _draw_neuron(ax) -> dict:
     """Draw inputs x1, x2 and a constant 1 feeding a Σ node then the activation; return the artists to update."""
     inputs = {"x1": (0.0, 1.0), "x2": (0.0, 0.0), "one": (0.0, -1.0)}
     node_sum, node_act = (1.6, 0.0), (2.8, 0.0)
-    # Every artist is animated: the edges change, and the nodes and labels must stay drawn on top of them.
+    # The edges change, and the nodes and labels on them must stay drawn on top: all animated. The line and arrow
+    # out of g lie under its node or clear of the edges, so they are drawn once.
     edges = {k: ax.plot([p[0], node_sum[0]], [p[1], node_sum[1]], solid_capstyle="round", zorder=1, animated=True)[0]
              for k, p in inputs.items()}
-    ax.plot([node_sum[0], node_act[0] + 0.6], [0, 0], color="black", lw=1.5, zorder=1, animated=True)
+    ax.plot([node_sum[0], node_act[0] + 0.6], [0, 0], color="black", lw=1.5, zorder=1)  # under the nodes: static
     ax.annotate("", xy=(node_act[0] + 0.75, 0), xytext=(node_act[0] + 0.3, 0),
-                arrowprops={"arrowstyle": "->", "lw": 1.5}, animated=True)
+                arrowprops={"arrowstyle": "->", "lw": 1.5})
     names = [ax.text(x, y, name, ha="center", va="center", fontsize=13, zorder=3, animated=True)
              for (x, y), name in zip([*inputs.values(), node_sum, node_act], ["x₁", "x₂", "1", "Σ", "g"], strict=True)]
     nodes = np.array([*inputs.values(), node_sum, node_act])  # (5, 2)
@@ -147,7 +149,7 @@ def _draw_neuron(ax) -> dict:
         "a": ax.text(node_act[0], -0.5, "", va="top", **style),
         "g": names[-1],
     }
-    ax.text(node_act[0] + 0.85, 0, "a", va="center", fontsize=13, animated=True)
+    ax.text(node_act[0] + 0.85, 0, "a", va="center", fontsize=13)  # clear of the edges: static
     ax.set(xlim=(-0.9, 3.9), ylim=(-1.5, 1.5))
     ax.axis("off")
     return artists
@@ -161,17 +163,22 @@ def neuron_steps(x1: float = 1.0, x2: float = 2.0, w1: float = 0.5, w2: float = 
     ax_net, ax_f, ax_text = fig.add_subplot(grid[0, 0]), fig.add_subplot(grid[0, 1]), fig.add_subplot(grid[1, :])
     art = _draw_neuron(ax_net)
     ax_net.set_title(SIGN_LEGEND, fontsize=10)
-    (curve,) = ax_f.plot([], [], color="black", lw=2)  # static: changes only with the activation or the z range
-    (guide,) = ax_f.plot([], [], color="grey", ls=":", lw=1.2, animated=True)
+    # The z range follows z, so the curve, the axes and the lines at 0 are redrawn with it (no full redraw); the
+    # axes' ticks are drawn only when the range changes (paste_while_unchanged).
+    (curve,) = ax_f.plot([], [], color="black", lw=2, animated=True)
+    (guide,) = ax_f.plot([], [], color="grey", ls=":", lw=1.2, zorder=2.6, animated=True)  # over the frame
     (dot,) = ax_f.plot([], [], "o", ms=10, mfc="gold", mec="black", zorder=3, animated=True)
-    ax_f.axhline(0, color="grey", lw=0.6)
-    ax_f.axvline(0, color="grey", lw=0.6)
+    ax_f.axhline(0, color="grey", lw=0.6, animated=True)
+    ax_f.axvline(0, color="grey", lw=0.6, animated=True)
     ax_f.set_xlabel("z")
+    paste_while_unchanged(ax_f, ax_f.xaxis, ax_f.yaxis)
+    for spine in ax_f.spines.values():
+        spine.set_animated(True)
+    static = StaticPart()
     ax_text.axis("off")
     working = ax_text.text(0.02, 0.85, "", family="monospace", fontsize=12, va="top", transform=ax_text.transAxes,
                            animated=True)
     readout = widgets.HTML()
-    static = StaticPart()
 
     def update(x1, x2, w1, w2, b, activation):
         f = ACTIVATIONS[activation]
@@ -185,19 +192,20 @@ def neuron_steps(x1: float = 1.0, x2: float = 2.0, w1: float = 0.5, w2: float = 
         art["a"].set_text(f"a = {num(a, 3)}")
         symbol = ACTIVATIONS[activation].symbol
         art["g"].set(text=symbol, fontsize=13 if len(symbol) == 1 else 8)
-        reach = max(6.0, 1.15 * abs(z))  # keep the point on screen
+        # Keep the point on screen; the range grows in steps of 3, so a drag rarely redraws the axes' ticks.
+        reach = max(6.0, 3.0 * np.ceil(1.15 * abs(z) / 3.0))
         guide.set_data([z, z, -reach], [0, a, a])
         dot.set_data([z], [a])
         working.set_text(f"{z_line}\n{a_line}")
         readout.value = f"<pre style='font-size:14px;margin:0'>{html.escape(z_line)}\n{html.escape(a_line)}</pre>"
-        if not static.changed(activation, reach):
-            return None
         zs = np.linspace(-reach, reach, 401)
         fz = f(zs)
         curve.set_data(zs, fz)
         low, high = float(fz.min()), float(fz.max())
         pad = 0.08 * (high - low)
         ax_f.set(xlim=(-reach, reach), ylim=(low - pad, high + pad))
+        if not static.changed(activation):  # the title (static: slider steps stay fast) names the activation
+            return None
         ax_f.set_title(f"a = {ACTIVATIONS[activation].symbol}(z): the point (z, a)", fontsize=10)
         return "full"
 
