@@ -32,12 +32,8 @@ import datetime
 import json
 import os
 import platform
-import secrets
-import shutil
 import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -47,7 +43,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # hub.lab_page, when run as a script
 
-from hub.lab_page import KERNEL_IDLE, run_all_cells  # noqa: E402
+from hub.lab_page import KERNEL_IDLE, jupyter_lab, run_all_cells  # noqa: E402
 
 CHROMIUM = os.environ.get("NN_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -87,61 +83,6 @@ SLIDER_INFO = """h => {
     return {label: label ? label.textContent.trim() : '?', plot, now: +h.getAttribute('aria-valuenow'),
             max: +h.getAttribute('aria-valuemax'), disabled: !!h.closest('[disabled]')};
 }"""
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextlib.contextmanager
-def jupyter_lab(home: Path, notebooks: list[Path]):
-    """JupyterLab on a free loopback port with a token, serving copies of `notebooks`; yields (base, token)."""
-    work = home / "notebooks"
-    work.mkdir()
-    for path in notebooks:
-        shutil.copy(path, work)
-    settings = home / "settings" / "@jupyterlab"
-    (settings / "notebook-extension").mkdir(parents=True)
-    # Render every cell (no virtual scrolling), so every plot is in the page.
-    (settings / "notebook-extension" / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
-    (settings / "apputils-extension").mkdir(parents=True)
-    (settings / "apputils-extension" / "notification.jupyterlab-settings").write_text(
-        json.dumps({"fetchNews": "false", "checkForUpdates": False}))
-    port, token = _free_port(), secrets.token_hex(16)
-    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(home / "config"), "JUPYTER_RUNTIME_DIR": str(home / "runtime")}
-    cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
-           f"--ServerApp.port={port}", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={work}",
-           f"--LabApp.user_settings_dir={home / 'settings'}", f"--LabApp.workspaces_dir={home / 'workspaces'}",
-           "--LabApp.expose_app_in_browser=True", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
-    if hasattr(os, "getuid") and os.getuid() == 0:
-        cmd.append("--allow-root")
-    base = f"http://127.0.0.1:{port}"
-    with open(home / "lab.log", "w") as log:
-        proc = subprocess.Popen(cmd, cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT)
-        try:
-            _wait_for_lab(proc, base, token, home / "lab.log")
-            yield base, token
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-
-
-def _wait_for_lab(proc, base: str, token: str, log: Path) -> None:
-    """Return once the server answers; raise if it exits or takes more than 90 s."""
-    for _ in range(180):
-        try:
-            urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
-            return
-        except OSError:
-            if proc.poll() is not None:
-                raise RuntimeError(f"jupyter lab exited: {log.read_text()[-2000:]}") from None
-            time.sleep(0.5)
-    raise RuntimeError("jupyter lab did not start within 90 s")
 
 
 def shut_down_kernels(base: str, token: str) -> None:

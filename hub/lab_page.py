@@ -1,8 +1,21 @@
 """Run a notebook in a real JupyterLab page driven by Playwright: open it, wait for its kernel, clear the saved
-outputs, run all cells, wait until done; then read the errors it shows. Shared by the browser tests
-(tests/browser/) and the hub's load test (its Chromium learner)."""
+outputs, run all cells, wait until done; then read the errors it shows; and `jupyter_lab`, a JupyterLab server on
+loopback for such a page. Shared by the browser tests (tests/browser/), the hub's load test (its Chromium learner)
+and `make bench-widgets-browser`."""
 
 from __future__ import annotations
+
+import contextlib
+import json
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
 
 KERNEL_IDLE = ("() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
                " && window.jupyterapp.shell.currentWidget.sessionContext.session?.kernel?.status === 'idle'")
@@ -62,3 +75,60 @@ def select_cell(page, cell, timeout_ms: int = 10_000) -> None:
         await new Promise(done => requestAnimationFrame(done));
         return document.activeElement === node;
     }""", arg=cell.element_handle(), timeout=timeout_ms, polling=200)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def jupyter_lab(home: Path, notebooks: list[Path]):
+    """JupyterLab on a free loopback port with a token, serving copies of `notebooks`; yields (base, token)."""
+    work = home / "notebooks"
+    work.mkdir()
+    for path in notebooks:
+        shutil.copy(path, work)
+    settings = home / "settings" / "@jupyterlab"
+    (settings / "notebook-extension").mkdir(parents=True)
+    # Render every cell (no virtual scrolling), so every plot is in the page.
+    (settings / "notebook-extension" / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
+    (settings / "apputils-extension").mkdir(parents=True)
+    (settings / "apputils-extension" / "notification.jupyterlab-settings").write_text(
+        json.dumps({"fetchNews": "false", "checkForUpdates": False}))
+    port, token = _free_port(), secrets.token_hex(16)
+    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(home / "config"), "JUPYTER_RUNTIME_DIR": str(home / "runtime")}
+    cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
+           f"--ServerApp.port={port}", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={work}",
+           f"--LabApp.user_settings_dir={home / 'settings'}", f"--LabApp.workspaces_dir={home / 'workspaces'}",
+           f"--JupyterNotebookApp.user_settings_dir={home / 'settings'}",
+           "--LabApp.expose_app_in_browser=True", "--JupyterNotebookApp.expose_app_in_browser=True",
+           "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+    if hasattr(os, "getuid") and os.getuid() == 0:
+        cmd.append("--allow-root")
+    base = f"http://127.0.0.1:{port}"
+    with open(home / "lab.log", "w") as log:
+        proc = subprocess.Popen(cmd, cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            _wait_for_lab(proc, base, token, home / "lab.log")
+            yield base, token
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def _wait_for_lab(proc, base: str, token: str, log: Path) -> None:
+    """Return once the server answers; raise if it exits or takes more than 90 s."""
+    for _ in range(180):
+        try:
+            urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
+            return
+        except OSError:
+            if proc.poll() is not None:
+                raise RuntimeError(f"jupyter lab exited: {log.read_text()[-2000:]}") from None
+            time.sleep(0.5)
+    raise RuntimeError("jupyter lab did not start within 90 s")

@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import os
-import secrets
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+
+from hub.lab_page import jupyter_lab
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("NN_CHROMIUM", "/usr/bin/chromium")
@@ -31,55 +25,17 @@ def _skip_or_fail(reason: str):
     pytest.skip(reason)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def lab(tmp_path_factory):
     """Start `jupyter lab` on a copy of notebooks/ (so runs never overwrite the committed files)."""
     if not Path(CHROMIUM).exists():
         _skip_or_fail(f"Chromium not found at {CHROMIUM}: install it (apt-get install chromium) or set NN_CHROMIUM")
     home = tmp_path_factory.mktemp("lab")
-    work = home / "notebooks"
-    shutil.copytree(NOTEBOOK_DIR, work)
-    settings = home / "settings" / "@jupyterlab" / "notebook-extension"
-    settings.mkdir(parents=True)
-    # Render every cell (no virtual scrolling), so every output is in the page to check.
-    (settings / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
-    notify = home / "settings" / "@jupyterlab" / "apputils-extension"
-    notify.mkdir(parents=True)
-    (notify / "notification.jupyterlab-settings").write_text(json.dumps({"fetchNews": "false",
-                                                                         "checkForUpdates": False}))
-    port, token = _free_port(), secrets.token_hex(16)
-    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(home / "config"), "JUPYTER_RUNTIME_DIR": str(home / "runtime")}
-    cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
-           f"--ServerApp.port={port}", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={work}",
-           f"--LabApp.user_settings_dir={home / 'settings'}", f"--LabApp.workspaces_dir={home / 'workspaces'}",
-           f"--JupyterNotebookApp.user_settings_dir={home / 'settings'}",
-           "--LabApp.expose_app_in_browser=True", "--JupyterNotebookApp.expose_app_in_browser=True",
-           "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
-    if hasattr(os, "getuid") and os.getuid() == 0:
-        cmd.append("--allow-root")
-    log = open(home / "lab.log", "w")
-    proc = subprocess.Popen(cmd, cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(120):
-        try:
-            urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
-            break
-        except OSError:
-            if proc.poll() is not None:
-                pytest.fail(f"jupyter lab exited: {(home / 'lab.log').read_text()[-2000:]}")
-            time.sleep(0.5)
-    else:
-        proc.terminate()
-        pytest.fail("jupyter lab did not start within 60 s")
-    yield {"base": base, "token": token, "dir": work}
-    proc.terminate()
-    proc.wait(timeout=30)
+    try:
+        with jupyter_lab(home, sorted(NOTEBOOK_DIR.glob("*.ipynb"))) as (base, token):
+            yield {"base": base, "token": token, "dir": home / "notebooks"}
+    except RuntimeError as err:  # the server exited or did not answer: its log is in the message
+        pytest.fail(str(err))
 
 
 @pytest.fixture(scope="session")
