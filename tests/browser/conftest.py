@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from hub.lab_page import jupyter_lab
+from tests.short_runs import write_short_copy
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("NN_CHROMIUM", "/usr/bin/chromium")
@@ -27,12 +28,17 @@ def _skip_or_fail(reason: str):
 
 @pytest.fixture(scope="session")
 def lab(tmp_path_factory):
-    """Start `jupyter lab` on a copy of notebooks/ (so runs never overwrite the committed files)."""
+    """Start `jupyter lab` on a copy of notebooks/ (so runs never overwrite the committed files).
+
+    The copy runs 06's experiments for 1 epoch (tests/short_runs.py): these tests check the front end, not numbers.
+    """
     if not Path(CHROMIUM).exists():
         _skip_or_fail(f"Chromium not found at {CHROMIUM}: install it (apt-get install chromium) or set NN_CHROMIUM")
     home = tmp_path_factory.mktemp("lab")
+    short = tmp_path_factory.mktemp("short")
+    notebooks = [write_short_copy(path, short) for path in sorted(NOTEBOOK_DIR.glob("*.ipynb"))]
     try:
-        with jupyter_lab(home, sorted(NOTEBOOK_DIR.glob("*.ipynb"))) as (base, token):
+        with jupyter_lab(home, notebooks) as (base, token):
             yield {"base": base, "token": token, "dir": home / "notebooks"}
     except RuntimeError as err:  # the server exited or did not answer: its log is in the message
         pytest.fail(str(err))
