@@ -13,14 +13,18 @@ from __future__ import annotations
 
 import hashlib
 import os
+import struct
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.error import URLError
 
 import torch
-from torchvision.datasets import MNIST
 
 from helpers.errors import CourseError
+
+if TYPE_CHECKING:
+    from torchvision.datasets import MNIST
 
 REPO_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
@@ -115,6 +119,8 @@ def ensure_mnist(root: str | os.PathLike | None = None, download: bool = True) -
     missing = ", ".join(n for n, s in status.items() if s == "missing")
     if not download:
         raise MNISTNotFoundError(f"MNIST is not downloaded yet (missing: {missing}).\n{_where_message(folder)}")
+    from torchvision.datasets import MNIST  # here, not at the top: importing torchvision takes seconds
+
     try:
         MNIST(root, train=True, download=True)  # torchvision fetches all four files, with progress bars
     except (URLError, RuntimeError, OSError) as err:
@@ -130,15 +136,32 @@ def ensure_mnist(root: str | os.PathLike | None = None, download: bool = True) -
 def load_mnist(train: bool = True, root: str | os.PathLike | None = None, download: bool = True,
                transform=None) -> MNIST:
     """Return torchvision's MNIST dataset (train or test split), checked before loading."""
+    from torchvision.datasets import MNIST  # here, not at the top: importing torchvision takes seconds
+
     return MNIST(ensure_mnist(root, download), train=train, download=False, transform=transform)
 
 
+def read_idx(path: Path) -> torch.Tensor:
+    """The uint8 array in one raw IDX file: images (n, 28, 28) or labels (n,)."""
+    data = path.read_bytes()
+    if data[:3] != b"\0\0\x08":  # two zero bytes, then 8: "unsigned bytes"
+        raise MNISTCorruptError(f"{path} is not an IDX file of unsigned bytes.")
+    ndim = data[3]
+    shape = struct.unpack(f">{ndim}I", data[4:4 + 4 * ndim])  # big-endian sizes, e.g. (60000, 28, 28)
+    return torch.frombuffer(bytearray(data[4 + 4 * ndim:]), dtype=torch.uint8).reshape(shape)
+
+
 def load_mnist_tensors(train: bool = True, root=None, device="cpu", download: bool = True):
-    """Return (images, labels): float32 (n, 1, 28, 28) in 0..1 and int64 (n,), preloaded on `device`."""
-    ds = load_mnist(train=train, root=root, download=download)
-    images = ds.data.unsqueeze(1).to(device=device, dtype=torch.float32) / 255.0  # (n, 1, 28, 28)
-    labels = ds.targets.to(device=device, dtype=torch.int64)  # (n,)
-    return images, labels
+    """Return (images, labels): float32 (n, 1, 28, 28) in 0..1 and int64 (n,), preloaded on `device`.
+
+    The same pixels and labels as `load_mnist`, read straight from the checked raw files (no torchvision).
+    """
+    folder = raw_folder(ensure_mnist(root, download))
+    prefix = "train" if train else "t10k"
+    images = read_idx(folder / f"{prefix}-images-idx3-ubyte")  # (n, 28, 28) uint8
+    labels = read_idx(folder / f"{prefix}-labels-idx1-ubyte")  # (n,) uint8
+    images = images.unsqueeze(1).to(device=device, dtype=torch.float32) / 255.0  # (n, 1, 28, 28)
+    return images, labels.to(device=device, dtype=torch.int64)
 
 
 def main(argv: list[str] | None = None) -> int:

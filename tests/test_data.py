@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -43,6 +45,36 @@ def test_valid_files_load_through_torchvision(tiny_mnist):
     assert images.shape == (5, 1, 28, 28) and images.dtype == torch.float32
     assert 0.0 <= float(images.min()) and float(images.max()) <= 1.0
     assert labels.tolist() == [0, 1, 2, 3, 4]
+
+
+def test_tensors_hold_the_same_pixels_and_labels_as_torchvision(tiny_mnist):
+    for train in (True, False):
+        dataset = load_mnist(train=train, root=tiny_mnist, download=False)
+        images, labels = load_mnist_tensors(train=train, root=tiny_mnist, download=False)
+        assert torch.equal(images, dataset.data.unsqueeze(1).float() / 255.0)
+        assert torch.equal(labels, dataset.targets) and labels.dtype == torch.int64
+
+
+def test_real_tensors_match_torchvision(real_data_dir):
+    images, labels = load_mnist_tensors(train=False, root=real_data_dir, download=False)
+    dataset = load_mnist(train=False, root=real_data_dir, download=False)
+    assert images.shape == (10000, 1, 28, 28) and labels.shape == (10000,)
+    assert torch.equal(images, dataset.data.unsqueeze(1).float() / 255.0)
+    assert torch.equal(labels, dataset.targets)
+
+
+def test_a_file_that_is_not_idx_is_refused(tmp_path):
+    path = tmp_path / "not-idx"
+    path.write_bytes(b"PK\x03\x04 a zip file")
+    with pytest.raises(MNISTCorruptError, match="not an IDX file"):
+        data.read_idx(path)
+
+
+def test_importing_the_data_module_does_not_import_torchvision():
+    # torchvision takes seconds to import: only the download and load_mnist (a torchvision Dataset) need it.
+    code = "import sys, helpers.data; print('torchvision' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
+    assert result.stdout.strip() == "False"
 
 
 def test_truncated_file_is_reported_not_loaded(tiny_mnist):
