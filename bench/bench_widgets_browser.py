@@ -18,6 +18,10 @@ Between moves the bench waits for the kernel to be idle, so moves never queue be
 A move whose picture does not change within 10 s counts as `missed` (not in the percentiles); the whole
 run stops after --timeout seconds (default 900) and still prints what it measured.
 
+Before the course's notebooks, a "floor" notebook is timed the same way (FLOOR_MOVES moves): its slider swaps two
+pictures made in advance, so no plot is drawn. It is the part no plot code can remove: JupyterLab, the websocket,
+the comm and the browser. It gets its own row and JSON key ("floor"), outside p50_ms and p95_ms.
+
 Prints p50 and p95 per notebook and the five slowest sliders, then a JSON line: p50_ms, p95_ms, moves, then
 per notebook, the median per slider ("03 plot 4: h1 ← x₁"), machine, load average before/after and date.
 The machine's speed varies: compare runs made minutes apart, and look at `load_before`.
@@ -51,6 +55,31 @@ CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-network
 NOTEBOOKS = ["01_*.ipynb", "02_*.ipynb", "03_*.ipynb", "04_*.ipynb", "05_*.ipynb"]
 TARGETS = {"p50_ms": 50.0, "p95_ms": 100.0}
 MOVE_TIMEOUT_MS = 10_000
+FLOOR_MOVES = 20
+# The floor: a slider whose picture needs no drawing at all. It swaps two PNGs made in advance, the size of a
+# live plot, so what it measures is JupyterLab, the websocket, the kernel's comm and the browser: no live plot
+# can be faster. Reported on its own row, not counted in p50_ms / p95_ms.
+FLOOR_CODE = """\
+import ipywidgets as widgets
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+from helpers.widgets import Picture, canvas_png, new_figure, slider
+
+pictures = []
+for tilt in (1, -1):  # two pictures of a typical live plot's size (7 x 3.5 inches)
+    fig = new_figure()
+    fig.add_subplot().plot([0, 1], [0, tilt])
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    pictures.append(canvas_png(canvas))
+control = slider("floor", 0.0, -5.0, 5.0)
+image = Picture(format="png", value=pictures[0])
+image.add_class("nn-liveplot-image")
+control.observe(lambda change: setattr(image, "value", pictures[round(change["new"] * 10) % 2]), names="value")
+box = widgets.VBox([widgets.HBox([control]), image])
+box.add_class("nn-liveplot")
+box
+"""
 
 ARM = """([img]) => {
     const st = {t0: null, src: null, painted: null, before: img.getAttribute('src')};
@@ -155,15 +184,35 @@ def summary(moves: list[dict]) -> dict:
             "paint_p50_ms": percentile(paint, 50), "paint_p95_ms": percentile(paint, 95), "moves": len(moves)}
 
 
-def run(args) -> dict:
-    """Start the lab and the browser, time every notebook's sliders; the results as one dict."""
-    from playwright.sync_api import sync_playwright
+def write_floor_notebook(folder: Path) -> Path:
+    """The floor notebook (FLOOR_CODE in one cell), written into `folder`."""
+    import nbformat
 
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(FLOOR_CODE)])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    folder.mkdir()
+    nbformat.write(nb, folder / "floor.ipynb")
+    return folder / "floor.ipynb"
+
+
+def run(args) -> dict:
+    """Start the lab and the browser, time the floor and every notebook's sliders; the results as one dict."""
     deadline = time.monotonic() + args.timeout - 60  # leave a minute to shut down and print
     paths = [p for pattern in args.notebooks for p in sorted((REPO / "notebooks").glob(pattern))]
-    result = {"notebooks": {}, "missed": 0}
     per_slider = {}
-    with tempfile.TemporaryDirectory(prefix="nn-bench-") as tmp, jupyter_lab(Path(tmp), paths) as (base, token):
+    with tempfile.TemporaryDirectory(prefix="nn-bench-") as tmp:
+        floor = write_floor_notebook(Path(tmp) / "floor")
+        result = _run_in_lab(args, Path(tmp), [floor, *paths], deadline, per_slider)
+    result["median_ms_by_slider"] = {name: round(statistics.median(t), 1) for name, t in per_slider.items()}
+    return {**summary(result.pop("moves_list")), **result}
+
+
+def _run_in_lab(args, home: Path, paths: list[Path], deadline: float, per_slider: dict) -> dict:
+    """Time the floor notebook (first) and then the course notebooks in one JupyterLab and one Chromium."""
+    from playwright.sync_api import sync_playwright
+
+    result = {"notebooks": {}, "missed": 0}
+    with jupyter_lab(home, paths) as (base, token):
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
             result["browser"] = f"Chromium {browser.version}"
@@ -179,24 +228,30 @@ def run(args) -> dict:
                 try:
                     run_all_cells(page, f"{base}/lab/tree/{path.name}?token={token}&reset",
                                   run_timeout_ms=int(min(args.run_timeout, left) * 1000))
-                    missed = time_sliders(page, args.presses, deadline, moves)
+                    presses = FLOOR_MOVES if path.stem == "floor" else args.presses
+                    missed = time_sliders(page, presses, deadline, moves)
                 except Exception as err:  # noqa: BLE001 - one notebook's failure must not hide the others
                     print(f"{path.name}: failed: {type(err).__name__}: {str(err)[:300]}", flush=True)
                 finally:
                     context.close()
                     shut_down_kernels(base, token)
                 stats = {**summary(moves), "missed": missed}
+                times = [f"{stats[k] or float('nan'):{w}.1f}" for k, w in
+                         [("p50_ms", 8), ("p95_ms", 8), ("paint_p50_ms", 10), ("paint_p95_ms", 10)]]
+                if path.stem == "floor":  # not a course notebook: its own row, outside the percentiles
+                    result["floor"] = stats
+                    print(f"{'floor (no drawing: swaps two PNGs)':40s} {stats['moves']:5d} {' '.join(times)} "
+                          f"{missed:6d}", flush=True)
+                    continue
                 result["notebooks"][path.name[:2]] = stats
                 result["missed"] += missed
                 all_moves += moves
                 for m in moves:
                     per_slider.setdefault(f"{path.name[:2]} {m['slider']}", []).append(m["src"])
-                times = [f"{stats[k] or float('nan'):{w}.1f}" for k, w in
-                         [("p50_ms", 8), ("p95_ms", 8), ("paint_p50_ms", 10), ("paint_p95_ms", 10)]]
                 print(f"{path.name:40s} {stats['moves']:5d} {' '.join(times)} {missed:6d}", flush=True)
             browser.close()
-    result["median_ms_by_slider"] = {name: round(statistics.median(t), 1) for name, t in per_slider.items()}
-    return {**summary(all_moves), **result}
+    result["moves_list"] = all_moves
+    return result
 
 
 def _out_of_time(*_) -> None:
@@ -236,6 +291,8 @@ def main() -> int:
     if result.get("moves"):
         print(f"all: {result['moves']} moves, p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms "
               f"(targets: p50 <= {TARGETS['p50_ms']:.0f}, p95 <= {TARGETS['p95_ms']:.0f})")
+    if result.get("floor", {}).get("moves"):
+        print(f"floor (no drawing): p50 {result['floor']['p50_ms']} ms, p95 {result['floor']['p95_ms']} ms")
     print(json.dumps(result))
     return 0 if result.get("moves") else 1
 
