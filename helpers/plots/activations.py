@@ -18,6 +18,7 @@ from helpers.widgets import (
     dropdown,
     int_slider,
     new_figure,
+    paste_while_unchanged,
     slider,
 )
 
@@ -81,7 +82,8 @@ def function_explorer(name: str = "sigmoid", compare: str = "none", z0: float = 
         titles[0].set_text(f"{label}: g({z0:.2f}) = {y0:.3f}, tangent slope {s0:.3f}")
         titles[1].set_text(f"its derivative g′: g′({z0:.2f}) = {s0:.4f}")
         verdict.set_text(slope_verdict(name, z0, s0))
-        if not static.changed(name, compare, alpha):
+        uses_alpha = "leaky_relu" in (name, compare)  # α changes no other function: no full redraw for it
+        if not static.changed(name, compare, alpha if uses_alpha else None):
             return None
         fz, dz = f(Z), df(Z)
         curve_f.set(data=(Z, fz), color=COLOURS[name], label=label)
@@ -151,7 +153,9 @@ def gradient_depth(depth: int = 10, w: float = 1.0, x: float = 0.5) -> LivePlot:
     ax.set_ylabel("|gradient| reaching layer k")
     ax.grid(True, which="major", alpha=0.3)
     ax_side.axis("off")
-    ax_side.legend(handles=[*lines.values(), best], loc="upper left", fontsize=9)
+    legend = ax_side.legend(handles=[*lines.values(), best], loc="upper left", fontsize=9)
+    legend.set_zorder(2)  # under the summary text (zorder 3): it is pasted first, then the text is drawn on it
+    paste_while_unchanged(ax_side, legend)  # the legend never changes: drawn once, then its pixels are reused
     summary = ax_side.text(0.0, 0.42, "", transform=ax_side.transAxes, va="top", family="monospace", fontsize=9,
                            animated=True)
     title = animated_title(ax)
@@ -165,7 +169,10 @@ def gradient_depth(depth: int = 10, w: float = 1.0, x: float = 0.5) -> LivePlot:
         ceiling = sigmoid_ceiling(depth, w)
         best.set_data(ks, ceiling)
         shown = np.concatenate([np.maximum(g, FLOOR) for g in grads.values()] + [ceiling])
-        decades = (np.floor(np.log10(shown.min())) - 0.5, np.ceil(np.log10(shown.max())) + 0.5)
+        # The axes change in steps (5 decades, 5 layers), so most moves redraw only the lines and texts.
+        low, high = np.floor(np.log10([shown.min(), shown.max()]) / 5)  # in blocks of 5 decades
+        decades = (5 * low - 0.5, 5 * (high + 1) + 0.5)  # strictly above the top: no flicker at w = 1
+        last_layer = 5 * (depth // 5 + 1)  # the next multiple of 5 above the depth: room to grow
         rows = []
         for n, g in grads.items():
             rows.append(f"{ACTIVATIONS[n].label:<10}{g[0]:9.2e}")
@@ -174,10 +181,10 @@ def gradient_depth(depth: int = 10, w: float = 1.0, x: float = 0.5) -> LivePlot:
         rows.append(f"{'σ ceiling':<10}{ceiling[0]:9.2e}")
         summary.set_text("gradient reaching\nthe input (k = 0):\n\n" + "\n".join(rows))
         title.set_text(f"{depth} layers, each aₖ = g(w·aₖ₋₁) with w = {w:g}; input a₀ = x = {x:g}")
-        if not static.changed(depth, decades):
+        if not static.changed(last_layer, decades):
             return None
         ax.set_ylim(10 ** decades[0], 10 ** decades[1])
-        ax.set_xlim(-0.5, depth + 0.5)
+        ax.set_xlim(-0.5, last_layer + 0.5)
         return "full"
 
     controls = {
