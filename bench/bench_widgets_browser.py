@@ -197,27 +197,20 @@ def write_floor_notebook(folder: Path) -> Path:
 
 def run(args) -> dict:
     """Start the lab and the browser, time the floor and every notebook's sliders; the results as one dict."""
-    deadline = time.monotonic() + args.timeout - 60  # leave a minute to shut down and print
-    paths = [p for pattern in args.notebooks for p in sorted((REPO / "notebooks").glob(pattern))]
-    per_slider = {}
-    with tempfile.TemporaryDirectory(prefix="nn-bench-") as tmp:
-        floor = write_floor_notebook(Path(tmp) / "floor")
-        result = _run_in_lab(args, Path(tmp), [floor, *paths], deadline, per_slider)
-    result["median_ms_by_slider"] = {name: round(statistics.median(t), 1) for name, t in per_slider.items()}
-    return {**summary(result.pop("moves_list")), **result}
-
-
-def _run_in_lab(args, home: Path, paths: list[Path], deadline: float, per_slider: dict) -> dict:
-    """Time the floor notebook (first) and then the course notebooks in one JupyterLab and one Chromium."""
     from playwright.sync_api import sync_playwright
 
+    deadline = time.monotonic() + args.timeout - 60  # leave a minute to shut down and print
+    paths = [p for pattern in args.notebooks for p in sorted((REPO / "notebooks").glob(pattern))]
     result = {"notebooks": {}, "missed": 0}
-    with jupyter_lab(home, paths) as (base, token):
-        with sync_playwright() as p:
+    per_slider = {}
+    with tempfile.TemporaryDirectory(prefix="nn-bench-") as tmp:
+        notebooks = [write_floor_notebook(Path(tmp) / "floor"), *paths]  # the floor first
+        with jupyter_lab(Path(tmp), notebooks) as (base, token), sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
             result["browser"] = f"Chromium {browser.version}"
             all_moves = []
-            for path in paths:
+            for path in notebooks:
+                floor = path.stem == "floor"
                 left = deadline - time.monotonic()
                 if left < 30:
                     print(f"{path.name}: skipped (out of time)", flush=True)
@@ -228,8 +221,7 @@ def _run_in_lab(args, home: Path, paths: list[Path], deadline: float, per_slider
                 try:
                     run_all_cells(page, f"{base}/lab/tree/{path.name}?token={token}&reset",
                                   run_timeout_ms=int(min(args.run_timeout, left) * 1000))
-                    presses = FLOOR_MOVES if path.stem == "floor" else args.presses
-                    missed = time_sliders(page, presses, deadline, moves)
+                    missed = time_sliders(page, FLOOR_MOVES if floor else args.presses, deadline, moves)
                 except Exception as err:  # noqa: BLE001 - one notebook's failure must not hide the others
                     print(f"{path.name}: failed: {type(err).__name__}: {str(err)[:300]}", flush=True)
                 finally:
@@ -238,20 +230,19 @@ def _run_in_lab(args, home: Path, paths: list[Path], deadline: float, per_slider
                 stats = {**summary(moves), "missed": missed}
                 times = [f"{stats[k] or float('nan'):{w}.1f}" for k, w in
                          [("p50_ms", 8), ("p95_ms", 8), ("paint_p50_ms", 10), ("paint_p95_ms", 10)]]
-                if path.stem == "floor":  # not a course notebook: its own row, outside the percentiles
+                name = "floor (no drawing: swaps two PNGs)" if floor else path.name
+                print(f"{name:40s} {stats['moves']:5d} {' '.join(times)} {missed:6d}", flush=True)
+                if floor:  # not a course notebook: its own key, outside the percentiles
                     result["floor"] = stats
-                    print(f"{'floor (no drawing: swaps two PNGs)':40s} {stats['moves']:5d} {' '.join(times)} "
-                          f"{missed:6d}", flush=True)
                     continue
                 result["notebooks"][path.name[:2]] = stats
                 result["missed"] += missed
                 all_moves += moves
                 for m in moves:
                     per_slider.setdefault(f"{path.name[:2]} {m['slider']}", []).append(m["src"])
-                print(f"{path.name:40s} {stats['moves']:5d} {' '.join(times)} {missed:6d}", flush=True)
             browser.close()
-    result["moves_list"] = all_moves
-    return result
+    result["median_ms_by_slider"] = {name: round(statistics.median(t), 1) for name, t in per_slider.items()}
+    return {**summary(all_moves), **result}
 
 
 def _out_of_time(*_) -> None:
