@@ -143,12 +143,12 @@ def load_mnist(train: bool = True, root: str | os.PathLike | None = None, downlo
 
 def read_idx(path: Path) -> torch.Tensor:
     """The uint8 array in one raw IDX file: images (n, 28, 28) or labels (n,)."""
-    data = path.read_bytes()
+    data = bytearray(path.read_bytes())  # writable: torch.frombuffer shares it, no further copy
     if data[:3] != b"\0\0\x08":  # two zero bytes, then 8: "unsigned bytes"
         raise MNISTCorruptError(f"{path} is not an IDX file of unsigned bytes.")
     ndim = data[3]
     shape = struct.unpack(f">{ndim}I", data[4:4 + 4 * ndim])  # big-endian sizes, e.g. (60000, 28, 28)
-    return torch.frombuffer(bytearray(data[4 + 4 * ndim:]), dtype=torch.uint8).reshape(shape)
+    return torch.frombuffer(data, dtype=torch.uint8, offset=4 + 4 * ndim).reshape(shape)
 
 
 def load_mnist_tensors(train: bool = True, root=None, device="cpu", download: bool = True):
