@@ -154,3 +154,23 @@ def test_solutions_are_not_in_plain_sight(path):
     for c in code:
         for line in c.splitlines():
             assert not re.match(r"\s*[pq]\d+\.solution\(\)", line), f"{path.name}: a solution() call runs: {line}"
+
+
+# ---- nbval's markers are cell tags, not comments a learner has to read past ----
+
+NBVAL_TAGS = {"nbval-check-output", "nbval-ignore-output", "nbval-skip", "nbval-raises-exception", "raises-exception"}
+NBVAL_COMMENT = re.compile(r"^\s*#\s*(NBVAL_|PYTEST_VALIDATE_)", re.M)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_nbval_markers_are_tags_not_comments(path):
+    cells = load(path).cells
+    for i, cell in enumerate(cells):
+        if cell.cell_type == "code":
+            assert not NBVAL_COMMENT.search(source(cell)), (
+                f"{path.name} cell {i}: an nbval comment in the learner's code; use the cell tag instead "
+                f"(metadata.tags: nbval-check-output or nbval-ignore-output)")
+        unknown = {t for t in cell.metadata.get("tags", []) if t.startswith("nbval")} - NBVAL_TAGS
+        assert not unknown, f"{path.name} cell {i}: nbval does not know the tags {sorted(unknown)}"
+    checked = [c for c in cells if "nbval-check-output" in c.metadata.get("tags", [])]
+    assert checked, f"{path.name}: no cell's output is checked by nbval (tag nbval-check-output)"
