@@ -50,3 +50,20 @@ def test_descent_race_matches_the_notebook():
     (line_fit, "slope", 1.0), (softmax_explorer, "true_class", 2), (loss_vs_probability, "p", 0.9)])
 def test_controls_change_the_picture(builder, control, value):
     assert_control_changes_image(builder(), control, value)
+
+
+def test_line_fit_sliders_reach_the_best_line_and_the_best_flat_line():
+    # The notebook asks for the best line, and for the best intercept when the slope is 0 (the mean of the y_i).
+    # Both must lie inside the sliders' ranges, with room on either side to see the MSE rise again.
+    x, y = line_data()
+    plot = line_fit()
+    for slope, intercept in [best_line(x, y), (0.0, float(np.mean(y)))]:
+        for name, value in [("slope", slope), ("intercept", intercept)]:
+            control = plot.controls[name]
+            assert control.min + control.step < value < control.max - control.step, (name, value)
+            control.value = value
+            assert control.value == pytest.approx(value), f"the {name} slider cannot reach {value:.3f}"
+    intercept = plot.controls["intercept"]
+    reachable = np.arange(intercept.min, intercept.max + intercept.step / 2, intercept.step)  # the slider's stops
+    best_flat = reachable[np.argmin([mse(y, np.full_like(y, b)) for b in reachable])]
+    assert best_flat == pytest.approx(np.mean(y), abs=intercept.step / 2)

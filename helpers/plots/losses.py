@@ -37,7 +37,8 @@ def best_line(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     return float(slope), float(intercept)
 
 
-SLOPES, INTERCEPTS = (-1.0, 3.0), (-2.0, 3.0)  # slider ranges, also the extent of the MSE map
+SLOPES, INTERCEPTS = (-1.0, 3.0), (-2.0, 5.0)  # slider ranges, also the extent of the MSE map: they hold the best
+# line (w ≈ 0.98, b ≈ 1.11) and the best flat line (w = 0, b = the mean of the y_i ≈ 3.41), with room to either side
 
 
 def line_fit(slope: float = 0.3, intercept: float = 2.0) -> LivePlot:
