@@ -103,6 +103,23 @@ def test_matmul_error_through_np_dot_is_explained_too(capsys):
     assert_rejected(Q_LAYER, lambda X, W, b: np.dot(X, W) + b, capsys, "has shape (2, 3)")
 
 
+def test_matmul_error_names_the_product_that_mismatches_not_the_first_one_on_the_line(capsys):
+    from helpers.activations import sigmoid
+    from helpers.exercises.backprop import q4
+
+    def sigmoid_net_backward(X, y, W1, b1, W2, b2):  # notebook 05's template, filled in on its one line
+        n = len(X)
+        H = sigmoid(X @ W1.T + b1)
+        dY = 2 * (H @ W2.T + b2 - y) / n
+        dZ1 = (dY @ W2) * H * (1 - H)
+        dW1, db1, dW2, db2 = dZ1.T @ X, dZ1.sum(axis=0), H @ dY, dY.sum(axis=0)  # H @ dY: (13, 7) @ (13, 1)
+        return dW1, db1, dW2, db2
+
+    out = assert_rejected(q4, sigmoid_net_backward, capsys,
+                          "product of `H` and `dY` cannot be done: `H` has shape (13, 7) and `dY` has shape (13, 1)")
+    assert "dZ1.T" not in out  # (7, 13) @ (13, 2) is a valid product: it must not be blamed
+
+
 def test_not_attempted_is_its_own_exception_class(capsys):
     assert issubclass(NotAttempted, Wrong)
 

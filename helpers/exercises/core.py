@@ -12,6 +12,7 @@ import inspect
 import re
 import sys
 import textwrap
+import warnings
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -256,8 +257,22 @@ def _operands(node: ast.AST) -> tuple[ast.AST, ast.AST] | None:
     return None
 
 
+# The two sizes that differ, as NumPy reports them: matmul's "(size 13 is different from 7)", np.dot's "3 (dim 1) != 2".
+_SIZES = re.compile(r"size (\d+) is different from (\d+)|(\d+) \(dim \d+\) != (\d+) \(dim \d+\)")
+
+
+def _inner_sizes(left: tuple, right: tuple) -> tuple[int, int]:
+    """The two sizes `left @ right` (or np.dot) needs equal: left's last, right's first (1-D) or next-to-last."""
+    return left[-1], right[0] if len(right) == 1 else right[-2]
+
+
 def _explain_matmul(err: ValueError) -> str:
-    """Explain a NumPy matmul shape error with the two shapes, read from the learner's own line of code."""
+    """Explain a NumPy matmul shape error with the two shapes, read from the learner's own line of code.
+
+    A line may hold several products (`dW1, dW2 = dZ1.T @ X, H @ dY`): the one named is a product whose inner
+    sizes really differ (the sizes in NumPy's message break a tie), never a valid one that happens to come first."""
+    found = _SIZES.search(str(err))
+    reported = sorted(int(g) for g in found.groups() if g is not None) if found else None
     frames, tb = [], err.__traceback__
     while tb is not None:
         frames.append(tb.tb_frame)
@@ -267,28 +282,40 @@ def _explain_matmul(err: ValueError) -> str:
             tree = ast.parse(inspect.getframeinfo(frame).code_context[0].strip().removeprefix("return "))
         except (TypeError, IndexError, SyntaxError, OSError):
             continue
-        for node in ast.walk(tree):
+        products = sorted((node for node in ast.walk(tree) if _operands(node)),
+                          key=lambda node: (node.lineno, node.col_offset))  # in the order Python evaluates them
+        mismatched = []
+        for node in products:
             pair = _operands(node)
-            shapes = [_shape_of(side, frame) for side in pair] if pair else None
-            if shapes and all(shapes):
-                left, right = ast.unparse(pair[0]), ast.unparse(pair[1])
-                return (f"the matrix product of `{left}` and `{right}` cannot be done: `{left}` has shape "
-                        f"{shapes[0]} and `{right}` has shape {shapes[1]}; the last size of the first must equal "
-                        "the first size of the second. Check which one needs a transpose (.T).")
+            shapes = [_shape_of(side, frame) for side in pair]
+            if all(shapes) and len(shapes[0]) and len(shapes[1]):
+                inner = _inner_sizes(*shapes)
+                if inner[0] != inner[1]:
+                    mismatched.append((pair, shapes, sorted(inner) == reported))
+        if mismatched:
+            pair, shapes, _ = next((m for m in mismatched if m[2]), mismatched[0])
+            left, right = ast.unparse(pair[0]), ast.unparse(pair[1])
+            return (f"the matrix product of `{left}` and `{right}` cannot be done: `{left}` has shape "
+                    f"{shapes[0]} and `{right}` has shape {shapes[1]}; the last size of the first must equal "
+                    "the first size of the second. Check which one needs a transpose (.T).")
     return ("a matrix product `A @ B` got shapes that do not fit: A's last size must equal B's first size. "
             "Print the .shape of both and check which one needs a transpose (.T).")
 
 
+# What an operand may be made of to be evaluated again: names, .T, indexing and arithmetic, never a call.
 _SIMPLE = (ast.Name, ast.Attribute, ast.Subscript, ast.Constant, ast.Load, ast.Slice, ast.Tuple,
-           ast.UnaryOp, ast.USub)
+           ast.UnaryOp, ast.USub, ast.UAdd, ast.BinOp, ast.Add, ast.Sub, ast.Mult, ast.Div, ast.MatMult, ast.Pow,
+           ast.Compare, ast.Gt, ast.GtE, ast.Lt, ast.LtE, ast.Eq, ast.NotEq)
 
 
 def _shape_of(node: ast.AST, frame) -> tuple | None:
-    """Evaluate a side-effect-free operand (names, attributes like .T, indexing) in a frame; return its shape."""
+    """Evaluate a side-effect-free operand (names, .T, indexing, arithmetic) in a frame; return its shape."""
     if not all(isinstance(n, _SIMPLE) for n in ast.walk(node)):
         return None
     try:
-        value = eval(ast.unparse(node), frame.f_globals, dict(frame.f_locals))  # noqa: S307 - names only
+        with warnings.catch_warnings():  # the learner saw any overflow warning the first time round
+            warnings.simplefilter("ignore")
+            value = eval(ast.unparse(node), frame.f_globals, dict(frame.f_locals))  # noqa: S307 - no calls
     except Exception:  # noqa: BLE001
         return None
     return tuple(getattr(value, "shape", ())) or None
