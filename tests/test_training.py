@@ -163,6 +163,29 @@ def test_learns_real_mnist_quickly(real_data_dir):
     assert evaluate(model, tx[:2000], ty[:2000]) > 0.85
 
 
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_the_original_recipe_lands_in_its_band_on_other_seeds(real_data_dir, seed):
+    """Notebook 06 checks seed 0 against the band "at least 96.0% on validation"; other seeds land there too.
+
+    A trained accuracy differs in its last digits between CPUs and seeds, so it is checked against a band with room
+    on both sides (seeds 0-2 measured 96.7-97.1% here), never digit for digit."""
+    from helpers.data import load_mnist_tensors
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # as notebook 06 trains: small products, and two xdist workers share the cores
+    x, y = load_mnist_tensors(True, root=real_data_dir, download=False)
+    order = torch.randperm(60000, generator=torch.Generator().manual_seed(0))  # notebook 06's split
+    torch.manual_seed(seed)
+    model = SimpleNN()
+    optimizer = torch.optim.Adam(model.parameters(), lr=0.001, fused=FUSED_ADAM)
+    try:
+        train(model, x[order[:50000]], y[order[:50000]], 5, 64, optimizer, "cpu", seed=seed, progress=False)
+    finally:
+        torch.set_num_threads(threads)
+    assert 0.96 <= evaluate(model, x[order[50000:]], y[order[50000:]]) <= 0.99
+
+
 # ---------------------------------------------------------------- evaluation, by hand
 
 
