@@ -88,8 +88,11 @@ EXECUTE_FLAGS := --ExecutePreprocessor.store_widget_state=False --ExecutePreproc
 	--ClearMetadataPreprocessor.preserve_cell_metadata_mask=slideshow \
 	--ClearMetadataPreprocessor.preserve_cell_metadata_mask=tags
 
+# The kernel cuts printed text into chunks at moments that vary from run to run; a second pass joins the chunks
+# of each cell (nbconvert runs its coalescing before, not after, executing), so two runs save the same file.
 execute: install  ## run notebooks top to bottom and save their outputs (NB=notebooks/03_*.ipynb for one)
 	$(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace $(EXECUTE_FLAGS) $(NB)
+	$(VENV)/bin/jupyter nbconvert --to notebook --inplace --log-level=WARN --CoalesceStreamsPreprocessor.enabled=True $(NB)
 
 data: install  ## download MNIST into data/ (once, needs internet)
 	$(PY) -m helpers.data
