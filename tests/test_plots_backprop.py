@@ -1,6 +1,8 @@
 """Notebook 05's plot helpers: the gradients the graph shows, the descent paths, the toy data,
 and that each widget's picture changes when a control moves."""
 
+import re
+
 import numpy as np
 import pytest
 import torch
@@ -82,20 +84,32 @@ def _train_moons(recorder_kwargs=None, epochs=12):
     return losses, record
 
 
-def test_recording_does_not_change_training_even_with_a_test_set():
-    # record() runs the model on the plane and the test points; backward must still find the training batch
-    X_test, y_test = bp.make_moons(40, rng=1)
+def test_recording_does_not_change_training_even_with_a_validation_set():
+    # record() runs the model on the plane and the validation points; backward must still find the training batch
+    X_val, y_val = bp.make_moons(40, rng=1)
     plain, _ = _train_moons()
     watched, _ = _train_moons({})
-    tested, record = _train_moons({"X_test": X_test, "y_test": y_test})
+    validated, record = _train_moons({"X_val": X_val, "y_val": y_val})
     np.testing.assert_allclose(watched, plain, rtol=1e-12)
-    np.testing.assert_allclose(tested, plain, rtol=1e-12)
-    assert len(record.test_losses) == len(plain) and all(np.isfinite(record.test_losses))
+    np.testing.assert_allclose(validated, plain, rtol=1e-12)
+    assert len(record.val_losses) == len(plain) and all(np.isfinite(record.val_losses))
 
 
-def test_demo_run_overfits_on_its_fresh_test_set():
+def test_demo_run_overfits_on_its_validation_set():
     record = bp.demo_training()
-    best = int(np.argmin(record.test_losses))
-    assert 100 < best < 280  # the test loss turns up well before the end ...
-    assert record.test_losses[-1] > 1.2 * record.test_losses[best]
+    best = int(np.argmin(record.val_losses))
+    assert 100 < best < 280  # the validation loss turns up well before the end ...
+    assert record.val_losses[-1] > 1.2 * record.val_losses[best]
     assert record.losses[-1] < 0.8 * record.losses[best]  # ... while the training loss goes on falling
+
+
+@pytest.mark.parametrize("accuracy, shown", [(0.995, "99.5"), (0.9999, "99.9"), (0.28, "28.0"), (1.0, "100.0")])
+def test_title_never_rounds_an_imperfect_accuracy_up_to_100_percent(accuracy, shown):
+    # 200 points give accuracies in steps of 0.5%: a whole-percent title read 99.5% as "100%"
+    _, record = _train_moons({})
+    for epoch, (probs, _) in record.snapshots.items():
+        record.snapshots[epoch] = (probs, accuracy)
+    plot = bp.training_explorer(record)
+    plot.controls["epoch"].value = max(record.snapshots)
+    assert plot.error is None, plot.error
+    assert re.findall(r"training accuracy ([\d.]+)%", plot.describe()) == [shown]

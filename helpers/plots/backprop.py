@@ -361,10 +361,11 @@ class TrainingRecorder:
     """Records a 2-class network's training: the loss every epoch, P(class 1) over the plane every few epochs."""
 
     def __init__(self, X: np.ndarray, y: np.ndarray, every: int = 10, resolution: int = 90,
-                 X_test: np.ndarray | None = None, y_test: np.ndarray | None = None):
+                 X_val: np.ndarray | None = None, y_val: np.ndarray | None = None):
         self.X, self.y, self.every = X, y, every
-        self.X_test, self.y_test = X_test, y_test  # a fresh sample, never trained on (optional)
-        self.test_losses: list[float] = []
+        # A validation set (optional): a fresh sample, never trained on, whose loss picks the best epoch.
+        self.X_val, self.y_val = X_val, y_val
+        self.val_losses: list[float] = []
         pad = 0.5
         (x0, y0), (x1, y1) = X.min(axis=0) - pad, X.max(axis=0) + pad
         self.extent = (x0, x1, y0, y1)
@@ -376,14 +377,15 @@ class TrainingRecorder:
         self.snapshots: dict[int, tuple[np.ndarray, float]] = {}  # epoch -> (P(class 1) map, accuracy)
 
     def record(self, epoch: int, model: nn.Module, loss: float) -> None:
-        """Call once per epoch, before backward: stores the loss (and the test loss), a snapshot every `every` epochs.
+        """Call once per epoch, before backward: stores the loss (and the validation loss), and a snapshot every
+        `every` epochs.
 
         It runs the model on other points, so it ends by running it on X again: the layers remember their last
         input, and the backward pass that follows must find the training batch there.
         """
         self.losses.append(float(loss))
-        if self.X_test is not None:
-            self.test_losses.append(softmax_cross_entropy(self.y_test, model(self.X_test)))
+        if self.X_val is not None:
+            self.val_losses.append(softmax_cross_entropy(self.y_val, model(self.X_val)))
         if epoch % self.every == 0:
             probs = softmax(model(self.plane), axis=1)[:, 1].reshape(self.grid_shape)  # (res, res)
             accuracy = float(np.mean(model(self.X).argmax(axis=1) == self.y))
@@ -397,8 +399,16 @@ class TrainingRecorder:
         return line[:, 0], line[:, 1]
 
 
+def _percent(fraction: float) -> str:
+    """A fraction as a percentage to 0.1% (200 points give steps of 0.5%), never rounded up to 100% unless it is 1:
+    0.995 reads 99.5%, 0.9999 reads 99.9%."""
+    text = f"{fraction:.1%}"
+    return "99.9%" if text == "100.0%" and fraction < 1 else text
+
+
 def training_explorer(record: TrainingRecorder) -> LivePlot:
-    """Step through a recorded training run: the decision boundary on the left, the loss curve on the right."""
+    """Step through a recorded training run: the decision boundary on the left, the loss curves on the right
+    (training, and validation if the recorder had a validation set)."""
     epochs = sorted(record.snapshots)
     fig = new_figure(10.0, 4.3)
     grid = fig.add_gridspec(1, 2, width_ratios=[1.1, 1])
@@ -415,13 +425,13 @@ def training_explorer(record: TrainingRecorder) -> LivePlot:
     (boundary,) = ax.plot([], [], color="black", lw=1.5, zorder=2, animated=True)  # the contour P = 0.5
     losses = np.array(record.losses)
     ax_loss.plot(losses, color=LIGHT_GREY, lw=1.2, label="whole run")
-    if record.test_losses:  # the loss on fresh points: it stops falling when the network starts to overfit
-        ax_loss.plot(record.test_losses, color=ORANGE, lw=1.4, ls="--", label="fresh test points")
+    if record.val_losses:  # the loss on held-out points: it stops falling when the network starts to overfit
+        ax_loss.plot(record.val_losses, color=ORANGE, lw=1.4, ls="--", label="validation points")
     (so_far,) = ax_loss.plot([], [], color=GREEN, lw=2, label="up to this epoch", animated=True)
     (dot,) = ax_loss.plot([], [], "o", ms=8, color=GREEN, mec=BLACK, zorder=3, animated=True)
     title, loss_title = animated_title(ax), animated_title(ax_loss)
     _plain_log_axis(ax_loss)  # log scale: the small late losses, where overfitting shows, stay visible
-    top = max(losses.max(), max(record.test_losses, default=0.0))
+    top = max(losses.max(), max(record.val_losses, default=0.0))
     ax_loss.set(xlabel="epoch", ylabel="cross-entropy loss (log scale)", ylim=(0.5 * losses.min(), 1.5 * top))
     ax_loss.legend(fontsize=8)
 
@@ -433,8 +443,9 @@ def training_explorer(record: TrainingRecorder) -> LivePlot:
         so_far.set_data(np.arange(shown + 1), losses[: shown + 1])
         dot.set_data([shown], [losses[shown]])
         title.set_text(f"epoch {shown}: decision boundary (black) and P(class 1)")
-        test = f", test loss {record.test_losses[shown]:.3f}" if record.test_losses else ""
-        loss_title.set_text(f"loss {losses[shown]:.3f}{test}, training accuracy {accuracy:.0%}")
+        val = f", validation loss {record.val_losses[shown]:.3f}" if record.val_losses else ""
+        # two lines: one would run off the figure (the alt text joins them with a space)
+        loss_title.set_text(f"training loss {losses[shown]:.3f}{val},\ntraining accuracy {_percent(accuracy)}")
 
     controls = {"epoch": int_slider("epoch", 0, epochs[0], epochs[-1], step=record.every)}
     return LivePlot(fig, controls, update)
@@ -443,10 +454,10 @@ def training_explorer(record: TrainingRecorder) -> LivePlot:
 def demo_training(epochs: int = 300, every: int = 5) -> TrainingRecorder:
     """A small network (2-16-16-2, tanh) trained on the moons with Adam, recorded for training_explorer."""
     X, y = make_moons(200, rng=0)
-    X_test, y_test = make_moons(200, rng=1)
+    X_val, y_val = make_moons(200, rng=1)  # the validation set
     model = nn.MLP([2, 16, 16, 2], activation="tanh", rng=0)
     loss_fn, optimizer = nn.CrossEntropyLoss(), nn.Adam(model.parameters(), lr=0.02)
-    record = TrainingRecorder(X, y, every=every, X_test=X_test, y_test=y_test)
+    record = TrainingRecorder(X, y, every=every, X_val=X_val, y_val=y_val)
     for epoch in range(epochs + 1):
         loss = loss_fn(model(X), y)
         record.record(epoch, model, loss)
