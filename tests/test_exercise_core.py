@@ -8,8 +8,11 @@ import types
 
 import numpy as np
 import pytest
+import torch
 
-from helpers.activations import relu
+import helpers.activations
+import helpers.losses
+from helpers.activations import relu, sigmoid
 from helpers.exercises.core import (
     ChoiceExercise,
     CustomExercise,
@@ -18,10 +21,14 @@ from helpers.exercises.core import (
     ValueExercise,
     Verdict,
     Wrong,
+    compare,
     show,
 )
 from helpers.exercises.tracking import progress, progress_rows, summary_line
-from tests.exercise_checks import assert_not_attempted, assert_rejected, run_check
+from helpers.exercises.tripwires import places
+from tests.exercise_checks import assert_accepted, assert_not_attempted, assert_rejected, run_check
+
+_BACKWARD = torch.Tensor.backward
 
 
 def _relu(z):
@@ -144,6 +151,131 @@ def test_course_function_passed_in_is_refused_with_reason(capsys):
     assert_rejected(q, np.maximum, capsys, "write that function yourself")
 
 
+# ---- hints in steps
+
+def _three_hints():
+    return ValueExercise("Steps", lambda: 1.0, hint=["the idea", "more concrete", "nearly the answer"])
+
+
+def test_each_hint_call_gives_the_next_level_and_says_which(capsys):
+    q = _three_hints()
+    for k, text in enumerate(["the idea", "more concrete", "nearly the answer"], start=1):
+        q.hint()
+        out = capsys.readouterr().out
+        assert f"Hint {k} of 3: {text}" in out, out
+        assert (".hint() again for hint" in out) == (k < 3), out
+    assert "last hint" in out and ".solution()" in out
+    assert q.hints_used == 3
+
+
+def test_asking_past_the_last_hint_repeats_it_with_a_note(capsys):
+    q = _three_hints()
+    q.hint(3)
+    capsys.readouterr()
+    q.hint()
+    out = capsys.readouterr().out
+    assert "Hint 3 of 3: nearly the answer" in out and "There is no hint 4" in out, out
+
+
+def test_a_hint_level_can_be_asked_for_by_number(capsys):
+    q = _three_hints()
+    q.hint(2)
+    assert "Hint 2 of 3: more concrete" in capsys.readouterr().out
+    q.hint(1)
+    q.hint()  # the next after the one just shown
+    out = capsys.readouterr().out
+    assert "Hint 1 of 3" in out and "Hint 2 of 3" in out, out
+    assert q.hints_used == 2  # the most levels seen, for progress()
+
+
+def test_a_single_hint_is_hint_1_of_1(capsys):
+    Q_VALUE.hint()
+    out = capsys.readouterr().out
+    assert "Hint 1 of 1: sigmoid of z" in out and "last hint" in out
+
+
+# ---- tripwires: a function that calls what it was asked to write is refused
+
+Q_OWN_RELU = FunctionExercise("Own ReLU", lambda z: relu(z), [{"z": np.array([-1.0, 0.0, 2.0])}],
+                              hint=["keep the positive part, replace the rest by zero", "np.maximum(z, 0)"],
+                              forbid=("helpers.activations.relu", "torch.nn.functional", "torch.Tensor.backward"))
+
+
+def _untouched() -> dict:
+    """Every forbidden callable of Q_OWN_RELU, where it lives, and the names this module binds."""
+    return {**{(id(owner), name): obj for owner, name, obj, _ in places(Q_OWN_RELU.forbid)},
+            "relu": globals()["relu"], "module": helpers.activations.relu}
+
+
+def test_a_call_to_the_forbidden_helper_is_refused_with_why_and_how(capsys):
+    def my_relu(z):
+        return relu(z)
+
+    out = assert_rejected(Q_OWN_RELU, my_relu, capsys, "your function calls relu from helpers.activations")
+    assert "the very computation this exercise asks you to write yourself" in out
+    assert "Do it by hand: keep the positive part" in out  # hint 1, the idea in words
+
+
+@pytest.mark.parametrize("source", [
+    "def cheat(z):\n    return helpers.activations.relu(z)",  # through the module
+    "def cheat(z):\n    from helpers.activations import relu as r\n    return r(z)",  # imported inside
+    "def cheat(z):\n    try:\n        return relu(z)\n    except Exception:\n        return abs(z)",  # swallowed
+    "def cheat(z):\n    import torch.nn.functional as F\n    return F.relu(torch.tensor(z)).numpy()",
+    "def cheat(z):\n    t = torch.tensor(z, requires_grad=True)\n    t.sum().backward()\n    return z * t.grad.numpy()",
+])
+def test_every_way_to_reach_a_forbidden_callable_is_refused(source, capsys):
+    ns = {"helpers": helpers, "relu": relu, "torch": torch, "np": np}
+    exec(source, ns)  # noqa: S102 - a learner's cell
+    before = _untouched()
+    assert_rejected(Q_OWN_RELU, ns["cheat"], capsys, "your function calls")
+    assert _untouched() == before and ns["relu"] is relu
+
+
+def test_tripwires_are_removed_when_the_learner_function_raises(capsys):
+    before = _untouched()
+
+    def crashes_after_a_call(z):
+        relu(z)
+        raise ValueError("later")
+
+    def crashes(z):
+        raise ValueError("boom")
+
+    assert_rejected(Q_OWN_RELU, crashes_after_a_call, capsys, "calls relu")
+    assert_rejected(Q_OWN_RELU, crashes, capsys, "your function raised ValueError: boom")
+    assert _untouched() == before and helpers.activations.relu is relu and torch.Tensor.backward is _BACKWARD
+
+
+def test_honest_answers_pass_and_the_checker_still_uses_the_helper(capsys):
+    """The reference calls relu (outside the learner's call); the learner may use other helpers and NumPy."""
+    assert_accepted(Q_OWN_RELU, lambda z: np.maximum(z, 0.0), capsys)
+    assert_accepted(Q_OWN_RELU, lambda z: z * (sigmoid(1e3 * z) > 0.5), capsys)
+
+
+def test_a_forbidden_callable_handed_in_is_refused(capsys):
+    import torch.nn.functional as F
+
+    assert_rejected(Q_OWN_RELU, F.relu, capsys, "you passed the course's own `relu`")
+
+
+def test_custom_exercises_call_the_learner_function_behind_tripwires(capsys):
+    def checker(fn):
+        compare(fn(np.array([-1.0, 2.0])), np.array([0.0, 2.0]))
+
+    q = CustomExercise("Custom", None, checker, hint=["zero below, itself above", "h"],
+                       forbid=("helpers.activations",))
+    assert_rejected(q, lambda z: helpers.activations.relu(z), capsys, "calls relu from helpers.activations")
+    assert_rejected(q, lambda z: helpers.activations.leaky_relu(z, 0.0), capsys, "calls leaky_relu")
+    assert_accepted(q, lambda z: np.maximum(z, 0.0), capsys)
+
+
+def test_a_module_stands_for_the_functions_it_defines_not_those_it_imports():
+    names = {name for _, name, _, _ in places(("helpers.losses",))}
+    assert {"mse", "mse_grad", "softmax_cross_entropy", "log_softmax"} <= names
+    assert "softmax" not in names and "LossInputError" not in names  # imported; an exception
+    assert helpers.losses.softmax is helpers.activations.softmax
+
+
 def test_crash_inside_learner_function_is_reported(capsys):
     def boom(z):
         raise KeyError("x")
@@ -223,6 +355,32 @@ def test_progress_save_writes_local_json_that_never_goes_backwards(fake, tmp_pat
     assert {"notebook", "exercise", "title", "status", "time"} <= set(rows["q1"])
     fake.q1.status = "untouched"  # a restarted kernel
     assert {r["exercise"]: r["status"] for r in progress_rows("98", path)}["q1"] == "solved"
+
+
+def test_progress_counts_hint_levels_in_the_line_and_the_file(fake, tmp_path, capsys):
+    path = tmp_path / "progress.json"
+    fake.q2.hints = ("one", "two")
+    fake.q2.hint()
+    fake.q2.hint()
+    fake.p1.hint()
+    progress("98", save=True, path=path)
+    out = capsys.readouterr().out
+    assert "hints used: p1 (1 level), q2 (2 levels); still open" in out, out
+    rows = {r["exercise"]: r for r in json.loads(path.read_text())}
+    assert (rows["q1"]["hints"], rows["q2"]["hints"], rows["p1"]["hints"]) == (0, 2, 1)
+    fake.q2.hints_used = 0  # a restarted kernel: the saved count stays
+    assert {r["exercise"]: r["hints"] for r in progress_rows("98", path)}["q2"] == 2
+
+
+def test_progress_reads_old_or_damaged_hint_counts_as_zero(fake, tmp_path):
+    path = tmp_path / "progress.json"
+    path.write_text(json.dumps([{"notebook": "98_fake", "exercise": "q1", "title": "t", "status": "solved",
+                                 "time": "x"},
+                                {"notebook": "98_fake", "exercise": "q2", "title": "t", "status": "solved",
+                                 "time": "x", "hints": "lots"}]))
+    rows = {r["exercise"]: r for r in progress_rows("98", path)}
+    assert rows["q1"]["hints"] == 0 and rows["q2"]["hints"] == 0
+    assert "hints used" not in summary_line(list(rows.values()), "98_fake")
 
 
 def test_whole_course_lists_every_notebook(tmp_path, capsys):

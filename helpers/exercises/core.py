@@ -8,6 +8,7 @@ display: `_check` raises `Wrong` (or `NotAttempted`), and `check` turns that int
 from __future__ import annotations
 
 import ast
+import functools
 import inspect
 import re
 import sys
@@ -18,6 +19,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from helpers.errors import NotNumbersError, as_float_array
+from helpers.exercises.tripwires import Tripped, places, tripwires
 
 NOT_ATTEMPTED = "⏳ Not attempted yet: replace the `...` with your answer, run the cell, then check again."
 STATUSES = ("untouched", "attempted", "solved")
@@ -141,13 +143,18 @@ def _is_placeholder(answer) -> bool:
 
 
 class Exercise:
-    """Base: subclasses implement `_check(answer)`, raising `Wrong(feedback)` on a wrong answer."""
+    """Base: subclasses implement `_check(answer)`, raising `Wrong(feedback)` on a wrong answer.
 
-    def __init__(self, title: str, reference, hint: str, solution: str | None = None,
-                 notebook: str | None = None):
-        self.title, self._reference, self._hint = title, reference, hint
-        self._solution, self.notebook = solution, notebook
-        self.status = "untouched"
+    `hint` is one hint or a list of them, from a nudge in words to something close to the answer; `forbid`
+    names what the learner's function may not call (see `tripwires`): the computation the exercise asks for.
+    """
+
+    def __init__(self, title: str, reference, hint: str | Sequence[str], solution: str | None = None,
+                 notebook: str | None = None, forbid: Sequence = ()):
+        self.title, self._reference, self._solution, self.notebook = title, reference, solution, notebook
+        self.hints = (hint,) if isinstance(hint, str) else tuple(hint)
+        self.forbid = tuple(forbid)
+        self.status, self.hints_used, self._shown = "untouched", 0, 0
 
     @property
     def reference(self):
@@ -157,9 +164,7 @@ class Exercise:
     def check(self, answer) -> Verdict:
         """Check an answer and print one verdict; never raises. The result is truthy when the answer is right."""
         try:
-            if _is_placeholder(answer):
-                raise NotAttempted
-            self._check(answer)
+            self.verify(answer)
         except NotAttempted:
             print(NOT_ATTEMPTED)
             return Verdict(False)
@@ -175,12 +180,53 @@ class Exercise:
         print(f"✓ {self.title}: correct!")
         return Verdict(True)
 
+    def verify(self, answer) -> None:
+        """Raise Wrong (or NotAttempted) unless `answer` is right; a learner's function runs behind tripwires."""
+        if _is_placeholder(answer):
+            raise NotAttempted
+        if callable(answer):
+            self._refuse_handed_in(answer)
+            answer = self.guarded(answer)
+        self._check(answer)
+
+    def _refuse_handed_in(self, answer) -> None:
+        """Raise Wrong if the answer is the course's own function, or one the exercise forbids, handed in as is."""
+        own = _course_function(answer) or next((label.split(" from ")[0] for _, _, obj, label in places(self.forbid)
+                                                if answer is obj), "")
+        if own:
+            raise Wrong(f"you passed the course's own `{own}`; the exercise is to write that function yourself")
+
+    def guarded(self, fn: Callable) -> Callable:
+        """`fn`, run so that calling anything in `forbid` raises Wrong saying why, and how to do it by hand."""
+        if not self.forbid:
+            return fn
+
+        @functools.wraps(fn)
+        def run(*args, **kwargs):
+            try:
+                with tripwires(fn, self.forbid):
+                    return fn(*args, **kwargs)
+            except Tripped as tripped:
+                raise Wrong(f"your function calls {tripped.what}, which does the very computation this exercise "
+                            f"asks you to write yourself. Do it by hand: {self.hints[0]}") from None
+        return run
+
     def _check(self, answer) -> None:
         raise NotImplementedError
 
-    def hint(self) -> None:
-        """Print a hint."""
-        print(f"💡 Hint: {self._hint}")
+    def hint(self, level: int | None = None) -> None:
+        """Print the next hint (or hint number `level`): each is more concrete than the one before."""
+        n = len(self.hints)
+        wanted = self._shown + 1 if level is None else max(int(level), 1)
+        self._shown = min(wanted, n)
+        self.hints_used = max(self.hints_used, self._shown)
+        print(f"💡 Hint {self._shown} of {n}: {self.hints[self._shown - 1]}")
+        if wanted > n:
+            print(f"  (There is no hint {wanted}: that was the last one again. .solution() shows a full answer.)")
+        elif self._shown < n:
+            print(f"  Still stuck? Call .hint() again for hint {self._shown + 1} of {n}.")
+        else:
+            print("  That was the last hint. .solution() shows a full answer.")
 
     @property
     def solution_code(self) -> str:
@@ -325,6 +371,8 @@ def call_learner(fn: Callable, args: Sequence, described: str):
     """Call the learner's function positionally; turn any crash into Wrong with a plain explanation."""
     try:
         return fn(*args)
+    except Wrong:  # a tripwire: the learner's function called what the exercise forbids
+        raise
     except Exception as err:  # noqa: BLE001 - the learner's code crashed: report, don't raise
         if isinstance(err, ValueError) and _GUFUNC.search(str(err)):
             raise Wrong(f"your function stopped: {_explain_matmul(err)}\n  when called with {described}") from None
@@ -335,25 +383,21 @@ class FunctionExercise(Exercise):
     """The learner writes a function; it is called (positionally) on each case and compared with `reference`.
 
     `names` names the outputs of a function that returns several; `mistakes` pairs a known slip
-    (a function of the same arguments) with what to tell a learner who made it; `forbid` lists
-    functions the learner must not hand in (any function of the course's `helpers` is refused anyway).
+    (a function of the same arguments) with what to tell a learner who made it; `forbid` names what the
+    learner's function may not call, nor be (any function of the course's `helpers` is refused as an answer).
     """
 
-    def __init__(self, title: str, reference: Callable, cases: Sequence[dict], hint: str,
+    def __init__(self, title: str, reference: Callable, cases: Sequence[dict], hint: str | Sequence[str],
                  solution: str | None = None, atol: float = 1e-6, rtol: float = 1e-5,
                  names: Sequence[str] = ("the result",), mistakes: Sequence[tuple[Callable, str]] = (),
-                 forbid: Sequence[Callable] = (), notebook: str | None = None):
-        super().__init__(title, reference, hint, solution, notebook)
+                 forbid: Sequence = (), notebook: str | None = None):
+        super().__init__(title, reference, hint, solution, notebook, forbid)
         self.cases, self.atol, self.rtol = list(cases), atol, rtol
-        self.names, self.mistakes, self.forbid = tuple(names), list(mistakes), tuple(forbid)
+        self.names, self.mistakes = tuple(names), list(mistakes)
 
     def _check(self, answer) -> None:
         if not callable(answer):
             raise Wrong(f"expected a function (def ...), got {type(answer).__name__}: {show(answer)}")
-        own = _course_function(answer) or (getattr(answer, "__name__", "that function")
-                                           if any(answer is f for f in self.forbid) else "")
-        if own:
-            raise Wrong(f"you passed the course's own `{own}`; the exercise is to write that function yourself")
         for case in self.cases:
             described = ", ".join(f"{k}={_short(v)}" for k, v in case.items())
             got = call_learner(answer, list(_copy(case).values()), described)
@@ -372,7 +416,7 @@ class ValueExercise(Exercise):
     `mistakes` pairs a known slip (a function computing the wrong value) with what to say about it.
     """
 
-    def __init__(self, title: str, reference: Callable[[], object], hint: str,
+    def __init__(self, title: str, reference: Callable[[], object], hint: str | Sequence[str],
                  solution: str | None = None, atol: float = 1e-6, rtol: float = 1e-5,
                  mistakes: Sequence[tuple[Callable[[], object], str]] = (), notebook: str | None = None):
         super().__init__(title, reference, hint, solution, notebook)
@@ -396,11 +440,13 @@ class ValueExercise(Exercise):
 
 
 class CustomExercise(Exercise):
-    """The check is a function `checker(answer)` that raises `Wrong` with feedback."""
+    """The check is a function `checker(answer)` that raises `Wrong` with feedback.
 
-    def __init__(self, title: str, reference, checker: Callable[[object], None], hint: str,
-                 solution: str | None = None, notebook: str | None = None):
-        super().__init__(title, reference, hint, solution, notebook)
+    A learner's function reaches the checker already `guarded`: called there, it runs behind the tripwires."""
+
+    def __init__(self, title: str, reference, checker: Callable[[object], None], hint: str | Sequence[str],
+                 solution: str | None = None, notebook: str | None = None, forbid: Sequence = ()):
+        super().__init__(title, reference, hint, solution, notebook, forbid)
         self._checker = checker
 
     def _check(self, answer) -> None:
@@ -410,7 +456,7 @@ class CustomExercise(Exercise):
 class ChoiceExercise(Exercise):
     """A multiple-choice question (a prediction): the answer is one of the keys of `options`."""
 
-    def __init__(self, title: str, reference: str, options: dict[str, str], hint: str,
+    def __init__(self, title: str, reference: str, options: dict[str, str], hint: str | Sequence[str],
                  solution: str | None = None, feedback: dict[str, str] | None = None,
                  notebook: str | None = None):
         super().__init__(title, reference, hint, solution, notebook)

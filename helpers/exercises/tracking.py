@@ -3,6 +3,7 @@
 Nothing is sent anywhere. `progress("01")` prints one notebook's line; `progress()` the whole course
 (this kernel's exercises merged with what an earlier `progress(save=True)` wrote);
 `progress(save=True)` writes `progress.json` into the current folder, for the learner to hand in if they choose.
+Each row also counts the hint levels used (`q1.hint()` twice: 2), and the line names the exercises that used some.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ PROGRESS_FILE = "progress.json"
 def _load_all() -> None:
     """Import every exercise module, so the whole course is listed (even notebooks not opened in this kernel)."""
     for info in pkgutil.iter_modules(helpers.exercises.__path__):
-        if info.name not in ("core", "tracking"):
+        if info.name not in ("core", "tracking", "tripwires"):
             importlib.import_module(f"helpers.exercises.{info.name}")
 
 
@@ -35,8 +36,14 @@ def _read(path: Path) -> dict[tuple[str, str], dict]:
         return {}
 
 
+def hints_of(row: dict) -> int:
+    """How many hint levels a row says were used (0 for rows saved before hints were counted, or damaged)."""
+    hints = row.get("hints", 0)
+    return hints if isinstance(hints, int) and hints >= 0 else 0
+
+
 def progress_rows(notebook: str | None = None, path: str | Path = PROGRESS_FILE) -> list[dict]:
-    """One row per exercise (notebook, exercise, title, status, time); saved rows never go backwards."""
+    """One row per exercise (notebook, exercise, title, status, hints, time); saved rows never go backwards."""
     if notebook is None:
         _load_all()
     saved = _read(Path(path))
@@ -45,21 +52,25 @@ def progress_rows(notebook: str | None = None, path: str | Path = PROGRESS_FILE)
         for name, ex in entries:
             old = saved.get((nb, name))
             if old and STATUSES.index(old["status"]) >= STATUSES.index(ex.status):
+                rows[(nb, name)] = {**old, "hints": max(hints_of(old), ex.hints_used)}
                 continue
             rows[(nb, name)] = {"notebook": nb, "exercise": name, "title": ex.title, "status": ex.status,
+                                "hints": max(hints_of(old or {}), ex.hints_used),
                                 "time": time.strftime("%Y-%m-%dT%H:%M:%S")}
     chosen = [r for r in rows.values() if notebook is None or r["notebook"].startswith(notebook)]
     return sorted(chosen, key=lambda r: (r["notebook"], r["exercise"][0] == "q", int(r["exercise"][1:])))
 
 
 def summary_line(rows: list[dict], notebook: str) -> str:
-    """E.g. 'Notebook 01: 3 of 4 exercises solved, 2 of 2 predictions made; still open: Exercise 2 (...)'."""
+    """E.g. 'Notebook 01: 3 of 4 exercises solved, 2 of 2 predictions right; hints used: q2 (2 levels); ...'."""
     exercises = [r for r in rows if r["exercise"].startswith("q")]
     predictions = [r for r in rows if r["exercise"].startswith("p")]
     solved = sum(r["status"] == "solved" for r in exercises)
     line = f"Notebook {notebook[:2]}: {solved} of {len(exercises)} exercises solved"
     if predictions:
         line += f", {sum(r['status'] == 'solved' for r in predictions)} of {len(predictions)} predictions right"
+    hinted = [f"{r['exercise']} ({hints_of(r)} level{'s' if hints_of(r) > 1 else ''})" for r in rows if hints_of(r)]
+    line += f"; hints used: {', '.join(hinted)}" if hinted else ""
     still = [r["title"] for r in exercises if r["status"] != "solved"]
     return line + (f"; still open: {', '.join(still)}" if still else ". All done!")
 
