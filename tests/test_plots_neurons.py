@@ -1,6 +1,8 @@
 """Notebook 01's plots show the right numbers: the goal picture, the one-input sigmoid curve, the heat map,
 the decision line, the labels, the working."""
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -12,6 +14,7 @@ from helpers.plots.neurons import (
     X2,
     digit_image,
     goal_figure,
+    layers_figure,
     neuron_arithmetic,
     neuron_plane,
     neuron_steps,
@@ -28,6 +31,47 @@ def test_working_matches_the_worked_example():
     assert a == pytest.approx(float(sigmoid(-1.2)))
     assert z_line == "z = 0.5·1.0 + (−1.0)·2.0 + 0.3 = −1.2"
     assert a_line == "a = σ(−1.2) = 0.2315"
+
+
+def _printed_z(z_line: str) -> str:
+    """The z the working prints: 'z = 0.5·1.0 + 0.3·(−2.0) + 0.1 = 0.0' -> '0.0'."""
+    return z_line.rsplit("= ", 1)[1]
+
+
+def test_step_readout_is_exact_on_the_slider_grid():
+    """The sliders move in steps of 0.1, so z = w₁x₁ + w₂x₂ + b has at most 2 decimals on paper. Over the grid
+    (every third value of each slider, to stay quick) with b where z is exactly 0 and one step either side, the
+    working prints that exact z and a = step(printed z): plain float sums gave z = 2.8e-17 at x = (1, −2),
+    w = (0.5, 0.3), b = 0.1, printed as 0.0 but stepped to a = 1."""
+    tenths_x, tenths_w = range(-20, 21, 3), range(-30, 31, 3)  # the x sliders run −2 … 2, w and b −3 … 3
+    checked = 0
+    for i1, k1, i2, k2 in itertools.product(tenths_x, tenths_w, tenths_x, tenths_w):
+        products = i1 * k1 + i2 * k2  # w₁x₁ + w₂x₂ in hundredths, exactly
+        if products % 10:
+            continue  # no bias on the grid makes z exactly 0
+        for bt in (-products // 10 - 1, -products // 10, -products // 10 + 1):
+            if abs(bt) > 30:
+                continue
+            exact = products + 10 * bt  # z in hundredths
+            z, a, z_line, a_line = neuron_arithmetic(i1 / 10, i2 / 10, k1 / 10, k2 / 10, bt / 10, "step")
+            printed = _printed_z(z_line)
+            assert float(printed.replace("−", "-")) == exact / 100, z_line
+            assert z == exact / 100 and a == (1.0 if exact > 0 else 0.0), (z_line, a_line)
+            assert a_line == f"a = step({printed}) = {a:.4f}"
+            checked += 1
+    assert checked > 20_000
+
+
+def test_step_widget_at_an_exact_zero_says_zero():
+    plot = neuron_steps(x1=1.0, x2=-2.0, w1=0.5, w2=0.3, b=0.1, activation="step")
+    assert "z = 0.5·1.0 + 0.3·(−2.0) + 0.1 = 0.0\na = step(0.0) = 0.0000" in plot.readout.value
+    plot.controls["b"].value = 0.2  # one step up: z = 0.1 > 0 fires
+    assert "= 0.1\na = step(0.1) = 1.0000" in plot.readout.value
+
+
+def test_plane_labels_step_exactly_at_zero():
+    plot = neuron_plane(w1=0.1, w2=0.2, b=-0.3, activation="step")  # (1, 1): 0.1 + 0.2 − 0.3 = 0 on paper
+    assert _labels(plot)[-1] == "(1, 1): a = 0.00"
 
 
 @pytest.mark.parametrize(("value", "text"), [(0.5, "0.5"), (1.0, "1.0"), (-1.25, "−1.25"), (-0.001, "0.0"),
@@ -132,6 +176,21 @@ def test_goal_digit_is_a_28_by_28_grey_image():
 def test_goal_figure_is_a_small_png():
     data = goal_figure().png
     assert data.startswith(b"\x89PNG") and len(data) < 150_000
+
+
+def test_goal_figure_alt_text_describes_digit_and_network():
+    alt = goal_figure().alt
+    for words in ("28 × 28 = 784 pixels", "784 inputs", "hidden layer of 128 neurons", "output layer of 10 neurons",
+                  "0 … 9"):
+        assert words in alt, alt
+
+
+def test_layers_figure_alt_text_names_every_layer():
+    alt = layers_figure((3, 4, 2)).alt
+    assert "a static plot" not in alt
+    for words in ("input layer of 3 numbers (x₁, x₂, x₃)", "hidden layer of 4 neurons (h₁, h₂, h₃, h₄)",
+                  "output layer of 2 neurons (ŷ₁, ŷ₂)", "each line is one weight"):
+        assert words in alt, alt
 
 
 # ---- one input: a = σ(w·x + b) ----

@@ -42,12 +42,22 @@ WEIGHT_NAME = {"x1": "w₁", "x2": "w₂", "one": "b"}  # the weight on each inp
 
 def neuron_arithmetic(x1: float, x2: float, w1: float, w2: float, b: float,
                       activation: str = "sigmoid") -> tuple[float, float, str, str]:
-    """z, a and the two lines of working: 'z = 0.5·1.0 + (−1.0)·2.0 + 0.3 = −1.2', 'a = σ(−1.2) = 0.2315'."""
-    z = w1 * x1 + w2 * x2 + b
+    """z, a and the two lines of working: 'z = 0.5·1.0 + (−1.0)·2.0 + 0.3 = −1.2', 'a = σ(−1.2) = 0.2315'.
+
+    z is rounded to 10 decimals before the activation and the working: on the sliders' 0.1 grid the exact z has at
+    most 2 decimals, so this removes float noise such as 0.5·1.0 + 0.3·(−2.0) + 0.1 = 2.8e-17, which the step
+    would read as positive (a = 1) while the working prints z = 0.0."""
+    z = exact_sum(w1 * x1 + w2 * x2 + b)
     a = float(ACTIVATIONS[activation](z))
     z_line = f"z = {operand(w1)}·{operand(x1)} + {operand(w2)}·{operand(x2)} + {operand(b)} = {num(z)}"
     a_line = f"a = {ACTIVATIONS[activation].symbol}({num(z)}) = {num(a, 4, trim=False)}"
     return z, a, z_line, a_line
+
+
+def exact_sum(z: float) -> float:
+    """A weighted sum of slider values (0.1 steps) without its float noise: z rounded to 10 decimals (+ 0.0 turns
+    −0.0 into 0.0), so that the step of a sum that is exactly 0 on paper is 0."""
+    return round(float(z), 10) + 0.0
 
 
 def weight_arrow(w1: float, w2: float, b: float, length: float = 0.3) -> tuple[np.ndarray, np.ndarray]:
@@ -115,7 +125,7 @@ def neuron_plane(w1: float = 1.0, w2: float = -1.0, b: float = 0.5, activation: 
         arrow.set_visible(bool(inside) and len(line.get_xdata()) > 0)
         arrow.xy, arrow.xyann = base, tip
         for label, (x1, x2) in zip(labels, CORNERS, strict=True):
-            label.set_text(f"({x1:g}, {x2:g}): a = {float(f(w1 * x1 + w2 * x2 + b)):.2f}")
+            label.set_text(f"({x1:g}, {x2:g}): a = {float(f(exact_sum(w1 * x1 + w2 * x2 + b))):.2f}")
         title.set_text(_formula(w1, w2, b, activation))
         return "full" if static.changed(clim) else None  # the colour bar is static: redraw it when its range moves
 
@@ -308,12 +318,20 @@ def _column(ax, x: float, shown: list[str], total: int, colour: str, caption: st
     return np.column_stack([np.full(len(ys), x), ys])
 
 
-def small_image(fig) -> StaticFigure:
-    """A static figure as a compact PNG: RGB cut to 128 colours, so the notebook file stays small."""
+def small_image(fig, alt: str | None = None) -> StaticFigure:
+    """A static figure as a compact PNG: RGB cut to 128 colours, so the notebook file stays small. `alt` is its alt
+    text (default: from the figure's titles)."""
     buf = io.BytesIO()
     image = PIL.Image.open(io.BytesIO(figure_png(fig))).convert("RGB")
     image.quantize(colors=128, method=PIL.Image.Quantize.MEDIANCUT).save(buf, format="png", optimize=True)
-    return StaticFigure(buf.getvalue(), figure_alt(fig))
+    return StaticFigure(buf.getvalue(), alt or figure_alt(fig))
+
+
+GOAL_ALT = ("Figure: left, one handwritten digit 7 as a network sees it, a grid of 28 × 28 = 784 pixels with grey "
+            "levels from 0 (black) to 1 (white); right, the network that reads it: 784 inputs (one per pixel, "
+            "x₁ … x₇₈₄), a hidden layer of 128 neurons (h₁ … h₁₂₈) and an output layer of 10 neurons, one per "
+            "digit 0 … 9, whose largest output is the answer; grey lines join each layer to the next (only a few "
+            "of the connections are drawn).")
 
 
 def goal_figure() -> StaticFigure:
@@ -331,13 +349,27 @@ def goal_figure() -> StaticFigure:
     ax_net.text(6.5, 0.0, "which\ndigit?", ha="left", va="center", fontsize=10)
     ax_net.set(xlim=(-0.8, 7.6), ylim=(-7.4, 5.4))
     ax_net.axis("off")
-    return small_image(fig)
+    return small_image(fig, GOAL_ALT)
 
 
 BUILDERS = {"sigmoid_curve": sigmoid_curve, "neuron_plane": neuron_plane, "neuron_steps": neuron_steps}
 
 
 SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def layers_alt(sizes: tuple[int, ...]) -> str:
+    """Alt text for `layers_figure`: each layer in order, its circles' labels, and how the lines join them."""
+    last = len(sizes) - 1
+    parts = []
+    for i, n in enumerate(sizes):
+        kind, letter = ("input", "x") if i == 0 else ("output", "ŷ") if i == last else ("hidden", "h")
+        what = f"{n} number{'s' * (n != 1)}" if i == 0 else f"{n} neuron{'s' * (n != 1)}"
+        names = ", ".join(f"{letter}{k + 1}".translate(SUBSCRIPT) for k in range(n))
+        parts.append(f"{'an' if kind in ('input', 'output') else 'a'} {kind} layer of {what} ({names})")
+    layers = ", ".join(parts[:-1]) + " and " + parts[-1]
+    return (f"Figure: a fully connected network drawn as columns of circles, from left to right: {layers}. "
+            "A line joins every circle to every circle of the next column; each line is one weight.")
 
 
 def layers_figure(sizes: tuple[int, ...] = (3, 4, 2)) -> StaticFigure:
@@ -358,4 +390,4 @@ def layers_figure(sizes: tuple[int, ...] = (3, 4, 2)) -> StaticFigure:
         ax.text(p[0, 0], -max(sizes) / 2 - 0.2, f"{kind} layer\n{what}", ha="center", va="top", fontsize=11)
     ax.set(xlim=(-0.6, 1.6 * last + 0.6), ylim=(-max(sizes) / 2 - 1.3, max(sizes) / 2))
     ax.axis("off")
-    return small_image(fig)
+    return small_image(fig, layers_alt(sizes))
