@@ -67,3 +67,53 @@ def test_line_fit_sliders_reach_the_best_line_and_the_best_flat_line():
     reachable = np.arange(intercept.min, intercept.max + intercept.step / 2, intercept.step)  # the slider's stops
     best_flat = reachable[np.argmin([mse(y, np.full_like(y, b)) for b in reachable])]
     assert best_flat == pytest.approx(np.mean(y), abs=intercept.step / 2)
+
+
+def title_number(title: str) -> float:
+    """The number after the last '=' of a title, as the learner reads it."""
+    return float(title.rsplit("=", 1)[1].split()[0].replace("−", "-"))
+
+
+@pytest.mark.parametrize("logits", [(10.0, 1.0, 0.1), (10.0, -10.0, -10.0), (8.0, 0.0, 0.0)])
+def test_softmax_explorer_never_shows_zero_for_a_positive_loss(logits):
+    # The notebook says the loss falls towards 0 but never reaches it: the title must agree.
+    plot = softmax_explorer(*logits, true_class=0)
+    assert plot.error is None, plot.error
+    z = np.array(logits)
+    loss = float(np.log(np.sum(np.exp(z - z[0]))))
+    assert loss > 0
+    shown = title_number(plot.fig.axes[1].get_title())
+    assert shown > 0, plot.fig.axes[1].get_title()
+    assert shown == pytest.approx(loss, rel=0.01)
+
+
+@pytest.mark.parametrize(("logits", "shown"), [((1.0, 1.0, 1.0), "1.099"), ((10.0, 1.0, 0.1), "0.000174")])
+def test_softmax_explorer_titles_quoted_in_the_notebook(logits, shown):
+    # Notebook 04 quotes log 3 ≈ 1.099 (equal logits) and 0.000174 (z₀ raised to 10 from the start).
+    plot = softmax_explorer(*logits)
+    assert plot.fig.axes[1].get_title().endswith(f"= {shown}")
+
+
+def test_softmax_explorer_legend_names_the_true_class():
+    # Colour is not the only cue: the legend says which colour is the true class.
+    plot = softmax_explorer()
+    labels = [t.get_text() for t in plot.fig.axes[1].get_legend().get_texts()]
+    assert any("true class" in label for label in labels), labels
+
+
+def test_loss_vs_probability_keeps_both_dots_on_the_plot_down_to_p_0001():
+    # The notebook asks for p = 0.001, where cross-entropy is 6.91: the dot must stay inside the axes.
+    plot = loss_vs_probability(p=0.001)
+    ax_loss = plot.fig.axes[0]
+    low, high = ax_loss.get_ylim()
+    for line in ax_loss.lines:
+        ys = np.asarray(line.get_ydata(), dtype=float)
+        assert np.all((low <= ys) & (ys <= high)), (line.get_label(), ys.max(), high)
+    assert title_number(plot.fig.axes[0].get_title()) == pytest.approx(-np.log(0.001), abs=0.001)
+
+
+def test_loss_vs_probability_title_never_shows_zero_for_a_positive_loss():
+    plot = loss_vs_probability(p=0.999)
+    title = plot.fig.axes[0].get_title()
+    mse_shown = float(title.split("MSE = ")[1].split(",")[0])
+    assert mse_shown == pytest.approx(1e-6, rel=0.01), title

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 
 from helpers.activations import sigmoid, softmax
 from helpers.losses import mse, softmax_cross_entropy
@@ -19,6 +20,12 @@ from helpers.widgets import (
 )
 
 TRUE_COLOUR, OTHER_COLOUR, RESIDUAL_COLOUR = RIGHT, OTHER, VERMILLION  # the true class's bar, the others' bars
+
+
+def loss_text(value: float) -> str:
+    """A loss for a title: 3 decimals, or 3 significant digits below 0.001, so a positive loss never reads 0.000."""
+    value = float(value)
+    return f"{value:.3f}" if value == 0 or value >= 0.001 else f"{value:.3g}"
 
 
 # ----------------------------------------------------------------------------- 1. fitting a line by MSE
@@ -107,8 +114,12 @@ def softmax_explorer(z0: float = 2.0, z1: float = 1.0, z2: float = 0.1, true_cla
     p_bars = ax_p.bar(positions, np.zeros(3), color=OTHER_COLOUR)
     target = ax_p.bar(positions, np.zeros(3), fill=False, edgecolor="black", ls="--", lw=1.2,
                       label="target (one-hot)")
-    ax_p.set(xticks=positions, xticklabels=CLASSES, ylim=(0, 1.12), ylabel="probability p")
-    ax_p.legend(loc="upper right", fontsize=8)
+    # Room above the bars for the legend: the true class is blue *and* has the dashed target outline.
+    ax_p.set(xticks=positions, xticklabels=CLASSES, ylim=(0, 1.4), yticks=np.linspace(0, 1, 6),
+             ylabel="probability p")
+    ax_p.legend(handles=[Patch(color=TRUE_COLOUR, label="true class"), Patch(color=OTHER_COLOUR, label="other classes"),
+                         target], loc="upper center", ncol=3, fontsize=8, handlelength=1.0, columnspacing=0.6,
+                handletextpad=0.4, borderaxespad=0.3)
     p_text = [ax_p.text(i, 0, "", ha="center", fontsize=9) for i in positions]
     title = animated_title(ax_p, fontsize=11)
     # Redrawn at every step: what moves, and what lies on top of it (the zero line, the legend).
@@ -129,7 +140,7 @@ def softmax_explorer(z0: float = 2.0, z1: float = 1.0, z2: float = 0.1, true_cla
             target[i].set_height(1.0 if i == true_class else 0.0)
             p_text[i].set_position((i, p[i] + 0.02))
             p_text[i].set_text(f"{p[i]:.3f}")
-        title.set_text(f"softmax: cross-entropy = −log p{SUBSCRIPT[true_class]} = {loss:.3f}")
+        title.set_text(f"cross-entropy = −log p{SUBSCRIPT[true_class]} = {loss_text(loss)}")
 
     controls = {"z0": slider("logit z₀", z0, -10.0, 10.0),
                 "z1": slider("logit z₁", z1, -10.0, 10.0),
@@ -162,7 +173,7 @@ def loss_vs_probability(p: float = 0.1) -> LivePlot:
     mse_curve, ce_curve = binary_losses(ps)
     ax_loss.plot(ps, mse_curve, color=MSE_COLOUR, lw=2, label="MSE  (1 − p)²")
     ax_loss.plot(ps, ce_curve, color=CE_COLOUR, lw=2, label="cross-entropy  −log p")
-    ax_loss.set(xlim=(0, 1), ylim=(0, 5), xlabel="predicted probability p of the true class", ylabel="loss")
+    ax_loss.set(xlim=(0, 1), ylim=(0, 7.5), xlabel="predicted probability p of the true class", ylabel="loss")
     ax_loss.legend(loc="upper right", fontsize=8)
     mse_grad_curve, ce_grad_curve = binary_logit_grads(ps)
     ax_grad.plot(ps, mse_grad_curve, color=MSE_COLOUR, lw=2, label="MSE:  −2p(1 − p)²")
@@ -186,7 +197,7 @@ def loss_vs_probability(p: float = 0.1) -> LivePlot:
             marks[name].set_data([p], [value])
         for guide in guides:
             guide.set_xdata([p, p])
-        titles[0].set_text(f"p = {p:.3f}:  MSE = {loss_mse:.3f},  CE = {loss_ce:.3f}")
+        titles[0].set_text(f"p = {p:.3f}:  MSE = {loss_text(loss_mse)},  CE = {loss_text(loss_ce)}")
         titles[1].set_text(f"∂/∂z:  MSE {num(grad_mse, 3, trim=False)},  CE {num(grad_ce, 3, trim=False)}")
 
     controls = {"p": slider("p (true class)", p, 0.001, 0.999, step=0.001, readout_format=".3f")}
