@@ -220,6 +220,7 @@ def test_a_call_to_the_forbidden_helper_is_refused_with_why_and_how(capsys):
     "def cheat(z):\n    return helpers.activations.relu(z)",  # through the module
     "def cheat(z):\n    from helpers.activations import relu as r\n    return r(z)",  # imported inside
     "def cheat(z):\n    try:\n        return relu(z)\n    except Exception:\n        return abs(z)",  # swallowed
+    "def outer(r):\n    def cheat(z):\n        return r(z)\n    return cheat\ncheat = outer(relu)",  # a closure
     "def cheat(z):\n    import torch.nn.functional as F\n    return F.relu(torch.tensor(z)).numpy()",
     "def cheat(z):\n    t = torch.tensor(z, requires_grad=True)\n    t.sum().backward()\n    return z * t.grad.numpy()",
 ])

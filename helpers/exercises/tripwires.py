@@ -4,8 +4,8 @@ An exercise that asks the learner to write a computation names what would do it 
 `forbid=("helpers.losses.mse_grad", "helpers.gradcheck", "torch.nn.functional")`: a dotted name is one callable
 (a function, a class, or a method such as "torch.Tensor.backward"); a module stands for every public function and
 class it defines. While the learner's function runs, each is swapped for a tripwire: where the spec names it, in the
-function's globals (the notebook's names), and in every `helpers` module that imports it. Everything is put back
-afterwards, even when the learner's function raises. The checker's own code runs outside, with the real ones.
+function's globals (the notebook's names) and closure, and in every `helpers` module that imports it. All is put
+back afterwards, even when the learner's function raises. The checker's own code runs outside, with the real ones.
 """
 
 from __future__ import annotations
@@ -89,6 +89,15 @@ def _namespaces(fn) -> list[dict]:
     return ([own] if own is not None else []) + course
 
 
+def _cells(fn) -> list[tuple[object, object]]:
+    """(cell, value) for the closure of a learner's function: the names it takes from an enclosing function."""
+    found = []
+    for cell in getattr(getattr(fn, "func", fn), "__closure__", None) or ():
+        with contextlib.suppress(ValueError):  # an empty cell: a name not yet assigned
+            found.append((cell, cell.cell_contents))
+    return found
+
+
 def _sites(fn, forbid: Sequence) -> list[tuple[object, str, object, str]]:
     """(namespace or class, name, original, label) for every place a forbidden callable is reachable from `fn`."""
     found = places(forbid)
@@ -102,6 +111,9 @@ def _sites(fn, forbid: Sequence) -> list[tuple[object, str, object, str]]:
         for name, value in list(ns.items()):
             if id(value) in labels:
                 sites.setdefault((id(ns), name), (ns, name, value, labels[id(value)]))
+    for cell, value in _cells(fn):
+        if id(value) in labels:
+            sites[(id(cell), "")] = (cell, "cell_contents", value, labels[id(value)])
     return list(sites.values())
 
 
@@ -138,3 +150,6 @@ def tripwires(fn, forbid: Sequence):
             _put(where, name, original)
     if calls:
         raise Tripped(calls[0])
+
+
+AUTOGRAD = ("torch.autograd.grad", "torch.autograd.backward", "torch.Tensor.backward")  # autograd derives for you
