@@ -4,6 +4,7 @@ and whether each exercise's solution, pasted into its own notebook cell, passes 
 from __future__ import annotations
 
 import contextlib
+import copy
 import io
 import re
 import warnings
@@ -13,7 +14,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers.exercises.core import FunctionExercise, ValueExercise, exercises_in
+from helpers.exercises.core import ChoiceExercise, FunctionExercise, ValueExercise, exercises_in
+from helpers.exercises.tripwires import places
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 
@@ -60,6 +62,43 @@ class Exploding:
 def crash(*args):
     """A learner's function that crashes."""
     raise RuntimeError("boom")
+
+
+# Code in a hint: a backtick, @, a module prefix, a call `name(`, an assignment `name =` (also `x[i] =`, `w -=`).
+CODE = re.compile(r"`|@|\b(np|torch|F|nn)\.|\b[A-Za-z_][\w.]*\(|\b[A-Za-z_]\w*(\[[^\]]*\])?\s*[-+*/]?=(?!=)")
+
+
+def solution_lines(q) -> list[str]:
+    """The solution's lines of code (comments stripped), those longer than 3 characters."""
+    lines = [ln.split("#")[0].strip() for ln in q.solution_code.splitlines()]
+    return [ln for ln in lines if len(ln) > 3]
+
+
+def code_in_hint(q, text: str) -> list[str]:
+    """What in `text` is code: lines of the solution, and code patterns."""
+    return [ln for ln in solution_lines(q) if ln in text] + [m.group(0) for m in CODE.finditer(text)]
+
+
+def loopholes(q) -> list[tuple[str, Callable, str]]:
+    """(how, a learner's function that hands the work to a forbidden callable, its name): by name and by owner.
+
+    A module in `forbid` is tried through three of its members (the first, one in the middle, the last)."""
+    found, members = [], {}
+    for owner, name, obj, label in places(q.forbid):
+        members.setdefault(label.split(" from ")[1], []).append((owner, name, obj, label))
+    for group in members.values():
+        for owner, name, obj, label in sorted({id(g[2]): g for g in (group[0], group[len(group) // 2], group[-1])}
+                                              .values(), key=lambda g: g[1]):
+            by_name, by_owner = {name: obj}, {"owner": owner}
+            exec(f"def cheat(*args):\n    return {name}(*args)", by_name)  # noqa: S102 - `from x import f`, f(...)
+            exec(f"def cheat(*args):\n    return owner.{name}(*args)", by_owner)  # noqa: S102 - `x.f(...)`
+            found += [(f"{label}, by name", by_name["cheat"], label), (f"{label}, by owner", by_owner["cheat"], label)]
+    return found
+
+
+def in_place(q) -> list:
+    """Every callable `q` forbids, as found where it lives now (a tripwire left behind would show here)."""
+    return [obj for _, _, obj, _ in places(q.forbid)]
 
 
 def check_cells(notebook: str) -> dict[str, tuple[int, str]]:
@@ -160,11 +199,53 @@ def exercise_suite(ex, reference: dict, wrong: dict, namespace: Callable[[], dic
 
     @pytest.mark.parametrize("name", names)
     def test_hint_and_solution(name, capsys):
-        q = getattr(ex, name)
+        q = copy.copy(getattr(ex, name))  # a copy: the module's exercise keeps its hint count
         q.hint()
-        assert len(capsys.readouterr().out.strip()) > len("💡 Hint:") + 10
+        assert len(capsys.readouterr().out.strip()) > len("💡 Hint 1 of 2:") + 10
         q.solution()
         assert "Solution" in capsys.readouterr().out and q.solution_code
+
+    @pytest.mark.parametrize("name", names)
+    def test_hints_come_in_levels_and_the_last_is_not_the_solution(name):
+        q = getattr(ex, name)
+        assert isinstance(q, ChoiceExercise) or len(q.hints) >= 2, "every exercise but a prediction: >= 2 levels"
+        assert all(isinstance(h, str) and len(h) > 20 for h in q.hints)
+        body = [ln for ln in solution_lines(q) if not ln.startswith("def ")]
+        assert not all(ln in q.hints[-1] for ln in body), "a hint must not paste the whole solution"
+
+    @pytest.mark.parametrize("name", [n for n in names if not isinstance(getattr(ex, n), ChoiceExercise)])
+    def test_first_hint_is_words_not_code(name):
+        q = getattr(ex, name)
+        assert not code_in_hint(q, q.hints[0]), f"hint 1 holds code: {code_in_hint(q, q.hints[0])}"
+
+    @pytest.mark.parametrize("name", names)
+    def test_each_hint_call_gives_the_next_level_then_repeats_the_last(name, capsys):
+        q = copy.copy(getattr(ex, name))
+        q.hints_used = q._shown = 0
+        n = len(q.hints)
+        for k in range(1, n + 2):
+            q.hint()
+            out = capsys.readouterr().out
+            assert f"Hint {min(k, n)} of {n}: {q.hints[min(k, n) - 1]}" in out, out
+            assert ("There is no hint" in out) == (k > n), out
+        assert q.hints_used == n
+
+    @pytest.mark.parametrize("name, how, cheat, label",
+                             [(n, how, cheat, label) for n in names for how, cheat, label in loopholes(getattr(ex, n))])
+    def test_a_function_that_calls_what_it_should_write_is_refused(name, how, cheat, label, capsys):
+        q = copy.copy(getattr(ex, name))
+        before, names_before = in_place(q), dict(cheat.__globals__)
+        out = assert_rejected(q, cheat, capsys, f"your function calls {label}")
+        assert "Do it by hand" in out
+        assert in_place(q) == before and dict(cheat.__globals__) == names_before, "a tripwire was left in place"
+
+    @pytest.mark.parametrize("name", [n for n in names if getattr(ex, n).forbid])
+    def test_what_is_forbidden_exists_and_stays_in_place_after_a_crash(name, capsys):
+        q = copy.copy(getattr(ex, name))
+        before = in_place(q)
+        assert before and all(obj is not None for obj in before)
+        assert_rejected(q, crash, capsys)
+        assert in_place(q) == before
 
     verdicts: dict = {}
 
@@ -176,5 +257,10 @@ def exercise_suite(ex, reference: dict, wrong: dict, namespace: Callable[[], dic
 
     tests = (test_every_exercise_is_covered, test_reference_answer_passes, test_wrong_answers_fail_with_feedback,
              test_named_slips_get_their_own_message, test_placeholder_is_not_attempted, test_crash_is_reported,
-             test_hint_and_solution, test_solution_passes_in_its_notebook_cell)
+             test_hint_and_solution, test_hints_come_in_levels_and_the_last_is_not_the_solution,
+             test_first_hint_is_words_not_code, test_each_hint_call_gives_the_next_level_then_repeats_the_last,
+             test_solution_passes_in_its_notebook_cell)
+    if any(getattr(ex, n).forbid for n in names):  # tripwires
+        tests += (test_a_function_that_calls_what_it_should_write_is_refused,
+                  test_what_is_forbidden_exists_and_stays_in_place_after_a_crash)
     return {t.__name__: t for t in tests}

@@ -115,3 +115,19 @@ def test_answers_may_modify_their_input_in_place(capsys):
         return Z
 
     assert_accepted(ex.q5, softmax_in_place, capsys)
+
+
+# ---- tripwires: each function is written, not borrowed; what the exercise allows still passes
+
+def test_calling_the_course_function_inside_is_refused(capsys):
+    import torch
+
+    assert_rejected(ex.q2, lambda z: course.tanh_grad(z), capsys, "calls tanh_grad from helpers.activations")
+    assert_rejected(ex.q3, lambda z: course.relu(z), capsys, "calls relu from helpers.activations")
+    assert_rejected(ex.q3, lambda z: torch.relu(torch.tensor(z)).numpy(), capsys, "calls relu from torch")
+    assert_rejected(ex.q5, lambda Z: course.softmax(Z, axis=1), capsys, "calls softmax from helpers.activations")
+
+
+def test_tanh_grad_may_use_the_sigmoid_and_its_derivative(capsys):
+    assert_accepted(ex.q2, lambda z: 4 * sigmoid_grad(2 * z), capsys)
+    assert_accepted(ex.q2, lambda z: 4 * sigmoid(2 * z) * (1 - sigmoid(2 * z)), capsys)

@@ -184,3 +184,50 @@ def test_the_predictions_answers_are_true():
     start = np.array([-4.5, 2.0])
     far = ex.gradient_descent(start, ex.ravine_grad, 0.25, 30)
     assert np.abs(far[1]) > 1e4 and np.array_equal(start, [-4.5, 2.0])
+
+
+# ---- tripwires: derive, do not estimate or let autograd derive
+
+
+def test_a_numerical_derivative_that_calls_numerical_grad_is_refused(capsys):
+    def borrowed(f, x, h):
+        return numerical_grad(lambda v: f(v[0]), np.array([x]), h)[0]
+
+    assert_rejected(ex.q1, borrowed, capsys, "your function calls numerical_grad from helpers.gradcheck")
+
+
+def test_gradients_by_autograd_or_the_course_layers_are_refused(capsys):
+    from helpers import nn
+    from helpers.value import Value
+
+    def by_torch(x, w, b, y):
+        w_t, b_t = torch.tensor(w, requires_grad=True), torch.tensor(b, requires_grad=True)
+        ((torch.tanh(w_t * x + b_t) - y) ** 2).backward()
+        return w_t.grad.item(), b_t.grad.item()
+
+    def by_value(x, w, b, y):
+        w_v, b_v = Value(w), Value(b)
+        loss = ((w_v * x + b_v).tanh() - y) ** 2
+        loss.backward()
+        return w_v.grad, b_v.grad
+
+    def by_layers(X, W, b, G):
+        layer = nn.Linear(W.shape[1], W.shape[0])
+        return layer, G
+
+    assert_rejected(ex.q2, by_torch, capsys, "your function calls backward from torch.Tensor")
+    assert_rejected(ex.q2, by_value, capsys, "your function calls Value from helpers.value")
+    assert_rejected(ex.q3, by_layers, capsys, "your function calls Linear from helpers.nn")
+
+
+def test_a_backward_pass_that_calls_mse_grad_is_refused_one_that_uses_sigmoid_passes(capsys):
+    from helpers.losses import mse_grad
+
+    def with_mse_grad(X, y, W1, b1, W2, b2):
+        H = sigmoid(X @ W1.T + b1)
+        dY_hat = mse_grad(y, H @ W2.T + b2)
+        dZ1 = dY_hat @ W2 * H * (1 - H)
+        return dZ1.T @ X, dZ1.sum(axis=0), dY_hat.T @ H, dY_hat.sum(axis=0)
+
+    assert_rejected(ex.q4, with_mse_grad, capsys, "your function calls mse_grad from helpers.losses")
+    assert_accepted(ex.q4, sigmoid_net_backward, capsys)  # it calls the course's sigmoid: allowed

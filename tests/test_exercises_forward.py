@@ -147,3 +147,26 @@ def test_the_notebooks_parameter_count_is_right():
     # Notebook 03 counts 13 parameters for its 2-3-1 network, and 06 quotes 101,770 for 784-128-10.
     assert ex.count_parameters([2, 3, 1]) == 13
     assert ex.count_parameters([784, 128, 10]) == 101_770
+
+
+# ---- tripwires: the layer and the forward pass are written, not borrowed from helpers.forward
+
+def test_borrowing_the_course_layer_or_forward_pass_is_refused(capsys):
+    import helpers.forward
+
+    assert_rejected(ex.q1, lambda Xc, W, b: helpers.forward.dense(Xc.T, W, b).T, capsys,
+                    "your function calls dense from helpers.forward")
+
+    def forward_by_helper(X, W1, b1, W2, b2):
+        Z1 = X @ W1.T + b1
+        return (Z1, *helpers.forward.forward(X, [(W1, b1, relu), (W2, b2, sigmoid)]))
+
+    assert_rejected(ex.q2, forward_by_helper, capsys, "your function calls forward from helpers.forward")
+
+
+def test_a_forward_pass_with_the_course_activations_passes(capsys):
+    def with_helpers(X, W1, b1, W2, b2):
+        Z1 = X @ W1.T + b1
+        return Z1, relu(Z1), sigmoid(relu(Z1) @ W2.T + b2)
+
+    assert_accepted(ex.q2, with_helpers, capsys)

@@ -278,3 +278,37 @@ def test_solutions_pass_and_are_accepted(capsys):
         exec(q.solution_code, ns)  # noqa: S102 - our own solution text
         name = q.solution_code.split("def ")[1].split("(")[0]
         assert_accepted(q, ns[name], capsys)
+
+
+# ----------------------------------------------------------------------------- tripwires
+
+
+def test_a_backward_pass_that_borrows_the_loss_gradient_or_autograd_is_refused(capsys):
+    from helpers.losses import softmax_cross_entropy_grad
+
+    def borrowed(X, Y, Z1, H, Z2, W2):
+        return backward_with(dZ2=lambda v: softmax_cross_entropy_grad(v["Y"], v["Z2"]))(X, Y, Z1, H, Z2, W2)
+
+    def by_autograd(X, Y, Z1, H, Z2, W2):
+        Z2_t = torch.tensor(Z2, requires_grad=True)
+        torch.nn.functional.cross_entropy(Z2_t, torch.tensor(Y.argmax(axis=1))).backward()
+        return backward_with(dZ2=lambda v: Z2_t.grad.numpy())(X, Y, Z1, H, Z2, W2)
+
+    assert_rejected(ex.q2, borrowed, capsys, "calls softmax_cross_entropy_grad from helpers.losses")
+    assert_rejected(ex.q2, by_autograd, capsys, "calls cross_entropy from torch.nn.functional")
+    assert ex.passes(ex.q2, borrowed) is False  # nor does the notebook train with it
+
+
+def test_the_honest_passes_use_the_allowed_helpers(capsys):
+    """softmax in the backward pass, softmax_cross_entropy for the epoch's losses: what the prompts allow."""
+    assert_accepted(ex.q2, backward_with(), capsys)
+    assert_accepted(ex.q3, ex.train_epoch, capsys)
+
+
+def test_a_forward_pass_through_the_course_layer_is_refused(capsys):
+    from helpers.forward import dense
+
+    def borrowed(X, W1, b1, W2, b2):
+        return X @ W1.T + b1, dense(X, W1, b1, lambda z: np.maximum(z, 0)), None
+
+    assert_rejected(ex.q1, borrowed, capsys, "your function calls dense from helpers.forward")

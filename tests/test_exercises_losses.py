@@ -4,11 +4,12 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+from torch import nn
 
 from helpers.activations import sigmoid
 from helpers.exercises import losses as ex
 from helpers.gradcheck import numerical_grad
-from helpers.losses import mse, mse_grad, softmax_cross_entropy
+from helpers.losses import log_softmax, mse, mse_grad, softmax_cross_entropy
 from tests.exercise_checks import exercise_suite, run_check
 
 
@@ -134,7 +135,50 @@ def test_naive_softmax_passes_the_row_scale_case_so_the_global_max_message_is_sp
     assert not ok and "own max" not in out and "10000" in out
 
 
-def test_right_answers_with_helpers_inside_are_accepted(capsys):
-    """Using the course's loss inside your own function is allowed; only handing the helper in is refused."""
-    ok, _ = run_check(ex.q4, lambda Y, Z: softmax_cross_entropy(Y, Z), capsys)
-    assert ok
+def test_calling_the_course_loss_inside_your_function_is_refused(capsys):
+    """Writing the loss means writing it: a function that calls the course's version is refused, with why."""
+    ok, out = run_check(ex.q4, lambda Y, Z: softmax_cross_entropy(Y, Z), capsys)
+    assert not ok and "your function calls softmax_cross_entropy from helpers.losses" in out, out
+    assert "Do it by hand: Work row by row" in out
+
+
+def test_every_loophole_of_notebook_04_is_refused(capsys):
+    def mse_grad_borrowed(y_true, y_pred):
+        return mse_grad(y_true, y_pred)
+
+    def mse_grad_estimated(y_true, y_pred):
+        return numerical_grad(lambda v: mse(y_true, v), y_pred)
+
+    def mse_grad_by_autograd(y_true, y_pred):
+        t = torch.tensor(y_pred, requires_grad=True)
+        ((t - torch.tensor(y_true)) ** 2).mean().backward()
+        return t.grad.numpy()
+
+    def bce_by_torch(labels, z):
+        return F.binary_cross_entropy_with_logits(torch.tensor(z), torch.tensor(labels)).item()
+
+    def bce_by_module(labels, z):
+        return nn.BCEWithLogitsLoss()(torch.tensor(z), torch.tensor(labels)).item()
+
+    def bce_grad_estimated(labels, z):
+        return numerical_grad(lambda v: bce_learner(labels, v), z)
+
+    def ce_by_log_softmax(Y, Z):
+        return -np.sum(Y * log_softmax(Z, axis=1)) / len(Z)
+
+    for q, cheat, words in [(ex.q1, mse_grad_borrowed, "calls mse_grad from helpers.losses"),
+                            (ex.q1, mse_grad_estimated, "calls numerical_grad from helpers.gradcheck"),
+                            (ex.q1, mse_grad_by_autograd, "calls backward from torch.Tensor"),
+                            (ex.q2, bce_by_torch, "calls binary_cross_entropy_with_logits from torch.nn.functional"),
+                            (ex.q2, bce_by_module, "calls binary_cross_entropy_with_logits"),
+                            (ex.q3, bce_grad_estimated, "calls numerical_grad from helpers.gradcheck"),
+                            (ex.q4, ce_by_log_softmax, "calls log_softmax from helpers.losses")]:
+        ok, out = run_check(q, cheat, capsys)
+        assert not ok and words in out, out
+
+
+def test_honest_answers_may_use_the_sigmoid(capsys):
+    """The prompts import sigmoid for exercises 2 and 3: using it is not delegating."""
+    for q, answer in [(ex.q2, bce_learner), (ex.q3, bce_grad_learner), (ex.q1, mse_grad_loop)]:
+        ok, out = run_check(q, answer, capsys)
+        assert ok, out

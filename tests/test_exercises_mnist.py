@@ -200,3 +200,48 @@ def test_p1_reference_is_true_for_a_fresh_simple_nn():
     x, y = torch.rand(512, 1, 28, 28), torch.randint(0, 10, (512,))
     loss = nn.CrossEntropyLoss()(SimpleNN()(x), y).item()
     assert abs(loss - math.log(10)) < 0.1
+
+
+# ---- tripwires: the step is written without an optimiser, the floor without PyTorch's loss
+
+
+def test_a_step_that_uses_an_optimiser_is_refused(capsys):
+    def step_with_sgd(model, x, y, loss_fn, lr):
+        optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+        optimizer.zero_grad()
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        optimizer.step()
+        return loss.item()
+
+    from torch.optim import SGD
+
+    def step_with_imported_sgd(model, x, y, loss_fn, lr):
+        SGD(model.parameters(), lr=lr).step()
+        return loss_fn(model(x), y).item()
+
+    ok, out = run_check(ex.q1, step_with_sgd, capsys)
+    assert not ok and "your function calls SGD from torch.optim" in out and "Do it by hand" in out, out
+    ok, out = run_check(ex.q1, step_with_imported_sgd, capsys)
+    assert not ok and "calls SGD from torch.optim" in out, out
+    assert torch.optim.SGD is SGD  # put back
+    ok, out = run_check(ex.q1, step_zero_grad_first, capsys)  # nn.CrossEntropyLoss and backward() are allowed
+    assert ok, out
+
+
+def test_a_floor_computed_by_torch_label_smoothing_is_refused(capsys):
+    import torch.nn.functional as F
+
+    def floor_by_torch(eps, K):
+        t = torch.full((K,), eps / K, dtype=torch.float64)
+        t[0] += 1 - eps
+        return F.cross_entropy(t.log()[None], torch.tensor([0]), label_smoothing=eps).item()
+
+    def floor_by_module(eps, K):
+        t = torch.full((K,), eps / K, dtype=torch.float64)
+        t[0] += 1 - eps
+        return nn.CrossEntropyLoss(label_smoothing=eps)(t.log()[None], torch.tensor([0])).item()
+
+    for cheat in (floor_by_torch, floor_by_module):
+        ok, out = run_check(ex.q4, cheat, capsys)
+        assert not ok and "calls cross_entropy from torch.nn.functional" in out, out

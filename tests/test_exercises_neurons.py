@@ -5,7 +5,7 @@ import pytest
 
 from helpers.activations import relu, sigmoid, step, tanh
 from helpers.exercises import neurons as ex
-from tests.exercise_checks import exercise_suite, run_check
+from tests.exercise_checks import assert_accepted, assert_rejected, exercise_suite, run_check
 
 
 def neuron_loop(x, w, b, g):
@@ -120,3 +120,16 @@ def test_function_feedback_names_the_failing_input(capsys):
 
 def test_a_choice_answer_may_carry_spaces_or_capitals(capsys):
     assert run_check(ex.p1, " B ", capsys)[0]
+
+
+# ---- tripwires: the neuron and the layer are written, not borrowed from helpers.forward
+
+def test_a_neuron_that_calls_the_course_layer_is_refused_and_one_with_g_passes(capsys):
+    from helpers.forward import dense
+
+    def neuron_by_dense(x, w, b, g):
+        return dense(x[None, :], w[None, :], np.array([b]), g)[0, 0]
+
+    assert_rejected(ex.q1, neuron_by_dense, capsys, "your function calls dense from helpers.forward")
+    assert_accepted(ex.q1, lambda x, w, b, g: g(w @ x + b), capsys)  # g is a course activation: allowed
+    assert_accepted(ex.q4, lambda x, W, b, g: g(W @ x + b), capsys)

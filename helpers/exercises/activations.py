@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from helpers.activations import relu as course_relu
 from helpers.activations import sigmoid, sigmoid_grad
 from helpers.exercises.core import ChoiceExercise, FunctionExercise, ValueExercise
+from helpers.exercises.tripwires import AUTOGRAD
 
 NOTEBOOK = "02_activation_functions"
 _rng = np.random.default_rng(2)
@@ -43,8 +43,13 @@ q1 = FunctionExercise(
     "Exercise 1 (two linear layers are one)", merge_layers,
     [_layer_case(2, 2, 2), _layer_case(2, 3, 2), _layer_case(3, 4, 3)],  # d_in = d_out, so W1 @ W2 can run too
     names=("W", "b"),
-    hint="Expand the brackets: W2 (W1 x + b1) + b2 = (something) x + (something else). Whatever multiplies x is W, "
-         "the rest is b. With matrices the order of a product matters: W1 acts on x first.",
+    hint=["Multiply out the brackets. Whatever ends up multiplying the input is the merged weight matrix; whatever "
+          "is left over is the merged bias. Matrix products do not commute: the first layer acts first, so it stands "
+          "next to the input.",
+          "Expand the brackets: W2 (W1 x + b1) + b2 = (something) x + (something else). Whatever multiplies x is W, "
+          "the rest is b. With matrices the order of a product matters: W1 acts on x first.",
+          "After expanding, the weights are the second layer's W2 times the first layer's W1, in that order (NumPy's "
+          "@), and the first bias b1 goes through W2 before b2 is added."],
     solution='''def merge_layers(W1, b1, W2, b2):
     W = W2 @ W1       # (d_out, d_in): first W1, then W2
     b = W2 @ b1 + b2  # the first bias goes through W2 too
@@ -92,8 +97,12 @@ def tanh_grad(z):
 q2 = FunctionExercise(
     "Exercise 2 (tanh′ from the sigmoid)", tanh_grad,
     [{"z": np.array([0.0, 1.0])}, {"z": np.linspace(-3, 3, 7)}, {"z": np.array([-20.0, 0.5, 20.0])}],
-    hint="Differentiate 2σ(2z) − 1 piece by piece: the constant −1 has slope 0; the factor 2 stays; and by the "
-         "chain rule σ(2z) has slope σ′(2z) times the slope of 2z. Check yourself: at z = 0 the answer is 1.",
+    hint=["Differentiate the formula that writes tanh with the sigmoid, piece by piece: a constant added at the end "
+          "has slope zero, a factor in front stays, and the stretched input brings one more factor by the chain "
+          "rule. At zero the answer must be exactly one.",
+          "Differentiate 2σ(2z) − 1 piece by piece: the constant −1 has slope 0; the factor 2 stays; and by the "
+          "chain rule σ(2z) has slope σ′(2z) times the slope of 2z. Check yourself: at z = 0 the answer is 1."],
+    forbid=("helpers.activations.tanh_grad", "helpers.nn", "helpers.gradcheck", *AUTOGRAD),
     solution='''def my_tanh_grad(z):
     return 2 * sigmoid_grad(2 * z) * 2  # outer factor 2, σ′ at 2z, inner slope 2: 4 σ′(2z) = 1 − tanh(z)²''',
     mistakes=[
@@ -126,11 +135,14 @@ q3 = FunctionExercise(
     [{"z": np.array([-2.0, -0.5, 0.0, 0.5, 3.0])},
      {"z": np.round(_rng.normal(size=(3, 4)), 2)},  # a 2-D array: keep the shape
      {"z": np.array([-1e4, 1e4])}],
-    hint="`np.maximum(0, z)` compares 0 with every element of z and keeps the larger. "
-         "(Python's `max(0, z)` does not work on arrays, and `np.max` returns a single number.)",
+    hint=["Compare every entry with zero and keep the larger of the two: negative entries become zero, the others "
+          "stay as they are. The result has the same shape as the input.",
+          "`np.maximum(0, z)` compares 0 with every element of z and keeps the larger. "
+          "(Python's `max(0, z)` does not work on arrays, and `np.max` returns a single number.)"],
     solution='''def my_relu(z):
     return np.maximum(0, z)  # 0 where z < 0, z itself elsewhere, element by element''',
-    forbid=(course_relu,),
+    forbid=("helpers.activations.relu", "helpers.activations.leaky_relu", "helpers.nn", "torch.relu",
+            "torch.nn.functional"),
     mistakes=[
         (_quiet(np.abs), "That is |z|: it flips negative values to positive. ReLU replaces them by 0 instead."),
         (_quiet(lambda z: np.minimum(0, z)), "That keeps the negative half and zeroes the positive one: "
@@ -145,8 +157,10 @@ q3 = FunctionExercise(
 
 q4 = ValueExercise(
     "Exercise 4 (a ceiling for ten sigmoids)", lambda: 0.25 ** 10,
-    hint="One factor is w·σ′(z) with w = 1. The largest σ′(z) can ever be is σ′(0) (section 3). "
-         "Ten factors, each at most that: multiply.",
+    hint=["Each of the ten factors is the weight, here one, times the sigmoid's slope at some point. Ask how steep "
+          "the sigmoid can ever be, at its steepest; the ceiling is that largest slope, ten times over in a product.",
+          "One factor is w·σ′(z) with w = 1. The largest σ′(z) can ever be is σ′(0) (section 3). "
+          "Ten factors, each at most that: multiply."],
     solution="ceiling = 0.25 ** 10  # each factor 1 · σ′(z_k) ≤ σ′(0) = 0.5 · 0.5 = 0.25; ten factors",
     atol=0.0, rtol=1e-2,
     mistakes=[
@@ -192,9 +206,14 @@ q5 = FunctionExercise(
      {"Z": np.array([[-1000.0, 0.0, 1000.0], [0.5, 0.5, 0.5], [3.0, -2.0, 0.0]])},  # square: keepdims matters
      {"Z": np.array([[1000.0, 1001.0, 1002.0], [1.0, 2.0, 3.0]])},  # rows at very different scales
      {"Z": np.round(_rng.normal(size=(4, 10)) * 3, 2)}],
-    hint="Do for each row what the cell above does for one vector: subtract that row's largest score, take exp, "
-         "divide by that row's sum. `np.max(Z, axis=1, keepdims=True)` gives one max per row, shaped (n, 1) so that "
-         "it lines up with the rows of Z; the same goes for `np.sum`.",
+    hint=["Treat each row on its own, exactly as the one-vector recipe above: shift the row so that its largest "
+          "score becomes zero, exponentiate, and divide by the row's own total. One maximum and one total per row, "
+          "never one for the whole batch.",
+          "Do for each row what the cell above does for one vector: subtract that row's largest score, take exp, "
+          "divide by that row's sum. `np.max(Z, axis=1, keepdims=True)` gives one max per row, shaped (n, 1) so that "
+          "it lines up with the rows of Z; the same goes for `np.sum`."],
+    forbid=("helpers.activations.softmax", "helpers.losses.log_softmax", "helpers.losses.logsumexp", "helpers.nn",
+            "torch.softmax", "torch.nn.functional"),
     solution='''def my_softmax(Z):
     e = np.exp(Z - np.max(Z, axis=1, keepdims=True))  # each row's own max: (n, 1)
     return e / np.sum(e, axis=1, keepdims=True)       # each row sums to 1''',

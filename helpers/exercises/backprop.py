@@ -12,6 +12,7 @@ import numpy as np
 
 from helpers.activations import sigmoid
 from helpers.exercises.core import ChoiceExercise, FunctionExercise, Wrong, call_learner
+from helpers.exercises.tripwires import AUTOGRAD
 from helpers.surfaces import ravine_grad  # the ravine of notebook 05's descent plots
 
 NOTEBOOK = "05_backpropagation"
@@ -87,8 +88,11 @@ def _bump(t):
 q1 = FunctionExercise(
     "Exercise 1 (a numerical derivative)", numerical_derivative,
     cases=[{"f": _cube, "x": 2.0, "h": 1e-3}, {"f": np.sin, "x": 0.3, "h": 1e-4}, {"f": _bump, "x": -0.7, "h": 1e-3}],
-    hint="Step h to the right and h to the left, and divide the change in f by the distance between the two "
-         "points. How far apart are x − h and x + h?",
+    hint=["Evaluate the function a small step to the right of x and a small step to the left of it, and divide the "
+          "change in its value by the distance between those two points.",
+          "The two points are x + h and x − h. How far apart are they? That distance, not h, is what the "
+          "change f(x + h) − f(x − h) is divided by."],
+    forbid=("helpers.gradcheck",),
     solution="def numerical_derivative(f, x, h):\n    return (f(x + h) - f(x - h)) / (2 * h)",
     mistakes=[(_forward_difference, "that is the one-sided difference (f(x + h) − f(x)) / h: it is off by about "
                                     "h·f''(x)/2. Use the central one, which looks h to both sides of x"),
@@ -136,8 +140,11 @@ q2 = FunctionExercise(
     "Exercise 2 (a tanh neuron's gradients)", tanh_neuron_grads,
     cases=[{"x": 0.5, "w": 1.2, "b": -0.3, "y": -1.0}, {"x": -2.0, "w": 0.3, "b": -0.1, "y": 0.5},
            {"x": 1.0, "w": -0.6, "b": 0.2, "y": 0.9}],
-    hint="The graph is the one above with tanh in place of σ. Walk back: ∂L/∂a = 2(a − y), then multiply by "
-         "tanh'(z) = 1 − a², then by ∂z/∂w = x (for w) or ∂z/∂b = 1 (for b).",
+    hint=["Walk the graph backwards, multiplying local slopes: first how the loss changes with the neuron's output, "
+          "then how tanh's output changes with its input, then how that input changes with w, and with b.",
+          "The graph is the one above with tanh in place of σ. Walk back: ∂L/∂a = 2(a − y), then multiply by "
+          "tanh'(z) = 1 − a², then by ∂z/∂w = x (for w) or ∂z/∂b = 1 (for b)."],
+    forbid=("helpers.gradcheck", "helpers.value", "helpers.nn", *AUTOGRAD),
     solution=("def tanh_neuron_grads(x, w, b, y):\n"
               "    a = np.tanh(w * x + b)               # forward\n"
               "    dL_dz = 2 * (a - y) * (1 - a**2)     # ∂L/∂a times tanh'(z) = 1 − a²\n"
@@ -184,8 +191,13 @@ def _relu_cases() -> list[dict]:
 
 q3 = FunctionExercise(
     "Exercise 3 (a ReLU layer's backward pass)", relu_layer_backward, _relu_cases(),
-    hint="Two steps back. Through the ReLU first: dZ = G where z > 0 and 0 elsewhere (recompute Z = X Wᵀ + b "
-         "to know where). Then through the Linear part, with dZ as its upstream gradient: the three formulas above.",
+    hint=["Two steps back. Through the ReLU first: the gradient passes where the layer's weighted sum was positive "
+          "and is blocked elsewhere, so recompute that sum to know where. Then through the linear part, with the "
+          "masked gradient as its upstream gradient: the three formulas for the input, the weights and the bias.",
+          "Through the ReLU: dZ = G where z > 0 and 0 elsewhere (recompute Z = X Wᵀ + b to know where). Then the "
+          "Linear formulas above with dZ as the upstream gradient: dX = dZ W, dW = dZᵀ X, and db sums dZ over the "
+          "examples (axis 0)."],
+    forbid=("helpers.nn", "helpers.gradcheck", *AUTOGRAD),
     solution=("def relu_layer_backward(X, W, b, G):\n"
               "    Z = X @ W.T + b          # (n, d_out): the forward pass, for the mask\n"
               "    dZ = G * (Z > 0)         # (n, d_out): through the ReLU\n"
@@ -244,9 +256,14 @@ def _sigmoid_net_cases() -> list[dict]:
 
 q4 = FunctionExercise(
     "Exercise 4 (the backward pass of a sigmoid network)", sigmoid_net_backward, _sigmoid_net_cases(),
-    hint="Forward first, keeping H. Then from the end: dY_hat = 2(Ŷ − y)/n (the 1/n from the mean), "
-         "dW2 = dY_hatᵀ H, db2 = the column sums of dY_hat, dH = dY_hat W2, then through the sigmoid: "
-         "dZ1 = dH ⊙ H(1 − H), and the Linear formulas once more for dW1 and db1.",
+    hint=["Run the forward pass first and keep the hidden activations. Then go back from the loss: the gradient of "
+          "the mean squared error (its factor two and its one over n), the output layer's weight and bias gradients, "
+          "back into the hidden layer, through the sigmoid's slope, and the linear formulas once more for the first "
+          "layer.",
+          "Forward first, keeping H. Then from the end: dY_hat = 2(Ŷ − y)/n (the 1/n from the mean), "
+          "dW2 = dY_hatᵀ H, db2 = the column sums of dY_hat, dH = dY_hat W2, then through the sigmoid: "
+          "dZ1 = dH ⊙ H(1 − H), and the Linear formulas once more for dW1 and db1."],
+    forbid=("helpers.nn", "helpers.gradcheck", "helpers.losses.mse_grad", "helpers.value", *AUTOGRAD),
     solution=("def sigmoid_net_backward(X, y, W1, b1, W2, b2):\n"
               "    n = len(X)\n"
               "    H = sigmoid(X @ W1.T + b1)          # (n, d_hidden)\n"
@@ -327,8 +344,12 @@ q5 = _LeavesInputAlone(
     cases=[{"w": np.array([3.0, -1.0]), "grad_fn": bowl_grad, "lr": 0.1, "steps": 1},
            {"w": np.array([-2.0, 0.5]), "grad_fn": ravine_grad, "lr": 0.08, "steps": 7},
            {"w": np.array([0.0, 0.0, 0.0]), "grad_fn": tilted_grad, "lr": 0.3, "steps": 4}],
-    hint="A loop that runs `steps` times; in it, one step w ← w − lr·∇L(w), where the gradient at the current "
-         "point is grad_fn(w). Each step starts where the last one ended. Return the last point.",
+    hint=["Repeat one step as many times as asked. Each step starts where the last one ended and moves against the "
+          "gradient at the current point, scaled by the learning rate. Make a new array at each step rather than "
+          "changing the one you were given.",
+          "A loop that runs `steps` times; in it, one step w ← w − lr·∇L(w), where the gradient at the current "
+          "point is grad_fn(w). Each step starts where the last one ended. Return the last point."],
+    forbid=("helpers.nn", "torch.optim"),
     solution=("def gradient_descent(w, grad_fn, lr, steps):\n"
               "    for _ in range(steps):\n"
               "        w = w - lr * grad_fn(w)   # a new array: the caller's w is not changed\n"

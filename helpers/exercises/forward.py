@@ -62,9 +62,13 @@ q1 = FunctionExercise(
          "b": np.array([0.5, 0.0, 1.0])},  # (3,)
         {"Xc": _normal(3, 5), "W": _normal(2, 3), "b": _normal(2)},
     ],
-    hint="W @ Xc already has shape (d_out, n): column k is example k. The bias must be added down each "
-         "column, so b needs the shape (d_out, 1): b[:, None] or b.reshape(-1, 1). Plain b, shape (d_out,), "
-         "is added along each row instead.",
+    hint=["The product of the weights with the batch already has one column per example. A bias belongs to a neuron, "
+          "that is to a row: it must be added down each column, the same for every example, so it has to stand as a "
+          "column itself before NumPy broadcasts it.",
+          "W @ Xc already has shape (d_out, n): column k is example k. The bias must be added down each "
+          "column, so b needs the shape (d_out, 1): b[:, None] or b.reshape(-1, 1). Plain b, shape (d_out,), "
+          "is added along each row instead."],
+    forbid=("helpers.forward", "helpers.nn"),
     solution="def dense_columns(Xc, W, b):\n    return W @ Xc + b[:, None]   # or (Xc.T @ W.T + b).T",
     mistakes=[
         (lambda Xc, W, b: W @ Xc + b,
@@ -109,8 +113,15 @@ q2 = FunctionExercise(
         {"X": _normal(6, 3), "W1": _normal(5, 3), "b1": _normal(5), "W2": _normal(2, 5), "b2": _normal(2)},
     ],
     names=("Z1", "H", "Y_hat"),
-    hint="Three lines, one per row of the table above: Z1 = X @ W1.T + b1; H = relu(Z1); "
-         "Y_hat = sigmoid(H @ W2.T + b2). Return all three: return Z1, H, Y_hat.",
+    hint=["Three steps, one per row of the table above: the hidden layer's weighted sums; the ReLU of those sums, "
+          "made as a new array so that the sums stay as they were; and the output layer's weighted sums, passed "
+          "through the sigmoid. Return all three, in that order.",
+          "Each layer is the formula from the table, Z = A Wᵀ + b, with A the layer's input (X for the first layer, "
+          "H for the second), then its activation: relu for the hidden layer, sigmoid for the output. In NumPy, Wᵀ "
+          "is W.T and the matrix product is @.",
+          "Z1 = X @ W1.T + b1 has shape (n, d_hidden); relu(Z1) returns a new array for H; the prediction is sigmoid "
+          "of H @ W2.T + b2. Return the three in a tuple: Z1, H and the prediction."],
+    forbid=("helpers.forward", "helpers.nn", "torch.nn.functional"),
     solution="def forward_pass(X, W1, b1, W2, b2):\n"
              "    Z1 = X @ W1.T + b1               # hidden layer's weighted sums, (n, d_hidden)\n"
              "    H = relu(Z1)                     # a new array: Z1 is kept as it was\n"
@@ -156,8 +167,10 @@ def count_parameters(sizes):
 q3 = FunctionExercise(
     "Exercise 3 (counting parameters)", count_parameters,
     cases=[{"sizes": [3, 4, 2]}, {"sizes": [784, 128, 10]}, {"sizes": [5, 1]}, {"sizes": [4, 8, 8, 3]}],
-    hint="Go layer by layer, pairing each size with the next: zip(sizes[:-1], sizes[1:]). A layer from d_in "
-         "inputs to d_out neurons has W of shape (d_out, d_in) and b of shape (d_out,).",
+    hint=["Take the layers in pairs, each size with the next one. A layer from some number of inputs to some number "
+          "of neurons holds one weight per input per neuron, and one bias per neuron. Add up the layers.",
+          "Go layer by layer, pairing each size with the next: zip(sizes[:-1], sizes[1:]). A layer from d_in "
+          "inputs to d_out neurons has W of shape (d_out, d_in) and b of shape (d_out,)."],
     solution="def count_parameters(sizes):\n"
              "    total = 0\n"
              "    for d_in, d_out in zip(sizes[:-1], sizes[1:]):\n"
@@ -220,9 +233,12 @@ def _check_xor_relu(answer) -> None:
 
 q4 = CustomExercise(
     "Exercise 4 (XOR with ReLU hidden units)", XOR_RELU_REFERENCE, _check_xor_relu,
-    hint="Try two hidden units that both compute x1 + x2 (weights 1, 1), one with bias 0 and one with "
-         "bias -1. On the four corners they give h1 = 0, 1, 1, 2 and h2 = 0, 0, 0, 1. Which mix "
-         "v1·h1 + v2·h2 is 0, 1, 1, 0? Then scale it up and shift it so that σ gives ≈0 and ≈1.",
+    hint=["Let two hidden units both add up the two inputs: one as it is, one shifted down so that it only switches "
+          "on when both inputs are 1. A mix of the two is then zero, one, one, zero on the four corners; scale that "
+          "mix up and shift it, so that the sigmoid says nearly 0 or nearly 1.",
+          "Try two hidden units that both compute x1 + x2 (weights 1, 1), one with bias 0 and one with "
+          "bias -1. On the four corners they give h1 = 0, 1, 1, 2 and h2 = 0, 0, 0, 1. Which mix "
+          "v1·h1 + v2·h2 is 0, 1, 1, 0? Then scale it up and shift it so that σ gives ≈0 and ≈1."],
     solution="W1_relu = np.array([[1.0, 1.0], [1.0, 1.0]])   # h1 = relu(x1 + x2), h2 = relu(x1 + x2 - 1)\n"
              "b1_relu = np.array([0.0, -1.0])\n"
              "W2_relu = np.array([[10.0, -20.0]])            # 10·(h1 - 2·h2) = 0, 10, 10, 0 on the corners\n"
@@ -267,10 +283,12 @@ def _check_shapes(answer) -> None:
 
 q5 = CustomExercise(
     "Exercise 5 (shapes in an MNIST network)", SHAPES_REFERENCE, _check_shapes,
-    hint="nn.Linear(784, 128) holds a weight of shape (out_features, in_features). "
-         "A batch keeps its size n = 64 through every layer; only the number of features changes. "
-         "You can check yourself: build the network and print net[0].weight.shape and net(X).shape "
-         "for X = torch.zeros(64, 784).",
+    hint=["A linear layer stores one row of weights per neuron, so its weight has the number of outputs first. A "
+          "batch keeps its size through every layer; only the number of features per example changes.",
+          "nn.Linear(784, 128) holds a weight of shape (out_features, in_features). "
+          "A batch keeps its size n = 64 through every layer; only the number of features changes. "
+          "You can check yourself: build the network and print net[0].weight.shape and net(X).shape "
+          "for X = torch.zeros(64, 784)."],
     solution="shape_W1 = (128, 784)   # (out_features, in_features)\n"
              "shape_H = (64, 128)     # (batch, hidden features)\n"
              "shape_out = (64, 10)    # (batch, classes)",

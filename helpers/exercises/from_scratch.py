@@ -28,6 +28,7 @@ from helpers.exercises.core import (
     as_array,
     call_learner,
 )
+from helpers.exercises.tripwires import AUTOGRAD
 from helpers.losses import softmax_cross_entropy
 
 NOTEBOOK = "07_mnist_from_scratch"
@@ -226,8 +227,12 @@ def _check_forward(answer) -> None:
 
 q1 = CustomExercise(
     "Exercise 1 (the forward pass)", forward, _check_forward,
-    hint="Three lines, one per tensor, with the layer formula Z = A Wᵀ + b from notebook 03: the first layer "
-         "reads X, the second reads H. In NumPy, Wᵀ is W.T and ReLU is np.maximum(Z, 0).",
+    hint=["Two layers, each the layer formula of notebook 03 (the input times the transposed weights, plus the "
+          "bias): the first reads the images; ReLU keeps the positive part, as a new array; the second layer reads "
+          "that hidden output. No activation after the second layer.",
+          "Three lines, one per tensor, with the layer formula Z = A Wᵀ + b from notebook 03: the first layer "
+          "reads X, the second reads H. In NumPy, Wᵀ is W.T and ReLU is np.maximum(Z, 0)."],
+    forbid=("helpers.forward", "helpers.nn", "torch.nn.functional"),
     solution='''def forward(X, W1, b1, W2, b2):
     Z1 = X @ W1.T + b1       # (n, 784) @ (784, 128) + (128,) -> (n, 128)
     H = np.maximum(Z1, 0)    # (n, 128): ReLU
@@ -301,9 +306,13 @@ def _check_backward(answer) -> None:
 
 q2 = CustomExercise(
     "Exercise 2 (the backward pass)", backward, _check_backward,
-    hint="Start at the loss: dZ2 = (softmax(Z2) − Y) / n, with softmax along each row (axis=1). Then apply the "
-         "Linear rules with G = dZ2 and the second layer's input A = H, then the ReLU rule with the mask "
-         "(Z1 > 0), then the Linear rules again with G = dZ1 and A = X. Each gradient has its variable's shape.",
+    hint=["Start at the loss: the gradient at the logits is the softmax probabilities minus the one-hot truth, "
+          "averaged over the batch. Then the linear layer's rules for the second layer, the ReLU's mask, and the "
+          "linear rules again for the first layer. Every gradient has the shape of its variable.",
+          "Start at the loss: dZ2 = (softmax(Z2) − Y) / n, with softmax along each row (axis=1). Then apply the "
+          "Linear rules with G = dZ2 and the second layer's input A = H, then the ReLU rule with the mask "
+          "(Z1 > 0), then the Linear rules again with G = dZ1 and A = X. Each gradient has its variable's shape."],
+    forbid=("helpers.losses", "helpers.nn", "helpers.gradcheck", "torch.nn.functional", *AUTOGRAD),
     solution='''def backward(X, Y, Z1, H, Z2, W2):
     n = len(X)
     dZ2 = (softmax(Z2, axis=1) - Y) / n   # (n, 10): loss -> logits
@@ -418,9 +427,13 @@ def _check_train_epoch(answer) -> None:
 
 q3 = CustomExercise(
     "Exercise 3 (one epoch of minibatch SGD)", train_epoch, _check_train_epoch,
-    hint="order = rng.permutation(len(X)); then for start in range(0, len(X), batch_size): idx = "
-         "order[start:start + batch_size], one-hot Y of labels[idx], forward, loss, backward, and four in-place "
-         "updates such as W1 -= lr * dW1. Append each loss to a list and return it.",
+    hint=["Shuffle the order of the rows once, then walk through it a minibatch at a time. For each minibatch: "
+          "forward, loss, backward, and a step against the gradient that changes the four weight arrays in place. "
+          "Collect every minibatch's loss in a list and return it.",
+          "order = rng.permutation(len(X)); then for start in range(0, len(X), batch_size): idx = "
+          "order[start:start + batch_size], one-hot Y of labels[idx], forward, loss, backward, and four in-place "
+          "updates such as W1 -= lr * dW1. Append each loss to a list and return it."],
+    forbid=("helpers.nn", "torch.optim"),
     # solution: train_epoch's own source (above), which uses only the notebook's names
 )
 

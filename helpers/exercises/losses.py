@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from helpers.exercises.core import ChoiceExercise, FunctionExercise
+from helpers.exercises.tripwires import AUTOGRAD
 
 NOTEBOOK = "04_loss_functions"
 _rng = np.random.default_rng(4)
@@ -68,9 +69,13 @@ q1 = FunctionExercise(
                          "raise the loss, so its gradient entry is positive"),
               (_per_row, "len(y_pred) counts the rows only. MSE averages over every entry, like F.mse_loss: "
                          "for a (4, 2) array that is 8 entries (y_pred.size)")],
-    hint="Only one term of the sum, (ŷ_i − y_i)², contains ŷ_i. Its derivative is 2(ŷ_i − y_i), and the 1/n "
-         "in front of the sum stays. With NumPy the whole array at once: 2 * (y_pred − y_true) / n, "
-         "where n counts every entry (y_pred.size).",
+    hint=["Only one term of the mean contains a given prediction. Differentiate that square, keep the one over n in "
+          "front of the sum, and count n as every entry of the predictions, not just the rows.",
+          "Only one term of the sum, (ŷ_i − y_i)², contains ŷ_i. Its derivative is 2(ŷ_i − y_i), and the 1/n in "
+          "front of the sum stays. For predictions of shape (4, 2), n is 8.",
+          "With NumPy, the whole array at once: 2 times (y_pred − y_true), divided by n, where n counts every entry: "
+          "y_pred.size."],
+    forbid=("helpers.losses", "helpers.nn", "helpers.gradcheck", "torch.nn.functional", *AUTOGRAD),
     solution="""\
 def my_mse_grad(y_true, y_pred):
     return 2 * (y_pred - y_true) / y_pred.size   # same shape as y_pred; .size counts every entry""",
@@ -147,9 +152,13 @@ q2 = FunctionExercise(
                              "costs −log σ(z)"),
               (_bce_sum, "that is the sum over the examples; the loss is their mean"),
               (_bce_no_minus, "the sign: the log of a probability is ≤ 0, and a loss must be ≥ 0")],
-    hint="p = sigmoid(z) is the probability of class 1, so class 0 gets 1 − p. An example with target 1 costs "
-         "−log p, one with target 0 costs −log(1 − p). One expression does both: "
-         "−(y·log p + (1 − y)·log(1 − p)), since one of the two terms is always multiplied by 0. Then the mean.",
+    hint=["The sigmoid's output is the probability of class 1, so class 0 gets the rest. Each example costs minus "
+          "the log of the probability its true class got; one expression covers both labels when one of its two "
+          "terms is multiplied by zero. Then average over the examples.",
+          "p = sigmoid(z) is the probability of class 1, so class 0 gets 1 − p. An example with target 1 costs "
+          "−log p, one with target 0 costs −log(1 − p). One expression does both: "
+          "−(y·log p + (1 − y)·log(1 − p)), since one of the two terms is always multiplied by 0. Then the mean."],
+    forbid=("helpers.losses", "helpers.nn", "torch.nn.functional"),
     solution="""\
 def my_binary_cross_entropy(labels, z):
     p = sigmoid(z)                                               # (n,): probability of class 1
@@ -191,8 +200,12 @@ q3 = FunctionExercise(
               (_grad_flipped, "the sign is flipped: where σ(z) is above the target, raising z raises the loss"),
               (_grad_wrt_p, "that is the gradient with respect to p = σ(z). The exercise asks for the gradient "
                             "with respect to the logit z: the chain rule multiplies by dp/dz = p(1 − p)")],
-    hint="For target 1 the notebook found dL/dz = p − 1. For target 0, L = −log(1 − p); with dp/dz = p(1 − p) "
-         "its derivative is p. Both cases are p − y. The loss is the mean of n such terms, so divide by n.",
+    hint=["Derive the target-0 case the way the notebook derived the target-1 case: through the probability, with "
+          "the chain rule. Both cases come out as the same simple difference between the probability and the label. "
+          "The mean over n examples puts one over n in front of every entry.",
+          "For target 1 the notebook found dL/dz = p − 1. For target 0, L = −log(1 − p); with dp/dz = p(1 − p) "
+          "its derivative is p. Both cases are p − y. The loss is the mean of n such terms, so divide by n."],
+    forbid=("helpers.losses", "helpers.nn", "helpers.gradcheck", "torch.nn.functional", *AUTOGRAD),
     solution="""\
 def my_binary_cross_entropy_grad(labels, z):
     return (sigmoid(z) - labels) / len(z)   # (n,): p − y for each example, over n for the mean""",
@@ -271,9 +284,15 @@ q4 = FunctionExercise(
                          "Compute log p = z − m − log Σ_j e^(z_j − m) directly, with no probabilities"),
               (_mean_over_table, "np.mean over the (n, K) table divides by n·K. The loss is the mean over the "
                                  "n examples: sum over everything, then divide by n (len(Z))")],
-    hint="Per row: m = Z.max(axis=1, keepdims=True), shape (n, 1). Then log_p = Z − m − log(Σ e^(Z − m)) with "
-         "the sum along axis=1 (keepdims=True), shape (n, K). The one-hot Y keeps only the true class's log p "
-         "in each row: −(Y * log_p).sum() / n.",
+    hint=["Work row by row and never form a probability. The log of a softmax probability is the logit minus the log "
+          "of the row's sum of exponentials, and that sum cannot overflow once you subtract the row's own largest "
+          "logit first: the log-sum-exp trick. The one-hot row then picks the true class's log-probability; the loss "
+          "is minus its mean over the n examples.",
+          "Per row: m = Z.max(axis=1, keepdims=True), shape (n, 1). Then log_p = Z − m − log(Σ e^(Z − m)) with "
+          "the sum along axis=1 (keepdims=True), shape (n, K). The one-hot Y keeps only the true class's log p "
+          "in each row: −(Y * log_p).sum() / n."],
+    forbid=("helpers.losses", "helpers.activations.softmax", "helpers.nn", "torch.nn.functional", "torch.logsumexp",
+            "torch.log_softmax", "torch.softmax"),
     solution="""\
 def my_cross_entropy(Y, Z):
     m = Z.max(axis=1, keepdims=True)                                    # (n, 1): each row's max

@@ -144,9 +144,16 @@ def _check_sgd_step(step) -> None:
 
 q1 = CustomExercise(
     "Exercise 1 (a gradient-descent step by hand)", sgd_step, _check_sgd_step,
-    hint="Forward and loss: loss = loss_fn(model(x), y); then loss.backward() fills p.grad for every p in "
-         "model.parameters(). Inside `with torch.no_grad():` change each weight in place, p -= lr * p.grad, "
-         "and clear its gradient (p.grad = None). Return loss.item().",
+    hint=["Four things, in order: compute the batch's loss; let autograd fill in every weight's gradient; move each "
+          "weight a small step against its gradient, without autograd recording that move; and clear the gradients, "
+          "so that the next batch starts afresh. Return the loss as a plain number.",
+          "loss_fn(model(x), y) is the batch's loss; loss.backward() then fills p.grad for every weight p in "
+          "model.parameters(). The update goes inside a `with torch.no_grad():` block and changes each weight in "
+          "place; loss.item() is the loss as a float.",
+          "Forward and loss: loss = loss_fn(model(x), y); then loss.backward() fills p.grad for every p in "
+          "model.parameters(). Inside `with torch.no_grad():` change each weight in place, p -= lr * p.grad, "
+          "and clear its gradient (p.grad = None). Return loss.item()."],
+    forbid=("torch.optim",),
     solution='''def sgd_step(model, x, y, loss_fn, lr):
     loss = loss_fn(model(x), y)
     loss.backward()
@@ -215,9 +222,11 @@ def _check_most_confused(answer) -> None:
 
 q2 = CustomExercise(
     "Exercise 2 (the most confused pair)", most_confused, _check_most_confused,
-    hint="Copy the matrix as floats, set its diagonal to −1 with np.fill_diagonal (those are correct "
-         "answers), then find the largest cell: np.unravel_index(np.argmax(m), m.shape) gives its "
-         "(row, column) = (true digit, predicted digit).",
+    hint=["The diagonal holds the correct answers: take it out of the running first. Then find the largest cell that "
+          "is left; its row is the true digit and its column the predicted one.",
+          "Copy the matrix as floats, set its diagonal to −1 with np.fill_diagonal (those are correct "
+          "answers), then find the largest cell: np.unravel_index(np.argmax(m), m.shape) gives its "
+          "(row, column) = (true digit, predicted digit)."],
     solution='''def most_confused(cm):
     off = np.array(cm, dtype=float)
     np.fill_diagonal(off, -1)
@@ -249,8 +258,11 @@ q3 = FunctionExercise(
     "Exercise 3 (per-class accuracy)", per_class_accuracy,
     [{"cm": np.array([[8, 2], [1, 9]])}, {"cm": np.array([[5, 0, 5], [0, 10, 0], [2, 2, 6]])},
      {"cm": _cm_case(3)}],
-    hint="Row t holds every image whose true digit is t. Its correct ones sit on the diagonal, cm[t, t]. "
-         "Divide each diagonal entry by the sum of its row.",
+    hint=["A row holds every image of one true digit, and its correct ones sit where that row meets the diagonal. "
+          "Divide that count by the row's total, digit by digit.",
+          "Row t holds every image whose true digit is t. Its correct ones sit on the diagonal, cm[t, t]. "
+          "Divide each diagonal entry by the sum of its row."],
+    forbid=("helpers.training.per_class_accuracy",),
     solution='''def per_class_accuracy_from_cm(cm):
     cm = np.asarray(cm, dtype=float)
     return np.diag(cm) / cm.sum(axis=1)''',
@@ -308,9 +320,13 @@ def _floor_wrong_only(eps, K):
 q4 = FunctionExercise(
     "Exercise 4 (the floor of label smoothing)", smoothing_floor,
     [{"eps": 0.2, "K": 5}, {"eps": 0.05, "K": 3}, {"eps": 0.3, "K": 100}],
-    hint="The true digit's target is t_y = 1 − ε + ε/K, each of the K − 1 others gets ε/K. The lowest loss is "
-         "reached at p = t, where it equals −Σ_k t_k log t_k: one term for the true digit, K − 1 equal terms for "
-         "the others. Use the natural log (math.log), as PyTorch does.",
+    hint=["Write down the smoothed target: what the true digit gets, and what each of the other digits gets. The "
+          "floor is the entropy of that target: one term for the true digit, and the same term repeated for every "
+          "other digit, with the natural logarithm.",
+          "The true digit's target is t_y = 1 − ε + ε/K, each of the K − 1 others gets ε/K. The lowest loss is "
+          "reached at p = t, where it equals −Σ_k t_k log t_k: one term for the true digit, K − 1 equal terms for "
+          "the others. Use the natural log (math.log), as PyTorch does."],
+    forbid=("torch.nn.functional",),
     solution='''def smoothing_floor(eps, K):
     right, wrong = 1 - eps + eps / K, eps / K
     return -(right * math.log(right) + (K - 1) * wrong * math.log(wrong))''',

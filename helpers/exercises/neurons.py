@@ -47,8 +47,12 @@ def _neuron_cases() -> list[dict]:
 
 q1 = FunctionExercise(
     "Exercise 1 (a neuron with any activation)", neuron, _neuron_cases(),
-    hint="Two steps, as in the maths above: first the weighted sum z (multiply, add up, add the bias once), "
-         "then pass z through the activation `g` you were given: `g(z)`. `np.dot(w, x)` multiplies and adds.",
+    hint=["A neuron does two things, in this order: it forms the weighted sum of its inputs (each input times its "
+          "own weight, all added up, and the bias added once), then it passes that one number through the activation "
+          "it was given.",
+          "Two steps, as in the maths above: first the weighted sum z (multiply, add up, add the bias once), "
+          "then pass z through the activation `g` you were given: `g(z)`. `np.dot(w, x)` multiplies and adds."],
+    forbid=("helpers.forward", "helpers.nn"),
     solution=("def neuron(x, w, b, g):\n"
               "    z = np.dot(w, x) + b  # the weighted sum\n"
               "    return g(z)          # the activation"),
@@ -124,8 +128,11 @@ def check_step_weight(answer) -> None:
 
 q2 = CustomExercise(
     "Exercise 2 (how steep is a step?)", smallest_step_weight(), check_step_weight,
-    hint="First find how large z must be: solve σ(z) = 0.99 for z (1 + e^(−z) = 1/0.99, so e^(−z) = ...; "
-         "take the log). Then z = w·0.1 gives w. You can also let a loop try w = 1, 2, 3, ... with `sigmoid`.",
+    hint=["First find how large the weighted sum must be for the sigmoid to pass 0.99: undo the sigmoid with the "
+          "natural logarithm. Then ask which weight, times the input 0.1, reaches that size, and round up to the "
+          "next whole number.",
+          "First find how large z must be: solve σ(z) = 0.99 for z (1 + e^(−z) = 1/0.99, so e^(−z) = ...; "
+          "take the log). Then z = w·0.1 gives w. You can also let a loop try w = 1, 2, 3, ... with `sigmoid`."],
     solution="z_needed = np.log(0.99 / 0.01)  # σ(z) > 0.99  ⇔  e^(−z) < 0.01/0.99  ⇔  z > ln 99 ≈ 4.6\n"
              "w_needed = int(np.ceil(z_needed / 0.1))  # z = w·0.1 > 4.595  ⇔  w > 45.95, so w = 46",
 )
@@ -178,8 +185,11 @@ def check_and(answer) -> None:
 
 q3 = CustomExercise(
     "Exercise 3 (a neuron that computes AND)", (1.0, 1.0, -1.5), check_and,
-    hint="The neuron must fire (z > 0) only for (1, 1). Take w1 = w2 = 1: then z = b, 1 + b, 1 + b and 2 + b "
-         "for the four inputs. Which bias makes only the last one positive?",
+    hint=["The neuron must fire for one input only, the one where both inputs are 1. Give both inputs the same "
+          "positive weight, then pick a negative bias that one weight alone cannot overcome but the two together "
+          "can.",
+          "The neuron must fire (z > 0) only for (1, 1). Take w1 = w2 = 1: then z = b, 1 + b, 1 + b and 2 + b "
+          "for the four inputs. Which bias makes only the last one positive?"],
     solution="and_weights = (1.0, 1.0, -1.5)  # z = x1 + x2 - 1.5 is positive only when both inputs are 1",
 )
 
@@ -202,8 +212,13 @@ def _layer_cases() -> list[dict]:
 
 q4 = FunctionExercise(
     "Exercise 4 (a layer of neurons)", layer, _layer_cases(),
-    hint="A layer is neurons side by side: neuron i uses row i of W, `W[i]`, and its own bias `b[i]`. "
-         "Loop over i = 0 ... d_out − 1, compute each neuron's output as in Exercise 1, and collect them in an array.",
+    hint=["A layer is several neurons side by side, all reading the same input. Neuron number i uses row i of the "
+          "weight matrix and entry i of the biases: work out each neuron as in Exercise 1, and collect the outputs "
+          "in an array, one entry per neuron.",
+          "A layer is neurons side by side: neuron i uses row i of W, `W[i]`, and its own bias `b[i]`. "
+          "Loop over i = 0 ... d_out − 1, compute each neuron's output as in Exercise 1, and collect them in an "
+          "array."],
+    forbid=("helpers.forward", "helpers.nn"),
     solution="def layer(x, W, b, g):\n"
              "    a = np.zeros(len(b))                  # one output per neuron\n"
              "    for i in range(len(b)):\n"
@@ -249,7 +264,9 @@ def check_count(answer) -> None:
 
 q5 = CustomExercise(
     "Exercise 5 (counting parameters)", count_parameters([3, 4, 2]), check_count,
-    hint="A neuron with k inputs holds k weights and 1 bias. The hidden layer has 4 neurons with 3 inputs each; "
-         "the output layer has 2 neurons whose inputs are the 4 hidden outputs.",
+    hint=["Count layer by layer. Every neuron after the input layer holds one weight per input it reads, plus one "
+          "bias; the inputs themselves are data, not neurons, and hold nothing.",
+          "A neuron with k inputs holds k weights and 1 bias. The hidden layer has 4 neurons with 3 inputs each; "
+          "the output layer has 2 neurons whose inputs are the 4 hidden outputs."],
     solution="n_parameters = (3 * 4 + 4) + (4 * 2 + 2)  # hidden layer: 16, output layer: 10 -> 26",
 )
