@@ -11,9 +11,14 @@ from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 
 from helpers.activations import sigmoid
+from helpers.exercises.core import Wrong
+from helpers.exercises.forward import q4
 from helpers.forward import XOR_2_2_1, XOR_PRESET, XOR_X, XOR_Y, forward, xor_layers, xor_loss
 from helpers.plots.forward import (
     BUILDERS,
+    JUMP_X,
+    SURE_0,
+    SURE_1,
     TARGETS,
     TRAIN_EVERY,
     TRAIN_STEPS,
@@ -23,6 +28,7 @@ from helpers.plots.forward import (
     bump_output,
     forward_trace,
     hidden_params,
+    largest_gap,
     universality,
     xor_controls,
     xor_hidden_space,
@@ -30,6 +36,7 @@ from helpers.plots.forward import (
     xor_params,
 )
 from helpers.style import NEG, POS, ZERO
+from helpers.widgets import num
 from tests.plot_checks import assert_control_changes_image
 
 
@@ -56,9 +63,31 @@ def test_image_changes_when_a_control_moves(builder, name, new_value):
 
 def test_xor_network_table_says_whether_xor_is_solved():
     plot = xor_network()
-    assert "solves XOR!" in texts(plot)
+    assert "solves XOR confidently" in texts(plot)
+    plot.controls["c"].value = -2.0  # every corner still on the right side of 0.5, but ŷ(0, 0) ≈ 0.13
+    assert "solves XOR, but not\n confidently" in texts(plot)
     plot.controls["v2"].value = 0.0  # without "not AND" the output is OR: (1, 1) becomes wrong
     assert "3/4 points right" in texts(plot)
+    assert "solves" not in texts(plot)
+
+
+def exercise_4_accepts(W1, b1, W2, b2) -> bool:
+    try:
+        q4.verify((W1, b1, W2, b2))
+    except Wrong:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("c", [-5.0, -4.0, -3.0, -2.5, -2.0, -1.0, 0.0])
+@pytest.mark.parametrize("v1", [10.0, 6.0, 4.0, 3.0])
+def test_xor_network_says_confidently_exactly_when_exercise_4_accepts(v1, c):
+    # Exercise 4 asks for ŷ ≥ 0.9 / ≤ 0.1 with ReLU hidden units; the widget's "confidently" is the same test.
+    assert (SURE_1, SURE_0) == (0.9, 0.1)
+    W1, b1 = np.array([[1.0, 1.0], [1.0, 1.0], [0.0, 0.0]]), np.array([0.0, -1.0, 0.0])
+    W2, b2 = np.array([[v1, -2 * v1, 0.0]]), np.array([c])
+    plot = xor_network(W1, b1, W2, b2, hidden="relu")
+    assert ("solves XOR confidently" in texts(plot)) == exercise_4_accepts(W1, b1, W2, b2)
 
 
 def test_forward_trace_shows_the_numbers_of_the_forward_pass():
@@ -242,12 +271,40 @@ def test_more_hidden_units_fit_a_smooth_target_closer():
     assert gaps[2] < 0.05
 
 
-def test_no_number_of_units_closes_the_gap_at_a_jump():
-    # The notebook says the largest gap on `steps` stays at least 0.3, half the first jump.
-    for units in (2, 20, 100):
-        for steepness in (5.0, 100.0, 500.0):
-            y, _ = bump_output("steps", units, steepness)
-            assert np.abs(y - TARGETS["steps"](UX)).max() >= 0.3 - 1e-9
+def slider_positions(control) -> np.ndarray:
+    """Every value a slider can take: min, min + step, ..., max."""
+    return control.min + control.step * np.arange(round((control.max - control.min) / control.step) + 1)
+
+
+def test_no_slider_position_closes_the_gap_at_a_jump():
+    # The notebook says: on `steps`, however many units, the largest gap stays at least 0.3 (half the first jump).
+    # Every position of the widget's sliders, as the widget measures and shows the gap.
+    controls = universality(target="steps").controls
+    unit_values, steepness_values = (slider_positions(controls[name]) for name in ("units", "steepness"))
+    assert len(unit_values) * len(steepness_values) == 50 * 100  # 2, 4, ..., 100 units; s = 5, 10, ..., 500
+    gaps = np.array([[largest_gap("steps", int(units), float(s)) for s in steepness_values] for units in unit_values])
+    assert gaps.min() >= 0.3 - 1e-12  # no continuous ŷ gets closer than 0.3 to both sides of a jump of 0.6
+    assert min(float(num(g, 3)) for g in gaps.ravel()) >= 0.3  # and the readout never shows less
+
+
+@pytest.mark.parametrize(("target", "units", "steepness"), [
+    ("steps", 94, 145.0), ("steps", 88, 500.0), ("steps", 2, 5.0), ("steps", 100, 500.0),
+    ("wave", 4, 275.0), ("wave", 100, 500.0), ("ramp and dip", 98, 50.0),
+])
+def test_the_largest_gap_is_the_largest_anywhere_on_0_1(target, units, steepness):
+    # The gap sampled on UX alone missed the supremum when a steep step fell between two of its points next to a
+    # jump (94 units, s = 145 showed 0.274). Compare with a dense grid plus both sides of every jump.
+    x = np.concatenate([np.linspace(0.0, 1.0, 20_001), JUMP_X.get(target, [])])
+    dense = np.abs(bump_output(target, units, steepness, x)[0] - TARGETS[target](x)).max()
+    gap = largest_gap(target, units, steepness)
+    assert gap <= dense + 1e-12
+    assert gap == pytest.approx(dense, abs=1e-3)
+
+
+def test_universality_readout_shows_the_largest_gap():
+    plot = universality(units=94, steepness=145.0, target="steps")
+    assert f"largest gap |ŷ − f| = {num(largest_gap('steps', 94, 145.0), 3)}" in texts(plot)
+    assert largest_gap("steps", 94, 145.0) >= 0.3
 
 
 def test_bumps_add_up_to_the_output():

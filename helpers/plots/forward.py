@@ -251,6 +251,21 @@ xor_params = weights_from  # the 2-3-1 network of xor_network
 hidden_params = weights_from  # the 2-2-1 network of xor_hidden_space
 
 
+SURE_1, SURE_0 = 0.9, 0.1  # "confidently", as Exercise 4 checks it: ŷ ≥ 0.9 where XOR is 1, ŷ ≤ 0.1 where it is 0
+
+
+def xor_verdict(y: np.ndarray) -> str:
+    """What the outputs y (4,) on the XOR corners achieve: how many are on the right side of 0.5, and, when all
+    are, whether they are also as sure as Exercise 4 asks."""
+    right = (y > 0.5) == (XOR_Y == 1)
+    if not right.all():
+        return f" This network gets {right.sum()}/4 points right"
+    if np.where(XOR_Y == 1, y >= SURE_1, y <= SURE_0).all():
+        return f" This network solves XOR confidently:\n ŷ ≥ {SURE_1:g} on the 1s, ≤ {SURE_0:g} on the 0s"
+    return (" This network solves XOR, but not\n"
+            f" confidently (ŷ ≥ {SURE_1:g} on the 1s and\n ≤ {SURE_0:g} on the 0s, as in Exercise 4)")
+
+
 def xor_network(W1=None, b1=None, W2=None, b2=None, hidden: str = "sigmoid") -> LivePlot:
     """Sliders for every weight of a 2-3-1 network: each hidden unit's map, the output map, the drawing."""
     p = XOR_PRESET
@@ -278,7 +293,7 @@ def xor_network(W1=None, b1=None, W2=None, b2=None, hidden: str = "sigmoid") -> 
     # What never changes (header, the x₁ x₂ target columns, the note) is drawn once. Only the ŷ and right-side
     # columns and the verdict are redrawn: text costs time per character, and this table is most of a redraw.
     fixed = "\n".join(f" {a:3.0f} {b:3.0f} {t:7.0f}" for (a, b), t in zip(XOR_X, XOR_Y, strict=True))
-    ax_text.text(0.02, 0.95, "  x₁  x₂  target      ŷ   right side\n" + fixed + "\n" * 3
+    ax_text.text(0.02, 0.95, "  x₁  x₂  target      ŷ   right side\n" + fixed + "\n" * 6
                  + " (right side: ŷ > 0.5 exactly\n  where the target is 1)", **style)
     moving_columns = shifted_right(ax_text.transAxes, fig, "0" * 19, style["fontsize"])  # after x₁ x₂ target
     table = ax_text.text(0.02, 0.95, "", **style | {"transform": moving_columns})
@@ -304,9 +319,8 @@ def xor_network(W1=None, b1=None, W2=None, b2=None, hidden: str = "sigmoid") -> 
         drawing.set_node_text([["", ""], [f"b={v:g}" for v in b1], [f"b={b2[0]:g}"]])
         y = forward(XOR_X, xor_layers(W1, b1, W2, b2, hidden))[-1][:, 0]  # (4,)
         right = (y > 0.5) == (XOR_Y == 1)
-        table.set_text("\n" + "\n".join(f"{v:5.2f}   {'yes' if ok else 'NO'}" for v, ok in zip(y, right, strict=True)))
-        verdict = "solves XOR!" if right.all() else f"gets {right.sum()}/4 points right"
-        verdict_text.set_text("\n" * 6 + f" This network {verdict}")
+        table.set_text("\n" + "\n".join(f"{v:5.3f}   {'yes' if ok else 'NO'}" for v, ok in zip(y, right, strict=True)))
+        verdict_text.set_text("\n" * 6 + xor_verdict(y))
 
     return LivePlot(fig, xor_controls(W1, b1, W2, b2, hidden), update, columns=4)
 
@@ -440,16 +454,32 @@ TARGETS = {
     "ramp and dip": lambda x: np.where(x < 0.6, x, 0.6 - 1.5 * (x - 0.6) * (1 - x) * 4),
     "steps": lambda x: 0.2 + 0.6 * (x > 0.3) - 0.4 * (x > 0.75),
 }
+JUMPS = {"steps": np.array([0.3, 0.75])}  # where a target jumps (the others are continuous)
 UX = np.linspace(0.0, 1.0, 301)  # (301,): where the curves are drawn
+# Where the gap is measured besides UX: each jump, and the floats just left and right of it. A steep step of the
+# network can sit between two points of UX, next to a jump, and the largest gap is there.
+JUMP_X = {name: np.concatenate([np.nextafter(x, -np.inf), x, np.nextafter(x, np.inf)]) for name, x in JUMPS.items()}
 
 
-def bump_output(target: str, units: int, steepness: float) -> tuple[np.ndarray, np.ndarray]:
-    """The 1-units-1 network's output on UX (301,), and each bump's contribution (bumps, 301)."""
+def bump_output(target: str, units: int, steepness: float, x: np.ndarray = UX) -> tuple[np.ndarray, np.ndarray]:
+    """The 1-units-1 network's output at x (n,) (UX unless given), and each bump's contribution (bumps, n)."""
     W1, b1, W2, b2 = bump_network(TARGETS[target], units // 2, steepness)
-    H = forward(UX[:, None], [(W1, b1, sigmoid)])[-1]  # (301, units)
-    parts = H * W2[0]  # (301, units): each unit's share of the output
-    bumps = parts[:, 0::2] + parts[:, 1::2]  # (301, units // 2): unit 2k and 2k+1 make bump k
+    H = forward(x[:, None], [(W1, b1, sigmoid)])[-1]  # (n, units)
+    parts = H * W2[0]  # (n, units): each unit's share of the output
+    bumps = parts[:, 0::2] + parts[:, 1::2]  # (n, units // 2): unit 2k and 2k+1 make bump k
     return bumps.sum(axis=1) + b2[0], bumps.T
+
+
+def largest_gap(target: str, units: int, steepness: float, y: np.ndarray | None = None) -> float:
+    """The largest gap |ŷ − f| over 0 ≤ x ≤ 1: on UX (y is ŷ there, if already computed) and on either side of
+    each jump of the target. At a jump of height J, no continuous ŷ can be closer than J / 2 to both sides."""
+    if y is None:
+        y = bump_output(target, units, steepness)[0]
+    gap = np.abs(y - TARGETS[target](UX)).max()
+    if target in JUMP_X:
+        x = JUMP_X[target]
+        gap = max(gap, np.abs(bump_output(target, units, steepness, x)[0] - TARGETS[target](x)).max())
+    return float(gap)
 
 
 def universality(units: int = 10, steepness: float = 100.0, target: str = "wave") -> LivePlot:
@@ -482,7 +512,7 @@ def universality(units: int = 10, steepness: float = 100.0, target: str = "wave"
         up.set_data(UX, s1)
         down.set_data(UX, s2)
         bump.set_data(UX, s1 - s2)
-        gap = np.abs(y - TARGETS[target](UX)).max()
+        gap = largest_gap(target, units, steepness, y)
         text.set_text(f"{units} hidden units ({units // 2} bumps), largest gap |ŷ − f| = {num(gap, 3)}")
 
     controls = {
