@@ -264,6 +264,32 @@ def _verdict(path: np.ndarray, f, steps: int) -> str:
     return f"still on its way: loss {losses[-1]:.3g} after {steps} steps"
 
 
+# 4 digits: the stop 0.1995 must not read as 0.2, the edge of divergence on the ravine. (The browser formats with
+# d3-format, which keeps trailing zeros: 0.1 shows as 0.1000; Python's titles drop them.)
+LR_READOUT = ".4g"
+
+
+def lr_grid(control) -> np.ndarray:
+    """Every learning rate a log slider's handle can land on: base^(min + k·step) for k = 0, 1, …, and its max.
+
+    (The handle snaps to those exponents; the box beside it shows the value to `LR_READOUT`.)"""
+    count = int(np.floor((control.max - control.min) / control.step + 1e-9))
+    exponents = control.min + control.step * np.arange(count + 1)
+    if exponents[-1] < control.max - 1e-9:  # the last step is shorter: the right end is a stop too
+        exponents = np.append(exponents, control.max)
+    return control.base**exponents
+
+
+def lr_slider(description: str, value: float, vmin: float, vmax: float):
+    """A log slider for a learning rate, read to 4 digits, its starting value moved onto its grid: a learner who
+    moves it can always come back to where it started (0.02 becomes 0.01995, the nearest stop)."""
+    control = log_slider(description, value, vmin, vmax)
+    control.readout_format = LR_READOUT
+    grid = lr_grid(control)
+    control.value = float(grid[np.argmin(np.abs(np.log10(grid) - np.log10(value)))])
+    return control
+
+
 def descent_explorer(lr: float = 0.02, steps: int = 60) -> LivePlot:
     """Plain gradient descent on the ravine: the path on the contour plot, and the loss step by step."""
     surface = SURFACES["ravine"]
@@ -283,10 +309,10 @@ def descent_explorer(lr: float = 0.02, steps: int = 60) -> LivePlot:
         losses = np.maximum(surface.f(path), 1e-16)  # floor for the log scale
         path_line.set_data(*_on_screen(path, surface).T)
         loss_line.set_data(np.arange(len(losses)), losses)  # values above the axis are clipped
-        title.set_text(f"{surface.formula},  learning rate η = {lr:.3g}\n{_verdict(path, surface.f, steps)}")
+        title.set_text(f"{surface.formula},  learning rate η = {lr:{LR_READOUT}}\n{_verdict(path, surface.f, steps)}")
         ax_loss.set_xlim(-0.5, max(steps, 1) + 0.5)
 
-    controls = {"lr": log_slider("learning rate η", lr, 1e-3, 0.5), "steps": int_slider("steps", steps, 0, 100)}
+    controls = {"lr": lr_slider("learning rate η", lr, 1e-3, 0.5), "steps": int_slider("steps", steps, 0, 100)}
     return LivePlot(fig, controls, update)
 
 
@@ -329,14 +355,15 @@ def optimizer_race(surface: str = "ravine", steps: int = 60, lr: float = 0.02, a
             curves[name].set_data(np.arange(len(losses)), losses)
             notes.append(f"{name} {losses[-1]:.2g}" if len(path) == steps + 1 else f"{name} diverged")
         ax_loss.set_xlim(0, max(steps, 1))
-        title.set_text(f"{s.formula}\nloss after {steps} steps: " + ", ".join(notes))
+        title.set_text(f"{s.formula},  η = {lr:{LR_READOUT}}, Adam's η = {adam_lr:{LR_READOUT}}\n"
+                       f"loss after {steps} steps: " + ", ".join(notes))
         return "full" if full else None
 
     controls = {
         "surface": dropdown("surface", list(SURFACES), surface),
         "steps": int_slider("steps", steps, 0, 200),
-        "lr": log_slider("η for SGD and momentum", lr, 1e-3, 0.5),
-        "adam_lr": log_slider("η for Adam", adam_lr, 1e-3, 1.0),
+        "lr": lr_slider("η for SGD and momentum", lr, 1e-3, 0.5),
+        "adam_lr": lr_slider("η for Adam", adam_lr, 1e-3, 1.0),
     }
     return LivePlot(fig, controls, update)
 
@@ -358,7 +385,8 @@ def make_moons(n: int = 200, noise: float = 0.15, rng=None) -> tuple[np.ndarray,
 
 
 class TrainingRecorder:
-    """Records a 2-class network's training: the loss every epoch, P(class 1) over the plane every few epochs."""
+    """Records a 2-class network's training: the loss and accuracy every epoch (on the validation set too, if it has
+    one), P(class 1) over the plane every few epochs."""
 
     def __init__(self, X: np.ndarray, y: np.ndarray, every: int = 10, resolution: int = 90,
                  X_val: np.ndarray | None = None, y_val: np.ndarray | None = None):
@@ -366,6 +394,7 @@ class TrainingRecorder:
         # A validation set (optional): a fresh sample, never trained on, whose loss picks the best epoch.
         self.X_val, self.y_val = X_val, y_val
         self.val_losses: list[float] = []
+        self.val_accuracies: list[float] = []  # the fraction of validation points classified right, every epoch
         pad = 0.5
         (x0, y0), (x1, y1) = X.min(axis=0) - pad, X.max(axis=0) + pad
         self.extent = (x0, x1, y0, y1)
@@ -374,23 +403,28 @@ class TrainingRecorder:
         self._contours = lambda probs: contour_generator(g1, g2, probs).lines(0.5)  # pieces of the line P = 0.5
         self.plane = np.column_stack([g1.ravel(), g2.ravel()])  # (resolution², 2): every grid point
         self.losses: list[float] = []
+        self.accuracies: list[float] = []  # the fraction of training points classified right, every epoch
         self.snapshots: dict[int, tuple[np.ndarray, float]] = {}  # epoch -> (P(class 1) map, accuracy)
 
     def record(self, epoch: int, model: nn.Module, loss: float) -> None:
-        """Call once per epoch, before backward: stores the loss (and the validation loss), and a snapshot every
-        `every` epochs.
+        """Call once per epoch, before backward: stores the loss and accuracy (and the validation loss and accuracy),
+        and a snapshot every `every` epochs.
 
         It runs the model on other points, so it ends by running it on X again: the layers remember their last
         input, and the backward pass that follows must find the training batch there.
         """
         self.losses.append(float(loss))
         if self.X_val is not None:
-            self.val_losses.append(softmax_cross_entropy(self.y_val, model(self.X_val)))
-        if epoch % self.every == 0:
-            probs = softmax(model(self.plane), axis=1)[:, 1].reshape(self.grid_shape)  # (res, res)
-            accuracy = float(np.mean(model(self.X).argmax(axis=1) == self.y))
+            val_logits = model(self.X_val)  # (n_val, 2)
+            self.val_losses.append(softmax_cross_entropy(self.y_val, val_logits))
+            self.val_accuracies.append(float(np.mean(val_logits.argmax(axis=1) == self.y_val)))
+        snapshot = epoch % self.every == 0
+        probs = softmax(model(self.plane), axis=1)[:, 1].reshape(self.grid_shape) if snapshot else None  # (res, res)
+        # Last the training points: their accuracy, and the training batch left in the layers' memory for backward().
+        accuracy = float(np.mean(model(self.X).argmax(axis=1) == self.y))
+        self.accuracies.append(accuracy)
+        if snapshot:
             self.snapshots[epoch] = (probs, accuracy)
-        model(self.X)  # leave the training batch in the layers' memory, for backward()
 
     def boundary(self, probs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The decision boundary P(class 1) = 0.5 as x and y arrays, its pieces separated by nan (empty if none)."""
@@ -443,9 +477,11 @@ def training_explorer(record: TrainingRecorder) -> LivePlot:
         so_far.set_data(np.arange(shown + 1), losses[: shown + 1])
         dot.set_data([shown], [losses[shown]])
         title.set_text(f"epoch {shown}: decision boundary (black) and P(class 1)")
-        val = f", validation loss {record.val_losses[shown]:.3f}" if record.val_losses else ""
-        # two lines: one would run off the figure (the alt text joins them with a space)
-        loss_title.set_text(f"training loss {losses[shown]:.3f}{val},\ntraining accuracy {_percent(accuracy)}")
+        text = f"training: loss {losses[shown]:.3f}, accuracy {_percent(accuracy)}"
+        if record.val_losses:  # a second line: one would run off the figure (the alt text joins them with a space)
+            text += (f"\nvalidation: loss {record.val_losses[shown]:.3f}, "
+                     f"accuracy {_percent(record.val_accuracies[shown])}")
+        loss_title.set_text(text)
 
     controls = {"epoch": int_slider("epoch", 0, epochs[0], epochs[-1], step=record.every)}
     return LivePlot(fig, controls, update)
