@@ -81,6 +81,38 @@ def test_wrong_value_gets_guidance_never_the_value(answer, words, capsys):
     assert "0.2315" not in out and "expected" not in out
 
 
+Q_NEGATIVE = ValueExercise("A negative value", lambda: -2.0, hint="h")
+
+
+@pytest.mark.parametrize(("answer", "words"), [(-2.5, "too far from 0"), (-1.5, "too close to 0"),
+                                               (-20.0, "10 times too big"), (2.0, "sign is wrong")])
+def test_guidance_for_a_negative_value_points_the_right_way(answer, words, capsys):
+    out = assert_rejected(Q_NEGATIVE, answer, capsys, words)
+    assert "-2" not in out and "expected" not in out
+
+
+@pytest.mark.parametrize(("got", "expected", "words"), [
+    ([-2.5], [-2.0], "too far from 0"), ([-1.5], [-2.0], "too close to 0"),
+    ([3.0], [2.0], "too big"), ([1.5], [2.0], "too small"),
+    ([2.0, -1.0], [1.0, -2.0], "too big in value"), ([0.0, -3.0], [1.0, -2.0], "too small in value"),
+])
+def test_guidance_compares_signed_values(got, expected, words):
+    from helpers.exercises.core import guidance
+    text = guidance(np.array(got), np.array(expected))
+    assert text.startswith(f"it is {words}"), text
+
+
+def test_a_slip_that_raises_is_skipped_and_the_answer_gets_normal_feedback(capsys):
+    def impossible(z):
+        return np.ones((2, 3)) @ z  # cannot be formed for this case
+
+    q = FunctionExercise("Slips", _relu, [{"z": np.array([-1.0, 0.0, 2.0, 4.0])}], hint="h",
+                         mistakes=[(impossible, "a slip"), (lambda z: z, "you returned z")])
+    out = assert_rejected(q, lambda z: z * 0, capsys, "the result is not right")
+    assert "checking your answer failed" not in out, out
+    assert_rejected(q, lambda z: z, capsys, "you returned z")  # the slips after it are still tried
+
+
 def test_function_exercise_may_name_input_and_expected_output(capsys):
     out = assert_rejected(Q_RELU, lambda z: z, capsys, "expected")
     assert "when called with z=[-1.  0.  2.]" in out

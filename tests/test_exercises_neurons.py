@@ -37,6 +37,7 @@ WRONG = {
     "p3": [("a", "Which points satisfy it?"), ("b", "Which points satisfy it?"), ("d", "near the line")],
     "q1": [
         (lambda x, w, b, g: g(np.dot(w, x)), "the bias is missing"),
+        (lambda x, w, b, g: g(np.dot(w, x)) + b, "added the bias after the activation"),
         (lambda x, w, b, g: np.dot(w, x) + b, "you returned z"),
         (lambda x, w, b, g: sigmoid(np.dot(w, x) + b), "use the activation `g` that is passed in"),
         (lambda x, w, b, g: np.sum(g(w * x)) + b, "g acts once"),
@@ -63,6 +64,7 @@ WRONG = {
     "q4": [
         (lambda x, W, b, g: g(W.T @ x + b), "you used the columns of W"),
         (lambda x, W, b, g: g(W @ x), "the biases are missing"),
+        (lambda x, W, b, g: g(W @ x) + b, "added the biases after the activation"),
         (lambda x, W, b, g: g(W @ x + b[0]), "not b[0]"),
         (lambda x, W, b, g: W @ x + b, "you returned the weighted sums"),
         (lambda x, W, b, g: g(np.dot(W[0], x) + b[0]), "you returned one neuron's output"),
@@ -133,3 +135,31 @@ def test_a_neuron_that_calls_the_course_layer_is_refused_and_one_with_g_passes(c
     assert_rejected(ex.q1, neuron_by_dense, capsys, "your function calls dense from helpers.forward")
     assert_accepted(ex.q1, lambda x, w, b, g: g(w @ x + b), capsys)  # g is a course activation: allowed
     assert_accepted(ex.q4, lambda x, W, b, g: g(W @ x + b), capsys)
+
+
+@pytest.mark.parametrize("q", [ex.q1, ex.q4], ids=["q1", "q4"])
+def test_named_slips_give_different_values_on_the_first_case(q):
+    """Every case is checked in order, so the first must tell the slips apart (e.g. no ±p pair in w*x under tanh)."""
+    case = q.cases[0]
+    values = [np.asarray(slip(*case.values()), dtype=float) for slip, _ in q.mistakes]
+    values.append(np.asarray(q.reference(*case.values()), dtype=float))
+    for i, a in enumerate(values):
+        for j, b in enumerate(values[:i]):
+            assert a.shape != b.shape or not np.allclose(a, b, atol=1e-6, rtol=1e-5), (j, i, a)
+
+
+def test_bias_outside_the_activation_is_named_not_taken_for_g_on_each_product(capsys):
+    out = assert_rejected(ex.q1, lambda x, w, b, g: g(np.dot(w, x)) + b, capsys, "after the activation")
+    assert "each product" not in out
+
+
+def test_a_slip_that_cannot_be_computed_for_a_case_is_skipped_not_reported_as_a_crash(capsys):
+    """q4's slip W.T @ x cannot be formed on the 4×3 case: the learner's wrong answer still gets normal feedback."""
+    def layer_of_three(x, W, b, g):  # right for the 3×3 case, wrong for the 4×3 one
+        a = np.zeros(3)
+        for i in range(3):
+            a[i] = g(np.dot(W[i], x) + b[i])
+        return a
+
+    out = assert_rejected(ex.q4, layer_of_three, capsys, "the result is not right")
+    assert "checking your answer failed" not in out and "matmul" not in out, out

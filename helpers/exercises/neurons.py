@@ -37,8 +37,11 @@ def neuron(x, w, b, g):
 
 
 def _neuron_cases() -> list[dict]:
-    """Inputs x, weights w (same length), a bias b and an activation g; z < 0 in the first, so slips differ."""
-    cases = [{"x": np.array([2.0, -1.0, 0.5]), "w": np.array([-0.5, 1.0, 2.0]), "b": 0.2, "g": tanh}]
+    """Inputs x, weights w (same length), a bias b and an activation g; z < 0 in the first, so slips differ.
+
+    The first case's products w_i·x_i (−1, −1.5, 0.5) hold no pair ±p: with an odd g such as tanh, a pair would
+    cancel in both sum(g(w_i·x_i)) and g(w·x), and two different slips would give the same number."""
+    cases = [{"x": np.array([2.0, -1.0, 0.5]), "w": np.array([-0.5, 1.5, 1.0]), "b": 0.5, "g": tanh}]
     for d, g in [(4, sigmoid), (1, relu), (5, step), (3, relu)]:
         cases.append({"x": np.round(_rng.normal(size=d), 2), "w": np.round(_rng.normal(size=d), 2),
                       "b": float(np.round(_rng.normal(), 2)), "g": g})
@@ -58,6 +61,9 @@ q1 = FunctionExercise(
               "    return g(z)          # the activation"),
     mistakes=[
         (lambda x, w, b, g: g(np.dot(w, x)), "the bias is missing: z = w·x + b, and g acts on all of z."),
+        (lambda x, w, b, g: g(np.dot(w, x)) + b,
+         "you added the bias after the activation; b is part of the weighted sum z, so it goes in before g "
+         "acts: g is applied once, to the whole of z."),
         (lambda x, w, b, g: np.dot(w, x) + b, "you returned z; the neuron's output is a = g(z)."),
         (lambda x, w, b, g: sigmoid(np.dot(w, x) + b),
          "you used the sigmoid; use the activation `g` that is passed in (it is not always σ)."),
@@ -228,6 +234,9 @@ q4 = FunctionExercise(
         (lambda x, W, b, g: g(W.T @ x + b),
          "you used the columns of W; row i, W[i], holds neuron i's weights (W[i, j] connects input j to neuron i)."),
         (lambda x, W, b, g: g(W @ x), "the biases are missing: neuron i adds its own b[i]."),
+        (lambda x, W, b, g: g(W @ x) + b,
+         "you added the biases after the activation; b[i] is part of neuron i's weighted sum z_i, so it goes in "
+         "before g acts on z_i."),
         (lambda x, W, b, g: g(W @ x + b[0]), "every neuron has its own bias: neuron i adds b[i], not b[0]."),
         (lambda x, W, b, g: W @ x + b, "you returned the weighted sums z; the layer's outputs are g(z)."),
         (lambda x, W, b, g: g(np.dot(W[0], x) + b[0]),
