@@ -134,9 +134,10 @@ class StaticFigure:
 
 
 def figure_alt(fig: Figure) -> str:
-    """Alt text from a figure's own titles: 'Figure: <suptitle>; <axes titles>.'"""
-    texts = [fig.get_suptitle()] + [ax.get_title() for ax in fig.axes]
-    titles = list(dict.fromkeys(" ".join(t.split()) for t in texts if t.strip()))  # in order, once each
+    """Alt text from a figure's own titles: 'Figure: <suptitle>; <every panel's title, repeats included>.'"""
+    suptitle = " ".join(fig.get_suptitle().split())
+    panels = [" ".join(ax.get_title().split()) for ax in fig.axes]  # a gallery may show two panels alike: keep both
+    titles = ([suptitle] if suptitle else []) + [t for t in panels if t and t != suptitle]
     return f"Figure: {'; '.join(titles) or 'a static plot'}."
 
 

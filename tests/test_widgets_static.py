@@ -50,3 +50,13 @@ def test_a_static_figure_is_an_img_with_alt_text_from_its_titles_and_a_border():
     assert "border: 1px solid" in page  # a frame: the white figure stays legible on a dark theme
     assert STATIC_NOTE not in page  # a static figure is not a live plot: nothing to make live
     assert as_image(fig, alt="Two curves.")._repr_mimebundle_()["text/plain"] == "Two curves."
+
+
+def test_alt_text_names_every_panel_of_a_gallery_even_two_alike():
+    """Notebook 06's gallery of mistakes may show two panels with the same title; a screen reader hears both."""
+    fig = new_figure(6, 2)
+    fig.suptitle("3 most confident mistakes")
+    for title in ["true 9 pred 0 99%", "true 8 pred 5 99%", "true 9 pred 0 99%"]:
+        fig.add_subplot(1, 3, len(fig.axes) + 1).set_title(title)
+    alt = as_image(fig)._repr_mimebundle_()["text/plain"]
+    assert alt == "Figure: 3 most confident mistakes; true 9 pred 0 99%; true 8 pred 5 99%; true 9 pred 0 99%."
