@@ -192,12 +192,31 @@ def int_slider(description: str, value: int, vmin: int, vmax: int, step: int = 1
     )
 
 
+# 4 digits: the stop 0.1995 must not read as 0.2, the edge of divergence on notebook 05's ravine. (The browser
+# formats with d3-format, which keeps trailing zeros: 0.1 shows as 0.1000; Python's titles drop them.)
+LOG_READOUT = ".4g"
+
+
+def log_grid(control) -> np.ndarray:
+    """Every value a log slider's handle can land on: base^(min + k·step) for k = 0, 1, …, and its max."""
+    count = int(np.floor((control.max - control.min) / control.step + 1e-9))
+    exponents = control.min + control.step * np.arange(count + 1)
+    if exponents[-1] < control.max - 1e-9:  # the last step is shorter: the right end is a stop too
+        exponents = np.append(exponents, control.max)
+    return control.base**exponents
+
+
 def log_slider(description: str, value: float, vmin: float, vmax: float, step: float = 0.05):
-    """A FloatLogSlider (equal steps in log10) from vmin to vmax, with the course's look: for learning rates."""
-    return widgets.FloatLogSlider(
+    """A FloatLogSlider (equal steps in log10) from vmin to vmax, with the course's look: for learning rates.
+
+    It starts on the stop nearest `value` (0.02 becomes 0.01995), so a learner who moves it can always come back."""
+    control = widgets.FloatLogSlider(
         value=value, base=10, min=math.log10(vmin), max=math.log10(vmax), step=step, description=description,
-        readout_format=".3g", style={"description_width": "initial"}, layout=widgets.Layout(width="320px"),
+        readout_format=LOG_READOUT, style={"description_width": "initial"}, layout=widgets.Layout(width="320px"),
     )
+    grid = log_grid(control)
+    control.value = float(grid[np.argmin(np.abs(np.log10(grid) - np.log10(value)))])
+    return control
 
 
 def dropdown(description: str, options, value=None):

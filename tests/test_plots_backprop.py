@@ -8,6 +8,7 @@ import pytest
 import torch
 
 from helpers.plots import backprop as bp
+from helpers.widgets import LOG_READOUT, log_grid
 from tests.plot_checks import assert_control_changes_image
 
 
@@ -137,7 +138,7 @@ def test_title_never_rounds_an_imperfect_accuracy_up_to_100_percent(accuracy, sh
 
 def _stop(control, readout: str) -> float:
     """The slider stop whose readout is `readout` (exactly one stop reads so)."""
-    stops = [v for v in bp.lr_grid(control) if f"{v:{bp.LR_READOUT}}" == readout]
+    stops = [v for v in log_grid(control) if f"{v:{LOG_READOUT}}" == readout]
     assert len(stops) == 1, f"{readout} is not one stop of {control.description}: {stops}"
     return float(stops[0])
 
@@ -152,8 +153,8 @@ def test_learning_rate_sliders_read_4_digits_and_start_on_a_stop():
     for plot, names in ((bp.descent_explorer(), ["lr"]), (bp.optimizer_race(), ["lr", "adam_lr"])):
         for name in names:
             control = plot.controls[name]
-            grid = bp.lr_grid(control)
-            assert control.readout_format == bp.LR_READOUT == ".4g"
+            grid = log_grid(control)
+            assert control.readout_format == LOG_READOUT == ".4g"
             assert np.min(np.abs(grid / control.value - 1)) < 1e-12, "a learner could not come back to the start"
             readouts = [f"{v:.4g}" for v in grid]
             assert len(set(readouts)) == len(readouts), "two stops read the same"
@@ -189,10 +190,10 @@ def test_descent_explorer_does_what_the_notebook_says():
     w2 = bp.descend(ravine, lambda ps: bp.nn.SGD(ps, lr=zigzag), 60)[:, 1]
     assert np.all(w2[1:] * w2[:-1] < 0)  # every step overshoots the valley floor
     assert "still on its way" in verdict(_stop(lr, "0.1995"), 100)  # just below 2/10: hardly shrinks
-    above = [v for v in bp.lr_grid(lr) if v >= _stop(lr, "0.2239")]
+    above = [v for v in log_grid(lr) if v >= _stop(lr, "0.2239")]
     assert len(above) >= 2 and all("diverged ✗" in verdict(v, 60) for v in above)
     # the largest stop that converges within 100 steps is 0.1778
-    converging = [v for v in bp.lr_grid(lr) if "converged ✓" in verdict(v, 100)]
+    converging = [v for v in log_grid(lr) if "converged ✓" in verdict(v, 100)]
     assert f"{max(converging):.4g}" == "0.1778"
     # typed into the readout: 0.19 converges, 0.21 diverges, 0.2 bounces between 2 and −2 for ever
     assert "converged ✓" in verdict(0.19, 60) and "diverged ✗" in verdict(0.21, 60)
@@ -219,7 +220,7 @@ def test_optimizer_race_does_what_the_notebook_says():
     assert not diverged and bp.ravine(path[-1]) < 1e-3 and path[1, 1] * path[2, 1] < 0
     path, diverged = _final("ravine", "SGD", _stop(lr, "0.1995"), 60)
     assert not diverged and bp.ravine(path[-1]) > 1
-    for value in bp.lr_grid(lr):
+    for value in log_grid(lr):
         sgd, sgd_diverged = _final("ravine", "SGD", value, 200)
         momentum, momentum_diverged = _final("ravine", "momentum", value, 200)
         if value >= _stop(lr, "0.2239"):
@@ -244,7 +245,7 @@ def test_optimizer_race_does_what_the_notebook_says():
     momentum, diverged = _final("banana", "momentum", _stop(lr, "0.01"), 200)
     assert not diverged and np.linalg.norm(momentum[-1] - 1) < 1e-3
     # Adam copes with every stop from 0.05012 to 1, on both surfaces: near the star after 200 steps.
-    wide = [v for v in bp.lr_grid(adam_lr) if v >= _stop(adam_lr, "0.05012")]
+    wide = [v for v in log_grid(adam_lr) if v >= _stop(adam_lr, "0.05012")]
     assert wide[-1] == pytest.approx(1.0)
     for surface in bp.SURFACES:
         for value in wide:

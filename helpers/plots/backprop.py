@@ -32,6 +32,7 @@ from helpers.style import (
 from helpers.style import OPTIMIZER_COLOURS as OPT_COLOURS
 from helpers.surfaces import banana, banana_grad, ravine, ravine_grad
 from helpers.widgets import (
+    LOG_READOUT,
     LivePlot,
     dropdown,
     int_slider,
@@ -264,32 +265,6 @@ def _verdict(path: np.ndarray, f, steps: int) -> str:
     return f"still on its way: loss {losses[-1]:.3g} after {steps} steps"
 
 
-# 4 digits: the stop 0.1995 must not read as 0.2, the edge of divergence on the ravine. (The browser formats with
-# d3-format, which keeps trailing zeros: 0.1 shows as 0.1000; Python's titles drop them.)
-LR_READOUT = ".4g"
-
-
-def lr_grid(control) -> np.ndarray:
-    """Every learning rate a log slider's handle can land on: base^(min + k·step) for k = 0, 1, …, and its max.
-
-    (The handle snaps to those exponents; the box beside it shows the value to `LR_READOUT`.)"""
-    count = int(np.floor((control.max - control.min) / control.step + 1e-9))
-    exponents = control.min + control.step * np.arange(count + 1)
-    if exponents[-1] < control.max - 1e-9:  # the last step is shorter: the right end is a stop too
-        exponents = np.append(exponents, control.max)
-    return control.base**exponents
-
-
-def lr_slider(description: str, value: float, vmin: float, vmax: float):
-    """A log slider for a learning rate, read to 4 digits, its starting value moved onto its grid: a learner who
-    moves it can always come back to where it started (0.02 becomes 0.01995, the nearest stop)."""
-    control = log_slider(description, value, vmin, vmax)
-    control.readout_format = LR_READOUT
-    grid = lr_grid(control)
-    control.value = float(grid[np.argmin(np.abs(np.log10(grid) - np.log10(value)))])
-    return control
-
-
 def descent_explorer(lr: float = 0.02, steps: int = 60) -> LivePlot:
     """Plain gradient descent on the ravine: the path on the contour plot, and the loss step by step."""
     surface = SURFACES["ravine"]
@@ -309,10 +284,10 @@ def descent_explorer(lr: float = 0.02, steps: int = 60) -> LivePlot:
         losses = np.maximum(surface.f(path), 1e-16)  # floor for the log scale
         path_line.set_data(*_on_screen(path, surface).T)
         loss_line.set_data(np.arange(len(losses)), losses)  # values above the axis are clipped
-        title.set_text(f"{surface.formula},  learning rate η = {lr:{LR_READOUT}}\n{_verdict(path, surface.f, steps)}")
+        title.set_text(f"{surface.formula},  learning rate η = {lr:{LOG_READOUT}}\n{_verdict(path, surface.f, steps)}")
         ax_loss.set_xlim(-0.5, max(steps, 1) + 0.5)
 
-    controls = {"lr": lr_slider("learning rate η", lr, 1e-3, 0.5), "steps": int_slider("steps", steps, 0, 100)}
+    controls = {"lr": log_slider("learning rate η", lr, 1e-3, 0.5), "steps": int_slider("steps", steps, 0, 100)}
     return LivePlot(fig, controls, update)
 
 
@@ -355,15 +330,15 @@ def optimizer_race(surface: str = "ravine", steps: int = 60, lr: float = 0.02, a
             curves[name].set_data(np.arange(len(losses)), losses)
             notes.append(f"{name} {losses[-1]:.2g}" if len(path) == steps + 1 else f"{name} diverged")
         ax_loss.set_xlim(0, max(steps, 1))
-        title.set_text(f"{s.formula},  η = {lr:{LR_READOUT}}, Adam's η = {adam_lr:{LR_READOUT}}\n"
+        title.set_text(f"{s.formula},  η = {lr:{LOG_READOUT}}, Adam's η = {adam_lr:{LOG_READOUT}}\n"
                        f"loss after {steps} steps: " + ", ".join(notes))
         return "full" if full else None
 
     controls = {
         "surface": dropdown("surface", list(SURFACES), surface),
         "steps": int_slider("steps", steps, 0, 200),
-        "lr": lr_slider("η for SGD and momentum", lr, 1e-3, 0.5),
-        "adam_lr": lr_slider("η for Adam", adam_lr, 1e-3, 1.0),
+        "lr": log_slider("η for SGD and momentum", lr, 1e-3, 0.5),
+        "adam_lr": log_slider("η for Adam", adam_lr, 1e-3, 1.0),
     }
     return LivePlot(fig, controls, update)
 
