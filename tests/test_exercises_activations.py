@@ -12,6 +12,7 @@ from tests.exercise_checks import (
     assert_not_attempted,
     assert_rejected,
     exercise_suite,
+    run_check,
 )
 
 
@@ -21,14 +22,56 @@ def softmax_global_max(Z):
     return e / e.sum(axis=1, keepdims=True)
 
 
+def naive_sigmoid(z):
+    """The formula as written: e^(−z) overflows for z below about −709."""
+    return 1 / (1 + np.exp(-z))
+
+
+def other_form(z):
+    """The same function, top and bottom times e^z: e^z overflows for z above about 709, and inf / inf is nan."""
+    return np.exp(z) / (1 + np.exp(z))
+
+
+def where_of_both_forms(z):
+    """Right values, but np.where computes both naive forms everywhere: each overflows on its unsafe side."""
+    return np.where(z >= 0, 1 / (1 + np.exp(-z)), np.exp(z) / (1 + np.exp(z)))
+
+
+def stable_sigmoid_clipped(z, c):
+    """The stable form on z clipped to [−c, c]."""
+    e = np.exp(-np.abs(np.clip(z, -c, c)))
+    return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
+
+
+def exp_without_abs(z):
+    """The branches of the stable form, with e^(−z) in place of e^(−|z|): wrong (and overflowing) for z < 0."""
+    e = np.exp(-z)
+    return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
+
+
+def silenced_naive_sigmoid(z):
+    """The naive form with NumPy's warning switched off: the overflow still happens."""
+    with np.errstate(over="ignore"):
+        return 1 / (1 + np.exp(-z))
+
+
+def if_on_the_sign(z):
+    """Python's `if` on a whole array."""
+    if z >= 0:
+        return 1 / (1 + np.exp(-z))
+    return np.exp(z) / (1 + np.exp(z))
+
+
 REFERENCE = {
     "q1": lambda A, a, B, c: (B @ A, B @ a + c),  # the learner's own parameter names
-    "p1": "c",
-    "q2": lambda z: 1 - np.tanh(z) ** 2,  # the other form of the answer
-    "q3": lambda z: np.where(z > 0, z, 0.0),
-    "q4": 0.25 ** 10,
-    "p2": "a",
-    "q5": ex.softmax_rows,
+    "p1": "a",
+    "q2": lambda z: 0.5 * (1 + np.tanh(z / 2)),  # another stable form: np.tanh never overflows
+    "p2": "c",
+    "q3": lambda z: 4 * sigmoid(2 * z) * (1 - sigmoid(2 * z)),
+    "q4": lambda z: np.where(z > 0, z, 0.0),
+    "q5": 0.25 ** 10,
+    "p3": "a",
+    "q6": ex.softmax_rows,
 }
 
 WRONG = {
@@ -39,22 +82,36 @@ WRONG = {
            (lambda W1, b1, W2, b2: (W2 * W1, W2 * b1 + b2), "entry by entry"),
            (lambda W1, b1, W2, b2: W2 @ W1, "return 2 values"),
            (lambda W1, b1, W2, b2: (W2 @ W1, ...), "b is still `...`")],
-    "p1": [("a", "stretch"), ("b", "You counted one stretch"), ("d", "not its slope"), ("e", "answer with one of")],
-    "q2": [(lambda z: 2 * sigmoid_grad(2 * z), "kept the outer factor 2 but not the inner one"),
+    "p1": [("b", "1 / (1 + inf)"), ("c", "NumPy does not stop"), ("d", "smallest positive one"),
+           ("e", "answer with one of")],
+    "q2": [(naive_sigmoid, "only by luck"),
+           (other_form, "inf / inf = nan"),
+           (where_of_both_forms, "computes all of A and all of B first"),
+           (lambda z: stable_sigmoid_clipped(z, 10), "clipped z too close to 0"),
+           (lambda z: stable_sigmoid_clipped(z, 20), "clipped z too close to 0"),
+           (exp_without_abs, "for negative z your values are σ(−z)"),
+           (lambda z: 1 / (1 + np.exp(-np.clip(z, -710, 710))), "only by luck"),  # a cut-off past e^709.8
+           (lambda z: 1 / (1 + np.exp(z)), "the mirror image"),  # the sign flipped: σ(−z)
+           (silenced_naive_sigmoid, "silences NumPy's warnings"),
+           (if_on_the_sign, "truth value of an array"),
+           (lambda z: (z - z) / (z - z), "made a nan"),
+           (course.sigmoid, "the course's own `helpers.activations.sigmoid`")],
+    "p2": [("a", "stretch"), ("b", "You counted one stretch"), ("d", "not its slope"), ("e", "answer with one of")],
+    "q3": [(lambda z: 2 * sigmoid_grad(2 * z), "kept the outer factor 2 but not the inner one"),
            (lambda z: sigmoid_grad(2 * z), "both factors 2 are missing"),
            (lambda z: 4 * sigmoid_grad(z), "must be taken at 2z"),
            (lambda z: 2 * sigmoid(2 * z) - 1, "That is tanh itself"),
            (lambda z: 4 * sigmoid_grad(2 * z) - 1, "its slope is 0"),
-           (lambda z: 1 - np.tanh(z), "must be squared"),
+           (lambda z: 1 - np.tanh(z) ** 2, "calls tanh from numpy"),  # the prompt: no tanh, derive it
            (course.tanh_grad, "the course's own"),
            (lambda z: None, "did you forget `return`")],
-    "q3": [(np.abs, "flips negative values"),
+    "q4": [(np.abs, "flips negative values"),
            (lambda z: np.minimum(0, z), "the other way round"),
            (lambda z: np.max(z), "single largest number"),
-           (lambda z: max(0, z), "truth value of an array"),  # Python's max on an array: the crash is reported
+           (lambda z: max(0, z), "Python's built-in `max` is one of those questions"),  # explained, not NumPy's error
            (course.relu, "the course's own `helpers.activations.relu`"),
            (3.0, "expected a function")],
-    "q4": [(0.25, "ceiling for one layer"),
+    "q5": [(0.25, "ceiling for one layer"),
            (2.5, "multiplies them"),
            (0.5 ** 10, "its slope σ′(0)"),
            (1.0, "at its steepest"),
@@ -63,8 +120,8 @@ WRONG = {
            (chain_gradients("sigmoid", 10, 1.0, -0.16)[0], "largest gradient an actual input reaches"),
            (-(0.25 ** 10), "sign"),
            (0.25 ** 9, "too big")],
-    "p2": [("b", "What is ReLU′(z) for z > 0?"), ("c", "is any z_k negative"), ("d", "how big is each factor")],
-    "q5": [(lambda Z: np.exp(Z) / np.exp(Z).sum(axis=1, keepdims=True), "exp(1000) overflows"),
+    "p3": [("b", "What is ReLU′(z) for z > 0?"), ("c", "is any z_k negative"), ("d", "how big is each factor")],
+    "q6": [(lambda Z: np.exp(Z) / np.exp(Z).sum(axis=1, keepdims=True), "exp(1000) overflows"),
            (softmax_global_max, "largest score of the whole batch"),
            (lambda Z: np.exp(Z - Z.max()) / np.exp(Z - Z.max()).sum(), "one-vector recipe"),
            # not a named slip: plain feedback
@@ -84,27 +141,27 @@ def test_q1_template_with_both_blanks_is_not_attempted(capsys):
     assert_not_attempted(ex.q1, lambda W1, b1, W2, b2: (..., ...), capsys)
 
 
-def test_q4_ceiling_is_right_and_never_reached():
+def test_q5_ceiling_is_right_and_never_reached():
     """(1/4)^10 bounds the gradient for every input, and the best input gets about 3.9e-7, below it."""
     xs = np.linspace(-4, 4, 801)
     grads = np.array([chain_gradients("sigmoid", 10, 1.0, x)[0] for x in xs])
-    assert np.all(grads <= ex.q4.reference)
+    assert np.all(grads <= ex.q5.reference)
     assert 3.85e-7 < grads.max() < 3.95e-7
 
 
-def test_q4_accepts_the_ceiling_rounded_to_two_digits(capsys):
-    assert_accepted(ex.q4, 9.5e-7, capsys)
-    assert_accepted(ex.q4, (1 / 4) ** 10, capsys)
+def test_q5_accepts_the_ceiling_rounded_to_two_digits(capsys):
+    assert_accepted(ex.q5, 9.5e-7, capsys)
+    assert_accepted(ex.q5, (1 / 4) ** 10, capsys)
 
 
-def test_q5_global_max_is_caught_by_rows_at_different_scales(capsys):
-    out = assert_rejected(ex.q5, softmax_global_max, capsys, "Subtract each row's own max")
+def test_q6_global_max_is_caught_by_rows_at_different_scales(capsys):
+    out = assert_rejected(ex.q6, softmax_global_max, capsys, "Subtract each row's own max")
     assert "when called with" in out
 
 
-def test_q3_refuses_the_course_relu_even_when_renamed(capsys):
+def test_q4_refuses_the_course_relu_even_when_renamed(capsys):
     my_relu = course.relu
-    assert_rejected(ex.q3, my_relu, capsys, "write that function yourself")
+    assert_rejected(ex.q4, my_relu, capsys, "write that function yourself")
 
 
 def test_answers_may_modify_their_input_in_place(capsys):
@@ -114,7 +171,7 @@ def test_answers_may_modify_their_input_in_place(capsys):
         Z /= Z.sum(axis=1, keepdims=True)
         return Z
 
-    assert_accepted(ex.q5, softmax_in_place, capsys)
+    assert_accepted(ex.q6, softmax_in_place, capsys)
 
 
 # ---- tripwires: each function is written, not borrowed; what the exercise allows still passes
@@ -122,12 +179,103 @@ def test_answers_may_modify_their_input_in_place(capsys):
 def test_calling_the_course_function_inside_is_refused(capsys):
     import torch
 
-    assert_rejected(ex.q2, lambda z: course.tanh_grad(z), capsys, "calls tanh_grad from helpers.activations")
-    assert_rejected(ex.q3, lambda z: course.relu(z), capsys, "calls relu from helpers.activations")
-    assert_rejected(ex.q3, lambda z: torch.relu(torch.tensor(z)).numpy(), capsys, "calls relu from torch")
-    assert_rejected(ex.q5, lambda Z: course.softmax(Z, axis=1), capsys, "calls softmax from helpers.activations")
+    assert_rejected(ex.q2, lambda z: course.sigmoid(z), capsys, "calls sigmoid from helpers.activations")
+    assert_rejected(ex.q2, lambda z: torch.sigmoid(torch.tensor(z)).numpy(), capsys, "calls sigmoid from torch")
+    assert_rejected(ex.q2, lambda z: torch.tensor(z).sigmoid().numpy(), capsys, "calls sigmoid from torch.Tensor")
+    assert_rejected(ex.q2, lambda z: torch.special.expit(torch.tensor(z)).numpy(), capsys,
+                    "calls expit from torch.special")
+    assert_rejected(ex.q3, lambda z: course.tanh_grad(z), capsys, "calls tanh_grad from helpers.activations")
+    assert_rejected(ex.q3, lambda z: 1 - course.tanh(z) ** 2, capsys, "calls tanh from helpers.activations")
+    assert_rejected(ex.q3, lambda z: 1 - torch.tanh(torch.tensor(z)).numpy() ** 2, capsys, "calls tanh from torch")
+    assert_rejected(ex.q4, lambda z: course.relu(z), capsys, "calls relu from helpers.activations")
+    assert_rejected(ex.q4, lambda z: torch.relu(torch.tensor(z)).numpy(), capsys, "calls relu from torch")
+    assert_rejected(ex.q6, lambda Z: course.softmax(Z, axis=1), capsys, "calls softmax from helpers.activations")
 
 
 def test_tanh_grad_may_use_the_sigmoid_and_its_derivative(capsys):
-    assert_accepted(ex.q2, lambda z: 4 * sigmoid_grad(2 * z), capsys)
-    assert_accepted(ex.q2, lambda z: 4 * sigmoid(2 * z) * (1 - sigmoid(2 * z)), capsys)
+    assert_accepted(ex.q3, lambda z: 4 * sigmoid_grad(2 * z), capsys)
+    assert_accepted(ex.q3, lambda z: 4 * sigmoid(2 * z) * (1 - sigmoid(2 * z)), capsys)
+
+
+def test_tanh_grad_refuses_np_tanh_and_puts_it_back(capsys):
+    """The prompt asks for tanh′ from σ, 'no tanh': 1 − tanh² looked up is refused, and np.tanh is itself after."""
+    tanh_before = np.tanh
+    out = assert_rejected(ex.q3, lambda z: 1 - np.tanh(z) ** 2, capsys, "calls tanh from numpy")
+    assert "Do it by hand" in out
+    assert np.tanh is tanh_before and np.tanh(0.5) == tanh_before(0.5)
+
+
+# ---- q2: the stable sigmoid
+
+def test_stable_sigmoid_honest_answers_with_numpy_pass(capsys):
+    def with_where(z):
+        e = np.exp(-np.abs(z))
+        return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
+
+    def with_masks(z):
+        out = np.empty_like(z)
+        pos = z >= 0
+        out[pos] = 1 / (1 + np.exp(-z[pos]))
+        e = np.exp(z[~pos])
+        out[~pos] = e / (1 + e)
+        return out
+
+    for answer in (with_where, with_masks, lambda z: np.exp(-np.logaddexp(0, -z)), ex.stable_sigmoid):
+        assert_accepted(ex.q2, answer, capsys)
+
+
+def test_stable_sigmoid_accepts_a_wide_clip_and_says_what_it_costs(capsys):
+    def clipped(z):
+        return 1 / (1 + np.exp(-np.clip(z, -500, 500)))
+
+    ok, out = run_check(ex.q2, clipped, capsys)
+    assert ok, out
+    assert "Clipping z works here" in out and "e^(−|z|)" in out
+    ok, out = run_check(ex.q2, ex.stable_sigmoid, capsys)
+    assert ok and "Clipping" not in out
+
+
+def test_stable_sigmoid_feedback_says_where_it_overflowed_and_leaves_numpy_as_it_was(capsys):
+    before = np.geterr()
+    out = assert_rejected(ex.q2, naive_sigmoid, capsys, "at z = −1000")
+    assert "when called with z=[-1000.  1000.]" in out
+    assert np.geterr() == before
+
+
+def test_stable_sigmoid_refuses_wrapped_course_and_torch_functions(capsys):
+    import torch
+    import torch.nn.functional as F
+
+    def wrapped(z):
+        return np.asarray(course.sigmoid(z))
+
+    assert_rejected(ex.q2, wrapped, capsys, "calls sigmoid from helpers.activations")
+    assert_rejected(ex.q2, lambda z: F.sigmoid(torch.tensor(z)).numpy(), capsys, "calls sigmoid from torch")
+    assert_rejected(ex.q2, lambda z: 0.5 * (1 + course.tanh(z / 2)), capsys, "calls tanh from helpers.activations")
+
+
+def test_scipy_expit_is_forbidden_when_scipy_is_installed(capsys, monkeypatch):
+    """scipy is not a dependency: a learner who has it may not hand the sigmoid to scipy.special.expit."""
+    import importlib
+    import sys
+    import types
+
+    from helpers.exercises.tripwires import _places
+
+    special = types.ModuleType("scipy.special")
+    special.expit = lambda z: 1 / (1 + np.exp(-z))
+    special.log_expit = lambda z: -np.logaddexp(0, -z)
+    scipy = types.ModuleType("scipy")
+    scipy.special = special
+    monkeypatch.setitem(sys.modules, "scipy", scipy)
+    monkeypatch.setitem(sys.modules, "scipy.special", special)
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: object() if name == "scipy" else None)
+    try:
+        fresh = importlib.reload(ex)
+        assert "scipy.special.expit" in fresh.q2.forbid
+        assert_rejected(fresh.q2, lambda z: special.expit(z), capsys, "calls expit from scipy.special")
+    finally:
+        monkeypatch.undo()
+        _places.cache_clear()
+        importlib.reload(ex)
+    assert ("scipy.special.expit" in ex.q2.forbid) == bool(importlib.util.find_spec("scipy"))

@@ -1,12 +1,18 @@
-"""Exercises for notebook 02 (activation functions): two linear layers merged into one, tanh′ derived from the
-sigmoid, ReLU, the ceiling on a gradient through ten sigmoids, a stable softmax for a batch; two predictions."""
+"""Exercises for notebook 02 (activation functions): two linear layers merged into one, a sigmoid that never
+overflows, tanh′ derived from the sigmoid, ReLU, the ceiling on a gradient through ten sigmoids, a stable softmax
+for a batch; three predictions."""
 
 from __future__ import annotations
+
+import functools
+import importlib.util
+import inspect
+import re
 
 import numpy as np
 
 from helpers.activations import sigmoid, sigmoid_grad
-from helpers.exercises.core import ChoiceExercise, FunctionExercise, ValueExercise
+from helpers.exercises.core import ChoiceExercise, FunctionExercise, ValueExercise, Wrong, show
 from helpers.exercises.tripwires import AUTOGRAD
 
 NOTEBOOK = "02_activation_functions"
@@ -23,6 +29,43 @@ def _quiet(slip):
             except (ValueError, TypeError):
                 return _NO_MATCH
     return run
+
+
+AMBIGUOUS = ("your function asked Python one yes/no question about a whole array: `max(0, z)`, `if z > 0:`, "
+             "`and` and `or` each need a single True or False. But `z > 0` on an array is one True/False per "
+             "element, and Python cannot turn many into one (NumPy's words for it: \"the truth value of an array "
+             "with more than one element is ambiguous\"). Work on all the elements at once with NumPy's "
+             "element-by-element functions and comparisons instead. ")
+
+
+class ArrayFunctionExercise(FunctionExercise):
+    """A FunctionExercise on arrays: Python's `if`/`max` on a whole array gets a course message, not NumPy's error.
+
+    `ambiguous` is what to add for this exercise after the general explanation (AMBIGUOUS)."""
+
+    def __init__(self, *args, ambiguous: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.ambiguous = ambiguous
+
+    def guarded(self, fn):
+        """The learner's function behind its tripwires, with Python's truth-value error on an array explained."""
+        run = super().guarded(fn)
+
+        @functools.wraps(fn)
+        def explained(*args):
+            try:
+                return run(*args)
+            except ValueError as err:
+                if "truth value of an array" not in str(err):
+                    raise
+                raise Wrong(AMBIGUOUS + self.ambiguous + _called_with(self, args)) from None
+        return explained
+
+
+def _called_with(q, args) -> str:
+    """"when called with z=..." for the learner's arguments, in the order of the reference's parameters."""
+    params = inspect.signature(q.reference).parameters
+    return "\n  when called with " + ", ".join(f"{name}={show(a)}" for name, a in zip(params, args, strict=False))
 
 
 # ---- q1: two linear layers are one ----
@@ -69,10 +112,165 @@ q1 = FunctionExercise(
 )
 
 
-# ---- p1: how steep is tanh at 0? ----
+# ---- p1: what NumPy makes of e^1000 ----
 
 p1 = ChoiceExercise(
-    "Prediction 1 (tanh's slope at 0)", "c",
+    "Prediction 1 (σ(−1000), computed as written)", "a",
+    options={"a": "0.0, with a warning that exp overflowed", "b": "nan", "c": "an error that stops the program",
+             "d": "a tiny positive number, about 10⁻⁴³⁴"},
+    feedback={"b": "nan comes from inf / inf or inf − inf. Here the inf stands alone in a denominator: what is "
+                   "1 / (1 + inf)?",
+              "c": "Python's own math.exp(1000) does stop with an OverflowError. NumPy does not stop: it gives "
+                   "inf, warns, and goes on computing with it.",
+              "d": "That is the exact answer, but no float64 is that small: the smallest positive one is about "
+                   "5 × 10⁻³²⁴. Even exact arithmetic would have to round it. And before that, what is e¹⁰⁰⁰ "
+                   "in float64?"},
+    hint="e¹⁰⁰⁰ is far above the largest float64 (about 1.8 × 10³⁰⁸). NumPy's answer to a number too large to "
+         "store is inf, with a warning. Then follow inf through 1 / (1 + inf).",
+    solution='p1_answer = "a"  # np.exp(1000) overflows to inf (a RuntimeWarning), and 1 / (1 + inf) = 0.0',
+)
+
+
+# ---- q2: a sigmoid that never overflows ----
+
+def stable_sigmoid(z):
+    """σ(z) = 1 / (1 + e^(−z)) that never takes exp of a positive number: e^(−|z|) is always in (0, 1]."""
+    e = np.exp(-np.abs(z))                               # never overflows
+    return np.where(z >= 0, 1 / (1 + e), e / (1 + e))    # e / (1 + e) is e^z / (1 + e^z) for z < 0
+
+
+_SILENCED = re.compile(r"errstate|seterr|catch_warnings|filterwarnings|simplefilter")
+_OVERFLOW_HINT = ("Never take exp of a large positive number: on each side of 0, use a form of σ whose exp only "
+                  "ever sees a number ≤ 0.")
+
+
+class StableSigmoidExercise(ArrayFunctionExercise):
+    """The learner's sigmoid runs with NumPy's overflow and invalid-value warnings turned into errors: any overflow
+    fails, with a message that says which naive form it came from (1/(1+e^−z), e^z/(1+e^z), or np.where of both)."""
+
+    def guarded(self, fn):
+        """The learner's function, refused if it silences warnings, and run so that every overflow is caught."""
+        run = super().guarded(fn)
+
+        @functools.wraps(fn)
+        def strict(*args):
+            if _SILENCED.search(_source(fn)):
+                raise Wrong("your function silences NumPy's warnings. The overflow still happens, you just stop "
+                            "being told: an inf is made, and in a longer computation it can turn into nan. "
+                            + _OVERFLOW_HINT)
+            try:
+                with np.errstate(over="raise", invalid="raise"):
+                    return run(*args)
+            except FloatingPointError as err:
+                raise Wrong(_overflow_feedback(run, err) + _called_with(self, args)) from None
+        return strict
+
+    def check(self, answer):
+        """As FunctionExercise.check; a passing answer that clips z is told what clipping costs."""
+        verdict = super().check(answer)
+        if verdict and callable(answer) and "clip" in _source(answer):
+            print("  Clipping z works here: past ±30, σ is within 10⁻¹³ of 0 or 1 (the checker's tolerance is "
+                  "10⁻¹²). But a clipped σ is a different function beyond the cut-off; the form with e^(−|z|) is "
+                  "right everywhere with no cut-off to choose.")
+        return verdict
+
+
+def _source(fn) -> str:
+    """The source of a learner's function, or '' where Python has none (a builtin, a lambda typed at a prompt)."""
+    try:
+        return inspect.getsource(fn)
+    except (OSError, TypeError):
+        return ""
+
+
+def _overflow_feedback(run, err: FloatingPointError) -> str:
+    """Which naive form overflowed, told apart by where it overflows (z = −1000, +1000) and what it returns."""
+    overflows = []
+    for z in (-1000.0, 1000.0):
+        try:
+            with np.errstate(over="raise", invalid="raise"):
+                run(np.array([z]))
+        except FloatingPointError:
+            overflows.append(z)
+        except Exception:  # noqa: BLE001, S112 - the learner's function crashed on this probe: no diagnosis from it
+            continue
+    z = np.array([-1000.0, 1000.0])
+    with np.errstate(all="ignore"):
+        try:
+            values = np.asarray(run(z.copy()), dtype=float)
+            right = values.shape == z.shape and bool(np.allclose(values, stable_sigmoid(z), atol=1e-12))
+        except Exception:  # noqa: BLE001
+            right = False
+    if overflows == [-1000.0] and right:
+        return ("at z = −1000 your function computes e¹⁰⁰⁰, which overflows to inf (NumPy warns: overflow "
+                "encountered in exp). The value you return is right, since 1 / (1 + inf) = 0, but only by luck: "
+                "the same function written as e^z / (1 + e^z) gives inf / inf = nan at z = +1000. "
+                "For negative z, use a form whose exp only sees a number ≤ 0.")
+    if overflows == [1000.0]:
+        return ("at z = +1000 your function computes e¹⁰⁰⁰, which overflows to inf, and then inf / inf = nan. "
+                "For positive z, use a form whose exp only sees a number ≤ 0.")
+    if overflows == [-1000.0, 1000.0] and right:
+        return ("your values are right: np.where picks, element by element, a form that is safe there. But "
+                "np.where(condition, A, B) computes all of A and all of B first, then chooses; so each form also "
+                "ran where it is not safe, and overflowed (that is NumPy's warning). Make both arrays safe for "
+                "every z, not only where they are chosen: each should only ever take exp of a number ≤ 0.")
+    if "overflow" in str(err):
+        return (f"your function stopped on NumPy's \"{err}\": somewhere it takes exp of a number above about "
+                "709, and e⁷¹⁰ is already larger than the largest float64 (about 1.8 × 10³⁰⁸). " + _OVERFLOW_HINT)
+    return (f"your function made a nan (NumPy: \"{err}\"), from something like 0 / 0 or inf / inf. "
+            "σ is always between 0 and 1: every step of a safe form stays finite.")
+
+
+def _clipped(c):
+    """σ of z clipped to [−c, c]: a slip when the cut-off is so close that σ(±c) is visibly not 0 or 1."""
+    return lambda z: stable_sigmoid(np.clip(z, -c, c))
+
+
+_SCIPY = ("scipy.special.expit", "scipy.special.log_expit") if importlib.util.find_spec("scipy") else ()
+
+q2 = StableSigmoidExercise(
+    "Exercise 2 (a sigmoid that never overflows)", stable_sigmoid,
+    [{"z": np.array([-1.0, 0.0, 1.0])},
+     {"z": np.array([-1000.0, 1000.0])},
+     {"z": np.array([-1e4, -30.0, 30.0, 1e4])},
+     {"z": np.array([[-1000.0, -2.5, 0.0], [0.5, 700.0, 1000.0]])}],  # 2-D, both signs: keep the shape
+    atol=1e-12, rtol=1e-9,
+    hint=["The two forms of σ are the same function, and each overflows on one side of zero only: find which "
+          "side for each. Then use each form only where it is safe, and make sure the unsafe one is never even "
+          "computed there, not just thrown away afterwards.",
+          "For z ≥ 0, 1 / (1 + e^(−z)) only takes exp of a number ≤ 0; for z < 0, e^z / (1 + e^z) does. On both "
+          "sides that exp is e^(−|z|), always between 0 and 1: compute it once, with `np.exp(-np.abs(z))`.",
+          "With e = e^(−|z|): the answer is 1 / (1 + e) where z ≥ 0 and e / (1 + e) elsewhere. "
+          "`np.where(condition, A, B)` takes A's element where the condition holds, B's elsewhere; it computes "
+          "all of A and B first, which is safe here because neither contains a large exp."],
+    forbid=("helpers.activations", "helpers.nn", "helpers.losses", "torch.sigmoid", "torch.Tensor.sigmoid",
+            "torch.special", "torch.nn.functional", *_SCIPY, *AUTOGRAD),
+    ambiguous="`np.where(condition, A, B)` chooses between two arrays element by element.",
+    solution='''def my_sigmoid(z):
+    e = np.exp(-np.abs(z))                             # e^(−|z|): always in (0, 1], never overflows
+    return np.where(z >= 0, 1 / (1 + e), e / (1 + e))  # z ≥ 0: 1/(1 + e^−z);  z < 0: e^z/(1 + e^z)''',
+    mistakes=[
+        (lambda z: np.where(z >= 0, np.exp(-np.abs(z)) / (1 + np.exp(-np.abs(z))), 1 / (1 + np.exp(-np.abs(z)))),
+         "Your values are σ(−z) = 1 − σ(z), the mirror image: a sign is flipped somewhere, or the two forms are "
+         "swapped. σ grows with z: σ(1) is above 0.5, σ(−1) below."),
+        (lambda z: np.exp(-np.abs(z)) / (1 + np.exp(-np.abs(z))),
+         "Right for z ≤ 0 only: for positive z your values are σ(−z) = 1 − σ(z), below 0.5. The form "
+         "e^z / (1 + e^z) is for the negative side; for positive z you need the other one."),
+        (lambda z: 1 / (1 + np.exp(-np.abs(z))),
+         "Right for z ≥ 0 only: for negative z your values are σ(−z) = 1 − σ(z), above 0.5. The form "
+         "1 / (1 + e^(−z)) is for the positive side; for negative z you need the other one."),
+        *[(_clipped(c),
+           "You clipped z too close to 0: at the cut-off σ is still visibly not 0 or 1 (σ(−10) ≈ 4.5 × 10⁻⁵). "
+           "A cut-off near ±30 or beyond would do, but better: a form that needs no cut-off at all.")
+          for c in (5, 10, 15, 20, 25)],
+    ],  # the slips never overflow: no _quiet, whose np.errstate would read as silencing warnings
+)
+
+
+# ---- p2: how steep is tanh at 0? ----
+
+p2 = ChoiceExercise(
+    "Prediction 2 (tanh's slope at 0)", "c",
     options={"a": "0.25, as steep as the sigmoid", "b": "0.5, twice as steep", "c": "1, four times as steep",
              "d": "0: tanh(0) = 0, so it is flat there"},
     feedback={"a": "tanh(z) = 2σ(2z) − 1 is the sigmoid stretched, in height and in width. Does a stretch change "
@@ -83,26 +281,28 @@ p1 = ChoiceExercise(
                    "as z passes through 0?"},
     hint="σ′(0) = 0.25. The factor 2 in front of σ doubles every slope; the 2z inside makes the curve rise in half "
          "the distance, which doubles every slope again.",
-    solution='p1_answer = "c"  # tanh′(0) = 2 · 2 · σ′(0) = 4 · 0.25 = 1',
+    solution='p2_answer = "c"  # tanh′(0) = 2 · 2 · σ′(0) = 4 · 0.25 = 1',
 )
 
 
-# ---- q2: tanh′ derived from tanh(z) = 2σ(2z) − 1 ----
+# ---- q3: tanh′ derived from tanh(z) = 2σ(2z) − 1 ----
 
 def tanh_grad(z):
     """tanh′(z) = 4 σ′(2z), from tanh(z) = 2σ(2z) − 1 and the chain rule; equal to 1 − tanh(z)²."""
     return 4 * sigmoid_grad(2 * z)
 
 
-q2 = FunctionExercise(
-    "Exercise 2 (tanh′ from the sigmoid)", tanh_grad,
+q3 = ArrayFunctionExercise(
+    "Exercise 3 (tanh′ from the sigmoid)", tanh_grad,
     [{"z": np.array([0.0, 1.0])}, {"z": np.linspace(-3, 3, 7)}, {"z": np.array([-20.0, 0.5, 20.0])}],
     hint=["Differentiate the formula that writes tanh with the sigmoid, piece by piece: a constant added at the end "
           "has slope zero, a factor in front stays, and the stretched input brings one more factor by the chain "
           "rule. At zero the answer must be exactly one.",
           "Differentiate 2σ(2z) − 1 piece by piece: the constant −1 has slope 0; the factor 2 stays; and by the "
           "chain rule σ(2z) has slope σ′(2z) times the slope of 2z. Check yourself: at z = 0 the answer is 1."],
-    forbid=("helpers.activations.tanh_grad", "helpers.nn", "helpers.gradcheck", *AUTOGRAD),
+    # the prompt says "only sigmoid and sigmoid_grad, no tanh": 1 − tanh(z)² is the answer looked up, not derived
+    forbid=("helpers.activations.tanh_grad", "helpers.activations.tanh", "numpy.tanh", "torch.tanh",
+            "torch.nn.functional", "helpers.nn", "helpers.gradcheck", *AUTOGRAD),
     solution='''def my_tanh_grad(z):
     return 2 * sigmoid_grad(2 * z) * 2  # outer factor 2, σ′ at 2z, inner slope 2: 4 σ′(2z) = 1 − tanh(z)²''',
     mistakes=[
@@ -117,21 +317,19 @@ q2 = FunctionExercise(
          "That is tanh itself, not its slope: differentiate 2σ(2z) − 1."),
         (_quiet(lambda z: 4 * sigmoid_grad(2 * z) - 1),
          "The −1 is a constant: its slope is 0, so it disappears when you differentiate."),
-        (_quiet(lambda z: 1 - np.tanh(z)),
-         "Close to the other form of the answer, but tanh(z) must be squared: 1 − tanh(z)²."),
     ],
 )
 
 
-# ---- q3: ReLU ----
+# ---- q4: ReLU ----
 
 def relu(z):
     """ReLU(z) = max(0, z), element by element, for an array of any shape."""
     return np.maximum(0, z)
 
 
-q3 = FunctionExercise(
-    "Exercise 3 (ReLU)", relu,
+q4 = ArrayFunctionExercise(
+    "Exercise 4 (ReLU)", relu,
     [{"z": np.array([-2.0, -0.5, 0.0, 0.5, 3.0])},
      {"z": np.round(_rng.normal(size=(3, 4)), 2)},  # a 2-D array: keep the shape
      {"z": np.array([-1e4, 1e4])}],
@@ -143,6 +341,8 @@ q3 = FunctionExercise(
     return np.maximum(0, z)  # 0 where z < 0, z itself elsewhere, element by element''',
     forbid=("helpers.activations.relu", "helpers.activations.leaky_relu", "helpers.nn", "torch.relu",
             "torch.nn.functional"),
+    ambiguous="Python's built-in `max` is one of those questions; NumPy has an element-by-element version of it "
+              "(hint 2 names it: `q4.hint(2)`).",
     mistakes=[
         (_quiet(np.abs), "That is |z|: it flips negative values to positive. ReLU replaces them by 0 instead."),
         (_quiet(lambda z: np.minimum(0, z)), "That keeps the negative half and zeroes the positive one: "
@@ -153,10 +353,10 @@ q3 = FunctionExercise(
 )
 
 
-# ---- q4: the ceiling on the gradient through ten sigmoid layers ----
+# ---- q5: the ceiling on the gradient through ten sigmoid layers ----
 
-q4 = ValueExercise(
-    "Exercise 4 (a ceiling for ten sigmoids)", lambda: 0.25 ** 10,
+q5 = ValueExercise(
+    "Exercise 5 (a ceiling for ten sigmoids)", lambda: 0.25 ** 10,
     hint=["Each of the ten factors is the weight, here one, times the sigmoid's slope at some point. Ask how steep "
           "the sigmoid can ever be, at its steepest; the ceiling is that largest slope, ten times over in a product.",
           "One factor is w·σ′(z) with w = 1. The largest σ′(z) can ever be is σ′(0) (section 3). "
@@ -178,21 +378,21 @@ q4 = ValueExercise(
 )
 
 
-# ---- p2: does ReLU's gradient survive ten layers? ----
+# ---- p3: does ReLU's gradient survive ten layers? ----
 
-p2 = ChoiceExercise(
-    "Prediction 2 (ten ReLU layers)", "a",
+p3 = ChoiceExercise(
+    "Prediction 3 (ten ReLU layers)", "a",
     options={"a": "all of it: exactly 1", "b": "about (1/4)¹⁰, like the sigmoid", "c": "nothing: exactly 0",
              "d": "more than 1: it grows layer by layer"},
     feedback={"b": "ReLU's slope is not the sigmoid's. What is ReLU′(z) for z > 0?",
               "c": "ReLU blocks the gradient only where z ≤ 0. With x = 0.5 and w = 1, is any z_k negative?",
               "d": "Each factor is w · ReLU′(z_k). With w = 1 and every z_k > 0, how big is each factor?"},
     hint="Follow the chain: z_1 = 1 · 0.5 > 0, so a_1 = 0.5, and so on. Each factor is w · ReLU′(z_k).",
-    solution='p2_answer = "a"  # every z_k = 0.5 > 0, so every factor is 1 · 1 = 1',
+    solution='p3_answer = "a"  # every z_k = 0.5 > 0, so every factor is 1 · 1 = 1',
 )
 
 
-# ---- q5: a numerically stable softmax for a batch ----
+# ---- q6: a numerically stable softmax for a batch ----
 
 def softmax_rows(Z):
     """softmax of each row of Z (n, K): e^(z − max of the row) / (sum over the row); shape (n, K)."""
@@ -200,8 +400,8 @@ def softmax_rows(Z):
     return e / np.sum(e, axis=1, keepdims=True)
 
 
-q5 = FunctionExercise(
-    "Exercise 5 (a stable softmax for a batch)", softmax_rows,
+q6 = FunctionExercise(
+    "Exercise 6 (a stable softmax for a batch)", softmax_rows,
     [{"Z": np.array([[2.0, 1.0, 0.1]])},
      {"Z": np.array([[-1000.0, 0.0, 1000.0], [0.5, 0.5, 0.5], [3.0, -2.0, 0.0]])},  # square: keepdims matters
      {"Z": np.array([[1000.0, 1001.0, 1002.0], [1.0, 2.0, 3.0]])},  # rows at very different scales
