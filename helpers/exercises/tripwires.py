@@ -2,10 +2,13 @@
 
 An exercise that asks the learner to write a computation names what would do it for them, e.g.
 `forbid=("helpers.losses.mse_grad", "helpers.gradcheck", "torch.nn.functional")`: a dotted name is one callable
-(a function, a class, or a method such as "torch.Tensor.backward"); a module stands for every public function and
-class it defines. While the learner's function runs, each is swapped for a tripwire: where the spec names it, in the
-function's globals (the notebook's names) and closure, and in every `helpers` module that imports it. All is put
-back afterwards, even when the learner's function raises. The checker's own code runs outside, with the real ones.
+(a function, a class, or a method such as "torch.Tensor.backward"); a module stands for every public function,
+class and ufunc it defines (a package that is not installed, such as scipy, forbids nothing). A forbidden torch
+function also forbids the tensor method of its name (`t.relu()` for torch.relu or F.relu). While the learner's
+function runs, each is swapped for a tripwire: where the spec names it, in its home module (torch.optim.sgd for
+torch.optim.SGD), in the function's globals (the notebook's names), closure and default arguments, and in every
+`helpers` module that imports it. All is put back afterwards, even when the learner's function raises. The checker's
+own code runs outside, with the real ones.
 """
 
 from __future__ import annotations
@@ -13,9 +16,14 @@ from __future__ import annotations
 import contextlib
 import functools
 import importlib
+import importlib.util
 import inspect
 import sys
 from collections.abc import Sequence
+
+import numpy as np
+
+_ABSENT = object()  # a class attribute that was inherited, not its own: taken away again afterwards
 
 
 class Tripped(Exception):
@@ -44,21 +52,37 @@ def _defined_in(obj, module: str) -> bool:
     """True for a function or (non-exception) class that `module` defines, or a C function it exposes."""
     if inspect.isclass(obj) and issubclass(obj, BaseException):
         return False
+    if isinstance(obj, np.ufunc):  # e.g. scipy.special.expit; NumPy's own (np.exp) are never forbidden
+        return getattr(np, obj.__name__, None) is not obj
     home = getattr(obj, "__module__", None) or ""
     if inspect.isbuiltin(obj) and not home.startswith("helpers"):
         return True  # e.g. torch.nn.functional.linear, which lives in torch._C._nn
     return (inspect.isfunction(obj) or inspect.isclass(obj)) and (home == module or home.startswith(module + "."))
 
 
+def _tensor_twins(owner, name: str) -> list[tuple[object, str, str]]:
+    """The tensor methods that compute what torch function `name` does: t.relu() and t.relu_() for torch.relu."""
+    if not inspect.ismodule(owner) or not owner.__name__.startswith("torch"):
+        return []
+    import torch
+
+    return [(torch.Tensor, method, "torch.Tensor") for method in (name, name + "_")
+            if callable(inspect.getattr_static(torch.Tensor, method, None))]  # not t.grad, a property
+
+
 @functools.cache
 def _places(spec: str) -> tuple[tuple[object, str, str], ...]:
     """(owner, attribute, owner's dotted name) of every callable a spec names."""
+    if importlib.util.find_spec(spec.split(".")[0]) is None:
+        return ()  # an optional package the learner has not installed: nothing to call
     found = _lookup(spec)
     if inspect.ismodule(found):
-        return tuple((found, name, spec) for name, obj in vars(found).items()
-                     if not name.startswith("_") and _defined_in(obj, found.__name__))
-    owner_path, name = spec.rsplit(".", 1)
-    return ((_lookup(owner_path), name, owner_path),)
+        named = [(found, name, spec) for name, obj in vars(found).items()
+                 if not name.startswith("_") and _defined_in(obj, found.__name__)]
+    else:
+        owner_path, name = spec.rsplit(".", 1)
+        named = [(_lookup(owner_path), name, owner_path)]
+    return tuple(named + [twin for owner, name, _ in named for twin in _tensor_twins(owner, name)])
 
 
 def _get(owner, name: str):
@@ -98,39 +122,71 @@ def _cells(fn) -> list[tuple[object, object]]:
     return found
 
 
-def _sites(fn, forbid: Sequence) -> list[tuple[object, str, object, str]]:
-    """(namespace or class, name, original, label) for every place a forbidden callable is reachable from `fn`."""
+def _homes(owner, name: str, obj) -> list[dict]:
+    """Where a forbidden callable lives: its owner module, and the module that defines it (torch.optim.sgd)."""
+    found = [vars(owner)]
+    home = sys.modules.get(getattr(obj, "__module__", None) or "")
+    if home is not None and home is not owner and vars(home).get(name) is obj:
+        found.append(vars(home))
+    return found
+
+
+def _sites(fn, forbid: Sequence) -> list[tuple[object, object, object, str]]:
+    """(where, name, original, label) for every place `fn` can reach a forbidden callable from."""
     found = places(forbid)
     labels = {id(obj): label for _, _, obj, label in found}
-    sites: dict[tuple[int, str], tuple] = {}
+    sites: dict[tuple[int, object], tuple] = {}
     for owner, name, obj, label in found:
-        if owner is not None and obj is not None:
-            where = next(c for c in owner.__mro__ if name in vars(c)) if inspect.isclass(owner) else vars(owner)
-            sites[(id(where), name)] = (where, name, obj, label)
-    for ns in _namespaces(fn):
+        if owner is None or obj is None:
+            continue
+        if inspect.isclass(owner):  # shadowed on the class itself (torch's C base classes cannot be changed)
+            sites[(id(owner), name)] = (owner, name, vars(owner).get(name, _ABSENT), label)
+        else:
+            for ns in _homes(owner, name, obj):
+                sites[(id(ns), name)] = (ns, name, obj, label)
+    inner = getattr(fn, "func", fn)
+    for ns in [*_namespaces(fn), getattr(inner, "__kwdefaults__", None) or {}]:
         for name, value in list(ns.items()):
             if id(value) in labels:
                 sites.setdefault((id(ns), name), (ns, name, value, labels[id(value)]))
+    for i, value in enumerate(getattr(inner, "__defaults__", None) or ()):  # def f(z, g=sigmoid): bound at def
+        if id(value) in labels:
+            sites[(id(inner), i)] = (inner, i, value, labels[id(value)])
     for cell, value in _cells(fn):
         if id(value) in labels:
             sites[(id(cell), "")] = (cell, "cell_contents", value, labels[id(value)])
     return list(sites.values())
 
 
-def _put(where, name: str, value) -> None:
-    """Set a name in a namespace dict, or an attribute of a class."""
+def _put(where, name, value) -> None:
+    """Set a name in a namespace dict, a positional default (name: its index), or an attribute of a class."""
     if isinstance(where, dict):
         where[name] = value
+    elif isinstance(name, int):
+        defaults = list(where.__defaults__)
+        defaults[name] = value
+        where.__defaults__ = tuple(defaults)
+    elif value is _ABSENT:
+        delattr(where, name)
     else:
         setattr(where, name, value)
 
 
-def _tripwire(label: str, calls: list):
-    """A stand-in that records the call and raises Tripped (recorded, in case the learner's code catches it)."""
-    def tripwire(*args, **kwargs):
-        calls.append(label)
-        raise Tripped(label)
-    return tripwire
+class _Tripwire:
+    """A stand-in that raises Tripped when called or asked for an attribute (SimpleNN.forward), and records it
+    (in case the learner's code catches the exception)."""
+
+    def __init__(self, label: str, calls: list):
+        self.label, self.calls = label, calls
+
+    def __call__(self, *args, **kwargs):
+        self.calls.append(self.label)
+        raise Tripped(self.label)
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):  # Python's own look-ups (__wrapped__, __name__): not the learner's
+            raise AttributeError(name)
+        return self()
 
 
 @contextlib.contextmanager
@@ -139,7 +195,7 @@ def tripwires(fn, forbid: Sequence):
     calls: list[str] = []
     sites = _sites(fn, forbid) if forbid else []
     for where, name, _, label in sites:
-        _put(where, name, _tripwire(label, calls))
+        _put(where, name, _Tripwire(label, calls))
     try:
         yield
     except Exception:
