@@ -13,7 +13,7 @@ PORT   ?= 8888
 # JupyterLab refuses to run as root unless told; only pass the flag when we are root (containers, CI).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: help install install-lab lab notebook test-oldest test test-other-cpu test-fast lint execute solutions bench bench-widgets bench-widgets-browser bench-notebooks data doctor clean
+.PHONY: help install install-lab lab notebook present test-oldest test test-other-cpu test-fast lint execute solutions nbgrader bench bench-widgets bench-widgets-browser bench-notebooks data doctor clean
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 24
@@ -22,7 +22,8 @@ $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 
 # Re-installs only when pyproject.toml changed since the last install (idempotent).
-# Learners get the course alone; `make test` adds the test and authoring tools (the [test] extra).
+# Learners get the course alone; `make test` adds the test and authoring tools (the [test] extra) and nbgrader
+# (the [grade] extra), so the nbgrader edition's test runs.
 LAB_STAMP := $(VENV)/.installed-lab
 $(LAB_STAMP): pyproject.toml | $(VENV)/bin/python
 	$(PY) -m pip install --quiet -e .
@@ -30,7 +31,7 @@ $(LAB_STAMP): pyproject.toml | $(VENV)/bin/python
 	touch $(LAB_STAMP)
 
 $(STAMP): pyproject.toml | $(VENV)/bin/python
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test,grade]'
 	mkdir -p $(VENV)/share/jupyter/lab/settings && cp binder/overrides.json $(VENV)/share/jupyter/lab/settings/
 	touch $(STAMP) $(LAB_STAMP)
 
@@ -50,6 +51,16 @@ lab: install-lab  ## open JupyterLab on notebooks/ (http://127.0.0.1:$(PORT), to
 notebook: install-lab  ## open the notebooks in Jupyter Notebook 7 (same loopback and token rules as make lab)
 	$(VENV)/bin/jupyter notebook $(JUPYTER_FLAGS)
 
+# Presenting live (docs/teaching-guide.md, "Presenting"): JupyterLab opens on the one notebook; the deck
+# (jupyterlab-slideshow) presents it inside JupyterLab, so its widgets stay live on the slides.
+present: install-lab  ## open JupyterLab on one notebook, ready to present (make present NB=notebooks/01_neurons.ipynb)
+	@if [ "$(words $(wildcard $(NB)))" != 1 ]; then \
+		echo "make present needs one notebook: make present NB=notebooks/01_neurons.ipynb"; exit 2; fi
+	@echo "Then: Run > Run All Cells; click the cell to start at; the deck button in the notebook's toolbar"
+	@echo "(or Ctrl+Shift+C, 'Start Deck'). Space / arrows move on, Esc leaves. Projector fonts: run"
+	@echo "'from helpers.widgets import set_style; set_style(\"projector\")' after the Setup cell."
+	$(VENV)/bin/jupyter lab $(JUPYTER_FLAGS) --LabApp.default_url=/lab/tree/$(notdir $(NB))
+
 lint: install  ## ruff over helpers, tests, bench and the notebooks
 	$(VENV)/bin/ruff check helpers tests bench notebooks
 
@@ -65,7 +76,8 @@ test-other-cpu: install  ## nbval over every notebook with no vector kernels and
 
 # The floors in pyproject.toml are tested, not guessed: a venv of its own gets the LOWEST version of every
 # direct dependency that pyproject admits (uv's lowest-direct resolution; torch comes from PyPI, a large
-# download), then the unit tests and nbval run there. (The solutions edition and the hub are version-neutral.)
+# download), then the unit tests and nbval run there. (The solutions edition and the hub are version-neutral; nbgrader,
+# the [grade] extra, is not in [test]: its own floor is the version its test runs, see pyproject.toml.)
 OLDEST ?= .venv-oldest
 test-oldest: install  ## unit tests + nbval on the lowest versions pyproject admits (own venv: .venv-oldest)
 	rm -rf $(OLDEST)
@@ -73,7 +85,7 @@ test-oldest: install  ## unit tests + nbval on the lowest versions pyproject adm
 	VIRTUAL_ENV=$(OLDEST) $(VENV)/bin/uv pip install -q --resolution lowest-direct -e '.[test]'
 	VIRTUAL_ENV=$(OLDEST) $(VENV)/bin/uv pip list 2>/dev/null | grep -iE '^(torch|torchvision|numpy|matplotlib|ipywidgets|jupyterlab|notebook|nbval|pytest) '
 	$(OLDEST)/bin/python -m pytest tests notebooks --ignore=tests/browser \
-		--ignore=tests/test_solutions_edition.py --ignore=tests/test_hub.py \
+		--ignore=tests/test_solutions_edition.py --ignore=tests/test_hub.py --ignore=tests/test_nbgrader_edition.py \
 		--nbval-sanitize-with tests/oldest_sanitize.cfg
 
 test-fast: install  ## unit tests only (no notebooks, no browser)
@@ -102,6 +114,11 @@ doctor: install  ## check Python, PyTorch, widgets and data, with fixes
 
 solutions: install  ## write the instructor edition (every exercise solved) to build/solutions/
 	$(PY) -m helpers.editions build/solutions
+
+nbgrader: install-lab  ## write the nbgrader edition (a course folder: source/<notebook>/, nbgrader_config.py) to build/nbgrader/
+	$(PY) -m helpers.editions --nbgrader build/nbgrader
+	@echo "Next (docs/teaching-guide.md, 'Grading with nbgrader'): pip install '.[grade]', then in build/nbgrader:"
+	@echo "nbgrader generate_assignment 01_neurons"
 
 bench: install  ## training benchmark: seed loop vs ours vs improved recipe (last line: JSON)
 	$(PY) bench/bench_training.py
