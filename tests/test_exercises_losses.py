@@ -6,10 +6,10 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from helpers.activations import sigmoid
+from helpers.activations import sigmoid, softmax
 from helpers.exercises import losses as ex
 from helpers.gradcheck import numerical_grad
-from helpers.losses import log_softmax, mse, mse_grad, softmax_cross_entropy
+from helpers.losses import log_softmax, mse, mse_grad, softmax_cross_entropy, softmax_cross_entropy_grad
 from tests.exercise_checks import exercise_suite, run_check
 
 
@@ -27,9 +27,15 @@ def mse_grad_loop(targets, preds):
     return out
 
 
-def bce_learner(y, logits):
+def bce_naive(y, logits):
     p = sigmoid(logits)
     return -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
+
+
+def bce_learner(y, logits):
+    log_p = -np.logaddexp(0, -logits)        # log σ(z)
+    log_not_p = -np.logaddexp(0, logits)     # log(1 − σ(z))
+    return -np.mean(y * log_p + (1 - y) * log_not_p)
 
 
 def bce_grad_learner(y, logits):
@@ -42,13 +48,24 @@ def ce_learner(targets, logits):
     return np.mean(np.sum(targets * (lse - logits), axis=1))
 
 
-REFERENCE = {"p1": "a", "p2": "b", "p3": "b",
-             "q1": mse_grad_loop, "q2": bce_learner, "q3": bce_grad_learner, "q4": ce_learner}
+def ce_grad_learner(logits, targets):
+    probs = softmax(logits)                   # the course's softmax, row by row: allowed
+    return (probs - targets) / logits.shape[0]
+
+
+def torch_ce_learner(logits, labels):
+    return nn.CrossEntropyLoss()(torch.from_numpy(logits), torch.from_numpy(labels).long()).item()
+
+
+REFERENCE = {"p1": "a", "p2": "b", "p3": "b", "p4": "a",
+             "q1": mse_grad_loop, "q2": bce_learner, "q3": bce_grad_learner, "q4": ce_learner,
+             "q5": ce_grad_learner, "q6": torch_ce_learner}
 
 WRONG = {
     "p1": [("b", "above its target"), ("c", "equals the target"), ("d", 'one of "a"')],
     "p2": [("a", "which one?"), ("c", "probability 1"), ("d", "−log(1/10)")],
     "p3": [("a", "factor p"), ("c", "Compare the two formulas")],
+    "p4": [("b", "positive or negative"), ("c", "denominator"), ("d", "chain rule")],
     "q1": [
         (lambda t, p: 2 * (p - t), "SUM of the squared errors"),
         (lambda t, p: (p - t) / p.size, "factor 2 is missing"),
@@ -65,6 +82,12 @@ WRONG = {
         (lambda y, z: len(y) * bce_learner(y, z), "the sum over the examples"),
         (lambda y, z: -bce_learner(y, z), "must be ≥ 0"),
         (lambda y, z: np.mean((sigmoid(z) - y) ** 2), "when called with"),  # MSE, not cross-entropy
+        # right on paper, but log(1 − σ(40)) = log 0: the feedback teaches the stable form
+        (bce_naive, "np.logaddexp"),
+        (lambda y, z: np.mean(np.where(y == 1, -np.log(sigmoid(z)), -np.log(1 - sigmoid(z)))), "σ(40) rounds"),
+        (lambda y, z: bce_naive(y, np.clip(z, -30, 30)), "when called with"),  # clipping the logits: wrong at 40
+        # log σ(−z) for class 0 survives z = 40 but not −1000, where σ rounds to exactly 0
+        (lambda y, z: -np.mean(y * np.log(sigmoid(z)) + (1 - y) * np.log(sigmoid(-z))), "σ(−1000) to 0.0"),
     ],
     "q3": [
         (lambda y, z: (sigmoid(z) - 1) / len(z), "Redo the derivation for a target of 0"),
@@ -86,6 +109,25 @@ WRONG = {
         (lambda Y, Z: -np.sum(Y * np.log(np.clip(_softmax(Z), 1e-12, 1))) / len(Z), "finite but wrong"),
         (lambda Y, Z: -np.mean(Y * np.log(_softmax(Z))), "divides by n·K"),
         (lambda Y, Z: ce_learner(Y, Z) * len(Z), "when called with"),  # the sum over examples
+    ],
+    "q5": [
+        (lambda Z, Y: softmax(Z) - Y, "factor 1/n"),
+        (lambda Z, Y: (Y - softmax(Z)) / len(Z), "sign is flipped"),
+        (lambda Z, Y: (Z - Y) / len(Z), "through the softmax"),
+        (lambda Z, Y: (sigmoid(Z) - Y) / len(Z), "two-class formula"),
+        (lambda Z, Y: (softmax(Z) - Y) / Z.shape[1], "divided by K"),
+        (lambda Z, Y: np.mean(softmax(Z) - Y) * np.ones_like(Z), "when called with"),
+        (lambda Z, Y: (softmax(Z) - np.eye(Z.shape[1])[Y.argmax(axis=1)]) / len(Z), "soft targets"),
+        (lambda Z, Y: (np.exp(Z) / np.exp(Z).sum(axis=1, keepdims=True) - Y) / len(Z), "e^1000 overflows"),
+        (lambda Z, Y: (softmax(Z) - Y).sum(axis=0) / len(Z), "the shape is"),
+        (lambda Z, Y: -Y / softmax(Z) / len(Z), "numerical_grad of the mean loss"),  # ∂L/∂P, not ∂L/∂Z
+    ],
+    "q6": [
+        (lambda Z, y: nn.CrossEntropyLoss()(torch.softmax(torch.tensor(Z), 1), torch.tensor(y)).item(),
+         "applied twice"),
+        (lambda Z, y: nn.NLLLoss()(torch.tensor(Z), torch.tensor(y)).item(), "LOG-probabilities"),
+        (lambda Z, y: nn.CrossEntropyLoss(reduction="sum")(torch.tensor(Z), torch.tensor(y)).item(), "the sum"),
+        (lambda Z, y: nn.CrossEntropyLoss()(torch.tensor(Z), torch.tensor(y).float()).item(), "raised"),
     ],
 }
 
@@ -182,3 +224,95 @@ def test_honest_answers_may_use_the_sigmoid(capsys):
     for q, answer in [(ex.q2, bce_learner), (ex.q3, bce_grad_learner), (ex.q1, mse_grad_loop)]:
         ok, out = run_check(q, answer, capsys)
         assert ok, out
+
+
+def test_the_stable_binary_answer_survives_what_the_naive_one_does_not(capsys):
+    """The checker's confident logits (z = 40 for a label 0, ±1000) refuse the naive log(1 − p), teaching why."""
+    zs = np.concatenate([case["z"] for case in ex.q2.cases])
+    assert np.abs(zs).max() >= 40, "a case needs a logit where σ(z) rounds to 0 or 1"
+    with np.errstate(all="ignore"):
+        ok, out = run_check(ex.q2, bce_naive, capsys)
+    assert not ok and "σ(40) rounds to exactly 1.0" in out and "logaddexp" in out, out
+    assert "z=[ 2. -1. -3. 40.]" in out  # the notebook's own batch
+    ok, out = run_check(ex.q2, bce_learner, capsys)
+    assert ok, out
+
+
+def test_softmax_ce_grad_is_refereed_by_numerical_grad_on_the_cases_the_brief_names():
+    """One-hot and soft targets, K = 3 and 10, n = 1 and 5, logits of ±1000; the formula agrees with the referee."""
+    shapes = {Z.shape for _, Z, _ in ex._CE_GRAD_CASES}
+    assert {(1, 3), (5, 3), (1, 10), (5, 10)} <= shapes | {(1, 3)}, shapes
+    assert {n for n, _ in shapes} >= {1, 5} and {k for _, k in shapes} >= {3, 10}
+    assert any(np.abs(Z).max() >= 1000 for _, Z, _ in ex._CE_GRAD_CASES)
+    soft = [Y for _, _, Y in ex._CE_GRAD_CASES if not np.all(np.isin(Y, [0.0, 1.0]))]
+    assert soft and all(np.allclose(Y.sum(axis=1), 1.0) for _, _, Y in ex._CE_GRAD_CASES)
+    for _, Z, Y in ex._CE_GRAD_CASES:
+        referee = numerical_grad(lambda z, Y=Y: ex.cross_entropy_onehot(Y, z), Z)
+        np.testing.assert_allclose(ex.softmax_ce_grad(Z, Y), referee, rtol=0, atol=1e-6)
+        Z_t = torch.tensor(Z, requires_grad=True)
+        F.cross_entropy(Z_t, torch.tensor(Y)).backward()  # soft targets too: torch takes class probabilities
+        np.testing.assert_allclose(ex.softmax_ce_grad(Z, Y), Z_t.grad.numpy(), rtol=0, atol=1e-12)
+
+
+def test_every_softmax_ce_grad_slip_gets_its_own_message(capsys):
+    for slip, message in ex.CE_GRAD_SLIPS:
+        with np.errstate(all="ignore"):
+            ok, out = run_check(ex.q5, slip, capsys)
+        assert not ok and message in out, (slip.__name__, out)
+
+
+def test_softmax_ce_grad_loopholes_are_refused_and_softmax_is_allowed(capsys):
+    def estimated(Z, Y):
+        return numerical_grad(lambda z: -np.sum(Y * log_softmax(z, axis=1)) / len(z), Z)
+
+    def estimated_by_hand(Z, Y):  # numerical_grad of the learner's own loss: still the referee doing the work
+        return numerical_grad(lambda z: ce_learner(Y, z), Z)
+
+    def borrowed(Z, Y):
+        return softmax_cross_entropy_grad(Y, Z)
+
+    def by_autograd(Z, Y):
+        t = torch.tensor(Z, requires_grad=True)
+        loss = -(torch.tensor(Y) * torch.log_softmax(t, dim=1)).sum() / len(Z)
+        loss.backward()
+        return t.grad.numpy()
+
+    def by_torch_grad(Z, Y):
+        t = torch.tensor(Z, requires_grad=True)
+        loss = -(torch.tensor(Y) * torch.log_softmax(t, dim=1)).sum() / len(Z)
+        return torch.autograd.grad(loss, t)[0].numpy()
+
+    def by_functional(Z, Y):
+        return (F.softmax(torch.tensor(Z), dim=1).numpy() - Y) / len(Z)
+
+    for cheat, words in [(estimated, "calls numerical_grad from helpers.gradcheck"),
+                         (estimated_by_hand, "calls numerical_grad from helpers.gradcheck"),
+                         (borrowed, "calls softmax_cross_entropy_grad from helpers.losses"),
+                         (by_autograd, "calls backward from torch.Tensor"),
+                         (by_torch_grad, "calls grad from torch.autograd"),
+                         (by_functional, "calls softmax from torch.nn.functional")]:
+        ok, out = run_check(ex.q5, cheat, capsys)
+        assert not ok and words in out and "Do it by hand" in out, out
+    ok, out = run_check(ex.q5, softmax_cross_entropy_grad, capsys)
+    assert not ok and "the course's own" in out, out
+
+    def by_hand_with_numpy(Z, Y):  # no course helper at all: its own stable softmax
+        e = np.exp(Z - Z.max(axis=1, keepdims=True))
+        return (e / e.sum(axis=1, keepdims=True) - Y) / len(Z)
+
+    for honest in (ce_grad_learner, by_hand_with_numpy, ex.softmax_ce_grad):
+        ok, out = run_check(ex.q5, honest, capsys)
+        assert ok, out
+
+
+def test_nn_cross_entropy_exercise_takes_float32_and_refuses_the_course_loss(capsys):
+    def float32(Z, labels):
+        return nn.CrossEntropyLoss()(torch.tensor(Z, dtype=torch.float32), torch.tensor(labels))
+
+    ok, out = run_check(ex.q6, float32, capsys)  # a 0-d float32 tensor is a fine answer too
+    assert ok, out
+    ok, out = run_check(ex.q6, lambda Z, labels: softmax_cross_entropy(labels, Z), capsys)
+    assert not ok and "calls softmax_cross_entropy from helpers.losses" in out, out
+    for case in ex.q6.cases:
+        expected = F.cross_entropy(torch.tensor(case["Z"]), torch.tensor(case["labels"])).item()
+        assert ex.torch_cross_entropy(case["Z"], case["labels"]) == pytest.approx(expected, rel=1e-12)
