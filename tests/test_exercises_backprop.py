@@ -1,6 +1,8 @@
 """Notebook 05's exercises and predictions, in the shared exercise_suite style, plus checks that each reference is
 right (finite differences, torch) and that the gradient-descent exercise catches an in-place update."""
 
+import math
+
 import numpy as np
 import pytest
 import torch
@@ -8,6 +10,7 @@ import torch
 from helpers.activations import sigmoid
 from helpers.exercises import backprop as ex
 from helpers.gradcheck import numerical_grad
+from helpers.value import Value
 from tests.exercise_checks import (
     assert_accepted,
     assert_not_attempted,
@@ -46,8 +49,27 @@ def gradient_descent(w, grad_fn, lr, steps):
     return w
 
 
+def adam_step(w, g, m, s, t, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+    m = beta1 * m + (1 - beta1) * g
+    s = beta2 * s + (1 - beta2) * g * g
+    w = w - lr * m / (1 - beta1**t) / (np.sqrt(s) / np.sqrt(1 - beta2**t) + eps)
+    return w, m, s
+
+
+def value_tanh(self):
+    t = math.tanh(self.data)  # math.tanh (or np.tanh) for the forward value: allowed
+    out = Value(t, (self,), "tanh")
+
+    def _backward():
+        self.grad += (1 - out.data**2) * out.grad
+
+    out._backward = _backward
+    return out
+
+
 REFERENCE = {"p1": "b", "p2": "c", "p3": "c", "q1": numerical_derivative, "q2": tanh_neuron_grads,
-             "q3": relu_layer_backward, "q4": sigmoid_net_backward, "q5": gradient_descent}
+             "q3": relu_layer_backward, "q4": sigmoid_net_backward, "q5": gradient_descent, "q6": adam_step,
+             "q7": value_tanh}
 
 # ---- wrong answers: the named slips (as a learner would write them) and some unnamed ones
 
@@ -64,12 +86,74 @@ def descend_slice_assign(w, grad_fn, lr, steps):
     return w
 
 
+def adam_momentum_sums(w, g, m, s, t, lr, beta1, beta2, eps):
+    m, s = beta1 * m + g, beta2 * s + g**2
+    return w - lr * (m / (1 - beta1**t)) / (np.sqrt(s / (1 - beta2**t)) + eps), m, s
+
+
+def adam_uphill(w, g, m, s, t, lr, beta1, beta2, eps):
+    m, s = beta1 * m + (1 - beta1) * g, beta2 * s + (1 - beta2) * g**2
+    return w + lr * (m / (1 - beta1**t)) / (np.sqrt(s / (1 - beta2**t)) + eps), m, s
+
+
+def tanh_assigns(self):
+    t = math.tanh(self.data)
+    out = Value(t, (self,), "tanh")
+
+    def _backward():
+        self.grad = (1 - t**2) * out.grad
+
+    out._backward = _backward
+    return out
+
+
+def tanh_sigmoid_slope(self):
+    t = math.tanh(self.data)
+    out = Value(t, (self,), "tanh")
+
+    def _backward():
+        self.grad += t * (1 - t) * out.grad
+
+    out._backward = _backward
+    return out
+
+
+def tanh_not_attached(self):
+    return Value(math.tanh(self.data), (self,), "tanh")
+
+
+def tanh_naive_np(self):
+    e = np.exp(2 * self.data)
+    t = (e - 1) / (e + 1)
+    out = Value(t, (self,), "tanh")
+
+    def _backward():
+        self.grad += (1 - t**2) * out.grad
+
+    out._backward = _backward
+    return out
+
+
+def tanh_float(self):
+    return math.tanh(self.data)
+
+
+def tanh_in_place(self):
+    self.data = math.tanh(self.data)
+    return self
+
+
+def tanh_wrong_forward(self):
+    return value_tanh(Value(math.sin(self.data)))
+
+
 WRONG = {
     "p1": [("a", "does a larger w push"), ("c", "zero only when"), ("e", 'one of "a", "b", "c"')],
     "p2": [("a", "through the product"), ("b", "through the addition"), ("d", "multiplied or added")],
     "p3": [("a", "do not overshoot"), ("b", "between −1 and 1")],
     "q1": [(lambda f, x, h: (f(x + h) - f(x)) / h, "one-sided"),
            (lambda f, x, h: (f(x + h) - f(x - h)) / h, "2h apart"),
+           (lambda f, x, h: (f(x) - f(x - h)) / h, "looking only to the left"),
            (lambda f, x, h: (f(x + h) + f(x - h)) / (2 * h), "not right")],
     "q2": [(lambda x, w, b, y: (2 * (np.tanh(w * x + b) - y) * np.tanh(w * x + b) * (1 - np.tanh(w * x + b)) * x,
                                 2 * (np.tanh(w * x + b) - y) * np.tanh(w * x + b) * (1 - np.tanh(w * x + b))),
@@ -101,6 +185,15 @@ WRONG = {
            (lambda w, grad_fn, lr, steps: gradient_descent(w, grad_fn, 1.0, steps), "forgot the learning rate"),
            (lambda w, grad_fn, lr, steps: w - lr * grad_fn(w), "one step only"),
            (lambda w, grad_fn, lr, steps: gradient_descent(w, grad_fn, lr, steps + 1), "not right")],
+    "q6": [(adam_momentum_sums, "averages, not sums"), (adam_uphill, "stepped uphill"),
+           (lambda w, g, m, s, t, lr, b1, b2, eps: adam_step(w, g, m, s, t + 1, lr, b1, b2, eps), "w is not right"),
+           (lambda w, g, m, s, t, lr, b1, b2, eps: adam_step(w, g, m, s, t, lr, b1, b2, eps)[0], "return 3 values"),
+           (lambda w, g, m, s, t, lr, b1, b2, eps: (*adam_step(w, g, m, s, t, lr, b1, b2, eps)[:2], ...),
+            "s is still `...`")],
+    "q7": [(tanh_assigns, "added to (+=), not set (=)"), (tanh_not_attached, "never ran"),
+           (tanh_naive_np, "e^(2x) overflows"),
+           (tanh_float, "return a new Value"), (tanh_in_place, "you returned self"),
+           (tanh_sigmoid_slope, "self.grad should be"), (tanh_wrong_forward, "should be tanh(self.data)")],
 }
 
 
@@ -123,6 +216,8 @@ globals().update(exercise_suite(ex, REFERENCE, WRONG))
     ("q3", lambda X, W, b, G: (..., ..., ...)),
     ("q4", lambda X, y, W1, b1, W2, b2: (..., ..., ..., ...)),
     ("q5", lambda w, grad_fn, lr, steps: ...),
+    ("q6", lambda w, g, m, s, t, lr, beta1=0.9, beta2=0.999, eps=1e-8: (..., ..., ...)),
+    ("q7", lambda self: ...),
 ])
 def test_notebook_templates_are_not_attempted(name, template, capsys):
     assert_not_attempted(getattr(ex, name), template, capsys)
@@ -231,3 +326,135 @@ def test_a_backward_pass_that_calls_mse_grad_is_refused_one_that_uses_sigmoid_pa
 
     assert_rejected(ex.q4, with_mse_grad, capsys, "your function calls mse_grad from helpers.losses")
     assert_accepted(ex.q4, sigmoid_net_backward, capsys)  # it calls the course's sigmoid: allowed
+
+
+# ---- Adam (q6): the reference is torch.optim.Adam's step; torch.optim and helpers.nn are refused, torch is not
+
+
+@pytest.mark.parametrize("run", range(len(ex.ADAM_RUNS)))
+def test_adam_reference_matches_torch_optim_at_every_step(run):
+    spec = ex.ADAM_RUNS[run]
+    w, m, s = spec["w"], np.zeros_like(spec["w"]), np.zeros_like(spec["w"])
+    for t, (g, theirs) in enumerate(zip(spec["grads"], ex._adam_by_torch(run), strict=True), start=1):
+        w, m, s = ex.adam_step(w, g, m, s, t, spec["lr"], spec["beta1"], spec["beta2"], spec["eps"])
+        for ours, their in zip((w, m, s), theirs, strict=True):
+            np.testing.assert_allclose(ours, their, rtol=1e-12, atol=1e-15)
+    assert len(spec["grads"]) >= 5
+
+
+def test_adam_by_torch_optim_or_the_course_optimiser_is_refused_honest_torch_arithmetic_passes(capsys):
+    from helpers import nn
+
+    def by_sgd_module(w, g, m, s, t, lr, beta1, beta2, eps):
+        from torch.optim.sgd import SGD  # the submodule's path, not torch.optim.SGD
+
+        p = torch.tensor(w, requires_grad=True)
+        p.grad = torch.tensor(g)
+        SGD([p], lr=lr).step()
+        return p.detach().numpy(), m, s
+
+    def by_torch_adam(w, g, m, s, t, lr, beta1, beta2, eps):
+        p = torch.tensor(w, requires_grad=True)
+        p.grad = torch.tensor(g)
+        torch.optim.Adam([p], lr=lr, betas=(beta1, beta2), eps=eps).step()
+        return p.detach().numpy(), m, s
+
+    def by_course_adam(w, g, m, s, t, lr, beta1, beta2, eps):
+        p = nn.Parameter(w)
+        p.grad += g
+        nn.Adam([p], lr=lr).step()
+        return p.data, m, s
+
+    def with_torch_arithmetic(w, g, m, s, t, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+        w, g, m, s = (torch.tensor(v) for v in (w, g, m, s))
+        m = beta1 * m + (1 - beta1) * g
+        s = beta2 * s + (1 - beta2) * g**2
+        w = w - lr * (m / (1 - beta1**t)) / (torch.sqrt(s / (1 - beta2**t)) + eps)
+        return w.numpy(), m.numpy(), s.numpy()
+
+    assert_rejected(ex.q6, by_sgd_module, capsys, "your function calls SGD from torch.optim.sgd")
+    assert_rejected(ex.q6, by_torch_adam, capsys, "your function calls Adam from torch.optim")
+    assert_rejected(ex.q6, by_course_adam, capsys, "your function calls Parameter from helpers.nn")
+    assert_accepted(ex.q6, with_torch_arithmetic, capsys)
+
+
+def test_adam_check_survives_an_answer_that_changes_its_arrays_in_place(capsys):
+    def in_place(w, g, m, s, t, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+        m *= beta1
+        m += (1 - beta1) * g
+        s *= beta2
+        s += (1 - beta2) * g**2
+        w -= lr * (m / (1 - beta1**t)) / (np.sqrt(s / (1 - beta2**t)) + eps)
+        return w, m, s
+
+    before = [spec["w"].copy() for spec in ex.ADAM_RUNS]
+    assert_accepted(ex.q6, in_place, capsys)
+    for spec, w in zip(ex.ADAM_RUNS, before, strict=True):
+        np.testing.assert_array_equal(spec["w"], w)
+
+
+# ---- tanh for Value (q7): checked against torch.autograd; Value's own tanh and autograd are refused
+
+
+def test_value_tanh_reference_matches_torch_and_the_fan_out_matters():
+    for (a0, b0), (y_t, da_t, db_t) in zip(ex.TANH_POINTS, ex._tanh_by_torch(), strict=True):
+        a, b = Value(a0), Value(b0)
+        y = ex.tanh_expression(ex.value_tanh, a, b)
+        y.backward()
+        assert (y.data, a.grad, b.grad) == pytest.approx((y_t, da_t, db_t), rel=1e-12, abs=1e-15)
+    assert 400 in [a * b for a, b in ex.TANH_POINTS]  # where e^(2x) overflows: math.exp(800) raises
+    with pytest.raises(OverflowError):
+        math.exp(2 * 400)
+    # the fan-out matters: with `=` for `+=`, ∂y/∂a comes out wrong at some point of the check
+    wrong = []
+    for a0, b0 in ex.TANH_POINTS:
+        a, b = Value(a0), Value(b0)
+        y = ex.tanh_expression(tanh_assigns, a, b)
+        y.backward()
+        wrong.append(a.grad)
+    assert not np.allclose(wrong, [da for _, da, _ in ex._tanh_by_torch()])
+
+
+def test_value_tanh_by_value_tanh_or_autograd_is_refused_honest_np_tanh_passes(capsys):
+    def by_method(self):
+        return self.tanh()
+
+    def by_autograd(self):
+        x = torch.tensor(self.data, dtype=torch.float64, requires_grad=True)
+        y = torch.tanh(x)
+        y.backward()
+        slope = x.grad.item()
+        out = Value(y.item(), (self,), "tanh")
+
+        def _backward():
+            self.grad += slope * out.grad
+
+        out._backward = _backward
+        return out
+
+    def autograd_inside_backward(self):
+        out = Value(math.tanh(self.data), (self,), "tanh")
+
+        def _backward():
+            x = torch.tensor(self.data, dtype=torch.float64, requires_grad=True)
+            torch.tanh(x).backward()
+            self.grad += x.grad.item() * out.grad
+
+        out._backward = _backward
+        return out
+
+    def with_np_tanh(self):
+        out = Value(np.tanh(self.data), (self,), "tanh")
+
+        def _backward():
+            self.grad += (1 - np.tanh(self.data) ** 2) * out.grad
+
+        out._backward = _backward
+        return out
+
+    assert_rejected(ex.q7, by_method, capsys, "your function calls tanh from helpers.value.Value")
+    assert_rejected(ex.q7, by_autograd, capsys, "your function calls backward from torch.Tensor")
+    assert_rejected(ex.q7, autograd_inside_backward, capsys, "your function calls backward from torch.Tensor")
+    assert_rejected(ex.q7, Value.tanh, capsys, "the course's own")
+    assert Value.tanh.__module__ == "helpers.value" and Value(0.5).tanh().data == pytest.approx(math.tanh(0.5))
+    assert_accepted(ex.q7, with_np_tanh, capsys)

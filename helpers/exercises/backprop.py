@@ -1,6 +1,8 @@
 """Exercises for notebook 05 (backpropagation): three predictions (the sign of a gradient, fan-out, a learning
 rate), a numerical derivative, a tanh neuron's gradients, a ReLU layer's backward pass, the backward pass of a
-sigmoid network with a squared-error loss, and gradient descent as a function that leaves its input alone.
+sigmoid network with a squared-error loss, gradient descent as a function that leaves its input alone, one step of
+Adam (checked against torch.optim.Adam over several steps), and tanh for the tiny autograd `Value` (checked against
+torch.autograd on an expression that uses a value three times).
 
 Each exercise varies the worked example next to it (another activation, another loss, another network), so it
 cannot be copied from the cell above. Known slips are recognised and named (`mistakes=`).
@@ -8,12 +10,25 @@ cannot be copied from the cell above. Known slips are recognised and named (`mis
 
 from __future__ import annotations
 
+import functools
+import math
+
 import numpy as np
 
 from helpers.activations import sigmoid
-from helpers.exercises.core import ChoiceExercise, FunctionExercise, Wrong, call_learner
+from helpers.exercises.core import (
+    ChoiceExercise,
+    CustomExercise,
+    FunctionExercise,
+    NotAttempted,
+    Wrong,
+    call_learner,
+    check_outputs,
+    show,
+)
 from helpers.exercises.tripwires import AUTOGRAD
 from helpers.surfaces import ravine_grad  # the ravine of notebook 05's descent plots
+from helpers.value import Value
 
 NOTEBOOK = "05_backpropagation"
 _RNG = np.random.default_rng(5)
@@ -73,6 +88,10 @@ def _forward_difference(f, x, h):
     return (f(x + h) - f(x)) / h
 
 
+def _backward_difference(f, x, h):
+    return (f(x) - f(x - h)) / h
+
+
 def _half_step_missing(f, x, h):
     return (f(x + h) - f(x - h)) / h
 
@@ -96,6 +115,9 @@ q1 = FunctionExercise(
     solution="def numerical_derivative(f, x, h):\n    return (f(x + h) - f(x - h)) / (2 * h)",
     mistakes=[(_forward_difference, "that is the one-sided difference (f(x + h) − f(x)) / h: it is off by about "
                                     "h·f''(x)/2. Use the central one, which looks h to both sides of x"),
+              (_backward_difference, "that is the one-sided difference (f(x) − f(x − h)) / h, looking only to the "
+                                     "left of x: it is off by about h·f''(x)/2. Use the central one, which looks h "
+                                     "to both sides of x"),
               (_half_step_missing, "you are off by a factor of 2: x − h and x + h are 2h apart, not h")],
 )
 
@@ -359,3 +381,283 @@ q5 = _LeavesInputAlone(
               (_descend_no_lr, "you forgot the learning rate: each step is lr times the gradient"),
               (_descend_once, "you took one step only: take `steps` of them, each from where the last one ended")],
 )
+
+# ----------------------------------------------------------------------------- q6: one step of Adam
+
+
+def adam_step(w, g, m, s, t, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+    """One step of Adam, as torch.optim.Adam takes it: returns the new (w, m, s); t counts the steps from 1."""
+    m = beta1 * m + (1 - beta1) * g  # the running average of the gradient
+    s = beta2 * s + (1 - beta2) * g**2  # ... and of its square, entry by entry
+    m_hat = m / (1 - beta1**t)  # bias correction: both averages started at 0
+    s_hat = s / (1 - beta2**t)
+    return w - lr * m_hat / (np.sqrt(s_hat) + eps), m, s
+
+
+def _adam_slip(slip: str):
+    """adam_step with one known slip (a key of ADAM_SLIPS), as a learner might write it."""
+    def adam_step(w, g, m, s, t, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+        share1, share2 = (1, 1) if slip == "sums" else (1 - beta1, 1 - beta2)  # sums: momentum's convention
+        m_new, s_new = beta1 * m + share1 * g, beta2 * s + share2 * g**2
+        m_hat, s_hat = (m, s) if slip == "old_averages" else (m_new, s_new)
+        if slip != "no_correction":
+            m_hat, s_hat = m_hat / (1 - beta1**t), s_hat / (1 - beta2**t)
+        if slip == "eps_inside":
+            step = lr * m_hat / np.sqrt(s_hat + eps)
+        elif slip == "no_root":
+            step = lr * m_hat / (s_hat + eps)
+        else:
+            step = lr * m_hat / (np.sqrt(s_hat) + eps)
+        return (w + step if slip == "uphill" else w - step), m_new, s_new
+
+    return adam_step
+
+
+ADAM_SLIPS = {
+    "no_correction": "the bias correction is missing: m and s start at 0, so for the first steps they are too small. "
+                     "Divide m by 1 − β1ᵗ and s by 1 − β2ᵗ before the step",
+    "sums": "m and s are averages, not sums (that is momentum's v): the new gradient enters with weight 1 − β1 (and "
+            "its square with 1 − β2), the old average keeps β1 (β2)",
+    "uphill": "you stepped uphill: subtract the step from w, as in gradient descent",
+    "old_averages": "you stepped with the averages of the step before: first fold this step's gradient into m and s, "
+                    "then step with the new ones",
+    "eps_inside": "ε goes outside the square root, as torch.optim.Adam has it: divide by √ŝ + ε",
+    "no_root": "divide by the square root of ŝ (the typical size of the gradient), not by ŝ itself",
+}
+
+# Two runs: (start w, learning rate, β1, β2, ε, the gradient at each step). The gradients are fixed (they do not
+# depend on w), so the run is the same for the learner's steps and torch's. One entry's gradients are tiny (1e-4):
+# Adam still steps it by about lr, and ε's place matters there.
+_ADAM_RNG = np.random.default_rng(6)
+ADAM_RUNS = [
+    {"w": np.array([1.0, -2.0, 0.5]), "lr": 0.1, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8,
+     "grads": np.array([5.0, 0.3, 1e-4]) * _ADAM_RNG.normal(1.0, 0.8, size=(6, 3))},  # 6 steps
+    {"w": np.array([[0.3, -0.7], [1.2, 0.0]]), "lr": 0.01, "beta1": 0.8, "beta2": 0.99, "eps": 1e-6,
+     "grads": _ADAM_RNG.normal(0.0, 2.0, size=(5, 2, 2))},  # 5 steps
+]
+
+
+@functools.cache
+def _adam_by_torch(run: int) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray], ...]:
+    """(w, m, s) after each step of torch.optim.Adam on run `run` of ADAM_RUNS."""
+    import torch
+
+    spec = ADAM_RUNS[run]
+    w = torch.tensor(spec["w"], requires_grad=True)  # float64
+    optimizer = torch.optim.Adam([w], lr=spec["lr"], betas=(spec["beta1"], spec["beta2"]), eps=spec["eps"])
+    states = []
+    for g in spec["grads"]:
+        w.grad = torch.tensor(g)
+        optimizer.step()
+        state = optimizer.state[w]
+        states.append((w.detach().numpy().copy(), state["exp_avg"].numpy().copy(),
+                       state["exp_avg_sq"].numpy().copy()))
+    return tuple(states)
+
+
+def _fresh(inputs: tuple) -> list:
+    """Copies of the arrays (an answer may change its arguments in place); the numbers as they are."""
+    return [v.copy() if isinstance(v, np.ndarray) else v for v in inputs]
+
+
+def _check_adam(answer) -> None:
+    if not callable(answer):
+        raise Wrong(f"expected a function (def ...), got {type(answer).__name__}: {show(answer)}")
+    for run, spec in enumerate(ADAM_RUNS):
+        expected = _adam_by_torch(run)
+        w, m, s = spec["w"].copy(), np.zeros_like(spec["w"]), np.zeros_like(spec["w"])
+        hyper = (spec["lr"], spec["beta1"], spec["beta2"], spec["eps"])
+        for t, g in enumerate(spec["grads"], start=1):
+            inputs = (w, g, m, s, t, *hyper)
+            described = (f"step t = {t} of a run with lr = {spec['lr']}, beta1 = {spec['beta1']}, "
+                         f"beta2 = {spec['beta2']}, eps = {spec['eps']} (w of shape {w.shape}, g = {show(g)})")
+            got = call_learner(answer, _fresh(inputs), described)
+            slips = [(lambda slip=slip, inputs=inputs: _adam_slip(slip)(*_fresh(inputs)), message)
+                     for slip, message in ADAM_SLIPS.items()]
+            check_outputs(got, expected[t - 1], ["w", "m", "s"],
+                          f"\n  compared with torch.optim.Adam after {described}", slips, atol=1e-10, rtol=1e-8)
+            w, m, s = (np.asarray(v, dtype=float) for v in got)
+
+
+q6 = CustomExercise(
+    "Exercise 6 (one step of Adam)", adam_step, _check_adam,
+    hint=["Three moves, in order. First fold this step's gradient into the two running averages: each keeps a large "
+          "share of its old value and takes a small share of the new gradient (or of its square). Then correct both "
+          "for having started at zero, using the step number. Last, move the weights against the corrected average "
+          "divided by the square root of the corrected average of squares, plus the tiny ε.",
+          "m ← β1·m + (1 − β1)·g and s ← β2·s + (1 − β2)·g², entry by entry (g**2 in NumPy). Then "
+          "m̂ = m/(1 − β1ᵗ) and ŝ = s/(1 − β2ᵗ) (beta1**t), and w ← w − lr·m̂/(√ŝ + ε) with np.sqrt. "
+          "Return the new w, m and s."],
+    forbid=("torch.optim", "torch.optim.adam", "torch.optim.adamw", "torch.optim.sgd", "helpers.nn", *AUTOGRAD),
+    solution=("def adam_step(w, g, m, s, t, lr, beta1=0.9, beta2=0.999, eps=1e-8):\n"
+              "    m = beta1 * m + (1 - beta1) * g          # the running average of the gradient\n"
+              "    s = beta2 * s + (1 - beta2) * g**2       # ... and of its square\n"
+              "    m_hat = m / (1 - beta1**t)               # bias correction: both started at 0\n"
+              "    s_hat = s / (1 - beta2**t)\n"
+              "    w = w - lr * m_hat / (np.sqrt(s_hat) + eps)\n"
+              "    return w, m, s"),
+)
+q6.mistakes = [(lambda slip=slip: _adam_slip(slip), message) for slip, message in ADAM_SLIPS.items()]  # for the tests
+
+# ----------------------------------------------------------------------------- q7: tanh for Value
+
+
+def value_tanh(self):
+    """tanh of a Value: a new Value, tanh(self.data), whose _backward adds (1 − tanh²)·out.grad to self.grad."""
+    t = float(np.tanh(self.data))  # the forward value (math.tanh or np.tanh: both are safe at any size)
+    out = Value(t, (self,), "tanh")  # remembers its one input
+
+    def _backward():  # tanh'(z) = 1 − tanh(z)², with the output t
+        self.grad += (1 - t**2) * out.grad  # += : self may be used elsewhere too (fan-out)
+
+    out._backward = _backward
+    return out
+
+
+def _tanh_slip(slip: str):
+    """value_tanh with one known slip (a key of TANH_SLIPS, or "overflow"), as a learner might write it."""
+    def value_tanh(self):
+        if slip == "overflow":  # the textbook formula, whose e^(2x) overflows for x > 354
+            t = (math.exp(2 * self.data) - 1) / (math.exp(2 * self.data) + 1)
+        else:
+            t = math.tanh(self.data)
+        out = Value(t, () if slip == "no_parents" else (self,), "tanh")
+
+        def _backward():
+            slope = 1 - (self.data if slip == "at_input" else t) ** 2
+            upstream = 1.0 if slip == "no_upstream" else out.grad
+            if slip == "overwrites":
+                self.grad = slope * upstream
+            else:
+                self.grad += slope * upstream
+
+        if slip != "not_attached":
+            out._backward = _backward
+        return out
+
+    return value_tanh
+
+
+OVERFLOW = ("at x = {x:g}, e^(2x) overflows (float64 ends near 1.8e308, that is e^709.8): compute the forward value "
+            "with math.tanh or np.tanh, which are allowed here and never overflow")
+TANH_SLIPS = {
+    "overwrites": "self.grad must be added to (+=), not set (=): self may be used elsewhere too (fan-out), and = "
+                  "throws away the gradient the other uses already put there",
+    "no_upstream": "the upstream gradient is missing: the chain rule multiplies tanh's local derivative by "
+                   "out.grad (∂L/∂out)",
+    "at_input": "tanh'(z) = 1 − tanh(z)² uses the output t = tanh(z), not the input z = self.data",
+    "no_parents": "the new Value must remember its input: give it the parents (self,), so that backward() can "
+                  "reach self",
+    "not_attached": "your _backward never ran: attach it to the new Value (out._backward = ...), as __mul__ does, "
+                    "so that backward() can call it",
+}
+# (a, b): y = tanh(a·b) + a·tanh(a). The last has a·b = 400, where e^(2x) overflows and tanh' is 0.
+TANH_POINTS = [(0.5, -1.2), (-1.3, 0.7), (2.0, 0.25), (20.0, 20.0)]
+
+
+def tanh_expression(tanh, a, b):
+    """y = tanh(a·b) + a·tanh(a): `a` is used three times (fan-out), `b` once."""
+    return tanh(a * b) + a * tanh(a)
+
+
+@functools.cache
+def _tanh_by_torch() -> tuple[tuple[float, float, float], ...]:
+    """(y, ∂y/∂a, ∂y/∂b) at each of TANH_POINTS, by torch.autograd in float64."""
+    import torch
+
+    found = []
+    for a0, b0 in TANH_POINTS:
+        a, b = (torch.tensor(v, dtype=torch.float64, requires_grad=True) for v in (a0, b0))
+        y = tanh_expression(torch.tanh, a, b)
+        y.backward()
+        found.append((y.item(), a.grad.item(), b.grad.item()))
+    return tuple(found)
+
+
+def _call_tanh(answer, v: Value):
+    """answer(v), an overflow named; any other crash reported as call_learner reports it."""
+    def run(value):
+        try:
+            return answer(value)
+        except OverflowError:
+            raise Wrong(OVERFLOW.format(x=value.data)) from None
+
+    return call_learner(run, [v], f"a Value with data {v.data:g}")
+
+
+def _check_one_node(answer, x: float) -> None:
+    """One tanh node on its own: the new Value, its data, its parents, and what its _backward adds."""
+    v = Value(x)
+    out = _call_tanh(answer, v)
+    if out is ...:
+        raise NotAttempted
+    where = f"\n  when called with a Value with data {x:g}"
+    if not isinstance(out, Value):
+        raise Wrong(f"return a new Value (made with Value(...)), not a {type(out).__name__}: {show(out)}{where}")
+    if out is v:
+        raise Wrong(f"you returned self: make a new Value for the output, as __mul__ makes `out`{where}")
+    if not math.isfinite(out.data):
+        raise Wrong(OVERFLOW.format(x=x) if x > 300 else f"the new Value's data is {out.data}{where}")
+    if abs(out.data - math.tanh(x)) > 1e-9:
+        raise Wrong(f"the new Value's data should be tanh(self.data) = {math.tanh(x):.6g}, got {out.data:.6g}{where}")
+    if [id(p) for p in out.parents] != [id(v)]:
+        raise Wrong(TANH_SLIPS["no_parents"] + where)
+    t, before, upstream = math.tanh(x), 0.5, 2.0  # self already holds a gradient, and out.grad is not 1
+    v.grad, out.grad = before, upstream
+    q7.guarded(out._backward)()
+    right = before + (1 - t**2) * upstream
+    if abs(v.grad - right) <= 1e-9:
+        return
+    slips = [(before, "not_attached"), ((1 - t**2) * upstream, "overwrites"), (before + (1 - t**2), "no_upstream"),
+             (before + (1 - x**2) * upstream, "at_input")]
+    for grad, slip in slips:
+        if abs(v.grad - grad) <= 1e-9:
+            raise Wrong(TANH_SLIPS[slip] + where)
+    raise Wrong(f"after out._backward(), with out.grad = {upstream} and self.grad = {before} before it, self.grad "
+                f"should be {right:.6g}, got {v.grad:.6g}{where}")
+
+
+def _check_value_tanh(answer) -> None:
+    if not callable(answer):
+        raise Wrong(f"expected a function (def value_tanh(self): ...), got {type(answer).__name__}: {show(answer)}")
+    expected = _tanh_by_torch()
+    for (a0, b0), (y_t, da_t, db_t) in zip(TANH_POINTS, expected, strict=True):
+        for x in (a0 * b0, a0):
+            _check_one_node(answer, x)
+        a, b = Value(a0), Value(b0)
+
+        def tanh(v):
+            out = _call_tanh(answer, v)
+            out._backward = q7.guarded(out._backward)  # the learner's _backward runs behind the tripwires too
+            return out
+
+        y = tanh_expression(tanh, a, b)
+        y.backward()
+        for name, ours, theirs in [("y", y.data, y_t), ("∂y/∂a", a.grad, da_t), ("∂y/∂b", b.grad, db_t)]:
+            if not math.isclose(ours, theirs, rel_tol=1e-7, abs_tol=1e-9):
+                raise Wrong(f"{name} of y = tanh(a·b) + a·tanh(a) at a = {a0:g}, b = {b0:g}: yours {ours:.6g}, "
+                            f"torch.autograd's {theirs:.6g}")
+
+
+q7 = CustomExercise(
+    "Exercise 7 (tanh for Value)", value_tanh, _check_value_tanh,
+    hint=["Two parts, like the multiplication printed above. Forward: a new Value that holds tanh of this Value's "
+          "number and remembers this Value as its only parent. Backward: a small function, attached to the new "
+          "Value, that adds to this Value's gradient tanh's local derivative times the gradient that reached the "
+          "new Value. Add to it, never overwrite: this Value may be used elsewhere too.",
+          "Forward: t = tanh(self.data) (np.tanh is allowed) and out = Value(t, (self,), \"tanh\"). Backward: a "
+          "function _backward() defined inside, in which self.grad grows by tanh′(z)·out.grad, with "
+          "tanh′(z) = 1 − t² written with the output t. Attach it to out, then return out."],
+    forbid=("helpers.value.Value.tanh", "helpers.gradcheck", *AUTOGRAD),
+    solution=("def value_tanh(self):\n"
+              "    t = float(np.tanh(self.data))          # the forward value\n"
+              "    out = Value(t, (self,), \"tanh\")        # a new Value that remembers its input\n"
+              "\n"
+              "    def _backward():                       # tanh'(z) = 1 − tanh(z)², with the output t\n"
+              "        self.grad += (1 - t**2) * out.grad  # += : self may be used elsewhere too\n"
+              "\n"
+              "    out._backward = _backward\n"
+              "    return out"),
+)
+q7.mistakes = [(lambda slip=slip: _tanh_slip(slip), message) for slip, message in TANH_SLIPS.items()]  # for the tests
+q7.mistakes.append((lambda: _tanh_slip("overflow"), OVERFLOW.format(x=400)))
