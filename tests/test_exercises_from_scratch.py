@@ -1,6 +1,8 @@
-"""Notebook 07's exercises (the forward pass, the backward pass, one epoch of minibatch SGD, two predictions):
-the shared exercise suite, plus tests that a backward pass with one wrong tensor is told which tensor, that the
-check is autograd's on real digits, and that the notebook trains with the learner's functions only once they pass."""
+"""Notebook 07's exercises (the forward pass, the gradient at the logits, the backward pass, one epoch of minibatch
+SGD, the gradient at the input, two predictions): the shared exercise suite, plus tests that a backward pass with
+one wrong tensor is told which tensor, that in-place slips and a batch size written in as 64 are named, that the
+checks are autograd's and numerical_grad's on real digits, that loopholes are refused and honest answers pass, and
+that the notebook trains with the learner's functions only once they pass."""
 
 import numpy as np
 import pytest
@@ -34,7 +36,7 @@ def forward_with(**slips):
     return forward
 
 
-BACKWARD_STEPS = [("dZ2", lambda v: (softmax(v["Z2"], axis=1) - v["Y"]) / v["n"]),
+BACKWARD_STEPS = [("dZ2", lambda v: (softmax(v["Z2"], axis=1) - v["Y"]) / v["n"]),  # Y: one-hot rows of labels
                   ("dW2", lambda v: v["dZ2"].T @ v["H"]), ("db2", lambda v: v["dZ2"].sum(axis=0)),
                   ("dH", lambda v: v["dZ2"] @ v["W2"]), ("dZ1", lambda v: v["dH"] * (v["Z1"] > 0)),
                   ("dW1", lambda v: v["dZ1"].T @ v["X"]), ("db1", lambda v: v["dZ1"].sum(axis=0))]
@@ -42,8 +44,8 @@ BACKWARD_STEPS = [("dZ2", lambda v: (softmax(v["Z2"], axis=1) - v["Y"]) / v["n"]
 
 def backward_with(**slips):
     """The reference backward pass with some of its tensors computed by a slip instead."""
-    def backward(X, Y, Z1, H, Z2, W2):
-        v = {"X": X, "Y": Y, "Z1": Z1, "H": H, "Z2": Z2, "W2": W2, "n": len(X)}
+    def backward(X, labels, Z1, H, Z2, W2):
+        v = {"X": X, "labels": labels, "Y": np.eye(10)[labels], "Z1": Z1, "H": H, "Z2": Z2, "W2": W2, "n": len(X)}
         for name, rule in BACKWARD_STEPS:
             v[name] = slips.get(name, rule)(v)
         return tuple(v[name] for name, _ in BACKWARD_STEPS)
@@ -55,7 +57,9 @@ BACKWARD_SLIPS = [
     ("dZ2", lambda v: softmax(v["Z2"], axis=1) - v["Y"], "divide by n"),
     ("dZ2", lambda v: (v["Y"] - softmax(v["Z2"], axis=1)) / v["n"], "sign is flipped"),
     ("dZ2", lambda v: (softmax(v["Z2"], axis=0) - v["Y"]) / v["n"], "axis=1"),
-    ("dZ2", lambda v: softmax(v["Z2"], axis=1) / v["n"], "Y is missing"),
+    ("dZ2", lambda v: softmax(v["Z2"], axis=1) / v["n"], "the −1 at the true digit is missing"),
+    ("dZ2", lambda v: (softmax(v["Z2"], axis=1) - v["labels"][:, None]) / v["n"], "not one-hot rows"),
+    ("dZ2", lambda v: (v["Z2"] - v["Y"]) / v["n"], "the softmax is missing"),
     ("dW2", lambda v: v["H"].T @ v["dZ2"], "looks transposed"),
     ("dW2", lambda v: v["dZ2"].T @ v["Z1"], "input is H"),
     ("dW2", lambda v: v["dZ2"].T @ v["H"] / v["n"], "divide only once"),
@@ -90,7 +94,7 @@ def train_epoch_with(shuffle=True, sign=-1.0, last=True, in_place=True, skip=(),
                           else softmax_cross_entropy(labels[idx], Z2))
             if running_mean:  # the mean of the losses so far, not this minibatch's loss
                 losses[-1] = float(np.mean(losses))
-            dZ2, dW2, db2, dH, dZ1, dW1, db1 = backward(X[idx], np.eye(10)[labels[idx]], Z1, H, Z2, params[2])
+            dZ2, dW2, db2, dH, dZ1, dW1, db1 = backward(X[idx], labels[idx], Z1, H, Z2, params[2])
             for i, (name, g) in enumerate(zip(ex.PARAM_NAMES, (dW1, db1, dW2, db2), strict=True)):
                 if name in skip:
                     continue
@@ -111,17 +115,65 @@ def rebinding_train_epoch(params, X, labels, forward, backward, lr, batch_size, 
         idx = order[start:start + batch_size]
         Z1, H, Z2 = forward(X[idx], W1, b1, W2, b2)
         losses.append(softmax_cross_entropy(labels[idx], Z2))
-        dZ2, dW2, db2, dH, dZ1, dW1, db1 = backward(X[idx], np.eye(10)[labels[idx]], Z1, H, Z2, W2)
+        dZ2, dW2, db2, dH, dZ1, dW1, db1 = backward(X[idx], labels[idx], Z1, H, Z2, W2)
         W1, b1, W2, b2 = W1 - lr * dW1, b1 - lr * db1, W2 - lr * dW2, b2 - lr * db2
     return losses
 
 
-REFERENCE = {"p1": "c", "p2": "b", "q1": ex.forward, "q2": ex.backward, "q3": ex.train_epoch}
+def logits_grad_with(divide_by=None, sign=1.0, labels_as_rows=False, softmax_on=True, only_true=False):
+    """A learner's logits_grad with one slip switched on."""
+    def logits_grad(Z2, labels):
+        n = len(Z2) if divide_by is None else divide_by
+        P = softmax(Z2, axis=1) if softmax_on else Z2
+        Y = labels[:, None] if labels_as_rows else np.eye(10)[labels]
+        if only_true:
+            return (P[np.arange(len(Z2)), labels] - 1) / n
+        return sign * (P - Y) / n
+    return logits_grad
+
+
+def in_place_logits_grad(Z2, labels):
+    """The other honest form: a copy of the probabilities, 1 taken off at each image's true digit."""
+    n = len(Z2)
+    P = softmax(Z2, axis=1)
+    P[np.arange(n), labels] -= 1
+    return P / n
+
+
+def input_grad_with(tensor=4, transposed=False, factor=1.0):
+    """A learner's input_grad that takes backward's `tensor`-th result (4 is dZ1) times W1 (or W1ᵀ), times factor."""
+    def input_grad(X, labels, params, forward, backward):
+        W1, b1, W2, b2 = params
+        Z1, H, Z2 = forward(X, W1, b1, W2, b2)
+        G = backward(X, labels, Z1, H, Z2, W2)[tensor]
+        return factor * (G @ (W1.T if transposed else W1))
+    return input_grad
+
+
+def in_place_relu_forward(X, W1, b1, W2, b2):
+    """The aliasing slip: H = Z1 makes no copy, so zeroing H's negative entries zeroes Z1's too."""
+    Z1 = X @ W1.T + b1
+    H = Z1
+    H[H < 0] = 0
+    return Z1, H, H @ W2.T + b2
+
+
+def in_place_mask_backward(X, labels, Z1, H, Z2, W2):
+    """The same slip in the backward pass: dZ1 = dH, then masking dZ1 changes dH."""
+    dZ2, dW2, db2, dH, _, _, _ = ex.backward(X, labels, Z1, H, Z2, W2)
+    dZ1 = dH
+    dZ1[Z1 <= 0] = 0
+    return dZ2, dW2, db2, dH, dZ1, dZ1.T @ X, dZ1.sum(axis=0)
+
+
+REFERENCE = {"p1": "b", "p2": "c", "q1": ex.forward, "q2": ex.logits_grad, "q3": ex.backward,
+             "q4": ex.train_epoch, "q5": ex.input_grad}
 # On a line of its own: the checker reads the failing line's source to name the shapes of `A @ B`.
 _UNTRANSPOSED = forward_with(Z1=lambda v: v["X"] @ v["W1"] + v["b1"])
 WRONG = {
-    "p1": [("a", "perfect network"), ("b", "same probability"), ("d", "not 1/p"), ("e", "answer with")],
-    "p2": [("a", "how often is a weighted sum negative"), ("c", "about as often as it is positive")],
+    "p1": [("a", "how often is a weighted sum negative"), ("c", "about as often as it is positive"),
+           ("e", "answer with")],
+    "p2": [("a", "Are those weights 0?"), ("b", "random start")],
     "q1": [(forward_with(Z1=lambda v: v["X"] @ v["W1"].T), "Z1 is the first tensor that differs"),
            (forward_with(Z1=lambda v: v["X"] @ v["W1"].T), "the bias is missing: Z1"),
            (_UNTRANSPOSED, "has shape (64, 784) and `v['W1']` has shape (128, 784)"),
@@ -131,15 +183,28 @@ WRONG = {
            (forward_with(Z2=lambda v: v["Z1"] @ v["W2"].T + v["b2"]), "reads H"),
            (forward_with(Z2=lambda v: np.maximum(v["H"] @ v["W2"].T + v["b2"], 0)), "no ReLU"),
            (forward_with(Z2=lambda v: softmax(v["H"] @ v["W2"].T + v["b2"], axis=1)), "before any softmax"),
+           (in_place_relu_forward, "your ReLU changed Z1 in place"),
            (lambda X, W1, b1, W2, b2: ex.forward(X, W1, b1, W2, b2)[::-1], "its shape is (64, 10)"),
            (lambda X, W1, b1, W2, b2: ex.forward(X, W1, b1, W2, b2)[2], "return 3 values"),
            (lambda X, W1, b1, W2, b2: None, "forget `return`"),
            (lambda X, W1, b1, W2, b2: (X @ W1.T + b1, ..., ...), "H is still `...`")],
-    "q2": [(backward_with(**{name: slip}), words) for name, slip, words in BACKWARD_SLIPS]
-          + [(lambda X, Y, Z1, H, Z2, W2: ex.backward(X, Y, Z1, H, Z2, W2)[:6], "return 7 values"),
-             (lambda X, Y, Z1, H, Z2, W2: (*ex.backward(X, Y, Z1, H, Z2, W2)[:4], ..., ..., ...),
-              "dZ1 is still `...`")],
-    "q3": [(train_epoch_with(shuffle=False), "you did not shuffle"),
+    "q2": [(logits_grad_with(divide_by=1), "divide by n"),
+           (logits_grad_with(divide_by=64), "this batch has 37 images"),
+           (logits_grad_with(sign=-1.0), "the sign is flipped"),
+           (logits_grad_with(labels_as_rows=True), "not one-hot rows"),
+           (lambda Z2, labels: (softmax(Z2, axis=1) - labels) / len(Z2), "not one-hot rows"),
+           (logits_grad_with(softmax_on=False), "the softmax is missing"),
+           (logits_grad_with(only_true=True), "one derivative per logit"),
+           (lambda Z2, labels: -np.eye(10)[labels] / softmax(Z2, axis=1) / len(Z2), "gradient at the probabilities"),
+           (lambda Z2, labels: 2 * ex.logits_grad(Z2, labels), "entries are wrong"),
+           (lambda Z2, labels: None, "forget `return`")],
+    "q3": [(backward_with(**{name: slip}), words) for name, slip, words in BACKWARD_SLIPS]
+          + [(lambda X, labels, Z1, H, Z2, W2: ex.backward(X, labels, Z1, H, Z2, W2)[:6], "return 7 values"),
+             (lambda X, labels, Z1, H, Z2, W2: (*ex.backward(X, labels, Z1, H, Z2, W2)[:4], ..., ..., ...),
+              "dZ1 is still `...`"),
+             (backward_with(dZ2=lambda v: (softmax(v["Z2"], axis=1) - v["Y"]) / 64), "this batch has 37 images"),
+             (in_place_mask_backward, "your ReLU mask changed dH in place")],
+    "q4": [(train_epoch_with(shuffle=False), "you did not shuffle"),
            (train_epoch_with(sign=1.0), "stepped uphill"),
            (train_epoch_with(last=False), "leave out the last, smaller minibatch"),
            (rebinding_train_epoch, "update in place"),
@@ -148,6 +213,14 @@ WRONG = {
            (train_epoch_with(running_mean=True), "the weights are right, but the losses"),
            (lambda params, X, labels, forward, backward, lr, batch_size, rng: None, "forget `return losses`"),
            (lambda params, X, labels, forward, backward, lr, batch_size, rng: 0.5, "list of losses")],
+    "q5": [(input_grad_with(tensor=3), "the ReLU mask is missing"),
+           (input_grad_with(transposed=True), "A's last size must equal B's first size"),
+           (input_grad_with(factor=64.0), "n = 64 times too big"),
+           (input_grad_with(factor=-1.0), "the sign is flipped"),
+           (lambda X, labels, params, forward, backward: forward(X, *params)[1], "the shape of H and Z1"),
+           (lambda X, labels, params, forward, backward: backward(X, labels, *forward(X, *params), params[2])[5],
+            "the shape of X"),
+           (lambda X, labels, params, forward, backward: None, "forget `return`")],
 }
 
 globals().update(exercise_suite(ex, REFERENCE, WRONG, namespace=lambda: {}))
@@ -158,19 +231,19 @@ globals().update(exercise_suite(ex, REFERENCE, WRONG, namespace=lambda: {}))
 
 @pytest.mark.parametrize("name, slip, words", BACKWARD_SLIPS, ids=[f"{n}-{w}" for n, _, w in BACKWARD_SLIPS])
 def test_a_backward_pass_with_one_wrong_tensor_is_told_which(name, slip, words, capsys):
-    out = assert_rejected(ex.q2, backward_with(**{name: slip}), capsys, f"{name} is the first tensor that differs")
+    out = assert_rejected(ex.q3, backward_with(**{name: slip}), capsys, f"{name} is the first tensor that differs")
     assert words in out, out
     before = [n for n, _ in BACKWARD_STEPS][:[n for n, _ in BACKWARD_STEPS].index(name)]
     assert all(n in out for n in before), f"the tensors before {name} should be listed as agreeing: {out}"
 
 
 def test_a_wrong_shape_is_named_with_both_shapes(capsys):
-    out = assert_rejected(ex.q2, backward_with(dW2=lambda v: v["H"].T @ v["dZ2"]), capsys, "dW2")
+    out = assert_rejected(ex.q3, backward_with(dW2=lambda v: v["H"].T @ v["dZ2"]), capsys, "dW2")
     assert "(128, 10)" in out and "(10, 128)" in out, out
 
 
 def test_a_slip_early_on_is_reported_there_not_downstream(capsys):
-    out = assert_rejected(ex.q2, backward_with(dZ2=lambda v: softmax(v["Z2"], axis=1) - v["Y"]), capsys,
+    out = assert_rejected(ex.q3, backward_with(dZ2=lambda v: softmax(v["Z2"], axis=1) - v["Y"]), capsys,
                           "dZ2 is the first tensor")
     assert "dW1" not in out, out
 
@@ -178,12 +251,12 @@ def test_a_slip_early_on_is_reported_there_not_downstream(capsys):
 def test_a_crashing_function_is_reported(capsys):
     def crash(*args):
         raise RuntimeError("boom")
-    for q in (ex.q1, ex.q2, ex.q3):
+    for q in (ex.q1, ex.q2, ex.q3, ex.q4, ex.q5):
         assert_rejected(q, crash, capsys, "your function raised RuntimeError: boom")
 
 
 def test_new_arrays_stored_back_into_params_are_fine_too(capsys):
-    assert_accepted(ex.q3, train_epoch_with(in_place=False), capsys)  # params[i] = params[i] - lr * g
+    assert_accepted(ex.q4, train_epoch_with(in_place=False), capsys)  # params[i] = params[i] - lr * g
 
 
 def test_float32_answers_pass_like_the_notebook_trains():
@@ -204,9 +277,24 @@ def test_the_reference_functions_agree_with_autograd():
     Z1, H, Z2 = ex.forward(X, *params)
     for name, t in zip(ex.FORWARD_NAMES, (Z1, H, Z2), strict=True):
         np.testing.assert_allclose(t, expected[name], rtol=1e-12, atol=1e-12)
-    grads = ex.backward(X, np.eye(10)[labels], Z1, H, Z2, params[2])
+    grads = ex.backward(X, labels, Z1, H, Z2, params[2])
     for name, g in zip(ex.BACKWARD_NAMES, grads, strict=True):
         np.testing.assert_allclose(g, expected[name], rtol=1e-10, atol=1e-15)
+    np.testing.assert_allclose(ex.input_grad(X, labels, params, ex.forward, ex.backward), expected["dX"],
+                               rtol=1e-10, atol=1e-15)
+
+
+def test_the_gradient_at_the_logits_is_checked_against_numerical_grad_and_agrees_with_autograd():
+    from helpers.gradcheck import numerical_grad
+    for n in (ex.N_CHECK, ex.N_OTHER):
+        Z2, labels = ex._logits_check_batch(n)
+        numerical = numerical_grad(lambda z, labels=labels: softmax_cross_entropy(labels, z), Z2)
+        assert not ex._differs_numerically(ex.logits_grad(Z2, labels), numerical)
+        assert ex._differs_numerically(ex.logits_grad(Z2, labels) * 1.001, numerical)  # the check can fail
+    X, labels = ex.mnist_batch()
+    np.testing.assert_allclose(ex.logits_grad(ex.forward(X, *ex.check_params())[2], labels),
+                               ex.autograd_tensors(X, labels, ex.check_params())["dZ2"], rtol=1e-10, atol=1e-15)
+    assert ex.N_OTHER not in (ex.N_CHECK, 10)  # another size, and not 10: (n, 10) - (n,) must not broadcast
 
 
 def test_train_epoch_matches_torch_sgd():
@@ -250,7 +338,7 @@ def test_yours_or_reference_uses_yours_only_when_it_passes(capsys):
     assert ex.yours_or_reference("forward", wrong, ex.q1) is ex.q1.reference
     assert "forward: the reference (yours does not pass Exercise 1" in capsys.readouterr().out
     assert ex.q1.status == status  # the silent re-check leaves the learner's progress alone
-    assert ex.yours_or_reference("backward", ..., ex.q2) is ex.q2.reference
+    assert ex.yours_or_reference("backward", ..., ex.q3) is ex.q3.reference
 
 
 def test_the_notebook_placeholders_are_not_attempted(capsys):
@@ -267,13 +355,15 @@ def test_the_notebook_trains_with_the_learners_functions_once_they_pass():
     cells = nbformat.read(NOTEBOOKS / f"{ex.NOTEBOOK}.ipynb", as_version=4).cells
     picks = [c.source for c in cells if c.cell_type == "code" and 'yours_or_reference("train_epoch"' in c.source]
     assert len(picks) == 1 and all(f'yours_or_reference("{f}", {f}, q{i})' in picks[0]
-                                   for i, f in enumerate(["forward", "backward", "train_epoch"], start=1))
+                                   for i, f in [(1, "forward"), (3, "backward"), (4, "train_epoch")])
+    saliency = [c.source for c in cells if c.cell_type == "code" and "input_grad_fn(" in c.source]
+    assert saliency and any('yours_or_reference("input_grad", input_grad, q5)' in c.source for c in cells)
     training = next(c.source for c in cells if c.cell_type == "code" and "train_epoch_fn(" in c.source)
     assert "forward_fn, backward_fn" in training
 
 
 def test_solutions_pass_and_are_accepted(capsys):
-    for q in (ex.q1, ex.q2, ex.q3):
+    for q in (ex.q1, ex.q2, ex.q3, ex.q4, ex.q5):
         ns = {"np": np, "softmax": softmax, "softmax_cross_entropy": softmax_cross_entropy}
         exec(q.solution_code, ns)  # noqa: S102 - our own solution text
         name = q.solution_code.split("def ")[1].split("(")[0]
@@ -286,23 +376,87 @@ def test_solutions_pass_and_are_accepted(capsys):
 def test_a_backward_pass_that_borrows_the_loss_gradient_or_autograd_is_refused(capsys):
     from helpers.losses import softmax_cross_entropy_grad
 
-    def borrowed(X, Y, Z1, H, Z2, W2):
-        return backward_with(dZ2=lambda v: softmax_cross_entropy_grad(v["Y"], v["Z2"]))(X, Y, Z1, H, Z2, W2)
+    def borrowed(X, labels, Z1, H, Z2, W2):
+        return backward_with(dZ2=lambda v: softmax_cross_entropy_grad(v["labels"], v["Z2"]))(X, labels, Z1, H, Z2, W2)
 
-    def by_autograd(X, Y, Z1, H, Z2, W2):
+    def by_autograd(X, labels, Z1, H, Z2, W2):
         Z2_t = torch.tensor(Z2, requires_grad=True)
-        torch.nn.functional.cross_entropy(Z2_t, torch.tensor(Y.argmax(axis=1))).backward()
-        return backward_with(dZ2=lambda v: Z2_t.grad.numpy())(X, Y, Z1, H, Z2, W2)
+        torch.nn.functional.cross_entropy(Z2_t, torch.tensor(labels)).backward()
+        return backward_with(dZ2=lambda v: Z2_t.grad.numpy())(X, labels, Z1, H, Z2, W2)
+
+    assert_rejected(ex.q3, borrowed, capsys, "calls softmax_cross_entropy_grad from helpers.losses")
+    assert_rejected(ex.q3, by_autograd, capsys, "calls cross_entropy from torch.nn.functional")
+    assert ex.passes(ex.q3, borrowed) is False  # nor does the notebook train with it
+
+
+def test_a_derived_gradient_that_is_borrowed_or_measured_is_refused(capsys):
+    from helpers.gradcheck import numerical_grad
+    from helpers.losses import softmax_cross_entropy_grad
+
+    def borrowed(Z2, labels):
+        return softmax_cross_entropy_grad(labels, Z2)
+
+    def measured(Z2, labels):
+        return numerical_grad(lambda z: softmax_cross_entropy(labels, z), Z2)
+
+    def by_autograd(Z2, labels):
+        z = torch.tensor(Z2, requires_grad=True)
+        loss = -torch.log_softmax(z, dim=1)[torch.arange(len(z)), torch.tensor(labels)].mean()
+        loss.backward()
+        return z.grad.numpy()
 
     assert_rejected(ex.q2, borrowed, capsys, "calls softmax_cross_entropy_grad from helpers.losses")
-    assert_rejected(ex.q2, by_autograd, capsys, "calls cross_entropy from torch.nn.functional")
-    assert ex.passes(ex.q2, borrowed) is False  # nor does the notebook train with it
+    assert_rejected(ex.q2, measured, capsys, "from helpers.gradcheck")
+    assert_rejected(ex.q2, by_autograd, capsys, "backward")
 
 
-def test_the_honest_passes_use_the_allowed_helpers(capsys):
-    """softmax in the backward pass, softmax_cross_entropy for the epoch's losses: what the prompts allow."""
-    assert_accepted(ex.q2, backward_with(), capsys)
-    assert_accepted(ex.q3, ex.train_epoch, capsys)
+def test_an_input_gradient_by_autograd_or_by_numbers_is_refused(capsys):
+    from helpers.gradcheck import numerical_grad
+
+    def by_autograd(X, labels, params, forward, backward):
+        X_t = torch.tensor(X, requires_grad=True)
+        W1, b1, W2, b2 = (torch.tensor(p) for p in params)
+        Z2 = torch.relu(X_t @ W1.T + b1) @ W2.T + b2
+        (-torch.log_softmax(Z2, dim=1)[torch.arange(len(X)), torch.tensor(labels)].mean()).backward()
+        return X_t.grad.numpy()
+
+    def measured(X, labels, params, forward, backward):
+        return numerical_grad(lambda x: softmax_cross_entropy(labels, forward(x, *params)[2]), X)
+
+    assert_rejected(ex.q5, by_autograd, capsys, "backward")
+    assert_rejected(ex.q5, measured, capsys, "from helpers.gradcheck")
+
+
+def test_the_honest_answers_use_the_allowed_helpers(capsys):
+    """softmax for the gradients, the given forward and backward for dX, softmax_cross_entropy for the epoch's
+    losses: what the prompts allow; the other honest form of dZ2 (subtract 1 at the true digits) too."""
+    assert_accepted(ex.q2, in_place_logits_grad, capsys)
+    assert_accepted(ex.q3, backward_with(), capsys)
+    assert_accepted(ex.q3, lambda X, labels, Z1, H, Z2, W2: ex.backward(X, labels, Z1.copy(), H, Z2, W2), capsys)
+    assert_accepted(ex.q4, ex.train_epoch, capsys)
+    assert_accepted(ex.q5, input_grad_with(), capsys)
+
+
+def test_a_batch_size_written_in_passes_the_first_batch_and_is_named_on_the_second(capsys):
+    out = assert_rejected(ex.q2, logits_grad_with(divide_by=64), capsys, "second batch, of 37 images")
+    assert "divide by n" in out and "(the batch of 64 passed)" in out, out
+    out = assert_rejected(ex.q3, backward_with(dZ2=lambda v: (softmax(v["Z2"], axis=1) - v["Y"]) / 64), capsys,
+                          "dZ2 is the first tensor that differs from torch.autograd's on a second batch, of 37")
+
+
+def test_in_place_slips_are_named_as_such_not_blamed_on_the_formula(capsys):
+    out = assert_rejected(ex.q1, in_place_relu_forward, capsys, "Z1 and H are the same array")
+    assert "np.maximum(Z1, 0)" in out and "bias" not in out, out
+
+    def relu_in_z1_then_copy(X, W1, b1, W2, b2):
+        Z1 = X @ W1.T + b1
+        Z1[Z1 < 0] = 0
+        H = Z1.copy()
+        return Z1, H, H @ W2.T + b2
+
+    assert_rejected(ex.q1, relu_in_z1_then_copy, capsys, "your ReLU changed Z1 in place")
+    out = assert_rejected(ex.q3, in_place_mask_backward, capsys, "dH and dZ1 are the same array")
+    assert "mask belongs to the next step" not in out, out
 
 
 def test_a_forward_pass_through_the_course_layer_is_refused(capsys):

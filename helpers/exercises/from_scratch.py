@@ -1,11 +1,14 @@
-"""Exercises for notebook 07 (MNIST from scratch): two predictions (the loss of a network that knows nothing,
-how much of dZ1 the ReLU blocks), then the learner writes the 784-128-10 network's forward pass, its backward
-pass and one epoch of minibatch SGD.
+"""Exercises for notebook 07 (MNIST from scratch): two predictions (how much of dZ1 the ReLU blocks, where the
+trained network's input gradient is large), then the learner writes the 784-128-10 network's forward pass, derives
+the gradient at the logits from integer labels, writes the backward pass, one epoch of minibatch SGD, and the
+gradient with respect to the input images (a saliency map).
 
-The forward and backward passes are checked against `torch.autograd` on a batch of 64 real MNIST training images,
-one tensor at a time, in the order they are computed; the message names the first tensor that differs (its shape,
-if that is what is wrong) and, for the common slips, what went wrong. `yours_or_reference` lets the notebook train
-with the learner's functions once they pass, and with the reference until then.
+The gradient at the logits is checked against `numerical_grad` (central differences); the forward and backward
+passes and the input gradient against `torch.autograd`, on real MNIST training images, one tensor at a time, in the
+order they are computed; the message names the first tensor that differs (its shape, if that is what is wrong) and,
+for the common slips, what went wrong. A second batch of another size catches a batch size written in as 64.
+`yours_or_reference` lets the notebook train with the learner's functions once they pass, and with the reference
+until then.
 """
 
 from __future__ import annotations
@@ -29,10 +32,12 @@ from helpers.exercises.core import (
     call_learner,
 )
 from helpers.exercises.tripwires import AUTOGRAD
+from helpers.gradcheck import numerical_grad
 from helpers.losses import softmax_cross_entropy
 
 NOTEBOOK = "07_mnist_from_scratch"
 N_CHECK = 64  # the check batch: 64 training images, like one minibatch
+N_OTHER = 37  # a second batch of another size: a batch size written in as 64 fails there
 FORWARD_NAMES = ("Z1", "H", "Z2")
 BACKWARD_NAMES = ("dZ2", "dW2", "db2", "dH", "dZ1", "dW1", "db1")
 PARAM_NAMES = ("W1", "b1", "W2", "b2")
@@ -70,16 +75,17 @@ def check_params(seed: int = 3, w2_scale: float = 1.0) -> list[np.ndarray]:
 
 
 def autograd_tensors(X, labels, params) -> dict[str, np.ndarray]:
-    """Z1, H, Z2 and every gradient of the mean cross-entropy, computed by torch.autograd (float64)."""
+    """Z1, H, Z2 and every gradient of the mean cross-entropy (dX included), computed by torch.autograd (float64)."""
     W1, b1, W2, b2 = (torch.tensor(p, dtype=torch.float64, requires_grad=True) for p in params)
-    Z1 = torch.from_numpy(X) @ W1.T + b1  # (n, 128)
+    X_t = torch.tensor(X, dtype=torch.float64, requires_grad=True)  # (n, 784): its gradient is the saliency
+    Z1 = X_t @ W1.T + b1  # (n, 128)
     H = torch.relu(Z1)  # (n, 128)
     Z2 = H @ W2.T + b2  # (n, 10)
     for t in (Z1, H, Z2):
         t.retain_grad()  # keep the gradients of these intermediate tensors too
     torch.nn.functional.cross_entropy(Z2, torch.from_numpy(labels)).backward()
     values = {"Z1": Z1, "H": H, "Z2": Z2, "dZ2": Z2.grad, "dW2": W2.grad, "db2": b2.grad, "dH": H.grad,
-              "dZ1": Z1.grad, "dW1": W1.grad, "db1": b1.grad}
+              "dZ1": Z1.grad, "dW1": W1.grad, "db1": b1.grad, "dX": X_t.grad}
     return {name: t.detach().numpy() for name, t in values.items()}
 
 
@@ -91,8 +97,19 @@ def _differs(got: np.ndarray, expected: np.ndarray) -> bool:
     return not np.allclose(got, expected, rtol=1e-5, atol=1e-7 * max(float(np.abs(expected).max()), 1e-12))
 
 
+def _differs_numerically(got: np.ndarray, expected: np.ndarray) -> bool:
+    """True if got is not within the error of central differences (about 1e-9 here) of expected."""
+    return not np.allclose(got, expected, rtol=1e-4, atol=1e-8)
+
+
 def _shape_advice(name: str, shape: tuple, expected: tuple, n: int) -> str:
     """Why a tensor may have the wrong shape."""
+    if name == "dZ2" and shape == (n,):
+        return (": one number per image, but the loss has one derivative per logit. Every logit k of an image gets "
+                "its probability p_k, and the true digit's gets 1 less")
+    if name == "dX" and shape == (n, 128):
+        return (": (n, 128) is the shape of H and Z1. Go on down: through the ReLU's mask to dZ1, then through the "
+                "first layer to its input X")
     if len(shape) == 2 and shape == expected[::-1]:
         return ": it looks transposed. Swap the two factors of the product, or transpose one of them (.T)"
     if len(expected) == 1 and shape == (n,):
@@ -103,15 +120,17 @@ def _shape_advice(name: str, shape: tuple, expected: tuple, n: int) -> str:
 
 
 def compare_tensors(got: tuple, expected: dict[str, np.ndarray], names: tuple[str, ...], slips: Callable,
-                    n: int) -> None:
+                    n: int, against: str = "torch.autograd's", where: str = "", differs: Callable = _differs) -> None:
     """Compare got[i] with expected[names[i]], in order; raise Wrong naming the first tensor that differs.
 
-    `slips(name, right)` lists (wrong value, message) pairs for that tensor, computed from the right tensors before it.
+    `slips(name, right)` lists (wrong value, message) pairs for that tensor, computed from the right tensors before it;
+    `against` names where the expected tensors come from, `where` which batch they are for.
     """
     right: dict[str, np.ndarray] = {}
     for name, g in zip(names, got, strict=True):
         agreed = f" ({', '.join(right)} agree{'s' if len(right) == 1 else ''})" if right else ""
-        first = f"{name} is the first tensor that differs from torch.autograd's{agreed}"
+        first = (f"{name} differs from {against}{where}" if len(names) == 1
+                 else f"{name} is the first tensor that differs from {against}{where}{agreed}")
         if g is ...:
             raise Wrong(f"{name} is still `...`: replace it with its formula")
         if g is None:
@@ -122,19 +141,19 @@ def compare_tensors(got: tuple, expected: dict[str, np.ndarray], names: tuple[st
                         f"{_shape_advice(name, arr.shape, exp.shape, n)}.")
         if not np.all(np.isfinite(arr)):
             raise Wrong(f"{first}: it contains nan or inf.")
-        if _differs(arr, exp):
+        if differs(arr, exp):
             for value, message in slips(name, right):
-                if value.shape == exp.shape and not _differs(arr, value):
+                if value.shape == exp.shape and not differs(arr, value):
                     raise Wrong(f"{first}: {message}")
-            raise Wrong(f"{first}: {_how_off(arr, exp, n)}")
+            raise Wrong(f"{first}: {_how_off(arr, exp, n, differs)}")
         right[name] = arr
 
 
-def _how_off(arr: np.ndarray, exp: np.ndarray, n: int) -> str:
+def _how_off(arr: np.ndarray, exp: np.ndarray, n: int, differs: Callable = _differs) -> str:
     """A hint at how a tensor is off (a factor n, the sign, zeros), without printing it."""
     for factor, words in ((n, f"it is n = {n} times too big"), (1 / n, f"it is n = {n} times too small"),
                           (-1, "it has the wrong sign")):
-        if not _differs(arr, factor * exp):
+        if not differs(arr, factor * exp):
             return words + "."
     wrong = int(np.sum(~np.isclose(arr, exp, rtol=1e-5, atol=1e-7 * max(float(np.abs(exp).max()), 1e-12))))
     return f"{wrong} of its {exp.size} entries are wrong. Recompute it from the rules, step by step."
@@ -163,31 +182,37 @@ def _need_function(answer) -> None:
 # ----------------------------------------------------------------------------- p1, p2: predictions
 
 p1 = ChoiceExercise(
-    "Prediction 1 (the loss of a network that knows nothing)", "c",
-    options={"a": "0", "b": "1", "c": "log 10 ≈ 2.30", "d": "10"},
-    feedback={"a": "A loss of 0 means probability 1 for the right digit on every image: a perfect network, "
-                   "not one that knows nothing.",
-              "b": "Work it out: the loss of one image is −log p, where p is the probability given to its true "
-                   "digit. What is p when all 10 digits get the same probability?",
-              "d": "The loss is −log p, not 1/p: with p = 1/10, what is −log(1/10)?"},
-    hint="A network that knows nothing gives each of the 10 digits the same probability. The loss of one image "
-         "is −log(probability of its true digit).",
-    solution='p1_answer = "c"  # p = 1/10 for every digit, so the loss is −log(1/10) = log 10 ≈ 2.30',
-)
-
-p2 = ChoiceExercise(
-    "Prediction 2 (how much of dZ1 the ReLU blocks)", "b",
+    "Prediction 1 (how much of dZ1 the ReLU blocks)", "b",
     options={"a": "almost none of them", "b": "about half of them", "c": "almost all of them"},
     feedback={"a": "The mask 1[Z1 > 0] is 0 wherever a hidden neuron's Z1 is negative. With random weights of "
                    "mean 0, how often is a weighted sum negative?",
               "c": "The mask is 0 only where Z1 ≤ 0. The weights are random with mean 0: is a weighted sum "
                    "negative almost always, or about as often as it is positive?"},
     hint="dZ1 = dH ⊙ 1[Z1 > 0] is 0 wherever Z1 ≤ 0. The starting weights are random, with mean 0.",
-    solution='p2_answer = "b"  # Z1 is as often negative as positive with zero-mean weights: the mask blocks ~half',
+    solution='p1_answer = "b"  # Z1 is as often negative as positive with zero-mean weights: the mask blocks ~half',
+)
+
+p2 = ChoiceExercise(
+    "Prediction 2 (where the trained network's input gradient is large)", "c",
+    options={"a": "only on the strokes of the digit, and 0 everywhere else",
+             "b": "on and around the strokes, and close to 0 on the pixels that almost never have ink",
+             "c": "spread over the whole image, the pixels that almost never have ink included"},
+    feedback={"a": "dX = dZ1 W1 does not multiply by the pixels: a pixel without ink still has the weights of its "
+                   "column of W1. Are those weights 0?",
+              "b": "Follow the weights of one pixel j near the edge in training: their gradient is dZ1ᵀ X[:, j], and "
+                   "that pixel is background in almost every training image, the same value each time. Does that "
+                   "teach the column of W1 anything about digits, or move it away from its random start?"},
+    hint="dX = dZ1 W1: a pixel's gradient is made of its column of W1. The pixels near the edges are background in "
+         "almost every training image. What does training do to weights whose input never changes?",
+    solution='p2_answer = "c"  # pixels that never vary in training keep their random weights, and dX shows them',
 )
 
 
 # ----------------------------------------------------------------------------- q1: the forward pass
+
+IN_PLACE_RELU = ("your ReLU changed Z1 in place. H = Z1 makes no copy: H and Z1 are one array, so setting the "
+                 "negative entries of H to 0 sets those of Z1 too, and the backward pass would read a wrong mask "
+                 "from Z1. Make a new array for H: copy first, or use np.maximum(Z1, 0).")
 
 
 def forward(X, W1, b1, W2, b2):
@@ -203,7 +228,7 @@ def _forward_slips(name: str, right: dict, X, W1, b1, W2, b2) -> list[tuple[np.n
     Z1 = X @ W1.T + b1
     H = right.get("H", np.maximum(Z1, 0))
     if name == "Z1":
-        return [(X @ W1.T, "the bias is missing: Z1 = X W1ᵀ + b1.")]
+        return [(X @ W1.T, "the bias is missing: Z1 = X W1ᵀ + b1."), (np.maximum(Z1, 0), IN_PLACE_RELU)]
     if name == "H":
         return [(Z1, "H still has negative entries: H is ReLU(Z1), the negative entries become 0."),
                 (1 / (1 + np.exp(-Z1)), "that is the sigmoid of Z1; this network's hidden layer uses ReLU.")]
@@ -214,6 +239,12 @@ def _forward_slips(name: str, right: dict, X, W1, b1, W2, b2) -> list[tuple[np.n
                                              "(the loss applies the softmax).")]
 
 
+def _changed_through(a, b, expected: np.ndarray) -> bool:
+    """True if a and b are one NumPy array (one changed in place changes the other) and a is no longer `expected`."""
+    return (isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and np.shares_memory(a, b)
+            and (a.shape != expected.shape or _differs(a, expected)))
+
+
 def _check_forward(answer) -> None:
     _need_function(answer)
     X, labels = mnist_batch()
@@ -221,6 +252,8 @@ def _check_forward(answer) -> None:
     expected = autograd_tensors(X, labels, params)
     described = "a batch X of 64 MNIST images (64, 784) and weights W1 (128, 784), b1 (128,), W2 (10, 128), b2 (10,)"
     got = _unpack(call_learner(answer, [X.copy(), *[p.copy() for p in params]], described), FORWARD_NAMES)
+    if _changed_through(got[0], got[1], expected["Z1"]):
+        raise Wrong(f"Z1 and H are the same array: {IN_PLACE_RELU}")
     compare_tensors(got, expected, FORWARD_NAMES, lambda name, right: _forward_slips(name, right, X, *params),
                     len(X))
 
@@ -231,23 +264,109 @@ q1 = CustomExercise(
           "bias): the first reads the images; ReLU keeps the positive part, as a new array; the second layer reads "
           "that hidden output. No activation after the second layer.",
           "Three lines, one per tensor, with the layer formula Z = A Wᵀ + b from notebook 03: the first layer "
-          "reads X, the second reads H. In NumPy, Wᵀ is W.T and ReLU is np.maximum(Z, 0)."],
+          "reads X, the second reads H. In NumPy, Wᵀ is W.T and ReLU is np.maximum(Z, 0), which leaves Z as it is."],
     forbid=("helpers.forward", "helpers.nn", "torch.nn.functional"),
     solution='''def forward(X, W1, b1, W2, b2):
     Z1 = X @ W1.T + b1       # (n, 784) @ (784, 128) + (128,) -> (n, 128)
-    H = np.maximum(Z1, 0)    # (n, 128): ReLU
+    H = np.maximum(Z1, 0)    # (n, 128): ReLU, a new array (Z1 stays as it is)
     Z2 = H @ W2.T + b2       # (n, 128) @ (128, 10) + (10,) -> (n, 10): the logits
     return Z1, H, Z2''',
 )
 
 
-# ----------------------------------------------------------------------------- q2: the backward pass
+# ----------------------------------------------------------------------------- q2: the gradient at the logits
+
+LABELS_ADVICE = ("labels holds each image's digit as an integer 0..9, shape (n,), not one-hot rows: the true "
+                 "digit's logit is the only one that gets the extra −1. Build the one-hot rows Y from the labels "
+                 "(section 1), or subtract 1 at [each row, its label].")
 
 
-def backward(X, Y, Z1, H, Z2, W2):
+def logits_grad(Z2, labels):
+    """∂L/∂Z2 for L = the mean over the n images of −log softmax(Z2)[i, labels[i]]: (softmax(Z2) − Y) / n."""
+    Y = np.eye(Z2.shape[1], dtype=Z2.dtype)[labels]  # (n, K) one-hot rows, in the logits' float type
+    return (softmax(Z2, axis=1) - Y) / len(Z2)  # (n, K)
+
+
+def _dZ2_slips(Z2, labels) -> list[tuple[np.ndarray, str]]:
+    """What the common slips give for dZ2 = ∂L/∂Z2, from integer labels."""
+    n, k = Z2.shape
+    P, Y = softmax(Z2, axis=1), np.eye(k)[labels]  # (n, K), (n, K)
+    slips = [(P - Y, f"it is n = {n} times too big: the loss is the mean over the batch, so divide by n."),
+             ((Y - P) / n, "the sign is flipped: dL/dz_k is p_k for a wrong digit, positive, and p_k − 1 for the "
+                           "true one. Check the sign of each of the two terms of the loss."),
+             ((P - labels[:, None]) / n, LABELS_ADVICE),
+             ((softmax(Z2, axis=0) - Y) / n, "the softmax must run along each row (axis=1): one probability "
+                                             "distribution per image."),
+             (P / n, "the −1 at the true digit is missing: it comes from the first term of the loss, −z_y."),
+             ((Z2 - Y) / n, "the softmax is missing: the derivative of log Σ e^z is the probability p_k, not z_k."),
+             (-Y / np.maximum(P, 1e-300) / n, "that is ∂L/∂P, the gradient at the probabilities. Differentiate with "
+                                              "respect to the logits z: write −log p_y as −z_y + log Σ e^z first.")]
+    if n != N_CHECK:
+        slips.append(((P - Y) / N_CHECK, f"you divide by {N_CHECK}, the size of the first batch, but this batch has "
+                                         f"{n} images: divide by n, the number of rows, len(Z2). The last minibatch "
+                                         f"of an epoch is smaller than 64."))
+    return slips
+
+
+def _call_with_labels(answer, args: list, described: str, n: int):
+    """call_learner, with advice on integer labels when the answer broadcasts (n, 10) against labels (n,)."""
+    try:
+        return call_learner(answer, args, described)
+    except Wrong as err:
+        if "could not be broadcast" in str(err) and f"({n},)" in str(err):
+            raise Wrong(f"{err}\n  {LABELS_ADVICE}") from None
+        raise
+
+
+def _logits_check_batch(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The logits (n, 10) of the check network on the first n MNIST training images, and their labels (n,)."""
+    X, labels = mnist_batch(n)
+    return forward(X, *check_params())[2], labels
+
+
+def _check_logits_grad(answer) -> None:
+    _need_function(answer)
+    for n in (N_CHECK, N_OTHER):
+        Z2, labels = _logits_check_batch(n)
+        expected = numerical_grad(lambda z, labels=labels: softmax_cross_entropy(labels, z), Z2)  # (n, 10)
+        described = f"Z2 ({n}, 10): the logits of {n} MNIST images, labels ({n},): their digits, integers 0..9"
+        got = _call_with_labels(answer, [Z2.copy(), labels.copy()], described, n)
+        if got is ...:
+            raise NotAttempted
+        if got is None:
+            raise Wrong("your function returned None: did you forget `return`?")
+        if isinstance(got, tuple | list) and len(got) != n:
+            raise Wrong("return one array, dZ2, of shape (n, 10)")
+        where = "" if n == N_CHECK else f" on a second batch, of {n} images (the batch of {N_CHECK} passed)"
+        compare_tensors((got,), {"dZ2": expected}, ("dZ2",), lambda name, right, Z2=Z2, labels=labels:
+                        _dZ2_slips(Z2, labels), n, against="the numerical gradient", where=where,
+                        differs=_differs_numerically)
+
+
+q2 = CustomExercise(
+    "Exercise 2 (the gradient at the logits, derived)", logits_grad, _check_logits_grad,
+    hint=["Write the loss of one image as minus its true digit's logit plus the log of the sum of the exponentials "
+          "of all its logits. Differentiate each of the two terms with respect to one logit: the first gives −1 for "
+          "the true digit only, the second gives that logit's probability. Then the mean: every image's gradient "
+          "is divided by the number of images.",
+          "For one image, ∂L/∂z_k = p_k − 1[k = y]: the probabilities, with 1 taken off at the true digit. For the "
+          "batch, stack the rows and divide by n = len(Z2). With softmax(Z2, axis=1) for P and one-hot rows "
+          "Y = np.eye(10)[labels], that is one line; or copy P and subtract 1 at P[np.arange(n), labels]."],
+    forbid=("helpers.losses", "helpers.nn", "helpers.gradcheck", "torch.nn.functional", *AUTOGRAD),
+    solution='''def logits_grad(Z2, labels):
+    n = len(Z2)                          # the batch size: the loss is the mean over the n images
+    P = softmax(Z2, axis=1)              # (n, 10): p_k, one row per image
+    Y = np.eye(10, dtype=Z2.dtype)[labels]   # (n, 10): 1 at the true digit (section 1's one-hot rows)
+    return (P - Y) / n                   # p_k - 1[k = y] for each image, divided by n''',
+)
+
+
+# ----------------------------------------------------------------------------- q3: the backward pass
+
+
+def backward(X, labels, Z1, H, Z2, W2):
     """Every gradient of the mean softmax cross-entropy, last layer first: (dZ2, dW2, db2, dH, dZ1, dW1, db1)."""
-    n = len(X)
-    dZ2 = (softmax(Z2, axis=1) - Y) / n  # (n, 10): loss -> logits
+    dZ2 = logits_grad(Z2, labels)  # (n, 10): loss -> logits (Exercise 2)
     dW2 = dZ2.T @ H  # (10, 128)
     db2 = dZ2.sum(axis=0)  # (10,)
     dH = dZ2 @ W2  # (n, 128)
@@ -257,17 +376,12 @@ def backward(X, Y, Z1, H, Z2, W2):
     return dZ2, dW2, db2, dH, dZ1, dW1, db1
 
 
-def _backward_slips(name: str, right: dict, X, Y, Z1, H, Z2, W2) -> list[tuple[np.ndarray, str]]:
+def _backward_slips(name: str, right: dict, X, labels, Z1, H, Z2, W2) -> list[tuple[np.ndarray, str]]:
     """What the common backward-pass slips give for `name`, from the right tensors before it."""
     n = len(X)
-    P = softmax(Z2, axis=1)  # (n, 10)
     once = "the 1/n of the mean is already inside dZ2; divide only once."
     if name == "dZ2":
-        return [(P - Y, f"it is n = {n} times too big: the loss is the mean over the batch, so divide by n."),
-                ((Y - P) / n, "the sign is flipped: it is softmax(Z2) − Y, probabilities minus the truth."),
-                ((softmax(Z2, axis=0) - Y) / n, "the softmax must run along each row (axis=1): one probability "
-                                                "distribution per image."),
-                (P / n, "Y is missing: subtract the one-hot truth from the probabilities.")]
+        return _dZ2_slips(Z2, labels)
     dZ2 = right.get("dZ2")
     if name == "dW2":
         return [(dZ2.T @ Z1, "the second layer's input is H (after the ReLU), not Z1: dW2 = dZ2ᵀ H."),
@@ -292,41 +406,46 @@ def _backward_slips(name: str, right: dict, X, Y, Z1, H, Z2, W2) -> list[tuple[n
 
 def _check_backward(answer) -> None:
     _need_function(answer)
-    X, labels = mnist_batch()
     params = check_params()
-    expected = autograd_tensors(X, labels, params)
-    Y = np.eye(10)[labels]  # (64, 10) one-hot
-    inputs = [X, Y, expected["Z1"], expected["H"], expected["Z2"], params[2]]
-    described = ("X (64, 784): 64 MNIST images, Y (64, 10): their one-hot labels, Z1 (64, 128), H (64, 128) and "
-                 "Z2 (64, 10) from the forward pass, W2 (10, 128)")
-    got = _unpack(call_learner(answer, [a.copy() for a in inputs], described), BACKWARD_NAMES)
-    compare_tensors(got, expected, BACKWARD_NAMES, lambda name, right: _backward_slips(name, right, *inputs),
-                    len(X))
+    for n in (N_CHECK, N_OTHER):
+        X, labels = mnist_batch(n)
+        expected = autograd_tensors(X, labels, params)
+        inputs = [X, labels, expected["Z1"], expected["H"], expected["Z2"], params[2]]
+        described = (f"X ({n}, 784): {n} MNIST images, labels ({n},): their digits, integers 0..9, Z1 ({n}, 128), "
+                     f"H ({n}, 128) and Z2 ({n}, 10) from the forward pass, W2 (10, 128)")
+        got = _unpack(_call_with_labels(answer, [a.copy() for a in inputs], described, n), BACKWARD_NAMES)
+        if _changed_through(got[3], got[4], expected["dH"]):
+            raise Wrong("dH and dZ1 are the same array: your ReLU mask changed dH in place. dZ1 = dH makes no copy, "
+                        "so setting entries of dZ1 to 0 sets those of dH too. Make a new array for dZ1: copy dH "
+                        "first, or multiply dH by the mask.")
+        where = "" if n == N_CHECK else f" on a second batch, of {n} images (the batch of {N_CHECK} passed)"
+        compare_tensors(got, expected, BACKWARD_NAMES, lambda name, right, inputs=inputs:
+                        _backward_slips(name, right, *inputs), n, where=where)
 
 
-q2 = CustomExercise(
-    "Exercise 2 (the backward pass)", backward, _check_backward,
-    hint=["Start at the loss: the gradient at the logits is the softmax probabilities minus the one-hot truth, "
-          "averaged over the batch. Then the linear layer's rules for the second layer, the ReLU's mask, and the "
-          "linear rules again for the first layer. Every gradient has the shape of its variable.",
-          "Start at the loss: dZ2 = (softmax(Z2) − Y) / n, with softmax along each row (axis=1). Then apply the "
-          "Linear rules with G = dZ2 and the second layer's input A = H, then the ReLU rule with the mask "
-          "(Z1 > 0), then the Linear rules again with G = dZ1 and A = X. Each gradient has its variable's shape."],
+q3 = CustomExercise(
+    "Exercise 3 (the backward pass)", backward, _check_backward,
+    hint=["Start at the loss with Exercise 2's gradient at the logits. Then the linear layer's rules for the second "
+          "layer, the ReLU's mask, and the linear rules again for the first layer. Every gradient has the shape of "
+          "its variable.",
+          "dZ2 is Exercise 2's result (you may call your logits_grad). Then apply the Linear rules with G = dZ2 and "
+          "the second layer's input A = H, then the ReLU rule with the mask (Z1 > 0), then the Linear rules again "
+          "with G = dZ1 and A = X. Each gradient has its variable's shape."],
     forbid=("helpers.losses", "helpers.nn", "helpers.gradcheck", "torch.nn.functional", *AUTOGRAD),
-    solution='''def backward(X, Y, Z1, H, Z2, W2):
+    solution='''def backward(X, labels, Z1, H, Z2, W2):
     n = len(X)
-    dZ2 = (softmax(Z2, axis=1) - Y) / n   # (n, 10): loss -> logits
+    dZ2 = (softmax(Z2, axis=1) - np.eye(10, dtype=Z2.dtype)[labels]) / n   # (n, 10): Exercise 2, logits_grad
     dW2 = dZ2.T @ H                       # (10, n) @ (n, 128) -> (10, 128), like W2
     db2 = dZ2.sum(axis=0)                 # (10,), like b2
     dH = dZ2 @ W2                         # (n, 10) @ (10, 128) -> (n, 128), like H
-    dZ1 = dH * (Z1 > 0)                   # (n, 128): the ReLU mask
+    dZ1 = dH * (Z1 > 0)                   # (n, 128): the ReLU mask, a new array
     dW1 = dZ1.T @ X                       # (128, n) @ (n, 784) -> (128, 784), like W1
     db1 = dZ1.sum(axis=0)                 # (128,), like b1
     return dZ2, dW2, db2, dH, dZ1, dW1, db1''',
 )
 
 
-# ----------------------------------------------------------------------------- q3: one epoch of minibatch SGD
+# ----------------------------------------------------------------------------- q4: one epoch of minibatch SGD
 
 
 def train_epoch(params, X, labels, forward, backward, lr, batch_size, rng):
@@ -337,10 +456,9 @@ def train_epoch(params, X, labels, forward, backward, lr, batch_size, rng):
     for start in range(0, len(X), batch_size):
         idx = order[start:start + batch_size]
         Xb, labels_b = X[idx], labels[idx]  # (b, 784), (b,)
-        Yb = np.eye(10, dtype=X.dtype)[labels_b]  # (b, 10) one-hot
         Z1, H, Z2 = forward(Xb, W1, b1, W2, b2)
         losses.append(softmax_cross_entropy(labels_b, Z2))
-        dZ2, dW2, db2, dH, dZ1, dW1, db1 = backward(Xb, Yb, Z1, H, Z2, W2)
+        dZ2, dW2, db2, dH, dZ1, dW1, db1 = backward(Xb, labels_b, Z1, H, Z2, W2)
         W1 -= lr * dW1
         b1 -= lr * db1
         W2 -= lr * dW2
@@ -356,7 +474,7 @@ def _train_variant(params, X, labels, lr, batch_size, rng, shuffle=True, sign=-1
         idx = order[start:start + batch_size]
         Z1, H, Z2 = forward(X[idx], *params)
         losses.append(softmax_cross_entropy(labels[idx], Z2))
-        grads = backward(X[idx], np.eye(10)[labels[idx]], Z1, H, Z2, params[2])
+        grads = backward(X[idx], labels[idx], Z1, H, Z2, params[2])
         for i, g in enumerate((grads[5], grads[6], grads[1], grads[2])):  # dW1, db1, dW2, db2
             if PARAM_NAMES[i] not in skip:
                 params[i] += sign * lr * g
@@ -425,16 +543,75 @@ def _check_train_epoch(answer) -> None:
                     "minibatch, computed from its logits Z2 before the update.")
 
 
-q3 = CustomExercise(
-    "Exercise 3 (one epoch of minibatch SGD)", train_epoch, _check_train_epoch,
+q4 = CustomExercise(
+    "Exercise 4 (one epoch of minibatch SGD)", train_epoch, _check_train_epoch,
     hint=["Shuffle the order of the rows once, then walk through it a minibatch at a time. For each minibatch: "
-          "forward, loss, backward, and a step against the gradient that changes the four weight arrays in place. "
-          "Collect every minibatch's loss in a list and return it.",
+          "forward, loss, backward (it takes the minibatch's labels), and a step against the gradient that changes "
+          "the four weight arrays in place. Collect every minibatch's loss in a list and return it.",
           "order = rng.permutation(len(X)); then for start in range(0, len(X), batch_size): idx = "
-          "order[start:start + batch_size], one-hot Y of labels[idx], forward, loss, backward, and four in-place "
-          "updates such as W1 -= lr * dW1. Append each loss to a list and return it."],
+          "order[start:start + batch_size], the images X[idx] and labels[idx], forward, loss, backward, and four "
+          "in-place updates such as W1 -= lr * dW1. Append each loss to a list and return it."],
     forbid=("helpers.nn", "torch.optim"),
     # solution: train_epoch's own source (above), which uses only the notebook's names
+)
+
+
+
+
+# ----------------------------------------------------------------------------- q5: the gradient at the input
+
+
+def input_grad(X, labels, params, forward, backward):
+    """∂L/∂X (n, 784): the gradient of the mean loss with respect to the pixels, the first layer's ∂L/∂A = dZ1 W1."""
+    W1, b1, W2, b2 = params
+    Z1, H, Z2 = forward(X, W1, b1, W2, b2)
+    dZ1 = backward(X, labels, Z1, H, Z2, W2)[4]  # (n, 128): the gradient at Z1, after the ReLU mask
+    return dZ1 @ W1  # (n, 128) @ (128, 784) -> (n, 784), like X
+
+
+def _input_slips(name: str, right: dict, X, labels, params) -> list[tuple[np.ndarray, str]]:
+    """What the common slips give for dX."""
+    W1, b1, W2, b2 = params
+    Z1, H, Z2 = forward(X, *params)
+    dZ2, dW2, db2, dH, dZ1, dW1, db1 = backward(X, labels, Z1, H, Z2, W2)
+    return [(dH @ W1, "the ReLU mask is missing: go through the ReLU first, dZ1 (after the mask), then the first "
+                      "layer."),
+            (dZ1 @ W1 * len(X), f"it is n = {len(X)} times too big: dZ1 already holds the 1/n of the mean, and "
+                                f"nothing more is needed."),
+            (-(dZ1 @ W1), "the sign is flipped: this is the gradient itself, not the step against it.")]
+
+
+def _check_input_grad(answer) -> None:
+    _need_function(answer)
+    X, labels = mnist_batch()
+    params = check_params()
+    expected = autograd_tensors(X, labels, params)
+    described = ("X (64, 784): 64 MNIST images, labels (64,): their digits, params = [W1, b1, W2, b2], and the "
+                 "reference forward and backward")
+    got = call_learner(answer, [X.copy(), labels.copy(), [p.copy() for p in params], forward, backward], described)
+    if got is ...:
+        raise NotAttempted
+    if got is None:
+        raise Wrong("your function returned None: did you forget `return`?")
+    if isinstance(got, tuple | list):
+        raise Wrong(f"return one array, dX, of shape (64, 784) (got {len(got)} values)")
+    compare_tensors((got,), expected, ("dX",), lambda name, right: _input_slips(name, right, X, labels, params),
+                    len(X))
+
+
+q5 = CustomExercise(
+    "Exercise 5 (the gradient at the input: a saliency map)", input_grad, _check_input_grad,
+    hint=["The images are the first layer's input, so their gradient is that layer's third Linear rule, the one "
+          "that gives the gradient at the input A. Its G is the gradient arriving at the first layer's output, "
+          "after the ReLU. Your forward and backward already compute everything it needs.",
+          "Run forward, then backward: the fifth of its seven results is dZ1, the G of the first layer. The Linear "
+          "rule for the input is G times the layer's weights W (no transpose): (n, 128) times (128, 784)."],
+    forbid=("helpers.gradcheck", "torch.nn.functional", *AUTOGRAD),
+    solution='''def input_grad(X, labels, params, forward, backward):
+    W1, b1, W2, b2 = params
+    Z1, H, Z2 = forward(X, W1, b1, W2, b2)
+    dZ1 = backward(X, labels, Z1, H, Z2, W2)[4]   # (n, 128): the gradient at Z1, after the ReLU mask
+    return dZ1 @ W1                               # (n, 128) @ (128, 784) -> (n, 784), like X''',
 )
 
 
