@@ -141,7 +141,12 @@ def test_present_01_and_move_a_live_slider(page, lab):
         (SCREENSHOTS / "01_neurons-deck-console.json").write_text(json.dumps(console, indent=1))
 
 
-PROJECTOR = ["01", "02", "03", "04", "05"]
+# Plots taller than a 720-pixel screen in the projector style (measured with this test): they need a smaller figure
+# in helpers/plots/, or a picture that LivePlot caps at the screen's height. Strict: the mark must go once they fit.
+TOO_TALL = {"01": "neuron_plane: controls and picture 873 px high",
+            "03": "forward_trace (735 px) and xor_network (828 px)"}
+PROJECTOR = [pytest.param(p, marks=pytest.mark.xfail(strict=True, raises=AssertionError, reason=TOO_TALL[p]))
+             if p in TOO_TALL else p for p in ["01", "02", "03", "04", "05"]]
 PROJECTOR_CELL = 'from helpers.widgets import set_style\nset_style("projector")'
 
 
