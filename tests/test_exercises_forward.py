@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
+import torch
+from torch import nn
 
 from helpers.activations import relu, sigmoid
 from helpers.exercises import forward as ex
@@ -29,6 +31,22 @@ def count_parameters(sizes):
     return sum(sizes[i] * sizes[i + 1] + sizes[i + 1] for i in range(len(sizes) - 1))
 
 
+class MnistNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(784, 128)
+        self.fc2 = nn.Linear(128, 10)
+        self.act = nn.ReLU()  # a layer without parameters may be added
+
+    def forward(self, x):
+        return self.fc2(self.act(self.fc1(x)))
+
+
+def _net(forward, init=None):
+    """A learner's class: the given __init__ (or `init`) with `forward`."""
+    return type("MnistNet", (ex.MnistLayers,), {"forward": forward, **({"__init__": init} if init else {})})
+
+
 REFERENCE = {
     "p1": "a",
     "p2": "a",
@@ -37,6 +55,7 @@ REFERENCE = {
     "q3": count_parameters,
     "q4": ex.XOR_RELU_REFERENCE,
     "q5": ex.SHAPES_REFERENCE,
+    "q6": MnistNet,
 }
 
 
@@ -95,6 +114,27 @@ WRONG = {
         (((128, 784), (64, 128), "64 x 10"), "a shape is a tuple of whole numbers"),
         (((128, 784), ..., ...), "shape_H, shape_out still `...`"),
         ("(128, 784)", "expected three shapes"),
+    ],
+    "q6": [
+        (_net(lambda self, x: self.fc2(self.fc1(x))), "the hidden layer's ReLU is missing"),
+        (_net(lambda self, x: torch.softmax(ex.MnistNet.forward(self, x), dim=1)),
+         "you applied softmax. Return the raw scores (logits)"),
+        (_net(lambda self, x: torch.log_softmax(ex.MnistNet.forward(self, x), dim=1)), "log-softmax"),
+        (_net(lambda self, x: torch.relu(ex.MnistNet.forward(self, x))), "a ReLU after the last layer"),
+        (_net(lambda self, x: torch.sigmoid(ex.MnistNet.forward(self, x))), "a sigmoid after the last layer"),
+        (_net(lambda self, x: self.fc2(torch.sigmoid(self.fc1(x)))), "hidden layer uses ReLU"),
+        (_net(lambda self, x: self.fc2(torch.relu(x @ self.fc1.weight.T))), "fc1's bias is missing"),
+        (_net(lambda self, x: torch.relu(x @ self.fc1.weight + self.fc1.bias)), "(out_features, in_features)"),
+        (_net(lambda self, x: self.fc2(x)), "fc1 reads x, (n, 784), and fc2 reads the hidden layer"),
+        (_net(lambda self, x: torch.relu(self.fc1(x))), "that is the hidden layer. Pass it on through fc2"),
+        (_net(lambda self, x: ex.MnistNet.forward(self, x).numpy()), "stay in PyTorch"),
+        (_net(lambda self, x: None), "did you forget `return`"),
+        (_net(lambda self, x: 2 * ex.MnistNet.forward(self, x)), "differ from the NumPy forward pass"),
+        (_net(ex.MnistNet.forward, init=lambda self: nn.Module.__init__(self)), "keep __init__ as it was given"),
+        (ex.MnistLayers, "has no forward() method"),
+        (MnistNet(), "pass the class itself, without the brackets"),
+        (type("MnistNet", (), {"forward": lambda self, x: x}), "must be a subclass of nn.Module"),
+        ("MnistNet", "expected your class MnistNet"),
     ],
 }
 
@@ -170,3 +210,58 @@ def test_a_forward_pass_with_the_course_activations_passes(capsys):
         return Z1, relu(Z1), sigmoid(relu(Z1) @ W2.T + b2)
 
     assert_accepted(ex.q2, with_helpers, capsys)
+
+
+# ---- Exercise 6: forward() of an nn.Module, against the NumPy forward pass
+
+def test_q6_refuses_the_course_network_handed_in_or_called(capsys):
+    import helpers.forward
+    from helpers.models import SimpleNN
+
+    assert_rejected(ex.q6, SimpleNN, capsys, "you passed the course's own `helpers.models.SimpleNN`")
+
+    def borrowed(self, x):
+        net = SimpleNN()
+        net.load_state_dict(self.state_dict())
+        return net(x)
+
+    assert_rejected(ex.q6, _net(borrowed), capsys, "your function calls SimpleNN from helpers.models")
+    assert_rejected(ex.q6, _net(lambda self, x: SimpleNN.forward(self, x)), capsys, "calls SimpleNN from")
+
+    def kept_inside(self):  # the course network inside: the checker's weights go to fc1 and fc2 only
+        ex.MnistLayers.__init__(self)
+        self.net = SimpleNN()
+
+    assert_rejected(ex.q6, _net(lambda self, x: self.net(x), init=kept_inside), capsys, "keep __init__ as it was")
+
+    def numpy_forward(self, x):
+        layers = [(self.fc1.weight.detach().numpy(), self.fc1.bias.detach().numpy(), relu),
+                  (self.fc2.weight.detach().numpy(), self.fc2.bias.detach().numpy(), None)]
+        return torch.tensor(helpers.forward.forward(x.numpy(), layers)[-1])
+
+    out = assert_rejected(ex.q6, _net(numpy_forward), capsys, "calls forward from helpers.forward")
+    assert "Do it by hand: Follow the data" in out
+    assert SimpleNN.forward.__module__ == "helpers.models" and helpers.forward.forward.__name__ == "forward"
+
+
+def test_q6_honest_answers_pass(capsys):
+    import torch.nn.functional as F
+
+    assert_accepted(ex.q6, _net(lambda self, x: self.fc2(F.relu(self.fc1(x)))), capsys)
+    assert_accepted(ex.q6, _net(lambda self, x: torch.clamp(x @ self.fc1.weight.T + self.fc1.bias, min=0)
+                                @ self.fc2.weight.T + self.fc2.bias), capsys)
+    assert_accepted(ex.q6, ex.MnistNet.forward, capsys)  # the forward on its own, with the given layers
+
+
+def test_q6_placeholder_class_is_not_attempted(capsys):
+    assert_not_attempted(ex.q6, _net(lambda self, x: ...), capsys)
+
+
+def test_q6_weights_are_exact_in_float32_and_the_reference_agrees_with_numpy():
+    net = ex.MnistNet()
+    ex._load(net)
+    assert np.array_equal(net.fc1.weight.detach().double().numpy(), ex.MNIST_W1)
+    got = net(torch.tensor(ex.MNIST_X, dtype=torch.float32)).detach().double().numpy()
+    assert np.abs(got - ex._scores()).max() < 1e-5 / 5  # well inside the tolerance the learner gets
+    assert (ex.MNIST_X @ ex.MNIST_W1.T + ex.MNIST_b1 < 0).mean() > 0.2  # the ReLU matters
+    assert (ex._scores() < 0).any()  # a ReLU after the last layer would show

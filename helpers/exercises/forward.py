@@ -1,13 +1,16 @@
 """Exercises for notebook 03 (forward propagation): predictions, the other batch convention, a forward pass,
-counting parameters, XOR with ReLUs, and shapes in an MNIST network."""
+counting parameters, XOR with ReLUs, shapes in an MNIST network, and that network's forward() in PyTorch."""
 
 from __future__ import annotations
 
+import inspect
 import numbers
 
 import numpy as np
+import torch
+from torch import nn
 
-from helpers.activations import relu, sigmoid
+from helpers.activations import relu, sigmoid, softmax
 from helpers.exercises.core import (
     ChoiceExercise,
     CustomExercise,
@@ -292,4 +295,172 @@ q5 = CustomExercise(
     solution="shape_W1 = (128, 784)   # (out_features, in_features)\n"
              "shape_H = (64, 128)     # (batch, hidden features)\n"
              "shape_out = (64, 10)    # (batch, classes)",
+)
+
+
+# ---- q6: the forward() of a 784-128-10 nn.Module, checked against the NumPy forward pass ----
+
+class MnistLayers(nn.Module):
+    """The given part of Exercise 6: the layers, without forward()."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(784, 128)  # hidden layer: weight (128, 784), bias (128,)
+        self.fc2 = nn.Linear(128, 10)  # output layer: weight (10, 128), bias (10,)
+
+
+class MnistNet(MnistLayers):
+    """784 -> 128 ReLU -> 10 scores (logits): the reference."""
+
+    def forward(self, x):
+        h = torch.relu(self.fc1(x))  # (n, 128)
+        return self.fc2(h)  # (n, 10): the scores, no activation
+
+
+_MNIST_RNG = np.random.default_rng(6)
+
+
+def _float32(*shape, scale: float) -> np.ndarray:
+    """Random numbers that float32 holds exactly, so NumPy (float64) and PyTorch (float32) start equal."""
+    return _MNIST_RNG.normal(scale=scale, size=shape).astype(np.float32).astype(float)
+
+
+MNIST_W1, MNIST_b1 = _float32(128, 784, scale=1 / 28), _float32(128, scale=0.1)  # (128, 784), (128,)
+MNIST_W2, MNIST_b2 = _float32(10, 128, scale=0.1), _float32(10, scale=0.1)  # (10, 128), (10,)
+MNIST_X = np.random.default_rng(7).uniform(size=(5, 784)).astype(np.float32).astype(float)  # 5 "images": (5, 784)
+MNIST_ATOL = MNIST_RTOL = 1e-5  # float32 sums of 784 products agree with float64 to about 1e-6
+
+
+def _scores(hidden=relu, out=lambda z: z, b1=MNIST_b1, b2=MNIST_b2) -> np.ndarray:
+    """The NumPy forward pass of the 784-128-10 network (or a slip of it) on MNIST_X: (5, 10)."""
+    H = hidden(MNIST_X @ MNIST_W1.T + b1)  # (5, 128)
+    return out(H @ MNIST_W2.T + b2)  # (5, 10)
+
+
+_LOGITS = ("Return the raw scores (logits), fc2's output as it is: the loss that trains this network, "
+           "nn.CrossEntropyLoss (notebooks 04 and 06), turns scores into probabilities itself")
+_MODULE_SLIPS = [
+    (lambda: _scores(hidden=lambda z: z),
+     "the hidden layer's ReLU is missing. Without it, fc2(fc1(x)) is one linear map (a product of matrices is a "
+     "matrix), and the hidden layer adds nothing: apply torch.relu to fc1's output."),
+    (lambda: _scores(out=lambda z: softmax(z, axis=1)),
+     f"every row of your output sums to 1: you applied softmax. {_LOGITS}: with a softmax in forward() too, "
+     f"softmax would be applied twice."),
+    (lambda: _scores(out=lambda z: np.log(softmax(z, axis=1))),
+     f"your output is the log-softmax of the scores. {_LOGITS}."),
+    (lambda: _scores(out=relu),
+     f"no score is negative: a ReLU after the last layer cuts them at 0. The output layer has no activation. "
+     f"{_LOGITS}."),
+    (lambda: _scores(out=sigmoid),
+     f"every score lies between 0 and 1: a sigmoid after the last layer. The output layer has no activation. "
+     f"{_LOGITS}."),
+    (lambda: _scores(hidden=sigmoid),
+     "the hidden layer uses the sigmoid; this network's hidden layer uses ReLU (torch.relu)."),
+    (lambda: _scores(b1=0 * MNIST_b1),
+     "fc1's bias is missing: multiplying by self.fc1.weight yourself, add self.fc1.bias too (or call the layer, "
+     "self.fc1(x), which adds it)."),
+    (lambda: _scores(b2=0 * MNIST_b2),
+     "fc2's bias is missing: multiplying by self.fc2.weight yourself, add self.fc2.bias too (or call the layer, "
+     "self.fc2(x), which adds it)."),
+]
+
+
+def _load(net: nn.Module) -> None:
+    """Copy the fixed weights into fc1 and fc2 (Wrong if the layers are not as given)."""
+    weights = {"fc1.weight": MNIST_W1, "fc1.bias": MNIST_b1, "fc2.weight": MNIST_W2, "fc2.bias": MNIST_b2}
+    try:
+        net.load_state_dict({k: torch.tensor(v, dtype=torch.float32) for k, v in weights.items()})
+    except (RuntimeError, KeyError) as err:
+        raise Wrong("keep __init__ as it was given, with self.fc1 = nn.Linear(784, 128) and self.fc2 = "
+                    f"nn.Linear(128, 10): the checker loads its weights into those two layers.\n  PyTorch said: "
+                    f"{str(err).strip().splitlines()[0]}") from None
+
+
+def _run(net: nn.Module, x: torch.Tensor):
+    """net(x), with a crash in the learner's forward() turned into Wrong with a plain explanation."""
+    try:
+        with torch.no_grad():
+            return net(x)
+    except Wrong:  # a tripwire
+        raise
+    except NotImplementedError:
+        raise Wrong("your class has no forward() method: write `def forward(self, x):` inside the class, "
+                    "indented like __init__") from None
+    except Exception as err:  # noqa: BLE001 - the learner's code crashed: explain, don't raise
+        text = f"{type(err).__name__}: {str(err).strip().splitlines()[0]}"
+        if "shapes cannot be multiplied" in str(err):
+            raise Wrong(f"a matrix product got shapes that do not fit ({text}). Each layer reads the output of the "
+                        "one before: fc1 reads x, (n, 784), and fc2 reads the hidden layer, (n, 128). nn.Linear "
+                        "keeps its weight as (out_features, in_features), one row per neuron: calling the layer, "
+                        "self.fc1(x), computes x @ weight.T + bias for you.") from None
+        raise Wrong(f"your forward() raised {text}\n  when called with x of shape (5, 784)") from None
+
+
+def _check_module(answer) -> None:
+    """Raise Wrong unless the learner's class computes the NumPy forward pass, logits, to within 1e-5."""
+    if isinstance(answer, nn.Module):
+        raise Wrong(f"you passed a network, {type(answer).__name__}(); pass the class itself, without the brackets")
+    if not inspect.isclass(answer):  # a forward function on its own: given the layers of the exercise
+        if not callable(answer):
+            raise Wrong(f"expected your class MnistNet (a subclass of nn.Module), got {type(answer).__name__}")
+        answer = type("MnistNet", (MnistLayers,), {"forward": answer})
+    if not issubclass(answer, nn.Module):
+        raise Wrong(f"{answer.__name__} must be a subclass of nn.Module: class {answer.__name__}(nn.Module):")
+    try:
+        net = answer()
+    except Exception as err:  # noqa: BLE001
+        raise Wrong(f"making your network, {answer.__name__}(), raised {type(err).__name__}: {err}") from None
+    _load(net)
+    out = _run(net, torch.tensor(MNIST_X, dtype=torch.float32))
+    if out is ...:
+        raise NotAttempted
+    if out is None:
+        raise Wrong("your forward() returned None: did you forget `return`?")
+    if not isinstance(out, torch.Tensor):
+        raise Wrong(f"forward() should return a torch tensor of scores, got {type(out).__name__}: stay in PyTorch "
+                    "(no .numpy()), so that training can follow the computation back (notebook 05)")
+    got, expected = out.detach().double().numpy(), _scores()
+    if got.shape != expected.shape:
+        tip = ": that is the hidden layer. Pass it on through fc2" if got.shape == (5, 128) else ""
+        raise Wrong(f"the output has shape {tuple(got.shape)}, expected (5, 10), one row per input and one score "
+                    f"per digit{tip}")
+    if np.allclose(got, expected, atol=MNIST_ATOL, rtol=MNIST_RTOL):
+        return
+    for slip, message in _MODULE_SLIPS:
+        if np.allclose(got, slip(), atol=1e-4, rtol=1e-4):
+            raise Wrong(message)
+    raise Wrong(f"your scores differ from the NumPy forward pass, relu(X W1ᵀ + b1) W2ᵀ + b2, by up to "
+                f"{np.abs(got - expected).max():.3g} (allowed: 1e-5). Check each step: fc1, then the ReLU, then "
+                "fc2, and nothing after it.")
+
+
+class ModuleExercise(CustomExercise):
+    """The learner hands in an nn.Module class (or its forward alone); its forward() runs behind the tripwires."""
+
+    def guarded(self, fn):
+        if inspect.isclass(fn) and issubclass(fn, nn.Module):
+            return type(fn.__name__, (fn,), {"forward": super().guarded(fn.forward)})
+        if inspect.isclass(fn):  # not an nn.Module: the checker says so
+            return fn
+        return fn if isinstance(fn, nn.Module) else super().guarded(fn)
+
+
+q6 = ModuleExercise(
+    "Exercise 6 (forward() of the MNIST network)", MnistNet, _check_module,
+    hint=["Follow the data through the network in order: the first layer, then the ReLU, then the output layer. "
+          "Each layer is called like a function on what the step before gave it. The last layer's output is the "
+          "answer as it is, with no activation after it.",
+          "self.fc1(x) has shape (n, 128); torch.relu of it is the hidden layer H; self.fc2(H) has shape (n, 10). "
+          "Return that, with no softmax, sigmoid or ReLU after it: the loss takes the raw scores.",
+          "Two lines: h = torch.relu(self.fc1(x)), then return self.fc2 of h."],
+    solution="class MnistNet(nn.Module):\n"
+             "    def __init__(self):\n"
+             "        super().__init__()              # registers the layers below\n"
+             "        self.fc1 = nn.Linear(784, 128)  # hidden layer: weight (128, 784), bias (128,)\n"
+             "        self.fc2 = nn.Linear(128, 10)   # output layer: weight (10, 128), bias (10,)\n"
+             "\n"
+             "    def forward(self, x):               # x: (n, 784)\n"
+             "        h = torch.relu(self.fc1(x))     # (n, 128): the hidden layer\n"
+             "        return self.fc2(h)              # (n, 10): the scores (logits), no activation",
+    forbid=("helpers.models", "helpers.forward", "helpers.nn"),  # SimpleNN, also SimpleNN.forward(self, x)
 )
