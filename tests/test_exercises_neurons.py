@@ -1,5 +1,7 @@
 """Notebook 01's exercises and predictions: the shared exercise suite, plus the checks that are specific to them."""
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -22,12 +24,13 @@ def layer_loop(inputs, weights, biases, act):
 
 
 REFERENCE = {
-    "p1": "b", "p2": "a", "p3": "c",
+    "p1": "b", "p2": "a", "p3": "c", "p4": "c",
     "q1": neuron_loop,
     "q2": 46,
     "q3": (1.0, 1.0, -1.5),
-    "q4": layer_loop,
-    "q5": 26,
+    "q4": (1.0, 1.0, -0.5),
+    "q5": layer_loop,
+    "q6": 26,
 }
 
 WRONG = {
@@ -35,6 +38,8 @@ WRONG = {
            (0.5, 'one of "a"')],
     "p2": [("b", "grow or shrink"), ("c", "not the height"), ("d", "does not multiply x")],
     "p3": [("a", "Which points satisfy it?"), ("b", "Which points satisfy it?"), ("d", "near the line")],
+    "p4": [("a", "can 2 + b be ≤ 0"), ("b", "which points must it put on each side"),
+           ("d", "same side of the same straight line")],
     "q1": [
         (lambda x, w, b, g: g(np.dot(w, x)), "the bias is missing"),
         (lambda x, w, b, g: g(np.dot(w, x)) + b, "added the bias after the activation"),
@@ -46,6 +51,18 @@ WRONG = {
         (lambda x, w, b, g: g(np.dot(w, x) - b), "when called with"),  # an unnamed slip: the failing input is shown
         (lambda x, w, b, g: None, "did you forget `return`"),
         (lambda x, w, b, g: g(np.dot(w, x) + b[0]), "your function raised TypeError"),
+        (lambda x, w, b, g: g(w[0] * x[0] + w[1] * x[1] + b), "reads only the first 2 inputs"),
+        (lambda x, w, b, g: g(w[0] * x[0] + b), "reads only the first 1 input;"),
+        (lambda x, w, b, g: g(w[0] * x[0] + w[1] * x[1] + w[2] * x[2] + b), "reads only the first 3 inputs"),
+        (lambda x, w, b, g: g(np.dot(w, w) + b), "the weights by themselves"),
+        (lambda x, w, b, g: g(np.dot(x, x) + b), "the inputs by themselves"),
+        (lambda x, w, b, g: g(np.sum(w + x) + b), "added each weight to its input"),
+        (lambda x, w, b, g: g(w), "you passed the weights w to g"),
+        (lambda x, w, b, g: g(x), "you passed the inputs x to g"),
+        (lambda x, w, b, g: np.dot(g(w), x) + b, "applied g to the weights w before the sum"),
+        (lambda x, w, b, g: np.dot(w, g(x)) + b, "applied g to the inputs x before the sum"),
+        (lambda x, w, b, g: g(np.dot(w, x) * b), "not multiplied"),
+        (lambda x, w, b, g: np.sum(g(w * x + b)), "and added b to each"),
         (sigmoid, "the course's own"),
     ],
     "q2": [
@@ -62,6 +79,12 @@ WRONG = {
         ((1, "a", 2), "3 numbers"),
     ],
     "q4": [
+        ((1.0, 1.0, -1.5), "OR(0, 1) = 1"),  # AND
+        ((1.0, 1.0, 0.5), "OR(0, 0) = 0"),  # always fires
+        ((1.0, 1.0, -1.0), "z = 1.0·0 + 1.0·1 + (−1.0) = 0.0 ≤ 0"),  # z = 0 does not fire
+        ((1.0, 1.0), "three numbers"),
+    ],
+    "q5": [
         (lambda x, W, b, g: g(W.T @ x + b), "you used the columns of W"),
         (lambda x, W, b, g: g(W @ x), "the biases are missing"),
         (lambda x, W, b, g: g(W @ x) + b, "added the biases after the activation"),
@@ -71,7 +94,7 @@ WRONG = {
         (lambda x, W, b, g: np.array([g(np.dot(W[i], x) + b) for i in range(len(b))]), "not the whole vector b"),
         (lambda x, W, b, g: g(x @ W + b), "you used the columns of W"),  # x @ W is Wᵀx: caught on the square W
     ],
-    "q5": [(20, "weights only"), (9, "counts neurons"), (29, "the inputs a bias"), (25, "not it"),
+    "q6": [(20, "weights only"), (9, "counts neurons"), (29, "the inputs a bias"), (25, "not it"),
            ("26", "whole number"), (26.5, "not a whole number")],
 }
 
@@ -87,9 +110,9 @@ def test_neuron_cases_cover_every_activation_and_several_lengths():
 
 
 def test_layer_cases_hold_a_square_matrix_so_a_transpose_is_caught():
-    shapes = [case["W"].shape for case in ex.q4.cases]
+    shapes = [case["W"].shape for case in ex.q5.cases]
     assert shapes[0][0] == shapes[0][1] and any(r != c for r, c in shapes)
-    for case in ex.q4.cases:
+    for case in ex.q5.cases:
         assert case["b"].shape == (case["W"].shape[0],) and case["x"].shape == (case["W"].shape[1],)
 
 
@@ -109,15 +132,47 @@ def test_and_feedback_shows_the_arithmetic(capsys):
     assert "z = 1.0·0 + 1.0·1 + 0.0 = 1.0 > 0" in out
 
 
-def test_other_and_weights_are_accepted(capsys):
+def test_other_and_and_or_weights_are_accepted(capsys):
     assert run_check(ex.q3, (2.0, 2.0, -3.0), capsys)[0]
     assert run_check(ex.q3, [0.5, 0.7, -1.0], capsys)[0]
-    assert run_check(ex.q5, np.int64(26), capsys)[0]
+    assert run_check(ex.q4, (2.0, 3.0, -1.0), capsys)[0]
+    assert run_check(ex.q4, (1, 1, 0), capsys)[0]  # z = 0 at (0, 0) does not fire: OR without a bias
+    assert run_check(ex.q6, np.int64(26), capsys)[0]
+
+
+def test_gate_tables_are_and_and_or():
+    for (x1, x2), target in ex.AND_TABLE.items():
+        assert target == (x1 and x2)
+    for (x1, x2), target in ex.OR_TABLE.items():
+        assert target == (x1 or x2)
+
+
+def test_no_step_neuron_computes_xor():
+    """Prediction 4's answer, by search: no (w1, w2, b) on a grid computes XOR (while AND and OR are found)."""
+    grid = np.linspace(-3, 3, 25)
+    points = np.array(list(ex.AND_TABLE))  # (4, 2)
+    xor = np.array([x1 ^ x2 for x1, x2 in ex.AND_TABLE])
+    found = {"AND": 0, "OR": 0, "XOR": 0}
+    for w1, w2, b in itertools.product(grid, grid, grid):
+        out = step(points @ np.array([w1, w2]) + b)
+        found["AND"] += np.array_equal(out, list(ex.AND_TABLE.values()))
+        found["OR"] += np.array_equal(out, list(ex.OR_TABLE.values()))
+        found["XOR"] += np.array_equal(out, xor)
+    assert found["AND"] and found["OR"] and not found["XOR"]
+
+
+def test_and_is_impossible_without_a_bias():
+    """01 says so after the b = 0 demonstration: with b = 0 no step neuron computes AND."""
+    grid = np.linspace(-3, 3, 61)
+    points = np.array(list(ex.AND_TABLE))
+    target = list(ex.AND_TABLE.values())
+    outputs = (step(points @ np.array([w1, w2])) for w1, w2 in itertools.product(grid, grid))
+    assert not any(np.array_equal(out, target) for out in outputs)
 
 
 def test_function_feedback_names_the_failing_input(capsys):
     _, out = run_check(ex.q1, lambda x, w, b, g: g(np.dot(w, x) - b), capsys)
-    assert "x=[ 2.  -1.   0.5]" in out and "g=tanh" in out
+    assert "x=[ 2.  -1.   0.5]" in out and "g=sigmoid" in out
 
 
 def test_a_choice_answer_may_carry_spaces_or_capitals(capsys):
@@ -134,18 +189,40 @@ def test_a_neuron_that_calls_the_course_layer_is_refused_and_one_with_g_passes(c
 
     assert_rejected(ex.q1, neuron_by_dense, capsys, "your function calls dense from helpers.forward")
     assert_accepted(ex.q1, lambda x, w, b, g: g(w @ x + b), capsys)  # g is a course activation: allowed
-    assert_accepted(ex.q4, lambda x, W, b, g: g(W @ x + b), capsys)
+    assert_accepted(ex.q5, lambda x, W, b, g: g(W @ x + b), capsys)
 
 
-@pytest.mark.parametrize("q", [ex.q1, ex.q4], ids=["q1", "q4"])
+def _slips_that_differ_from_the_answer_here(q, case):
+    """(message, value) of every named slip, the reference last; a slip reading only the first k inputs is left out
+    where it is no slip (k equal to the number of inputs: it is right there)."""
+    d = len(case.get("x", ()))
+    values = [(message, np.asarray(slip(*case.values()), dtype=float)) for slip, message in q.mistakes
+              if f"only the first {d} input" not in message]
+    return [*values, ("the reference", np.asarray(q.reference(*case.values()), dtype=float))]
+
+
+@pytest.mark.parametrize("q", [ex.q1, ex.q5], ids=["q1", "q5"])
 def test_named_slips_give_different_values_on_the_first_case(q):
-    """Every case is checked in order, so the first must tell the slips apart (e.g. no ±p pair in w*x under tanh)."""
+    """Every case is checked in order, so the first must tell the slips apart (no ±p pair in w*x, no product equal
+    to b: a neuron reading two of three inputs must not look like one that forgot the bias). q1's first case uses
+    the sigmoid, so the slip 'always the sigmoid' is told apart on the second case instead."""
     case = q.cases[0]
-    values = [np.asarray(slip(*case.values()), dtype=float) for slip, _ in q.mistakes]
-    values.append(np.asarray(q.reference(*case.values()), dtype=float))
-    for i, a in enumerate(values):
-        for j, b in enumerate(values[:i]):
-            assert a.shape != b.shape or not np.allclose(a, b, atol=1e-6, rtol=1e-5), (j, i, a)
+    values = [(m, v) for m, v in _slips_that_differ_from_the_answer_here(q, case)
+              if not (q is ex.q1 and "you used the sigmoid" in m)]
+    for i, (m_a, a) in enumerate(values):
+        for m_b, b in values[:i]:
+            assert a.shape != b.shape or not np.allclose(a, b, atol=1e-6, rtol=1e-5), (m_b, m_a, a)
+
+
+def test_always_the_sigmoid_is_named_on_the_second_case(capsys):
+    assert ex.q1.cases[0]["g"] is sigmoid and ex.q1.cases[1]["g"] is not sigmoid
+    out = assert_rejected(ex.q1, lambda x, w, b, g: sigmoid(np.dot(w, x) + b), capsys, "use the activation `g`")
+    assert "g=tanh" in out
+
+
+def test_two_inputs_written_out_are_not_taken_for_a_missing_bias(capsys):
+    out = assert_rejected(ex.q1, lambda x, w, b, g: g(w[0] * x[0] + w[1] * x[1] + b), capsys, "first 2 inputs")
+    assert "bias is missing" not in out
 
 
 def test_bias_outside_the_activation_is_named_not_taken_for_g_on_each_product(capsys):
@@ -154,12 +231,12 @@ def test_bias_outside_the_activation_is_named_not_taken_for_g_on_each_product(ca
 
 
 def test_a_slip_that_cannot_be_computed_for_a_case_is_skipped_not_reported_as_a_crash(capsys):
-    """q4's slip W.T @ x cannot be formed on the 4×3 case: the learner's wrong answer still gets normal feedback."""
+    """q5's slip W.T @ x cannot be formed on the 4×3 case: the learner's wrong answer still gets normal feedback."""
     def layer_of_three(x, W, b, g):  # right for the 3×3 case, wrong for the 4×3 one
         a = np.zeros(3)
         for i in range(3):
             a[i] = g(np.dot(W[i], x) + b[i])
         return a
 
-    out = assert_rejected(ex.q4, layer_of_three, capsys, "the result is not right")
+    out = assert_rejected(ex.q5, layer_of_three, capsys, "the result is not right")
     assert "checking your answer failed" not in out and "matmul" not in out, out

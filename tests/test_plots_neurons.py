@@ -153,6 +153,23 @@ def test_plane_image_and_decision_line_move_with_w1():
     assert _axes(plot).get_title() == "a = σ((−2.0)·x₁ + (−1.0)·x₂ + 0.5)"
 
 
+def test_what_to_try_on_the_plane_holds_from_the_defaults():
+    """01's notes: from the defaults, w₂ = 0 puts the line on the left edge (x₁ = −0.5), then b = −0.5 moves it to
+    x₁ = 0.5, in view; with b = 0 the line passes through the origin whatever the weights."""
+    plot = neuron_plane()
+    line = _axes(plot).lines[0]
+    plot.controls["w2"].value = 0.0
+    np.testing.assert_allclose(line.get_xdata(), -0.5, atol=1e-9)
+    assert _axes(plot).get_xlim()[0] == pytest.approx(-0.5)
+    plot.controls["b"].value = -0.5
+    np.testing.assert_allclose(line.get_xdata(), 0.5, atol=1e-9)
+    plot.controls["b"].value = 0.0
+    for w1, w2 in [(1.0, -1.0), (2.0, 0.5), (-0.3, 3.0)]:
+        plot.controls["w1"].value, plot.controls["w2"].value = w1, w2
+        (xa, xb), (ya, yb) = line.get_xdata(), line.get_ydata()
+        assert (xb - xa) * (0 - ya) - (yb - ya) * (0 - xa) == pytest.approx(0.0, abs=1e-9)  # (0, 0) is on it
+
+
 def test_decision_line_vanishes_when_both_weights_are_zero():
     plot = neuron_plane(w1=0.0, w2=0.0, b=1.0)
     assert len(_axes(plot).lines[0].get_xdata()) == 0

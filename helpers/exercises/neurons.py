@@ -1,5 +1,5 @@
 """Exercises for notebook 01 (neurons): predictions, a neuron with any activation, the sigmoid's step limit,
-AND by hand, a layer of neurons, counting parameters."""
+AND and OR by hand (and XOR, which one neuron cannot do), a layer of neurons, counting parameters."""
 
 from __future__ import annotations
 
@@ -39,13 +39,22 @@ def neuron(x, w, b, g):
 def _neuron_cases() -> list[dict]:
     """Inputs x, weights w (same length), a bias b and an activation g; z < 0 in the first, so slips differ.
 
-    The first case's products w_i·x_i (−1, −1.5, 0.5) hold no pair ±p: with an odd g such as tanh, a pair would
-    cancel in both sum(g(w_i·x_i)) and g(w·x), and two different slips would give the same number."""
-    cases = [{"x": np.array([2.0, -1.0, 0.5]), "w": np.array([-0.5, 1.5, 1.0]), "b": 0.5, "g": tanh}]
-    for d, g in [(4, sigmoid), (1, relu), (5, step), (3, relu)]:
+    The first case has three inputs, and its products w_i·x_i (−1, −1.5, −1) hold no pair ±p and no product equal
+    to b: with an odd g a pair would cancel in both sum(g(w_i·x_i)) and g(w·x), and a third product equal to b
+    would make a neuron that reads only two inputs look like one that forgot the bias."""
+    cases = [{"x": np.array([2.0, -1.0, 0.5]), "w": np.array([-0.5, 1.5, -2.0]), "b": 0.5, "g": sigmoid}]
+    for d, g in [(4, tanh), (1, relu), (5, step), (3, relu)]:
         cases.append({"x": np.round(_rng.normal(size=d), 2), "w": np.round(_rng.normal(size=d), 2),
                       "b": float(np.round(_rng.normal(), 2)), "g": g})
     return cases
+
+
+def _first_inputs(k: int):
+    """A neuron with the sum written out for its first k inputs only, as a learner might write it for k = 2: it
+    crashes on fewer than k inputs, and is right on exactly k."""
+    def slip(x, w, b, g):
+        return g(sum(w[i] * x[i] for i in range(k)) + b)
+    return slip
 
 
 q1 = FunctionExercise(
@@ -70,9 +79,28 @@ q1 = FunctionExercise(
         (lambda x, w, b, g: np.sum(g(w * x)) + b,
          "you applied g to each product w_i·x_i; g acts once, on the whole sum z = w·x + b."),
         (lambda x, w, b, g: np.dot(w, x) * b, "the bias is added to the sum, not multiplied with it."),
+        (lambda x, w, b, g: g(np.dot(w, x) * b), "the bias is added to the sum, not multiplied with it."),
+        (lambda x, w, b, g: np.sum(g(w * x + b)),
+         "you applied g to each product w_i·x_i (and added b to each); g acts once, on the whole sum z = w·x + b."),
         (lambda x, w, b, g: g(w * x + b),
          "you returned one value per input; a neuron outputs one number: add the products up (`np.dot` or "
          "`np.sum`) before you add the bias."),
+        *[(_first_inputs(k),
+           f"your neuron reads only the first {k} input{'s' if k > 1 else ''}; here x and w are longer (they can "
+           "have any length d). Add up every product w_i·x_i, whatever d is.")
+          for k in (1, 2, 3)],
+        (lambda x, w, b, g: g(np.dot(w, w) + b),
+         "you multiplied the weights by themselves (w·w); each weight multiplies its own input x_i."),
+        (lambda x, w, b, g: g(np.dot(x, x) + b),
+         "you multiplied the inputs by themselves (x·x); each input is multiplied by its own weight w_i."),
+        (lambda x, w, b, g: g(np.sum(w + x) + b),
+         "you added each weight to its input; a weighted sum multiplies each input by its weight, then adds."),
+        (lambda x, w, b, g: g(w), "you passed the weights w to g; g acts on one number, the weighted sum z."),
+        (lambda x, w, b, g: g(x), "you passed the inputs x to g; g acts on one number, the weighted sum z."),
+        (lambda x, w, b, g: np.dot(g(w), x) + b,
+         "you applied g to the weights w before the sum; g comes last, applied once to z = w·x + b."),
+        (lambda x, w, b, g: np.dot(w, g(x)) + b,
+         "you applied g to the inputs x before the sum; g comes last, applied once to z = w·x + b."),
     ],
 )
 
@@ -160,9 +188,10 @@ p3 = ChoiceExercise(
 )
 
 
-# ---- q3: weights that make a step neuron compute AND ----
+# ---- q3, q4: weights that make a step neuron compute AND, then OR ----
 
 AND_TABLE = {(0, 0): 0, (0, 1): 0, (1, 0): 0, (1, 1): 1}
+OR_TABLE = {(0, 0): 0, (0, 1): 1, (1, 0): 1, (1, 1): 1}
 
 
 def _numbers(answer, count: int, what: str) -> list[float]:
@@ -177,16 +206,27 @@ def _numbers(answer, count: int, what: str) -> list[float]:
     return values
 
 
-def check_and(answer) -> None:
-    """Raise Wrong unless step(w1·x1 + w2·x2 + b) is AND(x1, x2) on all four inputs."""
+def check_gate(answer, table: dict, gate: str) -> None:
+    """Raise Wrong unless step(w1·x1 + w2·x2 + b) is gate(x1, x2) on all four inputs, as `table` gives it."""
     w1, w2, b = _numbers(answer, 3, "three numbers (w1, w2, b), e.g. (0.5, 0.5, 0.0)")
-    for (x1, x2), target in AND_TABLE.items():
+    for (x1, x2), target in table.items():
         z = w1 * x1 + w2 * x2 + b
         out = int(step(z))
         if out != target:
             sign = "> 0" if z > 0 else "≤ 0"
             raise Wrong(f"for the input (x1, x2) = ({x1}, {x2}): z = {operand(w1)}·{x1} + {operand(w2)}·{x2} + "
-                        f"{operand(b)} = {num(z)} {sign}, so the neuron outputs {out}, but AND({x1}, {x2}) = {target}.")
+                        f"{operand(b)} = {num(z)} {sign}, so the neuron outputs {out}, but {gate}({x1}, {x2}) = "
+                        f"{target}.")
+
+
+def check_and(answer) -> None:
+    """Raise Wrong unless step(w1·x1 + w2·x2 + b) is AND(x1, x2) on all four inputs."""
+    check_gate(answer, AND_TABLE, "AND")
+
+
+def check_or(answer) -> None:
+    """Raise Wrong unless step(w1·x1 + w2·x2 + b) is OR(x1, x2) on all four inputs."""
+    check_gate(answer, OR_TABLE, "OR")
 
 
 q3 = CustomExercise(
@@ -199,8 +239,37 @@ q3 = CustomExercise(
     solution="and_weights = (1.0, 1.0, -1.5)  # z = x1 + x2 - 1.5 is positive only when both inputs are 1",
 )
 
+q4 = CustomExercise(
+    "Exercise 4 (a neuron that computes OR)", (1.0, 1.0, -0.5), check_or,
+    hint=["OR must stay quiet only when both inputs are 0. Keep the two equal positive weights of AND and make the "
+          "bias less negative: one weight alone must now be enough to make the sum positive, while nothing at all "
+          "must not.",
+          "Take w1 = w2 = 1: then z = b, 1 + b, 1 + b and 2 + b for the four inputs. OR needs the first ≤ 0 and "
+          "the other three > 0. Which biases do that?"],
+    solution="or_weights = (1.0, 1.0, -0.5)  # z = x1 + x2 - 0.5 is positive as soon as one input is 1",
+)
 
-# ---- q4: a layer of neurons ----
+
+# ---- p4: predict whether one neuron can compute XOR ----
+
+p4 = ChoiceExercise(
+    "Prediction 4 (can one neuron compute XOR?)", "c",
+    options={"a": "yes: w1 = w2 = 1 with the right bias", "b": "yes, but only with negative weights",
+             "c": "no: no weights and bias work",
+             "d": "not with the step, but with the sigmoid and a large weight it can"},
+    feedback={"a": "With w1 = w2 = 1, z is b, 1 + b, 1 + b, 2 + b. XOR needs the middle two above 0 and the last "
+                   "not: can 2 + b be ≤ 0 while 1 + b > 0?",
+              "b": "Negative weights make (1, 0) and (0, 1) harder to switch on, but XOR needs them on and (1, 1) "
+                   "off. Think of the decision line: which points must it put on each side?",
+              "d": "The sigmoid neuron says more than 0.5 exactly where z > 0, on the same side of the same "
+                   "straight line as the step neuron. Which points must that line put on each side?"},
+    hint="Whatever the weights, the neuron's border is one straight line, with (0, 1) and (1, 0) on one side and "
+         "(0, 0) and (1, 1) on the other. Draw the four corners of a square and try.",
+    solution='p4_answer = "c"  # no straight line has (0, 1), (1, 0) on one side and (0, 0), (1, 1) on the other',
+)
+
+
+# ---- q5: a layer of neurons ----
 
 def layer(x, W, b, g):
     """A layer's outputs a_i = g(W[i]·x + b[i]), one per neuron (row of W): shape (d_out,)."""
@@ -216,8 +285,8 @@ def _layer_cases() -> list[dict]:
     return cases
 
 
-q4 = FunctionExercise(
-    "Exercise 4 (a layer of neurons)", layer, _layer_cases(),
+q5 = FunctionExercise(
+    "Exercise 5 (a layer of neurons)", layer, _layer_cases(),
     hint=["A layer is several neurons side by side, all reading the same input. Neuron number i uses row i of the "
           "weight matrix and entry i of the biases: work out each neuron as in Exercise 1, and collect the outputs "
           "in an array, one entry per neuron.",
@@ -247,7 +316,7 @@ q4 = FunctionExercise(
 )
 
 
-# ---- q5: counting the parameters of a small network ----
+# ---- q6: counting the parameters of a small network ----
 
 def count_parameters(layer_sizes) -> int:
     """Weights plus biases of a fully connected network with these layer sizes, e.g. [3, 4, 2] -> 26."""
@@ -271,8 +340,8 @@ def check_count(answer) -> None:
                 "each output neuron has one weight per hidden neuron and a bias.")
 
 
-q5 = CustomExercise(
-    "Exercise 5 (counting parameters)", count_parameters([3, 4, 2]), check_count,
+q6 = CustomExercise(
+    "Exercise 6 (counting parameters)", count_parameters([3, 4, 2]), check_count,
     hint=["Count layer by layer. Every neuron after the input layer holds one weight per input it reads, plus one "
           "bias; the inputs themselves are data, not neurons, and hold nothing.",
           "A neuron with k inputs holds k weights and 1 bias. The hidden layer has 4 neurons with 3 inputs each; "
