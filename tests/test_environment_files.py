@@ -63,4 +63,6 @@ def test_learners_get_the_course_without_the_test_tools():
     assert not learner & tools, f"make lab / pip install . would bring test tools: {learner & tools}"
     test_extra = {_split(d)[0] for d in project["optional-dependencies"]["test"]}
     assert tools <= test_extra, f"make test lacks {tools - test_extra}"
-    assert {"notebook", "jupyterlab-rise"} <= learner, "both front ends and RISE come with the course"
+    assert {"notebook", "jupyterlab-slideshow"} <= learner, "both front ends and the deck come with the course"
+    assert "nbgrader" not in learner and "nbgrader" not in test_extra, "nbgrader is the [grade] extra only"
+    assert any(d.startswith("nbgrader") for d in project["optional-dependencies"]["grade"])
