@@ -172,7 +172,11 @@ def exercise_suite(ex, reference: dict, wrong: dict, namespace: Callable[[], dic
     def test_reference_answer_passes(name, capsys):
         q = getattr(ex, name)
         assert_accepted(q, reference[name], capsys)
-        assert_accepted(q, q.reference, capsys)  # q.reference is an answer check() accepts
+        if callable(q.reference) and not isinstance(q, ChoiceExercise):  # the exercise's own answer, handed in
+            assert_rejected(q, q.reference, capsys, "own reference")
+        if isinstance(q, FunctionExercise):  # ... and called inside the learner's function (07's backward_fn)
+            ref = q.reference
+            assert_rejected(q, lambda *args: ref(*args), capsys, "your function calls")
 
     @pytest.mark.parametrize("name, answer, words", [(n, a, w) for n, pairs in wrong.items() for a, w in pairs])
     def test_wrong_answers_fail_with_feedback(name, answer, words, capsys):

@@ -193,8 +193,21 @@ class Exercise:
             answer = self.guarded(answer)
         self._check(answer)
 
+    def _course_reference(self) -> tuple:
+        """The exercise's own reference when it is a course function (a learner must not hand it in or call it)."""
+        ref = self._reference
+        return (ref,) if callable(ref) and (getattr(ref, "__module__", "") or "").startswith("helpers.") else ()
+
+    def _own(self) -> tuple:
+        """What the learner's function may never call: the exercise's own reference (07's `backward_fn` may hold
+        it), then everything in `forbid`."""
+        return self._course_reference() + self.forbid
+
     def _refuse_handed_in(self, answer) -> None:
         """Raise Wrong if the answer is the course's own function, or one the exercise forbids, handed in as is."""
+        if answer in self._course_reference():
+            raise Wrong("you passed this exercise's own reference answer; the exercise is to write it yourself "
+                        "(.solution() shows it, if you want to read one)")
         own = _course_function(answer) or next((label.split(" from ")[0] for _, _, obj, label in places(self.forbid)
                                                 if answer is obj), "")
         if own:
@@ -202,13 +215,14 @@ class Exercise:
 
     def guarded(self, fn: Callable) -> Callable:
         """`fn`, run so that calling anything in `forbid` raises Wrong saying why, and how to do it by hand."""
-        if not self.forbid:
+        forbid = self._own()
+        if not forbid:
             return fn
 
         @functools.wraps(fn)
         def run(*args, **kwargs):
             try:
-                with tripwires(fn, self.forbid):
+                with tripwires(fn, forbid):
                     return fn(*args, **kwargs)
             except Tripped as tripped:
                 raise Wrong(f"your function calls {tripped.what}, which does the very computation this exercise "
