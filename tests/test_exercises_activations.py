@@ -22,6 +22,12 @@ def softmax_global_max(Z):
     return e / e.sum(axis=1, keepdims=True)
 
 
+def softmax_rows_by_hand(Z):
+    """A right answer written in the test (the module's own softmax_rows refuses to run inside an answer)."""
+    e = np.exp(Z - Z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
 def naive_sigmoid(z):
     """The formula as written: e^(−z) overflows for z below about −709."""
     return 1 / (1 + np.exp(-z))
@@ -71,7 +77,7 @@ REFERENCE = {
     "q4": lambda z: np.where(z > 0, z, 0.0),
     "q5": 0.25 ** 10,
     "p3": "a",
-    "q6": ex.softmax_rows,
+    "q6": softmax_rows_by_hand,
 }
 
 WRONG = {
@@ -125,7 +131,7 @@ WRONG = {
            (softmax_global_max, "largest score of the whole batch"),
            (lambda Z: np.exp(Z - Z.max()) / np.exp(Z - Z.max()).sum(), "one-vector recipe"),
            # not a named slip: plain feedback
-           (lambda Z: ex.softmax_rows(Z) / len(Z), "expected [[0.     0.     1.    ]"),
+           (lambda Z: softmax_rows_by_hand(Z) / len(Z), "expected [[0.     0.     1.    ]"),
            (lambda Z: np.exp(Z - Z.max(axis=1, keepdims=True)) / np.exp(Z - Z.max(axis=1, keepdims=True)).sum(),
             "sum along the row"),
            (lambda Z: np.exp(Z - np.max(Z, axis=1)) / np.exp(Z - np.max(Z, axis=1)).sum(axis=1, keepdims=True),
@@ -220,7 +226,7 @@ def test_stable_sigmoid_honest_answers_with_numpy_pass(capsys):
         out[~pos] = e / (1 + e)
         return out
 
-    for answer in (with_where, with_masks, lambda z: np.exp(-np.logaddexp(0, -z)), ex.stable_sigmoid):
+    for answer in (with_where, with_masks, lambda z: np.exp(-np.logaddexp(0, -z))):
         assert_accepted(ex.q2, answer, capsys)
 
 
@@ -231,7 +237,7 @@ def test_stable_sigmoid_accepts_a_wide_clip_and_says_what_it_costs(capsys):
     ok, out = run_check(ex.q2, clipped, capsys)
     assert ok, out
     assert "Clipping z works here" in out and "e^(−|z|)" in out
-    ok, out = run_check(ex.q2, ex.stable_sigmoid, capsys)
+    ok, out = run_check(ex.q2, REFERENCE["q2"], capsys)
     assert ok and "Clipping" not in out
 
 
@@ -279,3 +285,109 @@ def test_scipy_expit_is_forbidden_when_scipy_is_installed(capsys, monkeypatch):
         _places.cache_clear()
         importlib.reload(ex)
     assert ("scipy.special.expit" in ex.q2.forbid) == bool(importlib.util.find_spec("scipy"))
+
+
+# ---- cold read 02: loopholes through the exercise module, half-fixed forms, named slips, in-place answers
+
+def test_calling_the_exercise_modules_own_answers_is_refused_and_the_checker_still_uses_them(capsys):
+    """q.reference and helpers.exercises.activations' functions run for the checker, never inside the learner's."""
+    import helpers.exercises.activations as ea
+    from helpers.exercises import activations
+
+    cheats = [(ex.q1, lambda W1, b1, W2, b2: activations.merge_layers(W1, b1, W2, b2), "merge_layers"),
+              (ex.q2, lambda z: activations.stable_sigmoid(z), "stable_sigmoid"),
+              (ex.q2, lambda z: ex.q2.reference(z), "stable_sigmoid"),
+              (ex.q3, lambda z: ea.tanh_grad(z), "tanh_grad"),
+              (ex.q4, lambda z: ea.relu(z), "relu"),
+              (ex.q4, lambda z: ex.q4._reference(z), "relu"),
+              (ex.q6, lambda Z: ea.softmax_rows(Z), "softmax_rows")]
+    for q, cheat, name in cheats:
+        out = assert_rejected(q, cheat, capsys, f"calls {name} from helpers.exercises.activations")
+        assert "Do it by hand" in out
+    assert not ea._LEARNER_RUNNING, "the flag is put back"
+    for name in ("q1", "q2", "q3", "q4", "q6"):  # the checker itself still runs the references, outside
+        assert_accepted(getattr(ex, name), REFERENCE[name], capsys)
+
+
+def test_q4_refuses_relu_grad_times_z_and_accepts_honest_answers(capsys):
+    from helpers.activations import relu_grad
+
+    assert_rejected(ex.q4, lambda z: z * relu_grad(z), capsys, "calls relu_grad from helpers.activations")
+    for honest in (lambda z: np.maximum(z, 0), lambda z: z * (z > 0), lambda z: np.where(z > 0, z, 0.0),
+                   lambda z: np.clip(z, 0, None)):
+        assert_accepted(ex.q4, honest, capsys)
+
+
+def half_fixed_negative_side(z):
+    """The z ≥ 0 array is safe; the z < 0 array still takes e^z, and np.where computes it at z = +1000 too."""
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1 / (1 + e), np.exp(z) / (1 + np.exp(z)))
+
+
+def half_fixed_positive_side(z):
+    """The z < 0 array is safe; the z ≥ 0 array still takes e^(−z), computed at z = −1000 too."""
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1 / (1 + np.exp(-z)), e / (1 + e))
+
+
+def test_q2_half_fixed_where_is_told_that_where_computes_both_arrays(capsys):
+    out = assert_rejected(ex.q2, half_fixed_negative_side, capsys, "computes all of A and all of B, for every z")
+    assert "for z < 0 still takes e^z" in out and "For positive z" not in out
+    out = assert_rejected(ex.q2, half_fixed_positive_side, capsys, "computes all of A and all of B, for every z")
+    assert "for z ≥ 0 still takes e^(−z)" in out and "only by luck" not in out
+    assert_rejected(ex.q2, naive_sigmoid, capsys, "only by luck")  # no np.where: the naive form's message
+
+
+def float128_sigmoid(z):
+    """The naive form in long double: e^1000 fits, so nothing overflows on these cases (on Linux)."""
+    return (1 / (1 + np.exp(-np.asarray(z, dtype=np.longdouble)))).astype(float)
+
+
+def test_q2_refuses_long_double(capsys):
+    assert_rejected(ex.q2, float128_sigmoid, capsys, "only moves the overflow further out")
+
+
+def test_q4_np_max_of_zero_and_z_is_explained(capsys):
+    def my_relu(z):
+        return np.max(0, z)
+
+    out = assert_rejected(ex.q4, my_relu, capsys, "its second argument is an axis")
+    assert "scalar index" not in out
+
+
+def test_q4_hints_do_not_paste_the_solution():
+    assert not any("np.maximum(0, z)" in h for h in ex.q4.hints)
+    assert not any("np.exp(-np.abs(z))" in h for h in ex.q2.hints)
+
+
+def test_in_place_answers_pass_with_a_note_and_honest_ones_without(capsys):
+    def relu_in_place(z):
+        z[z < 0] = 0
+        return z
+
+    ok, out = run_check(ex.q4, relu_in_place, capsys)
+    assert ok and "changes the array you give it" in out and "z no longer holds" in out
+    ok, out = run_check(ex.q4, lambda z: np.maximum(0, z), capsys)
+    assert ok and "changes the array" not in out
+
+
+def test_q6_slips_are_named_and_no_numpy_warning_leaks(capsys):
+    import warnings
+
+    def no_keepdims(Z):
+        e = np.exp(Z - np.max(Z, axis=1))
+        return e / np.sum(e, axis=1)
+
+    def sum_without_keepdims(Z):
+        e = np.exp(Z - np.max(Z, axis=1, keepdims=True))
+        return e / np.sum(e, axis=1)
+
+    def down_the_columns(Z):
+        e = np.exp(Z - np.max(Z, axis=0, keepdims=True))
+        return e / np.sum(e, axis=0, keepdims=True)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a RuntimeWarning from the learner's code would fail the test
+        assert_rejected(ex.q6, no_keepdims, capsys, "keepdims=True, in both places")
+        assert_rejected(ex.q6, sum_without_keepdims, capsys, "keepdims=True there too")
+        assert_rejected(ex.q6, down_the_columns, capsys, "axis=0 goes down each column")

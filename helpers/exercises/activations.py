@@ -8,6 +8,7 @@ import functools
 import importlib.util
 import inspect
 import re
+import warnings
 
 import numpy as np
 
@@ -38,28 +39,95 @@ AMBIGUOUS = ("your function asked Python one yes/no question about a whole array
              "element-by-element functions and comparisons instead. ")
 
 
+NP_MAX_TWO = ("`np.max(a, axis)` takes one array, and its second argument is an axis (the direction to reduce "
+              "along), not a second thing to compare with. The element-by-element maximum of two things is "
+              "another NumPy function. ")
+
+# The references below are the checker's own answers. While a learner's function runs, calling one of them
+# (`q2.reference(z)`, `helpers.exercises.activations.relu(z)`) is refused: the learner writes the function.
+_LEARNER_RUNNING: list = []  # the exercises whose learner's function is running now
+_REFERENCES: set[int] = set()  # id() of each reference: handed in as the answer itself (tests do), it runs
+
+
+def _reference(fn):
+    """Mark `fn` as an exercise's reference: the checker calls it; a learner's function that calls it is refused."""
+    @functools.wraps(fn)
+    def reference(*args):
+        if _LEARNER_RUNNING:
+            raise Wrong(f"your function calls {fn.__name__} from helpers.exercises.activations, the checker's own "
+                        "answer to an exercise: that is the very computation this exercise asks you to write "
+                        f"yourself. Do it by hand: {_LEARNER_RUNNING[-1].hints[0]}")
+        return fn(*args)
+    _REFERENCES.add(id(reference))
+    return reference
+
+
 class ArrayFunctionExercise(FunctionExercise):
-    """A FunctionExercise on arrays: Python's `if`/`max` on a whole array gets a course message, not NumPy's error.
+    """A FunctionExercise on arrays: Python's `if`/`max` on a whole array gets a course message, not NumPy's error;
+    the exercise module's references refuse to run inside the learner's function; a passing answer that changed
+    its input array in place is told so.
 
-    `ambiguous` is what to add for this exercise after the general explanation (AMBIGUOUS)."""
+    `ambiguous` is what to add for this exercise after the general explanation (AMBIGUOUS); `quiet` silences
+    NumPy's warnings while the learner's function runs (the feedback names the slip instead)."""
 
-    def __init__(self, *args, ambiguous: str = "", **kwargs):
+    def __init__(self, *args, ambiguous: str = "", quiet: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.ambiguous = ambiguous
+        self.ambiguous, self.quiet = ambiguous, quiet
 
     def guarded(self, fn):
         """The learner's function behind its tripwires, with Python's truth-value error on an array explained."""
         run = super().guarded(fn)
+        own = id(fn) in _REFERENCES  # the reference handed in as the answer: it may run
 
         @functools.wraps(fn)
         def explained(*args):
+            if not own:
+                _LEARNER_RUNNING.append(self)
             try:
-                return run(*args)
+                with warnings.catch_warnings():
+                    if self.quiet:
+                        warnings.simplefilter("ignore", RuntimeWarning)
+                    return run(*args)
             except ValueError as err:
                 if "truth value of an array" not in str(err):
                     raise
                 raise Wrong(AMBIGUOUS + self.ambiguous + _called_with(self, args)) from None
+            except TypeError as err:
+                source = _source(fn)  # '' where Python has none: then the error alone says it
+                if "scalar index" not in str(err) or (source and not _NP_MAX.search(source)):
+                    raise
+                raise Wrong(NP_MAX_TWO + self.ambiguous + _called_with(self, args)) from None
+            finally:
+                if not own:
+                    _LEARNER_RUNNING.pop()
         return explained
+
+    def check(self, answer):
+        """As FunctionExercise.check; a passing answer that changed the array it was given is told so."""
+        verdict = super().check(answer)
+        if verdict and callable(answer):
+            changed = _changes_its_input(self.guarded(answer), self.cases[0])
+            if changed:
+                print(f"  Note: your function changes the array you give it: after the call, {changed} no longer "
+                      "holds what it held before (an in-place change, such as assigning to z[...] or using -=). "
+                      "The check worked on a copy, but a caller who still needs the input (notebook 07 reuses z "
+                      "after ReLU) would get the changed one. Build a new array instead.")
+        return verdict
+
+
+_NP_MAX = re.compile(r"\b(np|numpy)\.(max|amax)\s*\(")
+
+
+def _changes_its_input(run, case: dict) -> str:
+    """The names of the array arguments that `run` changed in place (on a copy of `case`), or ''."""
+    given = {name: np.array(value, copy=True) for name, value in case.items()}
+    kept = {name: value.copy() for name, value in given.items()}
+    try:
+        with np.errstate(all="ignore"):
+            run(*given.values())
+    except Exception:  # noqa: BLE001 - it passed the check; a crash here says nothing about in-place changes
+        return ""
+    return " and ".join(name for name in given if not np.array_equal(given[name], kept[name], equal_nan=True))
 
 
 def _called_with(q, args) -> str:
@@ -70,6 +138,7 @@ def _called_with(q, args) -> str:
 
 # ---- q1: two linear layers are one ----
 
+@_reference
 def merge_layers(W1, b1, W2, b2):
     """W and b of the one layer that computes W2 (W1 x + b1) + b2 for every x."""
     W = W2 @ W1       # (d_out, d_in): first W1, then W2
@@ -82,7 +151,7 @@ def _layer_case(d_in, d_hidden, d_out):
             "W2": np.round(_rng.normal(size=(d_out, d_hidden)), 1), "b2": np.round(_rng.normal(size=d_out), 1)}
 
 
-q1 = FunctionExercise(
+q1 = ArrayFunctionExercise(
     "Exercise 1 (two linear layers are one)", merge_layers,
     [_layer_case(2, 2, 2), _layer_case(2, 3, 2), _layer_case(3, 4, 3)],  # d_in = d_out, so W1 @ W2 can run too
     names=("W", "b"),
@@ -123,8 +192,8 @@ p1 = ChoiceExercise(
               "c": "Python's own math.exp(1000) does stop with an OverflowError. NumPy does not stop: it gives "
                    "inf, warns, and goes on computing with it.",
               "d": "That is the exact answer, but no float64 is that small: the smallest positive one is about "
-                   "5 × 10⁻³²⁴. Even exact arithmetic would have to round it. And before that, what is e¹⁰⁰⁰ "
-                   "in float64?"},
+                   "5 × 10⁻³²⁴. Even if exp did not overflow, the exact 10⁻⁴³⁴ would be rounded to the nearest "
+                   "float64, which is 0.0. And before that, what is e¹⁰⁰⁰ in float64?"},
     hint="e¹⁰⁰⁰ is far above the largest float64 (about 1.8 × 10³⁰⁸). NumPy's answer to a number too large to "
          "store is inf, with a warning. Then follow inf through 1 / (1 + inf).",
     solution='p1_answer = "a"  # np.exp(1000) overflows to inf (a RuntimeWarning), and 1 / (1 + inf) = 0.0',
@@ -133,13 +202,17 @@ p1 = ChoiceExercise(
 
 # ---- q2: a sigmoid that never overflows ----
 
+@_reference
 def stable_sigmoid(z):
     """σ(z) = 1 / (1 + e^(−z)) that never takes exp of a positive number: e^(−|z|) is always in (0, 1]."""
     e = np.exp(-np.abs(z))                               # never overflows
     return np.where(z >= 0, 1 / (1 + e), e / (1 + e))    # e / (1 + e) is e^z / (1 + e^z) for z < 0
 
 
+_STABLE_SIGMOID = stable_sigmoid.__wrapped__  # for the slips: the tests hand them in as answers, and the reference
+# itself refuses to run inside an answer
 _SILENCED = re.compile(r"errstate|seterr|catch_warnings|filterwarnings|simplefilter")
+_LONG_FLOAT = re.compile(r"float128|float96|longdouble|longfloat|\bclongdouble")
 _OVERFLOW_HINT = ("Never take exp of a large positive number: on each side of 0, use a form of σ whose exp only "
                   "ever sees a number ≤ 0.")
 
@@ -158,11 +231,16 @@ class StableSigmoidExercise(ArrayFunctionExercise):
                 raise Wrong("your function silences NumPy's warnings. The overflow still happens, you just stop "
                             "being told: an inf is made, and in a longer computation it can turn into nan. "
                             + _OVERFLOW_HINT)
+            if _LONG_FLOAT.search(_source(fn)):
+                raise Wrong("your function computes in a longer float (np.float128, NumPy's long double). That "
+                            "only moves the overflow further out: its largest value is about 10⁴⁹³², so e^12000 "
+                            "overflows it too. And on Windows (and on some processors) long double is just "
+                            "float64, so the same code overflows at z = −710 there. " + _OVERFLOW_HINT)
             try:
                 with np.errstate(over="raise", invalid="raise"):
                     return run(*args)
             except FloatingPointError as err:
-                raise Wrong(_overflow_feedback(run, err) + _called_with(self, args)) from None
+                raise Wrong(_overflow_feedback(run, err, _source(fn)) + _called_with(self, args)) from None
         return strict
 
     def check(self, answer):
@@ -183,8 +261,9 @@ def _source(fn) -> str:
         return ""
 
 
-def _overflow_feedback(run, err: FloatingPointError) -> str:
-    """Which naive form overflowed, told apart by where it overflows (z = −1000, +1000) and what it returns."""
+def _overflow_feedback(run, err: FloatingPointError, source: str = "") -> str:
+    """Which naive form overflowed, told apart by where it overflows (z = −1000, +1000), what it returns and
+    whether its source uses np.where (which computes both of its arrays for every z)."""
     overflows = []
     for z in (-1000.0, 1000.0):
         try:
@@ -201,6 +280,15 @@ def _overflow_feedback(run, err: FloatingPointError) -> str:
             right = values.shape == z.shape and bool(np.allclose(values, stable_sigmoid(z), atol=1e-12))
         except Exception:  # noqa: BLE001
             right = False
+    # right values with one overflow at +1000: only a form computed and thrown away (np.where) does that;
+    # at −1000 the naive 1 / (1 + e^(−z)) does it too, so there the source must show np.where
+    if right and (overflows == [1000.0] or (overflows == [-1000.0] and re.search(r"\bwhere\b", source))):
+        side, used, form = (("+1000", "z < 0", "e^z") if overflows == [1000.0] else ("−1000", "z ≥ 0", "e^(−z)"))
+        return (f"your values are right, and your np.where picks a safe form on each side. But "
+                "np.where(condition, A, B) computes all of A and all of B, for every z, before it chooses. "
+                f"The array you use for {used} still takes {form}, and at z = {side} that is e¹⁰⁰⁰: it "
+                "overflows (NumPy's warning), even though np.where then throws that element away. Make that "
+                "array safe for every z too: its exp should only ever see a number ≤ 0.")
     if overflows == [-1000.0] and right:
         return ("at z = −1000 your function computes e¹⁰⁰⁰, which overflows to inf (NumPy warns: overflow "
                 "encountered in exp). The value you return is right, since 1 / (1 + inf) = 0, but only by luck: "
@@ -223,7 +311,7 @@ def _overflow_feedback(run, err: FloatingPointError) -> str:
 
 def _clipped(c):
     """σ of z clipped to [−c, c]: a slip when the cut-off is so close that σ(±c) is visibly not 0 or 1."""
-    return lambda z: stable_sigmoid(np.clip(z, -c, c))
+    return lambda z: _STABLE_SIGMOID(np.clip(z, -c, c))
 
 
 _SCIPY = ("scipy.special.expit", "scipy.special.log_expit") if importlib.util.find_spec("scipy") else ()
@@ -239,10 +327,12 @@ q2 = StableSigmoidExercise(
           "side for each. Then use each form only where it is safe, and make sure the unsafe one is never even "
           "computed there, not just thrown away afterwards.",
           "For z ≥ 0, 1 / (1 + e^(−z)) only takes exp of a number ≤ 0; for z < 0, e^z / (1 + e^z) does. On both "
-          "sides that exp is e^(−|z|), always between 0 and 1: compute it once, with `np.exp(-np.abs(z))`.",
-          "With e = e^(−|z|): the answer is 1 / (1 + e) where z ≥ 0 and e / (1 + e) elsewhere. "
-          "`np.where(condition, A, B)` takes A's element where the condition holds, B's elsewhere; it computes "
-          "all of A and B first, which is safe here because neither contains a large exp."],
+          "sides that exp is e^(−|z|), always between 0 and 1: compute it once, for every z, with NumPy's exp "
+          "and abs.",
+          "Call the number e^(−|z|) e. Where z ≥ 0, e is e^(−z), so the first form becomes a formula in e alone; "
+          "where z < 0, e is e^z, and the second form becomes one too. `np.where(condition, A, B)` takes A's "
+          "element where the condition holds, B's elsewhere; it computes all of A and B first, which is safe "
+          "when both are written with e only."],
     forbid=("helpers.activations", "helpers.nn", "helpers.losses", "torch.sigmoid", "torch.Tensor.sigmoid",
             "torch.special", "torch.nn.functional", *_SCIPY, *AUTOGRAD),
     ambiguous="`np.where(condition, A, B)` chooses between two arrays element by element.",
@@ -287,6 +377,7 @@ p2 = ChoiceExercise(
 
 # ---- q3: tanh′ derived from tanh(z) = 2σ(2z) − 1 ----
 
+@_reference
 def tanh_grad(z):
     """tanh′(z) = 4 σ′(2z), from tanh(z) = 2σ(2z) − 1 and the chain rule; equal to 1 − tanh(z)²."""
     return 4 * sigmoid_grad(2 * z)
@@ -323,6 +414,7 @@ q3 = ArrayFunctionExercise(
 
 # ---- q4: ReLU ----
 
+@_reference
 def relu(z):
     """ReLU(z) = max(0, z), element by element, for an array of any shape."""
     return np.maximum(0, z)
@@ -335,20 +427,24 @@ q4 = ArrayFunctionExercise(
      {"z": np.array([-1e4, 1e4])}],
     hint=["Compare every entry with zero and keep the larger of the two: negative entries become zero, the others "
           "stay as they are. The result has the same shape as the input.",
-          "`np.maximum(0, z)` compares 0 with every element of z and keeps the larger. "
-          "(Python's `max(0, z)` does not work on arrays, and `np.max` returns a single number.)"],
+          "NumPy has an element-by-element maximum of two arrays, or of an array and a number; it sits next to "
+          "`np.max` in the docs. (Python's `max(0, z)` does not work on arrays, and `np.max` returns a single "
+          "number.)",
+          "That function takes two arguments and keeps, element by element, the larger of the two; either one "
+          "may be a single number, which is then compared with every element of the other."],
     solution='''def my_relu(z):
     return np.maximum(0, z)  # 0 where z < 0, z itself elsewhere, element by element''',
-    forbid=("helpers.activations.relu", "helpers.activations.leaky_relu", "helpers.nn", "torch.relu",
-            "torch.nn.functional"),
+    # all of helpers.activations: relu, leaky_relu, and relu_grad (z * relu_grad(z) is ReLU too)
+    forbid=("helpers.activations", "helpers.nn", "torch.relu", "torch.nn.functional"),
     ambiguous="Python's built-in `max` is one of those questions; NumPy has an element-by-element version of it "
-              "(hint 2 names it: `q4.hint(2)`).",
+              "(`q4.hint(2)` says where to find it).",
     mistakes=[
         (_quiet(np.abs), "That is |z|: it flips negative values to positive. ReLU replaces them by 0 instead."),
         (_quiet(lambda z: np.minimum(0, z)), "That keeps the negative half and zeroes the positive one: "
                                             "the other way round."),
         (_quiet(lambda z: np.max(z)), "np.max returns the single largest number of the whole array. "
-                                      "Compare 0 with each element instead: np.maximum."),
+                                      "Compare 0 with each element instead: NumPy's element-by-element maximum "
+                                      "sits next to np.max."),
     ],
 )
 
@@ -394,26 +490,28 @@ p3 = ChoiceExercise(
 
 # ---- q6: a numerically stable softmax for a batch ----
 
+@_reference
 def softmax_rows(Z):
     """softmax of each row of Z (n, K): e^(z − max of the row) / (sum over the row); shape (n, K)."""
     e = np.exp(Z - np.max(Z, axis=1, keepdims=True))  # each row's largest score becomes 0: exp never overflows
     return e / np.sum(e, axis=1, keepdims=True)
 
 
-q6 = FunctionExercise(
+q6 = ArrayFunctionExercise(
     "Exercise 6 (a stable softmax for a batch)", softmax_rows,
     [{"Z": np.array([[2.0, 1.0, 0.1]])},
      {"Z": np.array([[-1000.0, 0.0, 1000.0], [0.5, 0.5, 0.5], [3.0, -2.0, 0.0]])},  # square: keepdims matters
      {"Z": np.array([[1000.0, 1001.0, 1002.0], [1.0, 2.0, 3.0]])},  # rows at very different scales
      {"Z": np.round(_rng.normal(size=(4, 10)) * 3, 2)}],
-    hint=["Treat each row on its own, exactly as the one-vector recipe above: shift the row so that its largest "
-          "score becomes zero, exponentiate, and divide by the row's own total. One maximum and one total per row, "
-          "never one for the whole batch.",
-          "Do for each row what the cell above does for one vector: subtract that row's largest score, take exp, "
-          "divide by that row's sum. `np.max(Z, axis=1, keepdims=True)` gives one max per row, shaped (n, 1) so that "
-          "it lines up with the rows of Z; the same goes for `np.sum`."],
+    hint=["Treat each row on its own, exactly as the one-vector recipe at the start of section 5: shift the row so "
+          "that its largest score becomes zero, exponentiate, and divide by the row's own total. One maximum and "
+          "one total per row, never one for the whole batch.",
+          "Do for each row what the stable softmax cell at the start of section 5 does for one vector: subtract "
+          "that row's largest score, take exp, divide by that row's sum. `np.max(Z, axis=1, keepdims=True)` gives "
+          "one max per row, shaped (n, 1) so that it lines up with the rows of Z; the same goes for `np.sum`."],
     forbid=("helpers.activations.softmax", "helpers.losses.log_softmax", "helpers.losses.logsumexp", "helpers.nn",
             "torch.softmax", "torch.nn.functional"),
+    quiet=True,  # an overflow from a slip is named below; NumPy's RuntimeWarning would only add noise
     solution='''def my_softmax(Z):
     e = np.exp(Z - np.max(Z, axis=1, keepdims=True))  # each row's own max: (n, 1)
     return e / np.sum(e, axis=1, keepdims=True)       # each row sums to 1''',
@@ -429,10 +527,22 @@ q6 = FunctionExercise(
         (_quiet(lambda Z: np.exp(Z - np.max(Z, axis=1, keepdims=True))
                 / np.sum(np.exp(Z - np.max(Z, axis=1, keepdims=True)))),
          "Each row must add up to 1 on its own: sum along the row (axis=1, keepdims=True), not over the whole batch."),
+        (_quiet(lambda Z: np.exp(Z - np.max(Z, axis=1)) / np.sum(np.exp(Z - np.max(Z, axis=1)), axis=1)),
+         "axis=1 is right, but the row maxima and the row sums did not line up with the rows: np.max(Z, axis=1) "
+         "and np.sum(..., axis=1) have shape (n,), and NumPy matches an (n,) array with the columns of an "
+         "(n, K) array, not with its rows (a square Z shows it). Keep each as a column of shape (n, 1): "
+         "keepdims=True, in both places."),
         (_quiet(lambda Z: np.exp(Z - np.max(Z, axis=1)) / np.sum(np.exp(Z - np.max(Z, axis=1)), axis=1,
                                                                  keepdims=True)),
          "The row maxima did not line up with the rows: np.max(Z, axis=1) has shape (n,), which NumPy matches "
          "with the columns. Keep it as a column with keepdims=True."),
+        (_quiet(lambda Z: np.exp(Z - np.max(Z, axis=1, keepdims=True))
+                / np.sum(np.exp(Z - np.max(Z, axis=1, keepdims=True)), axis=1)),
+         "The row maxima line up, but the row sums do not: np.sum(..., axis=1) has shape (n,), which NumPy "
+         "matches with the columns, not the rows. keepdims=True there too."),
+        (_quiet(lambda Z: np.exp(Z - np.max(Z, axis=0)) / np.sum(np.exp(Z - np.max(Z, axis=0)), axis=0)),
+         "Your columns add up to 1, not your rows: axis=0 goes down each column. Each row is one example: "
+         "work along the rows, axis=1."),  # with or without keepdims: a (K,) array lines up with the columns
         (_quiet(lambda Z: np.exp(Z - np.min(Z, axis=1, keepdims=True))
                 / np.sum(np.exp(Z - np.min(Z, axis=1, keepdims=True)), axis=1, keepdims=True)),
          "Subtracting the smallest score makes the others larger, and exp of a large number overflows. "

@@ -133,7 +133,7 @@ def chain_gradients(name: str, depth: int, w: float, x: float) -> np.ndarray:
 
 
 def sigmoid_ceiling(depth: int, w: float) -> np.ndarray:
-    """The most |∂a_L/∂a_k| can be in a sigmoid chain: (|w|/4)^(L − k), since |w|·σ′(z) ≤ |w|/4; shape (depth + 1,)."""
+    """The most |∂a_D/∂a_k| can be in a sigmoid chain of depth D = depth: (|w|/4)^(D − k); shape (D + 1,)."""
     return (abs(w) / 4) ** (depth - np.arange(depth + 1))
 
 
