@@ -48,12 +48,12 @@ def ce_learner(targets, logits):
     return np.mean(np.sum(targets * (lse - logits), axis=1))
 
 
-def ce_grad_learner(logits, targets):
+def ce_grad_learner(targets, logits):
     probs = softmax(logits)                   # the course's softmax, row by row: allowed
     return (probs - targets) / logits.shape[0]
 
 
-def torch_ce_learner(logits, labels):
+def torch_ce_learner(labels, logits):
     return nn.CrossEntropyLoss()(torch.from_numpy(logits), torch.from_numpy(labels).long()).item()
 
 
@@ -64,7 +64,7 @@ REFERENCE = {"p1": "a", "p2": "b", "p3": "b", "p4": "a",
 WRONG = {
     "p1": [("b", "above its target"), ("c", "equals the target"), ("d", 'one of "a"')],
     "p2": [("a", "which one?"), ("c", "probability 1"), ("d", "−log(1/10)")],
-    "p3": [("a", "factor p"), ("c", "Compare the two formulas")],
+    "p3": [("a", "factor p"), ("c", "dL/dp · dp/dz")],
     "p4": [("b", "positive or negative"), ("c", "denominator"), ("d", "chain rule")],
     "q1": [
         (lambda t, p: 2 * (p - t), "SUM of the squared errors"),
@@ -85,7 +85,13 @@ WRONG = {
         # right on paper, but log(1 − σ(40)) = log 0: the feedback teaches the stable form
         (bce_naive, "np.logaddexp"),
         (lambda y, z: np.mean(np.where(y == 1, -np.log(sigmoid(z)), -np.log(1 - sigmoid(z)))), "σ(40) rounds"),
-        (lambda y, z: bce_naive(y, np.clip(z, -30, 30)), "when called with"),  # clipping the logits: wrong at 40
+        (lambda y, z: bce_naive(y, np.clip(z, -30, 30)), "did you clip p (or z)"),  # clipping the logits
+        # clipping p at any floor, not only the 1e-12 of the named slip: a finite loss far below 40 at z = 40
+        (lambda y, z: -np.mean(y * np.log(np.clip(sigmoid(z), 1e-7, 1 - 1e-7))
+                               + (1 - y) * np.log(np.clip(1 - sigmoid(z), 1e-7, 1))),
+         "your loss for one example with label 0 and z = 40 is 16.12"),
+        (lambda y, z: -np.mean(y * np.log(np.clip(sigmoid(z), 1e-15, 1))
+                               + (1 - y) * np.log(np.clip(1 - sigmoid(z), 1e-15, 1))), "did you clip p"),
         # log σ(−z) for class 0 survives z = 40 but not −1000, where σ rounds to exactly 0
         (lambda y, z: -np.mean(y * np.log(sigmoid(z)) + (1 - y) * np.log(sigmoid(-z))), "σ(−1000) to 0.0"),
     ],
@@ -111,23 +117,32 @@ WRONG = {
         (lambda Y, Z: ce_learner(Y, Z) * len(Z), "when called with"),  # the sum over examples
     ],
     "q5": [
-        (lambda Z, Y: softmax(Z) - Y, "factor 1/n"),
-        (lambda Z, Y: (Y - softmax(Z)) / len(Z), "sign is flipped"),
-        (lambda Z, Y: (Z - Y) / len(Z), "through the softmax"),
-        (lambda Z, Y: (sigmoid(Z) - Y) / len(Z), "two-class formula"),
-        (lambda Z, Y: (softmax(Z) - Y) / Z.shape[1], "divided by K"),
-        (lambda Z, Y: np.mean(softmax(Z) - Y) * np.ones_like(Z), "when called with"),
-        (lambda Z, Y: (softmax(Z) - np.eye(Z.shape[1])[Y.argmax(axis=1)]) / len(Z), "soft targets"),
-        (lambda Z, Y: (np.exp(Z) / np.exp(Z).sum(axis=1, keepdims=True) - Y) / len(Z), "e^1000 overflows"),
-        (lambda Z, Y: (softmax(Z) - Y).sum(axis=0) / len(Z), "the shape is"),
-        (lambda Z, Y: -Y / softmax(Z) / len(Z), "numerical_grad of the mean loss"),  # ∂L/∂P, not ∂L/∂Z
+        (lambda Y, Z: softmax(Z) - Y, "factor 1/n"),
+        (lambda Y, Z: (Y - softmax(Z)) / len(Z), "sign is flipped"),
+        (lambda Y, Z: (Z - Y) / len(Z), "through the softmax"),
+        (lambda Y, Z: (sigmoid(Z) - Y) / len(Z), "two-class formula"),
+        (lambda Y, Z: (softmax(Z) - Y) / Z.shape[1], "divided by K"),
+        (lambda Y, Z: np.mean(softmax(Z) - Y) * np.ones_like(Z), "when called with"),
+        (lambda Y, Z: (softmax(Z) - np.eye(Z.shape[1])[Y.argmax(axis=1)]) / len(Z), "soft targets"),
+        (lambda Y, Z: (np.exp(Z) / np.exp(Z).sum(axis=1, keepdims=True) - Y) / len(Z), "e^1000 overflows"),
+        (lambda Y, Z: (softmax(Z) - Y).sum(axis=0) / len(Z), "the shape is"),
+        (lambda Y, Z: -Y / softmax(Z) / len(Z), "chain rule"),        # ∂L/∂P, prediction 4's d
+        (lambda Y, Z: -(1 - softmax(Z)) * Y / len(Z), "denominator"),  # the true class only, prediction 4's c
+        (lambda Y, Z: 2 * (softmax(Z) - Y) / len(Z), "factor 2 too many"),  # MSE's habit
+        (lambda Z, Y: (softmax(Z) - Y) / len(Z), "when called with"),  # the arguments taken the other way round
     ],
     "q6": [
-        (lambda Z, y: nn.CrossEntropyLoss()(torch.softmax(torch.tensor(Z), 1), torch.tensor(y)).item(),
+        (lambda y, Z: nn.CrossEntropyLoss()(torch.softmax(torch.tensor(Z), 1), torch.as_tensor(y).long()).item(),
          "applied twice"),
-        (lambda Z, y: nn.NLLLoss()(torch.tensor(Z), torch.tensor(y)).item(), "LOG-probabilities"),
-        (lambda Z, y: nn.CrossEntropyLoss(reduction="sum")(torch.tensor(Z), torch.tensor(y)).item(), "the sum"),
-        (lambda Z, y: nn.CrossEntropyLoss()(torch.tensor(Z), torch.tensor(y).float()).item(), "raised"),
+        (lambda y, Z: nn.NLLLoss()(torch.tensor(Z), torch.as_tensor(y).long()).item(), "LOG-probabilities"),
+        (lambda y, Z: nn.CrossEntropyLoss(reduction="sum")(torch.tensor(Z), torch.as_tensor(y).long()).item(),
+         "the sum"),
+        (lambda y, Z: nn.CrossEntropyLoss()(torch.tensor(Z), torch.tensor(y).float()).item(), "when called with"),
+        # the loss's arguments swapped: PyTorch's NotImplementedError becomes plain words
+        (lambda y, Z: nn.CrossEntropyLoss()(torch.as_tensor(y).long(), torch.tensor(Z)).item(),
+         "the logits (floats) first and the integer labels second"),
+        # torch.tensor keeps NumPy's int32 (Windows, NumPy 1.x): the checker's int32 case catches it anywhere
+        (lambda y, Z: nn.CrossEntropyLoss()(torch.tensor(Z), torch.tensor(y)).item(), "int64, torch.long"),
     ],
 }
 
@@ -248,10 +263,10 @@ def test_softmax_ce_grad_is_refereed_by_numerical_grad_on_the_cases_the_brief_na
     assert soft and all(np.allclose(Y.sum(axis=1), 1.0) for _, _, Y in ex._CE_GRAD_CASES)
     for _, Z, Y in ex._CE_GRAD_CASES:
         referee = numerical_grad(lambda z, Y=Y: ex.cross_entropy_onehot(Y, z), Z)
-        np.testing.assert_allclose(ex.softmax_ce_grad(Z, Y), referee, rtol=0, atol=1e-6)
+        np.testing.assert_allclose(ex.softmax_ce_grad(Y, Z), referee, rtol=0, atol=1e-6)
         Z_t = torch.tensor(Z, requires_grad=True)
         F.cross_entropy(Z_t, torch.tensor(Y)).backward()  # soft targets too: torch takes class probabilities
-        np.testing.assert_allclose(ex.softmax_ce_grad(Z, Y), Z_t.grad.numpy(), rtol=0, atol=1e-12)
+        np.testing.assert_allclose(ex.softmax_ce_grad(Y, Z), Z_t.grad.numpy(), rtol=0, atol=1e-12)
 
 
 def test_every_softmax_ce_grad_slip_gets_its_own_message(capsys):
@@ -262,27 +277,27 @@ def test_every_softmax_ce_grad_slip_gets_its_own_message(capsys):
 
 
 def test_softmax_ce_grad_loopholes_are_refused_and_softmax_is_allowed(capsys):
-    def estimated(Z, Y):
+    def estimated(Y, Z):
         return numerical_grad(lambda z: -np.sum(Y * log_softmax(z, axis=1)) / len(z), Z)
 
-    def estimated_by_hand(Z, Y):  # numerical_grad of the learner's own loss: still the referee doing the work
+    def estimated_by_hand(Y, Z):  # numerical_grad of the learner's own loss: still the referee doing the work
         return numerical_grad(lambda z: ce_learner(Y, z), Z)
 
-    def borrowed(Z, Y):
+    def borrowed(Y, Z):
         return softmax_cross_entropy_grad(Y, Z)
 
-    def by_autograd(Z, Y):
+    def by_autograd(Y, Z):
         t = torch.tensor(Z, requires_grad=True)
         loss = -(torch.tensor(Y) * torch.log_softmax(t, dim=1)).sum() / len(Z)
         loss.backward()
         return t.grad.numpy()
 
-    def by_torch_grad(Z, Y):
+    def by_torch_grad(Y, Z):
         t = torch.tensor(Z, requires_grad=True)
         loss = -(torch.tensor(Y) * torch.log_softmax(t, dim=1)).sum() / len(Z)
         return torch.autograd.grad(loss, t)[0].numpy()
 
-    def by_functional(Z, Y):
+    def by_functional(Y, Z):
         return (F.softmax(torch.tensor(Z), dim=1).numpy() - Y) / len(Z)
 
     for cheat, words in [(estimated, "calls numerical_grad from helpers.gradcheck"),
@@ -296,23 +311,40 @@ def test_softmax_ce_grad_loopholes_are_refused_and_softmax_is_allowed(capsys):
     ok, out = run_check(ex.q5, softmax_cross_entropy_grad, capsys)
     assert not ok and "the course's own" in out, out
 
-    def by_hand_with_numpy(Z, Y):  # no course helper at all: its own stable softmax
+    def by_hand_with_numpy(Y, Z):  # no course helper at all: its own stable softmax
         e = np.exp(Z - Z.max(axis=1, keepdims=True))
         return (e / e.sum(axis=1, keepdims=True) - Y) / len(Z)
 
-    for honest in (ce_grad_learner, by_hand_with_numpy, ex.softmax_ce_grad):
+    for honest in (ce_grad_learner, by_hand_with_numpy):
         ok, out = run_check(ex.q5, honest, capsys)
         assert ok, out
 
 
 def test_nn_cross_entropy_exercise_takes_float32_and_refuses_the_course_loss(capsys):
-    def float32(Z, labels):
-        return nn.CrossEntropyLoss()(torch.tensor(Z, dtype=torch.float32), torch.tensor(labels))
+    def float32(labels, Z):
+        return nn.CrossEntropyLoss()(torch.tensor(Z, dtype=torch.float32), torch.as_tensor(labels, dtype=torch.long))
 
     ok, out = run_check(ex.q6, float32, capsys)  # a 0-d float32 tensor is a fine answer too
     assert ok, out
-    ok, out = run_check(ex.q6, lambda Z, labels: softmax_cross_entropy(labels, Z), capsys)
+    ok, out = run_check(ex.q6, lambda labels, Z: softmax_cross_entropy(labels, Z), capsys)
     assert not ok and "calls softmax_cross_entropy from helpers.losses" in out, out
     for case in ex.q6.cases:
-        expected = F.cross_entropy(torch.tensor(case["Z"]), torch.tensor(case["labels"])).item()
-        assert ex.torch_cross_entropy(case["Z"], case["labels"]) == pytest.approx(expected, rel=1e-12)
+        expected = F.cross_entropy(torch.tensor(case["Z"]), torch.as_tensor(case["labels"]).long()).item()
+        assert ex.torch_cross_entropy(case["labels"], case["Z"]) == pytest.approx(expected, rel=1e-12)
+    assert any(case["labels"].dtype == np.int32 for case in ex.q6.cases), "a case needs int32 labels (Windows)"
+
+
+def test_softmax_ce_grad_feedback_guides_without_the_expected_table(capsys):
+    """A wrong gradient that is no named slip gets guidance (sign, factor), never the checker's expected numbers."""
+    for wrong in (lambda Y, Z: 3 * (softmax(Z) - Y) / len(Z), lambda Y, Z: (softmax(Z) - Y) / len(Z) + 0.1):
+        ok, out = run_check(ex.q5, wrong, capsys)
+        assert not ok and "expected" not in out and "is not right" in out, out
+
+
+def test_binary_feedback_explains_the_stable_route_without_writing_it(capsys):
+    """The naive answer learns why it fails and which identities help; the code itself is left to the last hint."""
+    with np.errstate(all="ignore"):
+        ok, out = run_check(ex.q2, bce_naive, capsys)
+    assert not ok and "log σ(z) = −log(1 + e^(−z))" in out and "np.logaddexp(a, b) computes" in out, out
+    assert "logaddexp(0" not in out, "the feedback must not hand over the finished expression"
+    assert "logaddexp(0" in ex.q2.hints[-1]

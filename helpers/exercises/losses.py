@@ -77,17 +77,17 @@ q1 = FunctionExercise(
      {"y_true": np.array([0.0, 0.0]), "y_pred": np.array([3.0, -4.0])},
      {"y_true": np.round(_rng.normal(size=(4, 2)), 2), "y_pred": np.round(_rng.normal(size=(4, 2)), 2)}],
     mistakes=[(_grad_of_sum, "that is the gradient of the SUM of the squared errors. MSE is their MEAN, so "
-                             "the factor 1/n stays in front of every entry"),
+                             "the factor 1/N (N, the number of entries) stays in front of every entry"),
               (_no_two, "a factor 2 is missing: the derivative of u² is 2u"),
               (_flipped, "the sign is flipped: where a prediction is too high (ŷ > y), raising it must "
                          "raise the loss, so its gradient entry is positive"),
               (_per_row, "len(y_pred) counts the rows only. MSE averages over every entry, like F.mse_loss: "
                          "for a (4, 2) array that is 8 entries (y_pred.size)")],
-    hint=["Only one term of the mean contains a given prediction. Differentiate that square, keep the one over n in "
-          "front of the sum, and count n as every entry of the predictions, not just the rows.",
-          "Only one term of the sum, (ŷ_i − y_i)², contains ŷ_i. Its derivative is 2(ŷ_i − y_i), and the 1/n in "
-          "front of the sum stays. For predictions of shape (4, 2), n is 8.",
-          "With NumPy, the whole array at once: 2 times (y_pred − y_true), divided by n, where n counts every entry: "
+    hint=["Only one term of the mean contains a given prediction. Differentiate that square, keep the one over N in "
+          "front of the sum, and count N as every entry of the predictions, not just the rows.",
+          "Only one term of the sum, (ŷ_i − y_i)², contains ŷ_i. Its derivative is 2(ŷ_i − y_i), and the 1/N in "
+          "front of the sum stays. For predictions of shape (4, 2), N is 8 entries (n = 4 examples).",
+          "With NumPy, the whole array at once: 2 times (y_pred − y_true), divided by N, the number of entries: "
           "y_pred.size."],
     forbid=("helpers.losses", "helpers.nn", "helpers.gradcheck", "torch.nn.functional", *AUTOGRAD),
     solution="""\
@@ -118,10 +118,16 @@ p3 = ChoiceExercise(
     options={"a": "MSE's: its loss punishes large errors most",
              "b": "cross-entropy's",
              "c": "about the same: both losses are at their worst"},
-    feedback={"a": "MSE's loss (1 − p)² is at most 1 here, and its gradient has a factor p, the probability "
-                   "of the true class. What is that factor when p = 0.0003?",
-              "c": "Compare the two formulas at p = 0.0003: −2p(1 − p)² and p − 1."},
-    hint="Put p = 0.0003 into both gradients: −2p(1 − p)² for MSE, p − 1 for cross-entropy.",
+    feedback={"a": "MSE's loss (1 − p)² is at most 1, and near p = 0 its slope with respect to p is only about −2. "
+                   "The network moves z, not p, and on the flat tail of the sigmoid p hardly moves with z: dp/dz "
+                   "is about p = 0.0003 there. What is left of MSE's slope once the chain rule multiplies by that "
+                   "factor p?",
+              "c": "Both losses are near their worst, but the push is the slope, not the value. By the chain rule "
+                   "dL/dz = dL/dp · dp/dz, and on the flat tail dp/dz is about p, tiny. Near p = 0, how steep is "
+                   "each loss in p: (1 − p)², or −log p, whose slope in p is −1/p?"},
+    hint="The network moves z, and dL/dz = dL/dp · dp/dz. On the flat tail of the sigmoid dp/dz is about p, so "
+         "tiny. Which loss is steep enough in p, near p = 0, to make up for that factor p: the square (1 − p)², "
+         "which stays at most 1, or −log p, which shoots up as p goes to 0?",
     solution='p3_answer = "b"  # CE: p − 1 ≈ −1.0;  MSE: −2p(1 − p)² ≈ −0.0007, a thousand times weaker',
 )
 
@@ -130,6 +136,11 @@ p3 = ChoiceExercise(
 
 def binary_cross_entropy(labels, z):
     """Mean of −[y log σ(z) + (1 − y) log(1 − σ(z))] over the n examples; labels, z: (n,)."""
+    return _bce(labels, z)
+
+
+def _bce(labels, z):
+    """The reference's formula, for the slips (a learner's function may not call the reference itself)."""
     log_p1 = -np.logaddexp(0.0, -z)  # (n,): log σ(z), stable
     log_p0 = -np.logaddexp(0.0, z)   # (n,): log(1 − σ(z)) = log σ(−z)
     return -np.mean(labels * log_p1 + (1 - labels) * log_p0)
@@ -153,15 +164,15 @@ def _target_one(labels, z):
 
 
 def _bce_sum(labels, z):
-    return binary_cross_entropy(labels, z) * len(labels)
+    return _bce(labels, z) * len(labels)
 
 
 def _bce_swapped(labels, z):
-    return binary_cross_entropy(1 - labels, z)
+    return _bce(1 - labels, z)
 
 
 def _bce_no_minus(labels, z):
-    return -binary_cross_entropy(labels, z)
+    return -_bce(labels, z)
 
 
 def _bce_naive(labels, z):
@@ -175,14 +186,43 @@ def _bce_clipped(labels, z):
     return -np.mean(labels * np.log(p) + (1 - labels) * np.log(1 - p))
 
 
+_STABLE_LOGS = ("Never form p: take the logs straight from z. Two facts do it: log σ(z) = −log(1 + e^(−z)), "
+                "and log(1 − σ(z)) = log σ(−z). NumPy's np.logaddexp(a, b) computes log(e^a + e^b) without "
+                "overflow (section 6 shows how), and 1 = e^0")
 _NAIVE_BCE = ("your formula is right, but it does not survive a confident logit: σ(40) rounds to exactly 1.0 "
-              "(and σ(−1000) to 0.0), so log(1 − p) or log p is log 0 = −inf and the loss is inf. Never form p: "
-              "take the logs straight from z. "
-              "log σ(z) = −log(1 + e^(−z)), which is −np.logaddexp(0, −z) (np.logaddexp(a, b) = log(e^a + e^b), "
-              "computed without overflow), and log(1 − σ(z)) = log σ(−z) = −np.logaddexp(0, z)")
+              "(and σ(−1000) to 0.0), so log(1 − p) or log p is log 0 = −inf and the loss is inf, while the true "
+              "loss of a label 0 at z = 40 is a finite 40. " + _STABLE_LOGS)
+_CLIPPED_BCE = ("did you clip p (or z)? Clipping keeps the loss finite but wrong: at z = 40 the true loss of a "
+                "label 0 is about 40, while a clip caps it at minus the log of the clipping floor. " + _STABLE_LOGS)
 
 
-q2 = FunctionExercise(
+class _BinaryCrossEntropyExercise(FunctionExercise):
+    """A FunctionExercise that also names clipping at any floor: a finite loss well below 40 for z = 40, label 0."""
+
+    def _check(self, answer) -> None:
+        try:
+            super()._check(answer)
+        except Wrong as wrong:
+            if " is not right: " not in str(wrong):  # a named slip, a crash or a refusal already says what is wrong
+                raise
+            loss = _loss_at_z40(answer)
+            if loss is not None and 5.0 < loss < 39.9:   # −log of a floor from 1e−3 to 1e−17, or z clipped at 5..39
+                raise Wrong(f"your loss for one example with label 0 and z = 40 is {loss:.4g}: " + _CLIPPED_BCE
+                            + "\n  when called with labels=[0.], z=[40.]") from None
+            raise
+
+
+def _loss_at_z40(fn) -> float | None:
+    """fn's loss for one example, label 0 and logit 40 (true loss: about 40), or None if it is not a finite number."""
+    try:
+        with np.errstate(all="ignore"):
+            value = float(np.asarray(fn(np.array([0.0]), np.array([40.0])), dtype=float))
+    except Exception:  # noqa: BLE001 - the main check already reported what this answer does wrong
+        return None
+    return value if np.isfinite(value) else None
+
+
+q2 = _BinaryCrossEntropyExercise(
     "Exercise 2 (binary cross-entropy)", binary_cross_entropy, _BINARY_CASES + _BINARY_CONFIDENT_CASES,
     mistakes=[(_bce_naive, _NAIVE_BCE),  # first: an inf from a confident logit gets this message, whatever its cause
               (_target_one, "you used −log σ(z) for every example, which is the loss when the target is 1. "
@@ -191,9 +231,7 @@ q2 = FunctionExercise(
                              "costs −log σ(z)"),
               (_bce_sum, "that is the sum over the examples; the loss is their mean"),
               (_bce_no_minus, "the sign: the log of a probability is ≤ 0, and a loss must be ≥ 0"),
-              (_bce_clipped, "clipping p gives a finite but wrong loss: at z = 40 the true loss of a label 0 is "
-                             "about 40, not −log(1e−12) ≈ 27.6. Take the logs straight from z instead: "
-                             "log σ(z) = −np.logaddexp(0, −z) and log(1 − σ(z)) = −np.logaddexp(0, z)")],
+              (_bce_clipped, _CLIPPED_BCE)],
     hint=["The sigmoid's output is the probability of class 1, so class 0 gets the rest. Each example costs minus "
           "the log of the probability its true class got; one expression covers both labels when one of its two "
           "terms is multiplied by zero. Then average over the examples. If a confident logit such as 40 gives inf, "
@@ -262,6 +300,11 @@ def my_binary_cross_entropy_grad(labels, z):
 
 def cross_entropy_onehot(Y, Z):
     """Mean cross-entropy of softmax(Z) for one-hot targets Y; Y, Z: (n, K). Log-sum-exp, row by row."""
+    return _ce_onehot(Y, Z)
+
+
+def _ce_onehot(Y, Z):
+    """The reference's formula, for the slips, exercise 5's referee and exercise 6's reference."""
     m = Z.max(axis=1, keepdims=True)  # (n, 1): each row's largest logit
     log_p = Z - m - np.log(np.exp(Z - m).sum(axis=1, keepdims=True))  # (n, K)
     return -np.sum(Y * log_p) / len(Z)
@@ -313,7 +356,7 @@ def _clipped(Y, Z):
 
 
 def _mean_over_table(Y, Z):
-    return cross_entropy_onehot(Y, Z) / Z.shape[1]
+    return _ce_onehot(Y, Z) / Z.shape[1]
 
 
 _GLOBAL = ("you subtracted the largest logit of the whole batch. In a row far below it every e^(z − m) "
@@ -369,7 +412,7 @@ p4 = ChoiceExercise(
 
 # ---- q5: the gradient of softmax cross-entropy for K classes, checked against numerical_grad by the checker ----
 
-def softmax_ce_grad(Z, Y):
+def softmax_ce_grad(Y, Z):
     """∂L/∂Z of L = −(1/n) Σ_i Σ_k Y_ik log softmax(Z)_ik: (softmax(Z) − Y) / n, shape (n, K)."""
     return (softmax(Z, axis=1) - Y) / len(Z)
 
@@ -392,44 +435,56 @@ _CE_GRAD_CASES = [  # (what the case is, Z, Y)
 ]
 
 
-def _grad_no_n(Z, Y):
+def _grad_no_n(Y, Z):
     return softmax(Z, axis=1) - Y
 
 
-def _grad_y_minus_p(Z, Y):
+def _grad_y_minus_p(Y, Z):
     return (Y - softmax(Z, axis=1)) / len(Z)
 
 
-def _grad_no_softmax(Z, Y):
+def _grad_no_softmax(Y, Z):
     return (Z - Y) / len(Z)
 
 
-def _grad_sigmoid(Z, Y):
+def _grad_sigmoid(Y, Z):
     return (_sigmoid(Z) - Y) / len(Z)
 
 
-def _grad_over_k(Z, Y):
+def _grad_over_k(Y, Z):
     return (softmax(Z, axis=1) - Y) / Z.shape[1]
 
 
-def _grad_over_nk(Z, Y):
+def _grad_over_nk(Y, Z):
     return (softmax(Z, axis=1) - Y) / Z.size
 
 
-def _grad_whole_table(Z, Y):
+def _grad_whole_table(Y, Z):
     e = np.exp(Z - Z.max())
     return (e / e.sum() - Y) / len(Z)
 
 
-def _grad_columns(Z, Y):
+def _grad_columns(Y, Z):
     return (softmax(Z, axis=0) - Y) / len(Z)
 
 
-def _grad_one_hot_only(Z, Y):
+def _grad_one_hot_only(Y, Z):
     return (softmax(Z, axis=1) - np.eye(Z.shape[1])[Y.argmax(axis=1)]) / len(Z)
 
 
-def _grad_naive_softmax(Z, Y):
+def _grad_true_class_only(Y, Z):
+    return (softmax(Z, axis=1) - 1) * Y / len(Z)
+
+
+def _grad_wrt_probabilities(Y, Z):
+    return -Y / softmax(Z, axis=1) / len(Z)
+
+
+def _grad_mse_habit(Y, Z):
+    return 2 * (softmax(Z, axis=1) - Y) / len(Z)
+
+
+def _grad_naive_softmax(Y, Z):
     with np.errstate(over="ignore", invalid="ignore"):
         e = np.exp(Z)
         return (e / e.sum(axis=1, keepdims=True) - Y) / len(Z)
@@ -453,6 +508,14 @@ CE_GRAD_SLIPS = [
     (_grad_columns, "your softmax runs down the columns (axis=0). Each example is a row: normalise along axis=1"),
     (_grad_one_hot_only, "right for one-hot targets, but you turned Y into one-hot rows. With soft targets Y is a row "
                          "of probabilities: use Y as it is"),
+    (_grad_true_class_only, "only the true class's entry is nonzero (−(1 − p) there, 0 elsewhere). The other logits "
+                            "sit in the softmax's denominator: raising one takes probability away from the true "
+                            "class and so raises the loss. Their slopes are not 0"),
+    (_grad_wrt_probabilities, "that is −Y/P over n, the slope with respect to the probabilities P. The logits reach "
+                              "the loss through the softmax, and the chain rule changes the answer: differentiate "
+                              "with respect to z_c, as in step 2 above"),
+    (_grad_mse_habit, "there is a factor 2 too many. MSE's gradient has a 2 because it differentiates a square; "
+                      "cross-entropy has no square, and the derivative of a log brings no 2"),
     (_grad_naive_softmax, "the result is nan for logits of 1000: e^1000 overflows to inf, and inf/inf is nan. "
                           "Use the course's softmax, which subtracts each row's largest logit first"),
 ]
@@ -461,25 +524,26 @@ _CE_GRAD_NAME = "the gradient (the checker compares it with numerical_grad of th
 
 
 def _check_ce_grad(fn) -> None:
-    """Raise Wrong unless fn(Z, Y) matches numerical_grad of the mean cross-entropy on every case."""
+    """Raise Wrong unless fn(Y, Z) matches numerical_grad of the mean cross-entropy on every case."""
     if not callable(fn):
         raise Wrong(f"expected a function (def ...), got {type(fn).__name__}: {show(fn)}")
     for what, Z, Y in _CE_GRAD_CASES:
         described = f"{what}\n  Z = {show(Z)}\n  Y = {show(Y)}"
-        got = call_learner(fn, [Z.copy(), Y.copy()], described)
+        got = call_learner(fn, [Y.copy(), Z.copy()], described)
         if got is None:
             raise Wrong(f"your function returned None: did you forget `return`?\n  when called with {described}")
-        expected = numerical_grad(lambda z, Y=Y: cross_entropy_onehot(Y, z), Z)  # (n, K): the referee
-        slips = [(lambda slip=slip, Z=Z, Y=Y: slip(Z.copy(), Y.copy()), message) for slip, message in CE_GRAD_SLIPS]
-        check_outputs(got, expected, [_CE_GRAD_NAME], f"\n  when called with {described}", slips)
+        expected = numerical_grad(lambda z, Y=Y: _ce_onehot(Y, z), Z)  # (n, K): the referee
+        slips = [(lambda slip=slip, Z=Z, Y=Y: slip(Y.copy(), Z.copy()), message) for slip, message in CE_GRAD_SLIPS]
+        check_outputs(got, expected, [_CE_GRAD_NAME], f"\n  when called with {described}", slips,
+                      reveal=False)  # guide (sign, factor), never print the expected table
 
 
 q5 = CustomExercise(
     "Exercise 5 (the gradient of softmax cross-entropy, K classes)", softmax_ce_grad, _check_ce_grad,
-    hint=["Follow the three steps above for one example. Since the target row adds up to 1, the loss is minus the "
-          "targets' weighted sum of the logits plus the log of the sum of exponentials. The first part gives minus "
-          "the target; the second, the logit's exponential over the sum: a probability. Then the mean over n puts "
-          "one over n in front, and each row depends only on its own example.",
+    hint=["Follow the three steps above for one example. In minus the targets' weighted sum of the logits, which "
+          "single term contains the logit of class c, and what is its slope? In the log of the sum of exponentials, "
+          "the slope is that logit's exponential over the whole sum: which number from section 3 is that? Last, "
+          "what does the mean over n examples do to every entry?",
           "One example: ∂L/∂z_c = p_c − Y_c, with p = softmax(z). For the table, P = softmax(Z) works row by row "
           "(shape (n, K)), and the mean over the n examples divides every entry by n = len(Z). The result has the "
           "shape of Z.",
@@ -487,7 +551,7 @@ q5 = CustomExercise(
           "(n, K) table, and survives logits of 1000). Then subtract Y and divide by the number of rows."],
     forbid=("helpers.losses", "helpers.gradcheck", "helpers.nn", "torch.nn.functional", *AUTOGRAD),
     solution="""\
-def my_softmax_ce_grad(Z, Y):
+def my_softmax_ce_grad(Y, Z):
     P = softmax(Z)            # (n, K): each row's probabilities (the course's softmax, row by row)
     return (P - Y) / len(Z)   # (n, K): prediction minus target, over n for the mean""",
 )
@@ -495,37 +559,64 @@ def my_softmax_ce_grad(Z, Y):
 
 # ---- q6: nn.CrossEntropyLoss from logits and integer labels ----
 
-def torch_cross_entropy(Z, labels):
+def torch_cross_entropy(labels, Z):
     """Mean cross-entropy of softmax(Z) for class indices `labels`, from the logits: Z (n, K), labels (n,)."""
-    return cross_entropy_onehot(np.eye(Z.shape[1])[labels], Z)
+    return _ce_onehot(np.eye(Z.shape[1])[labels], Z)
 
 
 _TORCH_CE_CASES = [
-    {"Z": np.array([[1.0, -0.5, 0.3], [0.2, 2.2, 1.4], [-1.0, 0.0, 3.0], [0.5, 0.5, -2.0]]),
-     "labels": np.array([0, 2, 2, 1])},
-    {"Z": np.round(np.random.default_rng(41).normal(0.0, 1.0, size=(6, 10)), 2),
-     "labels": np.array([3, 0, 9, 9, 5, 1])},
-    {"Z": np.array([[1000.0, 0.0, -1000.0], [2.0, 1.0, 0.0]]), "labels": np.array([2, 0])},
+    {"labels": np.array([0, 2, 2, 1], dtype=np.int64),
+     "Z": np.array([[1.0, -0.5, 0.3], [0.2, 2.2, 1.4], [-1.0, 0.0, 3.0], [0.5, 0.5, -2.0]])},
+    {"labels": np.array([3, 0, 9, 9, 5, 1], dtype=np.int64),
+     "Z": np.round(np.random.default_rng(41).normal(0.0, 1.0, size=(6, 10)), 2)},
+    # int32 labels, as np.array([2, 0]) gives on Windows with NumPy 1.x: nn.CrossEntropyLoss wants int64 (torch.long)
+    {"labels": np.array([2, 0], dtype=np.int32), "Z": np.array([[1000.0, 0.0, -1000.0], [2.0, 1.0, 0.0]])},
 ]
 
 
-def _torch_ce_of_probabilities(Z, labels):
-    return float(nn.CrossEntropyLoss()(torch.softmax(torch.tensor(Z), dim=1), torch.tensor(labels)))
+def _torch_ce_of_probabilities(labels, Z):
+    probabilities = torch.softmax(torch.tensor(Z), dim=1)
+    return float(nn.CrossEntropyLoss()(probabilities, torch.as_tensor(labels, dtype=torch.long)))
 
 
-def _torch_nll_of_logits(Z, labels):
-    return float(nn.NLLLoss()(torch.tensor(Z), torch.tensor(labels)))
+def _torch_nll_of_logits(labels, Z):
+    return float(nn.NLLLoss()(torch.tensor(Z), torch.as_tensor(labels, dtype=torch.long)))
 
 
-def _torch_nll_of_probabilities(Z, labels):
-    return float(nn.NLLLoss()(torch.softmax(torch.tensor(Z), dim=1), torch.tensor(labels)))
+def _torch_nll_of_probabilities(labels, Z):
+    return float(nn.NLLLoss()(torch.softmax(torch.tensor(Z), dim=1), torch.as_tensor(labels, dtype=torch.long)))
 
 
-def _torch_ce_sum(Z, labels):
-    return float(nn.CrossEntropyLoss(reduction="sum")(torch.tensor(Z), torch.tensor(labels)))
+def _torch_ce_sum(labels, Z):
+    return float(nn.CrossEntropyLoss(reduction="sum")(torch.tensor(Z), torch.as_tensor(labels, dtype=torch.long)))
 
 
-q6 = FunctionExercise(
+_SWAPPED = ("nn.CrossEntropyLoss got its arguments the other way round: PyTorch's losses take the logits (floats) "
+            "first and the integer labels second, the opposite of the course's helpers, so it tried a softmax on "
+            "your labels")
+_NOT_LONG = ("your labels reached the loss as int32 (or another type), and nn.CrossEntropyLoss wants class indices "
+             "as int64, torch.long. NumPy makes int32 arrays on some systems (Windows with NumPy 1.x), and "
+             "torch.tensor keeps NumPy's type: ask for the type when you make the tensor")
+
+
+class _TorchLossExercise(FunctionExercise):
+    """A FunctionExercise that turns PyTorch's errors for swapped arguments and int32 labels into plain words."""
+
+    def _check(self, answer) -> None:
+        try:
+            super()._check(answer)
+        except Wrong as wrong:
+            text = str(wrong)
+            _, where, case = text.partition("\n  when called with")
+            if "your function raised" in text and ("not implemented for 'Long'" in text
+                                                    or "not implemented for 'Int'" in text):
+                raise Wrong(_SWAPPED + where + case) from None
+            if "your function raised" in text and ("target dtype" in text or "scalar type Long" in text):
+                raise Wrong(_NOT_LONG + where + case) from None
+            raise
+
+
+q6 = _TorchLossExercise(
     "Exercise 6 (nn.CrossEntropyLoss)", torch_cross_entropy, _TORCH_CE_CASES,
     mistakes=[(_torch_ce_of_probabilities, "you gave it probabilities: nn.CrossEntropyLoss applies log_softmax "
                                            "itself, so a softmax before it is applied twice. Give it the logits"),
@@ -534,16 +625,18 @@ q6 = FunctionExercise(
               (_torch_nll_of_probabilities, "nn.NLLLoss takes LOG-probabilities, not probabilities. Use "
                                             "nn.CrossEntropyLoss on the logits: it does the log-softmax inside"),
               (_torch_ce_sum, "that is the sum over the examples: reduction='sum'. Keep the default, the mean")],
-    hint=["Turn both NumPy arrays into tensors, keeping the labels whole numbers, make the loss module, and call it "
-          "with the logits first and the labels second. It returns a one-number tensor: turn it into a Python "
-          "float. Give it the logits as they are, since the loss applies the softmax itself.",
-          "torch.tensor(Z) is a float64 tensor of shape (n, K); torch.tensor(labels) stays int64 (torch.long), "
-          "as the loss wants. nn.CrossEntropyLoss() makes the module; calling it on (logits, labels) gives a "
-          "0-d tensor, and .item() turns that into a float."],
+    hint=["Turn both NumPy arrays into tensors, the labels as 64-bit whole numbers, make the loss module, and call "
+          "it with the logits first and the labels second: the other way round from your own function's "
+          "arguments. It returns a one-number tensor: turn it into a Python float. Give it the logits as they are, "
+          "since the loss applies the softmax itself.",
+          "torch.tensor(Z) is a float64 tensor of shape (n, K). For the labels, torch.as_tensor(labels, "
+          "dtype=torch.long) makes int64 class indices whatever integer type NumPy gave (int32 on Windows with "
+          "NumPy 1.x, which the loss refuses). nn.CrossEntropyLoss() makes the module; calling it on "
+          "(logits, labels) gives a 0-d tensor, and .item() turns that into a float."],
     forbid=("helpers.losses", "helpers.nn"),
     solution="""\
-def my_torch_cross_entropy(Z, labels):
-    logits = torch.tensor(Z)              # (n, K) float64: the raw scores, no softmax
-    targets = torch.tensor(labels)        # (n,) int64: class indices
-    return nn.CrossEntropyLoss()(logits, targets).item()""",
+def my_torch_cross_entropy(labels, Z):
+    logits = torch.tensor(Z)                                # (n, K) float64: the raw scores, no softmax
+    targets = torch.as_tensor(labels, dtype=torch.long)     # (n,) int64 class indices, even from int32
+    return nn.CrossEntropyLoss()(logits, targets).item()    # logits first, labels second""",
 )
