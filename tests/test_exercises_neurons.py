@@ -52,7 +52,7 @@ WRONG = {
         (lambda x, w, b, g: None, "did you forget `return`"),
         (lambda x, w, b, g: g(np.dot(w, x) + b[0]), "your function raised TypeError"),
         (lambda x, w, b, g: g(w[0] * x[0] + w[1] * x[1] + b), "reads only the first 2 inputs"),
-        (lambda x, w, b, g: g(w[0] * x[0] + b), "reads only the first 1 input;"),
+        (lambda x, w, b, g: g(w[0] * x[0] + b), "reads only the first 1 input,"),
         (lambda x, w, b, g: g(w[0] * x[0] + w[1] * x[1] + w[2] * x[2] + b), "reads only the first 3 inputs"),
         (lambda x, w, b, g: g(np.dot(w, w) + b), "the weights by themselves"),
         (lambda x, w, b, g: g(np.dot(x, x) + b), "the inputs by themselves"),
@@ -64,10 +64,14 @@ WRONG = {
         (lambda x, w, b, g: g(np.dot(w, x) * b), "not multiplied"),
         (lambda x, w, b, g: np.sum(g(w * x + b)), "and added b to each"),
         (sigmoid, "the course's own"),
+        (lambda x, w, b, g: g(sum(w[i] * x[i] for i in range(1, len(x))) + b), "x[0] is the first input"),
+        (lambda x, w, b, g: g(np.sum(w * x + b)), "you added b to every product"),
+        (lambda x, w, b, g: g(sum(w[i] * x[i] for i in range(len(x) - 1)) + b), "not stopping one early"),
     ],
     "q2": [
-        (45, "w is too small"), (5, "solve for w"), (4.6, "not a whole number"), (45.95, "not a whole number"),
-        (100, "a smaller w works too"), (0, "not even leaning"), (-46, "not even leaning"), ("46", "whole number"),
+        (45, "w is too small"), (5, "solve for w"), (4.6, "solve for w"), (4.595, "solve for w"),
+        (45.95, "not a whole number"), (100, "a smaller w works too"), (0, "not even leaning"),
+        (-46, "not even leaning"), ("46", "whole number"),
         (float("nan"), "whole number"),
     ],
     "q3": [
@@ -130,6 +134,17 @@ def test_step_weight_accepts_any_whole_number_type(answer, capsys):
 def test_and_feedback_shows_the_arithmetic(capsys):
     _, out = run_check(ex.q3, (1.0, 1.0, 0.0), capsys)
     assert "z = 1.0·0 + 1.0·1 + 0.0 = 1.0 > 0" in out
+
+
+def test_a_sum_that_is_zero_on_paper_does_not_fire_whatever_the_float_noise(capsys):
+    """0.1 + 0.2 − 0.3 is 5.6e-17 in floats: the step must still read it as 0, as the plane widget shows it."""
+    _, out = run_check(ex.q3, (0.1, 0.2, -0.3), capsys)
+    assert "(1, 1): z = 0.1·1 + 0.2·1 + (−0.3) = 0.0 ≤ 0" in out and "AND(1, 1) = 1" in out
+
+
+def test_stopping_at_z_is_named_before_the_whole_number_test(capsys):
+    _, out = run_check(ex.q2, float(np.log(99)), capsys)
+    assert "solve for w" in out and "not a whole number" not in out
 
 
 def test_other_and_and_or_weights_are_accepted(capsys):

@@ -9,6 +9,7 @@ import numpy as np
 
 from helpers.activations import relu, sigmoid, step, tanh
 from helpers.exercises.core import ChoiceExercise, CustomExercise, FunctionExercise, Wrong, show
+from helpers.plots.neurons import exact_sum
 from helpers.widgets import num, operand
 
 NOTEBOOK = "01_neurons"
@@ -39,10 +40,12 @@ def neuron(x, w, b, g):
 def _neuron_cases() -> list[dict]:
     """Inputs x, weights w (same length), a bias b and an activation g; z < 0 in the first, so slips differ.
 
-    The first case has three inputs, and its products w_i·x_i (−1, −1.5, −1) hold no pair ±p and no product equal
-    to b: with an odd g a pair would cancel in both sum(g(w_i·x_i)) and g(w·x), and a third product equal to b
-    would make a neuron that reads only two inputs look like one that forgot the bias."""
-    cases = [{"x": np.array([2.0, -1.0, 0.5]), "w": np.array([-0.5, 1.5, -2.0]), "b": 0.5, "g": sigmoid}]
+    The first case has three inputs, and its products w_i·x_i (−1, −1.5, −0.75) are all different, hold no pair ±p,
+    and none equals b or −2b: with an odd g a pair would cancel in both sum(g(w_i·x_i)) and g(w·x); a product equal
+    to b would make a neuron that reads only two inputs look like one that forgot the bias; and with a product
+    equal to −2b (the old case: products (−1, −1.5, −1), b = 0.5) the first two inputs, all but the first and b
+    added to every product all gave the same z."""
+    cases = [{"x": np.array([2.0, -1.0, 0.5]), "w": np.array([-0.5, 1.5, -1.5]), "b": 0.3, "g": sigmoid}]
     for d, g in [(4, tanh), (1, relu), (5, step), (3, relu)]:
         cases.append({"x": np.round(_rng.normal(size=d), 2), "w": np.round(_rng.normal(size=d), 2),
                       "b": float(np.round(_rng.normal(), 2)), "g": g})
@@ -51,10 +54,16 @@ def _neuron_cases() -> list[dict]:
 
 def _first_inputs(k: int):
     """A neuron with the sum written out for its first k inputs only, as a learner might write it for k = 2: it
-    crashes on fewer than k inputs, and is right on exactly k."""
+    crashes on fewer than k inputs, and is right on exactly k. A loop that stops one early, range(len(x) - 1),
+    gives the same value as k = d − 1, so the message speaks to both."""
     def slip(x, w, b, g):
         return g(sum(w[i] * x[i] for i in range(k)) + b)
     return slip
+
+
+def _all_but_first(x, w, b, g):
+    """A loop that starts at 1, as if Python counted from 1: it leaves out x[0]."""
+    return g(sum(w[i] * x[i] for i in range(1, len(x))) + b)
 
 
 q1 = FunctionExercise(
@@ -86,9 +95,15 @@ q1 = FunctionExercise(
          "you returned one value per input; a neuron outputs one number: add the products up (`np.dot` or "
          "`np.sum`) before you add the bias."),
         *[(_first_inputs(k),
-           f"your neuron reads only the first {k} input{'s' if k > 1 else ''}; here x and w are longer (they can "
-           "have any length d). Add up every product w_i·x_i, whatever d is.")
+           f"your neuron reads only the first {k} input{'s' if k > 1 else ''}, but here x and w have more entries. "
+           "Add up every product w_i·x_i, whatever the length d: a sum written out term by term fits one length "
+           "only, and a loop must visit every index (range(len(x)), not stopping one early).")
           for k in (1, 2, 3)],
+        (_all_but_first,
+         "your sum leaves out the first input: Python counts from 0, so x[0] is the first input, and a loop "
+         "that starts at 1 skips it."),
+        (lambda x, w, b, g: g(np.sum(w * x + b)),
+         "you added b to every product w_i·x_i; the bias is added once, to the sum."),
         (lambda x, w, b, g: g(np.dot(w, w) + b),
          "you multiplied the weights by themselves (w·w); each weight multiplies its own input x_i."),
         (lambda x, w, b, g: g(np.dot(x, x) + b),
@@ -145,16 +160,22 @@ def _whole_number(answer, what: str) -> int:
 
 
 def check_step_weight(answer) -> None:
-    """Raise Wrong unless the answer is the smallest whole w with σ(w·0.1) > 0.99."""
+    """Raise Wrong unless the answer is the smallest whole w with σ(w·0.1) > 0.99.
+
+    An answer between 4 and 5, whole or not (ln 99 ≈ 4.595 itself), is the z the sigmoid needs, not w: that is
+    said before the whole-number test, so the learner who stopped at z hears it at once."""
+    if isinstance(answer, numbers.Real) and not isinstance(answer, (bool, np.bool_)) and 4 <= float(answer) <= 5:
+        value = float(answer)
+        text = f"{round(value)}" if value == round(value) else num(value, 4)
+        z = value * X_NEAR
+        raise Wrong(f"σ({text}·0.1) = σ({num(z)}) = {float(sigmoid(z)):.4f}. A number near {text} is how large z "
+                    "must be; but z = w·0.1, so solve for w.")
     w = _whole_number(answer, "a single whole number w")
     z = w * X_NEAR
     a = float(sigmoid(z))
     if w <= 0:
         raise Wrong(f"with w = {w}, z = w·0.1 ≤ 0, so σ(z) ≤ 0.5: the neuron is not even leaning towards 1.")
     if a <= TARGET:
-        if 4 <= w <= 5:
-            raise Wrong(f"σ({w}·0.1) = σ({num(z)}) = {a:.4f}. A number near {w} is how large z must be; "
-                        "but z = w·0.1, so solve for w.")
         raise Wrong(f"σ({w}·0.1) = σ({num(z)}) = {a:.4f}, not above 0.99 yet: w is too small.")
     if w > smallest_step_weight():
         raise Wrong(f"σ({w}·0.1) = {a:.4f} is above 0.99, yes, but a smaller w works too: find the smallest.")
@@ -210,7 +231,7 @@ def check_gate(answer, table: dict, gate: str) -> None:
     """Raise Wrong unless step(w1·x1 + w2·x2 + b) is gate(x1, x2) on all four inputs, as `table` gives it."""
     w1, w2, b = _numbers(answer, 3, "three numbers (w1, w2, b), e.g. (0.5, 0.5, 0.0)")
     for (x1, x2), target in table.items():
-        z = w1 * x1 + w2 * x2 + b
+        z = exact_sum(w1 * x1 + w2 * x2 + b)  # without float noise, as the plane widget shows it: 0.1 + 0.2 − 0.3 is 0
         out = int(step(z))
         if out != target:
             sign = "> 0" if z > 0 else "≤ 0"
@@ -263,8 +284,9 @@ p4 = ChoiceExercise(
                    "off. Think of the decision line: which points must it put on each side?",
               "d": "The sigmoid neuron says more than 0.5 exactly where z > 0, on the same side of the same "
                    "straight line as the step neuron. Which points must that line put on each side?"},
-    hint="Whatever the weights, the neuron's border is one straight line, with (0, 1) and (1, 0) on one side and "
-         "(0, 0) and (1, 1) on the other. Draw the four corners of a square and try.",
+    hint="Whatever the weights, the neuron's border is one straight line. XOR would need (0, 1) and (1, 0) on one "
+         "side of it and (0, 0) and (1, 1) on the other: draw the four corners of a square and try to draw that "
+         "line.",
     solution='p4_answer = "c"  # no straight line has (0, 1), (1, 0) on one side and (0, 0), (1, 1) on the other',
 )
 
