@@ -53,13 +53,15 @@ notebook: install-lab  ## open the notebooks in Jupyter Notebook 7 (same loopbac
 
 # Presenting live (docs/teaching-guide.md, "Presenting"): JupyterLab opens on the one notebook; the deck
 # (jupyterlab-slideshow) presents it inside JupyterLab, so its widgets stay live on the slides.
+# The kernels it starts draw in the projector style (NN_STYLE=projector, read by helpers/widgets.py at import:
+# large fonts, each live plot fitting a 1280 x 720 slide); `make present NB=... NN_STYLE=default` keeps the usual one.
+NN_STYLE ?= projector
 present: install-lab  ## open JupyterLab on one notebook, ready to present (make present NB=notebooks/01_neurons.ipynb)
 	@if [ "$(words $(wildcard $(NB)))" != 1 ]; then \
 		echo "make present needs one notebook: make present NB=notebooks/01_neurons.ipynb"; exit 2; fi
 	@echo "Then: Run > Run All Cells; click the cell to start at; the deck button in the notebook's toolbar"
-	@echo "(or Ctrl+Shift+C, 'Start Deck'). Space / arrows move on, Esc leaves. Projector fonts: run"
-	@echo "'from helpers.widgets import set_style; set_style(\"projector\")' after the Setup cell."
-	$(VENV)/bin/jupyter lab $(JUPYTER_FLAGS) --LabApp.default_url=/lab/tree/$(notdir $(NB))
+	@echo "(or Ctrl+Shift+C, 'Start Deck'). Space / arrows move on, Esc leaves. Plots: $(NN_STYLE) style."
+	NN_STYLE=$(NN_STYLE) $(VENV)/bin/jupyter lab $(JUPYTER_FLAGS) --LabApp.default_url=/lab/tree/$(notdir $(NB))
 
 lint: install  ## ruff over helpers, tests, bench and the notebooks
 	$(VENV)/bin/ruff check helpers tests bench notebooks

@@ -19,6 +19,7 @@ import base64
 import html
 import io
 import math
+import os
 import struct
 import zlib
 from collections.abc import Callable
@@ -43,15 +44,35 @@ _PROJECTOR_RC = {"font.size": 14, "axes.titlesize": 15, "axes.labelsize": 14, "x
                  "ytick.labelsize": 13, "legend.fontsize": 12, "lines.linewidth": 2.5, "lines.markersize": 9}
 STYLES = {"default": (80, {key: mpl.rcParamsDefault[key] for key in _PROJECTOR_RC}),
           "projector": (110, _PROJECTOR_RC)}
+STYLE = "default"
+# The projector style fits each live plot on one slide of a 1280 x 720 screen (jupyterlab-slideshow's deck shows
+# the plot's cell, from its top when it is tall): its one-line code input and the margins take SLIDE_CHROME
+# pixels, each row of controls CONTROL_ROW, and the picture, shown at its own size, the rest
+# (tests/browser/test_present_browser.py checks it on the screen).
+SCREEN_HEIGHT, SLIDE_CHROME, CONTROL_ROW = 720, 50, 33
 
 
 def set_style(name: str = "default") -> None:
-    """Restyle every plot made from now on: "projector" (large fonts, thick lines, bigger figures) or "default"."""
-    global DPI
+    """Restyle every plot made from now on: "projector" (large fonts, thick lines, bigger figures, each live plot
+    fitting a 720-pixel-high slide) or "default". `NN_STYLE=projector` in the environment sets it at import."""
+    global DPI, STYLE
     if name not in STYLES:
         raise CourseError(f"unknown style {name!r}: use one of {', '.join(STYLES)}")
     DPI, rc = STYLES[name]
+    STYLE = name
     mpl.rcParams.update(rc)
+
+
+def picture_budget(control_rows: int) -> int:
+    """The tallest picture (pixels) that fits on a projector slide under `control_rows` rows of controls."""
+    return SCREEN_HEIGHT - SLIDE_CHROME - CONTROL_ROW * control_rows
+
+
+def fit_height(fig: Figure, height: int) -> None:
+    """Lower the figure's resolution so that its picture is at most `height` pixels high (nothing else changes)."""
+    drawn = fig.get_figheight() * fig.dpi
+    if drawn > height:
+        fig.set_dpi(fig.dpi * height / drawn)
 
 
 def new_figure(width: float = 7.0, height: float = 3.5, **kwargs) -> Figure:
@@ -262,6 +283,9 @@ class LivePlot(widgets.VBox):
         self.error: str | None = None
         rows = [widgets.HBox(list(controls.values())[i:i + columns])
                 for i in range(0, len(controls), columns)]
+        if STYLE == "projector":  # the picture at its own size (not stretched to the page's width), fitting a slide
+            fit_height(fig, picture_budget(len(rows)))
+            self.image.layout.align_self = "flex-start"
         super().__init__([*rows, self.image, *(readouts or []), self.message])
         self.add_class("nn-liveplot")
         for control in controls.values():
@@ -332,3 +356,7 @@ def static_figure(png: bytes, alt: str, caption: str = "") -> str:
     note = f"<figcaption><em>{html.escape(caption)}</em></figcaption>" if caption else ""
     return (f'<figure class="nn-static-plot" style="margin: 0"><img src="{src}" alt="{html.escape(alt)}" '
             f'style="border: 1px solid #999">{note}</figure>')
+
+
+if os.environ.get("NN_STYLE"):  # `make present` starts JupyterLab with NN_STYLE=projector
+    set_style(os.environ["NN_STYLE"])

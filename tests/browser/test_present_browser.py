@@ -7,22 +7,27 @@ JupyterLab's widget manager (RISE's separate slideshow page cannot load ipywidge
   toolbar's deck button), step through the slides with Space to the first live plot, move its slider with the
   keyboard (Tab to it, arrow key) and with the mouse (drag): a new picture must arrive each time, the deck stays on
   that slide, and the console shows no error. Escape leaves the deck.
-- `test_projector_slides_fit`: at 1280 x 720 with `set_style("projector")`, every live plot of 01-05, shown on its
-  slide, has its controls and its picture inside the screen: nothing cut off at the bottom (or the top).
+- `test_projector_slides_fit`: at 1280 x 720 with `set_style("projector")`, every live plot of the course (each
+  builder of helpers/plots/, so every live plot of 01-05 and more), shown on a slide of its own, has its controls
+  and its picture inside the screen: nothing cut off at the bottom (or the top, or the right). One small generated
+  notebook holds them all, so the check takes about a minute instead of running five notebooks (10 minutes). A
+  screenshot of each slide that does not fit goes to tests/browser/screenshots/.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import nbformat
 import pytest
 
+from helpers.plots import all_builders
 from hub.lab_page import run_all_cells, wait_for_new_picture
 
-from .conftest import NOTEBOOK_DIR, SCREENSHOTS
+from .conftest import SCREENSHOTS
 
 pytestmark = pytest.mark.browser
 
@@ -141,53 +146,68 @@ def test_present_01_and_move_a_live_slider(page, lab):
         (SCREENSHOTS / "01_neurons-deck-console.json").write_text(json.dumps(console, indent=1))
 
 
-# Plots taller than a 720-pixel screen in the projector style (measured with this test): they need a smaller figure
-# in helpers/plots/, or a picture that LivePlot caps at the screen's height. Strict: the mark must go once they fit.
-TOO_TALL = {"01": "neuron_plane: controls and picture 873 px high",
-            "03": "forward_trace (735 px) and xor_network (828 px)"}
-PROJECTOR = [pytest.param(p, marks=pytest.mark.xfail(strict=True, raises=AssertionError, reason=TOO_TALL[p]))
-             if p in TOO_TALL else p for p in ["01", "02", "03", "04", "05"]]
-PROJECTOR_CELL = 'from helpers.widgets import set_style\nset_style("projector")'
+# Each live plot of the course (every BUILDERS of helpers/plots/) on a slide of its own, in one small notebook: the
+# check sees every plot in seconds, without running (and training in) the notebooks themselves.
+FIT_NOTEBOOK = "projector-fit.ipynb"
+FIT_SETUP = """from helpers.plots import all_builders
+from helpers.widgets import set_style
+set_style("projector")
+BUILDERS = all_builders()"""
+SCREEN = {"width": 1280, "height": 720}
+# Where each live plot on the slide now showing lies on the screen: the box around its controls and picture (and
+# any readout, button or drawing canvas under the same output).
+PLOT_BOX = """() => { const cell = document.querySelector('.jp-Cell.jp-deck-mod-onscreen.jp-mod-active');
+    const out = cell && cell.querySelector('.jp-OutputArea-output .nn-liveplot')?.closest('.jp-OutputArea-output');
+    if (!out) return null;
+    const parts = [...out.querySelectorAll('img, canvas, .widget-slider, .widget-dropdown, button')]
+        .map(e => e.getBoundingClientRect()).filter(r => r.height > 0);
+    return {top: Math.min(...parts.map(r => r.top)), bottom: Math.max(...parts.map(r => r.bottom)),
+            left: Math.min(...parts.map(r => r.left)), right: Math.max(...parts.map(r => r.right)),
+            name: (cell.querySelector('.jp-InputArea-editor')?.innerText || '').trim()}; }"""
 
 
-def projector_copy(lab, prefix: str) -> str:
-    """A copy of notebook `prefix` in the lab's folder with `set_style("projector")` run right after Setup, as the
-    teaching guide says; returns its file name."""
-    source = next(NOTEBOOK_DIR.glob(f"{prefix}_*.ipynb"))
-    nb = nbformat.read(source, as_version=4)
-    setup = next(i for i, c in enumerate(nb.cells) if c.cell_type == "code")
-    cell = nbformat.v4.new_code_cell(PROJECTOR_CELL)
-    cell.metadata["slideshow"] = {"slide_type": "skip"}
-    nb.cells.insert(setup + 1, cell)
-    name = f"{source.stem}-projector.ipynb"
-    nbformat.write(nb, Path(lab["dir"]) / name)
-    return name
+def fit_notebook(folder: Path) -> str:
+    """Write a notebook with one slide per live plot, in the projector style, into `folder`; return its name."""
+    cells = [nbformat.v4.new_markdown_cell("# Every live plot, projector style"),
+             nbformat.v4.new_code_cell(FIT_SETUP)]
+    cells += [nbformat.v4.new_code_cell(f'BUILDERS["{name}"]()') for name in sorted(all_builders())]
+    for i, cell in enumerate(cells):
+        cell.metadata["slideshow"] = {"slide_type": "skip" if i == 1 else "slide"}
+    kernel = {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}}
+    nbformat.write(nbformat.v4.new_notebook(cells=cells, metadata=kernel), folder / FIT_NOTEBOOK)
+    return FIT_NOTEBOOK
 
 
-@pytest.mark.parametrize("prefix", PROJECTOR)
-def test_projector_slides_fit(browser, lab, prefix):
-    context = browser.new_context(viewport={"width": 1280, "height": 720})
+def outside(box: dict) -> bool:
+    """Whether a box reaches past the screen's edges (by more than 1 px, for sub-pixel layout)."""
+    return (box["top"] < -1 or box["left"] < -1 or box["bottom"] > SCREEN["height"] + 1
+            or box["right"] > SCREEN["width"] + 1)
+
+
+def test_projector_slides_fit(browser, lab):
+    """Present every live plot, one per slide, at 1280 x 720 in the projector style: each fits the screen."""
+    context = browser.new_context(viewport=SCREEN)
     page = context.new_page()
-    name = projector_copy(lab, prefix)
+    name = fit_notebook(Path(lab["dir"]))
     SCREENSHOTS.mkdir(exist_ok=True)
     try:
         run_all_cells(page, f"{lab['base']}/lab/tree/{name}?token={lab['token']}&reset", run_timeout_ms=RUN_TIMEOUT_MS)
-        expected = page.locator(".jp-Notebook .nn-liveplot").count()
         start_deck_at_title(page)
-        seen, cut, steps = set(), [], [page.evaluate(ACTIVE)]
+        seen, steps = {}, [page.evaluate(ACTIVE)]
         while True:
-            for plot in page.evaluate(PLOTS_ON_SCREEN):
-                # The deck scrolls the active cell into view: judge a plot when its cell is the one shown.
-                if plot["active"] and plot["cell"] not in seen:
-                    seen.add(plot["cell"])
-                    if plot["top"] < -1 or plot["bottom"] > 721 or plot["right"] > 1281:  # 1 px for sub-pixel layout
-                        cut.append(plot)
-                        page.screenshot(path=str(SCREENSHOTS / f"{prefix}-projector-cell{plot['cell']}.png"))
+            box = page.evaluate(PLOT_BOX)
+            if box:
+                builder = re.search(r'"(.+)"', box["name"])[1]
+                seen[builder] = box
+                if outside(box):
+                    page.screenshot(path=str(SCREENSHOTS / f"projector-{builder}.png"))
             steps.append(next_slide(page))
             if steps[-1] == steps[-2]:
                 break
-        assert len(seen) == expected, f"{name}: the deck showed {len(seen)} of {expected} live plots"
-        assert not cut, f"{name}: live plots cut off at 1280x720 (projector style): " + "; ".join(
-            f"cell {p['cell']} ({p['code']}): top {p['top']:.0f}, bottom {p['bottom']:.0f} px" for p in cut)
+        assert sorted(seen) == sorted(all_builders()), f"the deck showed live plots of {sorted(seen)} only"
+        cut = [f"{b}: top {box['top']:.0f}, bottom {box['bottom']:.0f}, right {box['right']:.0f} px"
+               for b, box in seen.items() if outside(box)]
+        assert not cut, ("live plots cut off at 1280 x 720 in the projector style (screenshots in "
+                         "tests/browser/screenshots/): " + "; ".join(cut))
     finally:
         context.close()
