@@ -115,9 +115,9 @@ def _check_grad(grad_out, cached: np.ndarray | None, who: str) -> np.ndarray:
 
 
 class Linear(Module):
-    """y = x Wᵀ + b: a fully connected layer, W (out, in) and b (out,) laid out like torch.nn.Linear.
+    """Z = X Wᵀ + b: a fully connected layer, W (out, in) and b (out,) laid out like torch.nn.Linear.
 
-    `needs_input_grad=False` (for a first layer, whose input is data) skips the product that makes dL/dx.
+    `needs_input_grad=False` (for a first layer, whose input is data) skips the product that makes dL/dX.
     """
 
     def __init__(self, in_features: int, out_features: int, init: str = "he", rng=None,
@@ -130,24 +130,24 @@ class Linear(Module):
         rng = np.random.default_rng(rng)
         self.W = Parameter(_init_weights(init, self.in_features, self.out_features, rng).astype(dtype))  # (out, in)
         self.b = Parameter(np.zeros(self.out_features, dtype=dtype))  # (out,)
-        self._x: np.ndarray | None = None  # the last input, (n, in)
-        self._y: np.ndarray | None = None  # the last output, (n, out): only its shape is used
+        self._X: np.ndarray | None = None  # the last input, (n, in)
+        self._Z: np.ndarray | None = None  # the last output, (n, out): only its shape is used
 
     def forward(self, x):
         """(n, in) -> (n, out)."""
-        x = _as_batch(x, repr(self), self.in_features)  # (n, in)
-        self._x = x
-        self._y = x @ self.W.data.T + self.b.data  # (n, in) @ (in, out) + (out,) -> (n, out)
-        return self._y
+        X = _as_batch(x, repr(self), self.in_features)  # (n, in)
+        self._X = X
+        self._Z = X @ self.W.data.T + self.b.data  # (n, in) @ (in, out) + (out,) -> (n, out)
+        return self._Z
 
     def backward(self, grad_out):
-        """dL/dy (n, out) -> dL/dx (n, in), or None if not needs_input_grad; adds dL/dW (out, in) and dL/db (out,)."""
-        grad_out = _check_grad(grad_out, self._y, "Linear")  # (n, out)
-        self.W.grad += grad_out.T @ self._x  # (out, n) @ (n, in) -> (out, in)
+        """dL/dZ (n, out) -> dL/dX (n, in), or None if not needs_input_grad; adds dL/dW (out, in) and dL/db (out,)."""
+        grad_out = _check_grad(grad_out, self._Z, "Linear")  # (n, out): dL/dZ
+        self.W.grad += grad_out.T @ self._X  # (out, n) @ (n, in) -> (out, in)
         self.b.grad += grad_out.sum(axis=0)  # (out,): b is added to every row, so its gradients add up
         if not self.needs_input_grad:
-            return None  # the input is data: nobody needs dL/dx, so skip its matrix product
-        return grad_out @ self.W.data  # (n, out) @ (out, in) -> (n, in)
+            return None  # the input is data: nobody needs dL/dX, so skip its matrix product
+        return grad_out @ self.W.data  # (n, out) @ (out, in) -> (n, in): dL/dX
 
     def parameters(self) -> list[Parameter]:
         return [self.W, self.b]
