@@ -134,6 +134,111 @@ def tanh_naive_np(self):
     return out
 
 
+def tanh_backward_called(self):
+    t = math.tanh(self.data)
+    out = Value(t, (self,), "tanh")
+
+    def _backward():
+        self.grad += (1 - t**2) * out.grad
+
+    out._backward = _backward()  # runs it now and stores None
+    return out
+
+
+def tanh_parent_not_a_tuple(self):
+    t = math.tanh(self.data)
+    out = Value(t, self, "tanh")  # (self,) without the tuple
+
+    def _backward():
+        self.grad += (1 - t**2) * out.grad
+
+    out._backward = _backward
+    return out
+
+
+def adam_hard_coded(w, g, m, s, t, lr, beta1, beta2, eps):
+    m, s = 0.9 * m + 0.1 * g, 0.999 * s + 0.001 * g**2
+    return w - lr * (m / (1 - 0.9**t)) / (np.sqrt(s / (1 - 0.999**t)) + 1e-8), m, s
+
+
+def adam_hard_coded_eps(w, g, m, s, t, lr, beta1, beta2, eps):
+    m, s = beta1 * m + (1 - beta1) * g, beta2 * s + (1 - beta2) * g**2
+    return w - lr * (m / (1 - beta1**t)) / (np.sqrt(s / (1 - beta2**t)) + 1e-8), m, s
+
+
+def adam_returns_hats(w, g, m, s, t, lr, beta1, beta2, eps):
+    m = beta1 * m + (1 - beta1) * g
+    s = beta2 * s + (1 - beta2) * g**2
+    m = m / (1 - beta1**t)  # overwrites the average with its corrected copy
+    s = s / (1 - beta2**t)
+    return w - lr * m / (np.sqrt(s) + eps), m, s
+
+
+def tanh_neuron_one_sided(x, w, b, y):
+    h = 1e-6
+
+    def loss(w, b):
+        return (np.tanh(w * x + b) - y) ** 2
+
+    return (loss(w + h, b) - loss(w, b)) / h, (loss(w, b + h) - loss(w, b)) / h
+
+
+def tanh_neuron_central(x, w, b, y):
+    h = 1e-5
+
+    def loss(w, b):
+        return (np.tanh(w * x + b) - y) ** 2
+
+    return (loss(w + h, b) - loss(w - h, b)) / (2 * h), (loss(w, b + h) - loss(w, b - h)) / (2 * h)
+
+
+def by_differences(f, arrays, h):
+    """Central differences of f(*arrays) with respect to each array, entry by entry: a learner's loop."""
+    grads = []
+    for k, array in enumerate(arrays):
+        grad = np.zeros_like(array)
+        for i in np.ndindex(array.shape):
+            up, down = [a.copy() for a in arrays], [a.copy() for a in arrays]
+            up[k][i] += h
+            down[k][i] -= h
+            grad[i] = (f(*up) - f(*down)) / (2 * h)
+        grads.append(grad)
+    return grads
+
+
+def relu_layer_by_differences(X, W, b, G):
+    return tuple(by_differences(lambda X, W, b: np.sum(np.maximum(X @ W.T + b, 0) * G), [X, W, b], 1e-3))
+
+
+def sigmoid_net_by_differences(X, y, W1, b1, W2, b2):
+    return tuple(by_differences(lambda W1, b1, W2, b2: np.mean((sigmoid(X @ W1.T + b1) @ W2.T + b2 - y) ** 2),
+                                [W1, b1, W2, b2], 1e-5))
+
+
+def sigmoid_net_by_own_derivative(X, y, W1, b1, W2, b2):
+    grads = []
+    for k, array in enumerate((W1, b1, W2, b2)):
+        grad = np.zeros_like(array)
+        for i in np.ndindex(array.shape):
+            def loss(t, k=k, i=i):
+                weights = [W1.copy(), b1.copy(), W2.copy(), b2.copy()]
+                weights[k][i] = t
+                return np.mean((sigmoid(X @ weights[0].T + weights[1]) @ weights[2].T + weights[3] - y) ** 2)
+
+            grad[i] = numerical_derivative(loss, array[i], 1e-5)  # Exercise 1's function
+        grads.append(grad)
+    return tuple(grads)
+
+
+def sigmoid_net_flattened(X, y, W1, b1, W2, b2):
+    H = sigmoid(X @ W1.T + b1)
+    Y_hat = (H @ W2.T + b2).ravel()  # (n,): minus y (n, 1) broadcasts to (n, n)
+    dY_hat = 2 * (Y_hat - y) / len(X)
+    dW2, db2 = dY_hat.T @ H, dY_hat.sum(axis=0)
+    dZ1 = (dY_hat @ W2) * H * (1 - H)
+    return dZ1.T @ X, dZ1.sum(axis=0), dW2, db2
+
+
 def tanh_float(self):
     return math.tanh(self.data)
 
@@ -154,7 +259,8 @@ WRONG = {
     "q1": [(lambda f, x, h: (f(x + h) - f(x)) / h, "one-sided"),
            (lambda f, x, h: (f(x + h) - f(x - h)) / h, "2h apart"),
            (lambda f, x, h: (f(x) - f(x - h)) / h, "looking only to the left"),
-           (lambda f, x, h: (f(x + h) + f(x - h)) / (2 * h), "not right")],
+           (lambda f, x, h: (f(x + h) + f(x - h)) / (2 * h), "not right"),
+           (lambda f, x, h: (f(x + h) - f(x - h)) / 2 * h, "divide by (2 * h), in brackets")],
     "q2": [(lambda x, w, b, y: (2 * (np.tanh(w * x + b) - y) * np.tanh(w * x + b) * (1 - np.tanh(w * x + b)) * x,
                                 2 * (np.tanh(w * x + b) - y) * np.tanh(w * x + b) * (1 - np.tanh(w * x + b))),
             "sigmoid's derivative"),
@@ -165,7 +271,9 @@ WRONG = {
                                 2 * (np.tanh(w * x + b) - y) * (1 - np.tanh(np.tanh(w * x + b)) ** 2)), "taken at z"),
            (lambda x, w, b, y: (tanh_neuron_grads(x, w, b, y)[1],) * 2, "one more factor"),
            (lambda x, w, b, y: tanh_neuron_grads(x, w, b, y)[::-1], "dL_dw is not right"),
-           (lambda x, w, b, y: 0.5, "return 2 values")],
+           (lambda x, w, b, y: 0.5, "return 2 values"),
+           (tanh_neuron_one_sided, "accuracy of a finite difference"),
+           (tanh_neuron_central, "accuracy of a finite difference")],
     "q3": [(lambda X, W, b, G: (G @ W, G.T @ X, G.sum(axis=0)), "went straight through the ReLU"),
            (lambda X, W, b, G: ((G * (G > 0)) @ W, (G * (G > 0)).T @ X, (G * (G > 0)).sum(axis=0)), "forward pass"),
            (lambda X, W, b, G: (*relu_layer_backward(X, W, b, G)[:2], relu_layer_backward(X, W, b, G)[2] / len(X)),
@@ -173,13 +281,17 @@ WRONG = {
            (lambda X, W, b, G: (relu_layer_backward(X, W, b, G)[0], relu_layer_backward(X, W, b, G)[1].T,
                                 relu_layer_backward(X, W, b, G)[2]), "dW is not right: the shape is"),
            (lambda X, W, b, G: ((G * (X @ W.T + b > 0)).T @ W, None, None), "cannot be done"),
-           (lambda X, W, b, G: (relu_layer_backward(X, W, b, G)[0], ..., ...), "dW is still `...`")],
+           (lambda X, W, b, G: (relu_layer_backward(X, W, b, G)[0], ..., ...), "dW is still `...`"),
+           (relu_layer_by_differences, "steps across the kink")],
     "q4": [(lambda X, y, W1, b1, W2, b2: _tanh_slope_net(X, y, W1, b1, W2, b2), "tanh's derivative"),
            (lambda X, y, W1, b1, W2, b2: tuple(g * len(X) for g in sigmoid_net_backward(X, y, W1, b1, W2, b2)),
             "n times too big"),
            (lambda X, y, W1, b1, W2, b2: tuple(g / 2 for g in sigmoid_net_backward(X, y, W1, b1, W2, b2)),
             "half what it should be"),
-           (lambda X, y, W1, b1, W2, b2: sigmoid_net_backward(X, y, W1, b1, W2, b2)[:3], "return 4 values")],
+           (lambda X, y, W1, b1, W2, b2: sigmoid_net_backward(X, y, W1, b1, W2, b2)[:3], "return 4 values"),
+           (sigmoid_net_by_differences, "accuracy of a finite difference"),
+           (sigmoid_net_by_own_derivative, "your central difference from Exercise 1"),
+           (sigmoid_net_flattened, "broadcasts to (n, n)")],
     "q5": [(descend_in_place, "in-place update"), (descend_slice_assign, "in-place update"),
            (lambda w, grad_fn, lr, steps: gradient_descent(w, lambda v: -grad_fn(v), lr, steps), "stepped uphill"),
            (lambda w, grad_fn, lr, steps: gradient_descent(w, grad_fn, 1.0, steps), "forgot the learning rate"),
@@ -189,11 +301,15 @@ WRONG = {
            (lambda w, g, m, s, t, lr, b1, b2, eps: adam_step(w, g, m, s, t + 1, lr, b1, b2, eps), "w is not right"),
            (lambda w, g, m, s, t, lr, b1, b2, eps: adam_step(w, g, m, s, t, lr, b1, b2, eps)[0], "return 3 values"),
            (lambda w, g, m, s, t, lr, b1, b2, eps: (*adam_step(w, g, m, s, t, lr, b1, b2, eps)[:2], ...),
-            "s is still `...`")],
+            "s is still `...`"),
+           (adam_hard_coded, "this run has beta1 = 0.8, beta2 = 0.99, eps = 1e-06"),
+           (adam_hard_coded_eps, "you used the default"),
+           (adam_returns_hats, "not the bias-corrected m̂ and ŝ")],
     "q7": [(tanh_assigns, "added to (+=), not set (=)"), (tanh_not_attached, "never ran"),
            (tanh_naive_np, "e^(2x) overflows"),
            (tanh_float, "return a new Value"), (tanh_in_place, "you returned self"),
-           (tanh_sigmoid_slope, "self.grad should be"), (tanh_wrong_forward, "should be tanh(self.data)")],
+           (tanh_sigmoid_slope, "self.grad should be"), (tanh_wrong_forward, "should be tanh(self.data)"),
+           (tanh_backward_called, "without brackets"), (tanh_parent_not_a_tuple, "a tuple of Values, (self,)")],
 }
 
 
@@ -458,3 +574,82 @@ def test_value_tanh_by_value_tanh_or_autograd_is_refused_honest_np_tanh_passes(c
     assert_rejected(ex.q7, Value.tanh, capsys, "the course's own")
     assert Value.tanh.__module__ == "helpers.value" and Value(0.5).tanh().data == pytest.approx(math.tanh(0.5))
     assert_accepted(ex.q7, with_np_tanh, capsys)
+
+
+# ---- exercises 2-4: the chain rule's exact gradients pass at 1e-12, finite differences do not
+
+
+def tanh_neuron_by_cosh(x, w, b, y):
+    z = w * x + b
+    dL_dz = 2 * (np.tanh(z) - y) / np.cosh(z) ** 2  # tanh' = 1/cosh²: the same number, rounded differently
+    return dL_dz * x, dL_dz
+
+
+def relu_layer_by_loops(X, W, b, G):
+    dX, dW, db = np.zeros_like(X), np.zeros_like(W), np.zeros_like(b)
+    for k in range(len(X)):
+        for j in range(len(W)):
+            g = G[k, j] if X[k] @ W[j] + b[j] > 0 else 0.0
+            db[j] += g
+            dW[j] += g * X[k]
+            dX[k] += g * W[j]
+    return dX, dW, db
+
+
+def relu_layer_by_einsum(X, W, b, G):
+    dZ = np.where(np.einsum("ki,ji->kj", X, W) + b > 0, G, 0.0)
+    return np.einsum("kj,ji->ki", dZ, W), np.einsum("kj,ki->ji", dZ, X), np.ones(len(X)) @ dZ
+
+
+def sigmoid_net_by_loops(X, y, W1, b1, W2, b2):
+    n, grads = len(X), [np.zeros_like(W1), np.zeros_like(b1), np.zeros_like(W2), np.zeros_like(b2)]
+    for k in range(n):
+        h = 1 / (1 + np.exp(-(W1 @ X[k] + b1)))  # its own sigmoid, one example at a time
+        d = 2 * (W2 @ h + b2 - y[k]) / n
+        dz = (W2.T @ d) * h * (1 - h)
+        for grad, part in zip(grads, (np.outer(dz, X[k]), dz, np.outer(d, h), d), strict=True):
+            grad += part
+    return tuple(grads)
+
+
+@pytest.mark.parametrize("name, answer", [("q2", tanh_neuron_by_cosh), ("q3", relu_layer_by_loops),
+                                          ("q3", relu_layer_by_einsum), ("q4", sigmoid_net_by_loops)])
+def test_exact_gradients_computed_another_way_pass_the_strict_check(name, answer, capsys):
+    assert_accepted(getattr(ex, name), answer, capsys)
+
+
+@pytest.mark.parametrize("h", [1e-4, 1e-5, 3e-6, 1e-6])
+def test_central_differences_fail_the_strict_check_at_every_step_size(h, capsys):
+    def tanh_neuron(x, w, b, y):
+        return tuple(by_differences(lambda p: (np.tanh(p[0] * x + p[1]) - y) ** 2, [np.array([w, b])], h)[0])
+
+    def sigmoid_net(X, y, W1, b1, W2, b2):
+        return tuple(by_differences(lambda W1, b1, W2, b2: np.mean((sigmoid(X @ W1.T + b1) @ W2.T + b2 - y) ** 2),
+                                    [W1, b1, W2, b2], h))
+
+    def relu_layer(X, W, b, G):
+        return tuple(by_differences(lambda X, W, b: np.sum(np.maximum(X @ W.T + b, 0) * G), [X, W, b], h))
+
+    assert_rejected(ex.q2, tanh_neuron, capsys, "accuracy of a finite difference")
+    assert_rejected(ex.q4, sigmoid_net, capsys, "accuracy of a finite difference")
+    assert_rejected(ex.q3, relu_layer, capsys, "steps across the kink")
+
+
+def test_relu_case_has_a_unit_just_above_the_kink_and_a_step_across_it_changes_the_gradient():
+    k, j, z = ex.KINK
+    case = ex.q3.cases[0]
+    Z = case["X"] @ case["W"].T + case["b"]
+    assert Z[k, j] == pytest.approx(z, rel=1e-6) and z > 0
+    assert np.min(np.abs(np.delete(Z.ravel(), k * Z.shape[1] + j))) > 1e-3  # the only entry near the kink
+    # elsewhere ReLU is linear, so a large step is exact up to rounding: without the kink a finite difference would pass
+    exact = ex.relu_layer_backward(*case.values())
+    stepped = relu_layer_by_differences(*case.values())
+    assert abs(stepped[2][j] - exact[2][j]) > 0.1 * abs(exact[2][j])
+    assert np.allclose(np.delete(stepped[2], j), np.delete(exact[2], j), rtol=0, atol=1e-10)
+
+
+def test_the_strict_tolerance_is_what_refuses_a_finite_difference(capsys, monkeypatch):
+    """A test that can fail: at the usual tolerance, the finite differences above would pass."""
+    monkeypatch.setattr(ex.q2, "atol", 1e-6)
+    monkeypatch.setattr(ex.q2, "rtol", 1e-5)
+    assert_accepted(ex.q2, tanh_neuron_central, capsys)

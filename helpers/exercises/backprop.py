@@ -5,12 +5,16 @@ Adam (checked against torch.optim.Adam over several steps), and tanh for the tin
 torch.autograd on an expression that uses a value three times).
 
 Each exercise varies the worked example next to it (another activation, another loss, another network), so it
-cannot be copied from the cell above. Known slips are recognised and named (`mistakes=`).
+cannot be copied from the cell above. Known slips are recognised and named (`mistakes=`). The gradients of
+exercises 2-4 are asked for by the chain rule, which is exact up to rounding: they are checked to 1e-12, so that a
+finite-difference estimate (right to 1e-7 ... 1e-10) fails with a message that says why.
 """
 
 from __future__ import annotations
 
 import functools
+import inspect
+import itertools
 import math
 
 import numpy as np
@@ -22,6 +26,7 @@ from helpers.exercises.core import (
     FunctionExercise,
     NotAttempted,
     Wrong,
+    _copy,
     call_learner,
     check_outputs,
     show,
@@ -51,15 +56,15 @@ p1 = ChoiceExercise(
 
 p2 = ChoiceExercise(
     "Prediction 2 (a value used twice)", "c",
-    options={"a": "−3 (that is y)", "b": "1", "c": "−2", "d": "−6"},
-    feedback={"a": "That is the gradient along one of x's two paths only (through the product x·y). "
-                   "x also reaches f through the addition.",
-              "b": "That is the gradient along one of x's two paths only (through the addition). "
-                   "x also reaches f through the product x·y.",
-              "d": "Nudge x by a small h and follow both paths: the product changes by y·h, the "
+    options={"a": "−3 (that is v)", "b": "1", "c": "−2", "d": "−6"},
+    feedback={"a": "That is the gradient along one of u's two paths only (through the product u·v). "
+                   "u also reaches f through the addition.",
+              "b": "That is the gradient along one of u's two paths only (through the addition). "
+                   "u also reaches f through the product u·v.",
+              "d": "Nudge u by a small h and follow both paths: the product changes by v·h, the "
                    "second term by 1·h. Are those multiplied or added?"},
-    hint="Nudge x by a tiny h: x·y changes by y·h and the lone x by h. How much does f change in total?",
-    solution='p2_answer = "c"  # ∂f/∂x = y + 1 = −3 + 1 = −2: the two paths add up',
+    hint="Nudge u by a tiny h: u·v changes by v·h and the lone u by h. How much does f change in total?",
+    solution='p2_answer = "c"  # ∂f/∂u = v + 1 = −3 + 1 = −2: the two paths add up',
 )
 
 # ----------------------------------------------------------------------------- p3: a learning rate too large
@@ -96,6 +101,10 @@ def _half_step_missing(f, x, h):
     return (f(x + h) - f(x - h)) / h
 
 
+def _precedence(f, x, h):
+    return (f(x + h) - f(x - h)) / 2 * h  # divides by 2, then multiplies by h
+
+
 def _cube(t):
     return t**3
 
@@ -118,8 +127,92 @@ q1 = FunctionExercise(
               (_backward_difference, "that is the one-sided difference (f(x) − f(x − h)) / h, looking only to the "
                                      "left of x: it is off by about h·f''(x)/2. Use the central one, which looks h "
                                      "to both sides of x"),
-              (_half_step_missing, "you are off by a factor of 2: x − h and x + h are 2h apart, not h")],
+              (_half_step_missing, "you are off by a factor of 2: x − h and x + h are 2h apart, not h"),
+              (_precedence, "divide by (2 * h), in brackets: `/ 2 * h` divides by 2 and then multiplies by h, "
+                            "because Python works from left to right")],
 )
+
+# ----------------------------------------------------------------------------- q2-q4: gradients by the chain rule
+
+# The chain rule's answer is exact up to rounding (about 1e-15 of its size); a finite difference is right to about
+# 1e-7 (one-sided) or 1e-10 (central), at best a few 1e-11. So exercises 2-4 compare to 1e-12, and an answer that is
+# only close (everywhere within a hundredth of its size) is told why it fails.
+EXACT_ATOL, EXACT_RTOL = 1e-13, 1e-12
+# An answer off by less than a hundredth of its size (or 1e-4) in every output is taken for an estimate.
+ESTIMATED, ESTIMATED_ABS = 1e-2, 1e-4
+ESTIMATE = ("{name} agrees with the exact gradient only to about {error:.0e} of its size. That is the accuracy of a "
+            "finite difference (or of float32), not of the chain rule, whose answer is exact up to rounding (about "
+            "1e-15). Derive it with the chain rule instead of measuring it")
+OWN_ESTIMATE = ("your function calls numerical_derivative, your central difference from Exercise 1: it measures the "
+                "slope, and this exercise asks you to derive it with the chain rule. Do it by hand: {hint}")
+
+
+def _names_used(fn) -> set[str]:
+    """The global (and enclosing) names a function's code refers to, its nested functions and lambdas included."""
+    code = getattr(inspect.unwrap(fn), "__code__", None)
+    found, todo = set(), [code] if code is not None else []
+    while todo:
+        code = todo.pop()
+        found |= set(code.co_names) | set(code.co_freevars)
+        todo += [c for c in code.co_consts if inspect.iscode(c)]
+    return found
+
+
+def _scale_error(got, expected) -> float:
+    """max |got − expected| / max |expected|: how far off, as a fraction of the array's size (inf if not comparable)."""
+    try:
+        g, e = np.asarray(got, dtype=float), np.asarray(expected, dtype=float)
+    except (TypeError, ValueError):
+        return math.inf
+    if g.shape != e.shape or not np.all(np.isfinite(g)):
+        return math.inf
+    return float(np.max(np.abs(g - e), initial=0.0) / max(float(np.max(np.abs(e), initial=0.0)), 1e-300))
+
+
+def _near(got, expected) -> bool:
+    """True if got is within ESTIMATED of expected's size (or ESTIMATED_ABS): what a finite difference achieves."""
+    error = _scale_error(got, expected)
+    scale = float(np.max(np.abs(np.asarray(expected, dtype=float)), initial=0.0))
+    return error <= ESTIMATED or (error < math.inf and error * scale <= ESTIMATED_ABS)
+
+
+class _ByChainRule(FunctionExercise):
+    """A gradient to derive by the chain rule: checked to 1e-12, so that a finite-difference estimate (right to
+    1e-7 ... 1e-10) fails, with a message that says why; calling the notebook's numerical_derivative is refused."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, atol=EXACT_ATOL, rtol=EXACT_RTOL, **kwargs)
+
+    def _check(self, answer) -> None:
+        if "numerical_derivative" in _names_used(answer):
+            raise Wrong(OWN_ESTIMATE.format(hint=self.hints[0]))
+        try:
+            super()._check(answer)
+        except Wrong as wrong:
+            estimate = self._estimate(answer)
+            if estimate:
+                raise Wrong(estimate) from None
+            raise wrong from None
+
+    def _estimate(self, answer) -> str:
+        """What to say if every output is right to the usual tolerance only (an estimate); else ''."""
+        worst = ("", 0.0)
+        for case in self.cases:
+            try:
+                got = call_learner(answer, list(_copy(case).values()), "")
+            except Wrong:
+                return ""
+            expected = self._reference(*_copy(case).values())
+            got = got if len(self.names) > 1 else (got,)
+            if not isinstance(got, tuple | list) or len(got) != len(self.names):
+                return ""
+            for name, g, e in zip(self.names, got, expected if len(self.names) > 1 else (expected,), strict=True):
+                if g is None or g is ... or not _near(g, e):
+                    return ""
+                error = _scale_error(g, e)
+                worst = max(worst, (name, error), key=lambda item: item[1])
+        return ESTIMATE.format(name=worst[0], error=worst[1]) if worst[1] > 0 else ""
+
 
 # ----------------------------------------------------------------------------- q2: a tanh neuron's gradients
 
@@ -143,13 +236,15 @@ def _tanh_no_slope(x, w, b, y):
 
 
 def _tanh_forgot_x(x, w, b, y):
-    dL_dz = tanh_neuron_grads(x, w, b, y)[1]
+    a = np.tanh(w * x + b)
+    dL_dz = 2 * (a - y) * (1 - a**2)
     return dL_dz, dL_dz
 
 
 def _tanh_no_two(x, w, b, y):
-    dw, db = tanh_neuron_grads(x, w, b, y)
-    return dw / 2, db / 2
+    a = np.tanh(w * x + b)
+    dL_dz = (a - y) * (1 - a**2)
+    return dL_dz * x, dL_dz
 
 
 def _tanh_slope_at_a(x, w, b, y):
@@ -158,7 +253,7 @@ def _tanh_slope_at_a(x, w, b, y):
     return dL_dz * x, dL_dz
 
 
-q2 = FunctionExercise(
+q2 = _ByChainRule(
     "Exercise 2 (a tanh neuron's gradients)", tanh_neuron_grads,
     cases=[{"x": 0.5, "w": 1.2, "b": -0.3, "y": -1.0}, {"x": -2.0, "w": 0.3, "b": -0.1, "y": 0.5},
            {"x": 1.0, "w": -0.6, "b": 0.2, "y": 0.9}],
@@ -200,18 +295,59 @@ def _relu_mask_from_g(X, W, b, G):
 
 
 def _relu_mean_bias(X, W, b, G):
-    dX, dW, dZ_sum = relu_layer_backward(X, W, b, G)
-    return dX, dW, dZ_sum / len(X)
+    dZ = G * (X @ W.T + b > 0)
+    return dZ @ W, dZ.T @ X, dZ.mean(axis=0)
+
+
+# In the first case, example 2's unit 1 has z = 3e-8, just above ReLU's kink: the chain rule passes its gradient
+# (relu' = 1 there), while a finite difference with any usable step h (> 3e-8) steps across the kink and measures a
+# mix of both sides. (ReLU is piecewise linear, so elsewhere a finite difference is exact up to rounding.)
+KINK = (2, 1, 3e-8)  # (example k, unit j, z) in the first case
 
 
 def _relu_cases() -> list[dict]:
     """Three random layers; G has both signs, so a mask taken from G differs from the one taken from Z."""
     shapes = [(6, 5, 3), (7, 2, 3), (1, 5, 4)]  # (n, d_in, d_out): big enough to be shown by their shape
-    return [{"X": _RNG.normal(size=(n, d_in)), "W": _RNG.normal(size=(d_out, d_in)), "b": _RNG.normal(size=d_out),
-             "G": _RNG.normal(size=(n, d_out))} for n, d_in, d_out in shapes]
+    cases = [{"X": _RNG.normal(size=(n, d_in)), "W": _RNG.normal(size=(d_out, d_in)), "b": _RNG.normal(size=d_out),
+              "G": _RNG.normal(size=(n, d_out))} for n, d_in, d_out in shapes]
+    k, j, z = KINK
+    first = cases[0]
+    first["b"][j] = z - first["X"][k] @ first["W"][j]  # so that z_kj = 3e-8 (to rounding, about 1e-16)
+    return cases
 
 
-q3 = FunctionExercise(
+KINK_MESSAGE = ("your gradients are right except where example {k}'s unit {j} reaches: its z is {z:g}, just above "
+                "ReLU's kink at 0. The chain rule passes the gradient there (relu'(z) = 1 for z > 0); a finite "
+                "difference with a step larger than {z:g} steps across the kink and measures a mix of both sides. "
+                "Derive the gradients with the chain rule instead of measuring them")
+
+
+class _ReluLayer(_ByChainRule):
+    """Exercise 3: also names a finite difference that stepped across the kink of the first case."""
+
+    def _estimate(self, answer) -> str:
+        found = super()._estimate(answer)
+        if found:
+            return found
+        case, (k, j, z) = self.cases[0], KINK
+        try:
+            got = call_learner(answer, list(_copy(case).values()), "")
+        except Wrong:
+            return ""
+        if not isinstance(got, tuple | list) or len(got) != 3:
+            return ""
+        reached = [np.arange(len(case["X"]))[:, None] == k, np.arange(len(case["W"]))[:, None] == j,
+                   np.arange(len(case["b"])) == j]  # the entries of dX, dW, db that unit j of example k reaches
+        for g, e, mask in zip(got, self._reference(*_copy(case).values()), reached, strict=True):
+            if _scale_error(g, e) == math.inf:
+                return ""
+            mask = np.broadcast_to(mask, e.shape)
+            if not _near(np.asarray(g, dtype=float)[~mask], e[~mask]):
+                return ""
+        return KINK_MESSAGE.format(k=k, j=j, z=z)
+
+
+q3 = _ReluLayer(
     "Exercise 3 (a ReLU layer's backward pass)", relu_layer_backward, _relu_cases(),
     hint=["Two steps back. Through the ReLU first: the gradient passes where the layer's weighted sum was positive "
           "and is blocked elsewhere, so recompute that sum to know where. Then through the linear part, with the "
@@ -258,12 +394,20 @@ def _sigmoid_net_tanh_slope(X, y, W1, b1, W2, b2):
     return dZ1.T @ X, dZ1.sum(axis=0), dY_hat.T @ H, dY_hat.sum(axis=0)
 
 
+def _sigmoid_net_scaled(X, y, W1, b1, W2, b2, factor):
+    """The backward pass with ∂L/∂Ŷ multiplied by a wrong factor (n: no mean; 1/2: no 2)."""
+    H = sigmoid(X @ W1.T + b1)
+    dY_hat = factor * 2 * (H @ W2.T + b2 - y) / len(X)
+    dZ1 = (dY_hat @ W2) * H * (1 - H)
+    return dZ1.T @ X, dZ1.sum(axis=0), dY_hat.T @ H, dY_hat.sum(axis=0)
+
+
 def _sigmoid_net_no_mean(X, y, W1, b1, W2, b2):
-    return tuple(g * len(X) for g in sigmoid_net_backward(X, y, W1, b1, W2, b2))
+    return _sigmoid_net_scaled(X, y, W1, b1, W2, b2, len(X))
 
 
 def _sigmoid_net_no_two(X, y, W1, b1, W2, b2):
-    return tuple(g / 2 for g in sigmoid_net_backward(X, y, W1, b1, W2, b2))
+    return _sigmoid_net_scaled(X, y, W1, b1, W2, b2, 0.5)
 
 
 def _sigmoid_net_cases() -> list[dict]:
@@ -276,7 +420,27 @@ def _sigmoid_net_cases() -> list[dict]:
     return cases
 
 
-q4 = FunctionExercise(
+BROADCAST = ("an array of shape ({n}, {n}) appeared where Ŷ − y should be ({n}, 1): an array of shape (n,) minus "
+             "one of shape (n, 1) broadcasts to (n, n), every prediction against every target. Keep Ŷ and y both "
+             "of shape (n, 1), one column (the output layer already gives Ŷ that shape); no transpose will fix it")
+
+
+class _SigmoidNet(_ByChainRule):
+    """Exercise 4: also names the slip of a flattened Ŷ (or y), whose difference broadcasts to (n, n)."""
+
+    def _check(self, answer) -> None:
+        try:
+            super()._check(answer)
+        except Wrong as wrong:
+            text = str(wrong)
+            for n in sorted({len(case["X"]) for case in self.cases}):
+                if f"({n}, {n})" in text:
+                    where = text[text.index("\n  when called"):] if "\n  when called" in text else ""
+                    raise Wrong(BROADCAST.format(n=n) + where) from None
+            raise
+
+
+q4 = _SigmoidNet(
     "Exercise 4 (the backward pass of a sigmoid network)", sigmoid_net_backward, _sigmoid_net_cases(),
     hint=["Run the forward pass first and keep the hidden activations. Then go back from the loss: the gradient of "
           "the mean squared error (its factor two and its one over n), the output layer's weight and bias gradients, "
@@ -324,11 +488,15 @@ def _descend_in_place(w, grad_fn, lr, steps):
 
 
 def _descend_uphill(w, grad_fn, lr, steps):
-    return gradient_descent(w, lambda v: -grad_fn(v), lr, steps)
+    for _ in range(steps):
+        w = w + lr * grad_fn(w)
+    return w
 
 
 def _descend_no_lr(w, grad_fn, lr, steps):
-    return gradient_descent(w, grad_fn, 1.0, steps)
+    for _ in range(steps):
+        w = w - grad_fn(w)
+    return w
 
 
 def _descend_once(w, grad_fn, lr, steps):
@@ -394,9 +562,16 @@ def adam_step(w, g, m, s, t, lr, beta1=0.9, beta2=0.999, eps=1e-8):
     return w - lr * m_hat / (np.sqrt(s_hat) + eps), m, s
 
 
-def _adam_slip(slip: str):
-    """adam_step with one known slip (a key of ADAM_SLIPS), as a learner might write it."""
+DEFAULTS = {"beta1": 0.9, "beta2": 0.999, "eps": 1e-8}  # torch.optim.Adam's, and adam_step's
+
+
+def _adam_slip(slip: str, hard_coded: tuple[str, ...] = tuple(DEFAULTS)):
+    """adam_step with one known slip (a key of ADAM_SLIPS), as a learner might write it ("defaults": the
+    hyperparameters named in `hard_coded` written in as their defaults instead of taken from the arguments)."""
     def adam_step(w, g, m, s, t, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+        if slip == "defaults":
+            given = {"beta1": beta1, "beta2": beta2, "eps": eps} | {k: DEFAULTS[k] for k in hard_coded}
+            beta1, beta2, eps = given["beta1"], given["beta2"], given["eps"]
         share1, share2 = (1, 1) if slip == "sums" else (1 - beta1, 1 - beta2)  # sums: momentum's convention
         m_new, s_new = beta1 * m + share1 * g, beta2 * s + share2 * g**2
         m_hat, s_hat = (m, s) if slip == "old_averages" else (m_new, s_new)
@@ -408,6 +583,8 @@ def _adam_slip(slip: str):
             step = lr * m_hat / (s_hat + eps)
         else:
             step = lr * m_hat / (np.sqrt(s_hat) + eps)
+        if slip == "returns_hats":
+            m_new, s_new = m_new / (1 - beta1**t), s_new / (1 - beta2**t)
         return (w + step if slip == "uphill" else w - step), m_new, s_new
 
     return adam_step
@@ -423,6 +600,10 @@ ADAM_SLIPS = {
                     "then step with the new ones",
     "eps_inside": "ε goes outside the square root, as torch.optim.Adam has it: divide by √ŝ + ε",
     "no_root": "divide by the square root of ŝ (the typical size of the gradient), not by ŝ itself",
+    "returns_hats": "return the running averages m and s themselves, not the bias-corrected m̂ and ŝ: the "
+                    "correction is only for this step, and the next step must fold its gradient into the raw averages",
+    "defaults": "you used the default β1 = 0.9, β2 = 0.999 or ε = 1e-8 instead of the arguments your function is "
+                "given",
 }
 
 # Two runs: (start w, learning rate, β1, β2, ε, the gradient at each step). The gradients are fixed (they do not
@@ -435,6 +616,9 @@ ADAM_RUNS = [
     {"w": np.array([[0.3, -0.7], [1.2, 0.0]]), "lr": 0.01, "beta1": 0.8, "beta2": 0.99, "eps": 1e-6,
      "grads": _ADAM_RNG.normal(0.0, 2.0, size=(5, 2, 2))},  # 5 steps
 ]
+
+
+_SUBSETS = [fixed for size in (3, 2, 1) for fixed in itertools.combinations(DEFAULTS, size)]  # hard-coded ones
 
 
 @functools.cache
@@ -473,7 +657,12 @@ def _check_adam(answer) -> None:
                          f"beta2 = {spec['beta2']}, eps = {spec['eps']} (w of shape {w.shape}, g = {show(g)})")
             got = call_learner(answer, _fresh(inputs), described)
             slips = [(lambda slip=slip, inputs=inputs: _adam_slip(slip)(*_fresh(inputs)), message)
-                     for slip, message in ADAM_SLIPS.items()]
+                     for slip, message in ADAM_SLIPS.items() if slip != "defaults"]
+            this_run = (f": this run has beta1 = {spec['beta1']}, beta2 = {spec['beta2']}, eps = {spec['eps']:g}. "
+                        "Use the values in the arguments")
+            slips += [(lambda fixed=fixed, inputs=inputs: _adam_slip("defaults", fixed)(*_fresh(inputs)),
+                       ADAM_SLIPS["defaults"] + this_run)
+                      for fixed in _SUBSETS if any(spec[k] != DEFAULTS[k] for k in fixed)]
             check_outputs(got, expected[t - 1], ["w", "m", "s"],
                           f"\n  compared with torch.optim.Adam after {described}", slips, atol=1e-10, rtol=1e-8)
             w, m, s = (np.asarray(v, dtype=float) for v in got)
@@ -551,26 +740,31 @@ TANH_SLIPS = {
     "not_attached": "your _backward never ran: attach it to the new Value (out._backward = ...), as __mul__ does, "
                     "so that backward() can call it",
 }
-# (a, b): y = tanh(a·b) + a·tanh(a). The last has a·b = 400, where e^(2x) overflows and tanh' is 0.
+CALLED = ("out._backward is {what}, not a function: assign the function itself, out._backward = _backward, without "
+          "brackets. With them, _backward() runs at once (when out.grad is still 0) and what it returns, None, is "
+          "stored instead")
+NOT_A_TUPLE = ("the parents must be a tuple of Values, (self,), with its comma: you gave {what}, and backward() "
+               "walks through the parents one by one")
+# (u, v): f = tanh(u·v) + u·tanh(u). The last has u·v = 400, where e^(2x) overflows and tanh' is 0.
 TANH_POINTS = [(0.5, -1.2), (-1.3, 0.7), (2.0, 0.25), (20.0, 20.0)]
 
 
-def tanh_expression(tanh, a, b):
-    """y = tanh(a·b) + a·tanh(a): `a` is used three times (fan-out), `b` once."""
-    return tanh(a * b) + a * tanh(a)
+def tanh_expression(tanh, u, v):
+    """f = tanh(u·v) + u·tanh(u): `u` is used three times (fan-out), `v` once."""
+    return tanh(u * v) + u * tanh(u)
 
 
 @functools.cache
 def _tanh_by_torch() -> tuple[tuple[float, float, float], ...]:
-    """(y, ∂y/∂a, ∂y/∂b) at each of TANH_POINTS, by torch.autograd in float64."""
+    """(f, ∂f/∂u, ∂f/∂v) at each of TANH_POINTS, by torch.autograd in float64."""
     import torch
 
     found = []
-    for a0, b0 in TANH_POINTS:
-        a, b = (torch.tensor(v, dtype=torch.float64, requires_grad=True) for v in (a0, b0))
-        y = tanh_expression(torch.tanh, a, b)
-        y.backward()
-        found.append((y.item(), a.grad.item(), b.grad.item()))
+    for u0, v0 in TANH_POINTS:
+        u, v = (torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in (u0, v0))
+        f = tanh_expression(torch.tanh, u, v)
+        f.backward()
+        found.append((f.item(), u.grad.item(), v.grad.item()))
     return tuple(found)
 
 
@@ -600,8 +794,13 @@ def _check_one_node(answer, x: float) -> None:
         raise Wrong(OVERFLOW.format(x=x) if x > 300 else f"the new Value's data is {out.data}{where}")
     if abs(out.data - math.tanh(x)) > 1e-9:
         raise Wrong(f"the new Value's data should be tanh(self.data) = {math.tanh(x):.6g}, got {out.data:.6g}{where}")
+    if not isinstance(out.parents, tuple | list):
+        what = "one Value" if isinstance(out.parents, Value) else f"a {type(out.parents).__name__}"
+        raise Wrong(NOT_A_TUPLE.format(what=what) + where)
     if [id(p) for p in out.parents] != [id(v)]:
         raise Wrong(TANH_SLIPS["no_parents"] + where)
+    if not callable(out._backward):
+        raise Wrong(CALLED.format(what=show(out._backward)) + where)
     t, before, upstream = math.tanh(x), 0.5, 2.0  # self already holds a gradient, and out.grad is not 1
     v.grad, out.grad = before, upstream
     q7.guarded(out._backward)()
@@ -621,21 +820,21 @@ def _check_value_tanh(answer) -> None:
     if not callable(answer):
         raise Wrong(f"expected a function (def value_tanh(self): ...), got {type(answer).__name__}: {show(answer)}")
     expected = _tanh_by_torch()
-    for (a0, b0), (y_t, da_t, db_t) in zip(TANH_POINTS, expected, strict=True):
-        for x in (a0 * b0, a0):
+    for (u0, v0), (f_t, du_t, dv_t) in zip(TANH_POINTS, expected, strict=True):
+        for x in (u0 * v0, u0):
             _check_one_node(answer, x)
-        a, b = Value(a0), Value(b0)
+        u, v = Value(u0), Value(v0)
 
-        def tanh(v):
-            out = _call_tanh(answer, v)
+        def tanh(value):
+            out = _call_tanh(answer, value)
             out._backward = q7.guarded(out._backward)  # the learner's _backward runs behind the tripwires too
             return out
 
-        y = tanh_expression(tanh, a, b)
-        y.backward()
-        for name, ours, theirs in [("y", y.data, y_t), ("∂y/∂a", a.grad, da_t), ("∂y/∂b", b.grad, db_t)]:
+        f = tanh_expression(tanh, u, v)
+        f.backward()
+        for name, ours, theirs in [("f", f.data, f_t), ("∂f/∂u", u.grad, du_t), ("∂f/∂v", v.grad, dv_t)]:
             if not math.isclose(ours, theirs, rel_tol=1e-7, abs_tol=1e-9):
-                raise Wrong(f"{name} of y = tanh(a·b) + a·tanh(a) at a = {a0:g}, b = {b0:g}: yours {ours:.6g}, "
+                raise Wrong(f"{name} of f = tanh(u·v) + u·tanh(u) at u = {u0:g}, v = {v0:g}: yours {ours:.6g}, "
                             f"torch.autograd's {theirs:.6g}")
 
 
