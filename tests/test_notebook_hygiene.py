@@ -131,11 +131,14 @@ def test_no_output_image_is_heavy(path):
 # ---- classroom: slides, progress, no solutions in plain sight ----
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
-def test_slideshow_metadata_for_rise(path):
+def test_slideshow_metadata_for_the_deck(path):
     cells = load(path).cells
     kinds = [c.metadata.get("slideshow", {}).get("slide_type") for c in cells]
     missing = [i for i, k in enumerate(kinds) if k is None][:5]
     assert None not in kinds, f"{path.name}: cells {missing} lack a slide type"
+    unknown = [i for i, k in enumerate(kinds) if k not in {"slide", "subslide", "fragment", "", "skip", "notes"}][:5]
+    assert not unknown, (f"{path.name}: cells {unknown} have a slide type the deck does not show "
+                         "(a cell that continues a slide needs \"\", never \"-\": jupyterlab-slideshow hides \"-\")")
     assert kinds.count("slide") >= 3, f"{path.name}: fewer than 3 slides"
     setup = next(c for c in cells if c.cell_type == "code")
     assert setup.metadata["slideshow"]["slide_type"] == "skip", f"{path.name}: the Setup cell is not skipped"
