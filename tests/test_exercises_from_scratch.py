@@ -81,27 +81,35 @@ BACKWARD_SLIPS = [
 
 
 def train_epoch_with(shuffle=True, sign=-1.0, last=True, in_place=True, skip=(), loss_of_all=False,
-                     running_mean=False):
+                     running_mean=False, rebind=(), reshuffle=False, labels_in_order=False):
     """A learner's train_epoch with one slip switched on."""
     def train_epoch(params, X, labels, forward, backward, lr, batch_size, rng):
-        order = rng.permutation(len(X)) if shuffle else np.arange(len(X))
+        W1, b1, W2, b2 = params
+        mine = {"W1": W1, "b1": b1, "W2": W2, "b2": b2}  # the learner's own names: rebinding one loses it
+        order = rng.permutation(len(X)) if shuffle and not reshuffle else np.arange(len(X))
         stop = len(X) if last else len(X) - len(X) % batch_size
         losses = []
         for start in range(0, stop, batch_size):
+            if reshuffle:  # a new permutation for every minibatch, in place of the one before the loop
+                order = rng.permutation(len(X))
             idx = order[start:start + batch_size]
-            Z1, H, Z2 = forward(X[idx], *params)
+            labels_b = labels[start:start + batch_size] if labels_in_order else labels[idx]
+            Z1, H, Z2 = forward(X[idx], *(mine[name] for name in ex.PARAM_NAMES))
             losses.append(softmax_cross_entropy(labels, forward(X, *params)[2]) if loss_of_all
-                          else softmax_cross_entropy(labels[idx], Z2))
+                          else softmax_cross_entropy(labels_b, Z2))
             if running_mean:  # the mean of the losses so far, not this minibatch's loss
                 losses[-1] = float(np.mean(losses))
-            dZ2, dW2, db2, dH, dZ1, dW1, db1 = backward(X[idx], labels[idx], Z1, H, Z2, params[2])
+            dZ2, dW2, db2, dH, dZ1, dW1, db1 = backward(X[idx], labels_b, Z1, H, Z2, mine["W2"])
             for i, (name, g) in enumerate(zip(ex.PARAM_NAMES, (dW1, db1, dW2, db2), strict=True)):
                 if name in skip:
+                    continue
+                if name in rebind:  # `b1 = b1 - lr * db1`: a new array under the learner's name only
+                    mine[name] = mine[name] + sign * lr * g
                     continue
                 if in_place:
                     params[i] += sign * lr * g
                 else:
-                    params[i] = params[i] + sign * lr * g  # rebinds the list entry: the learner's arrays stay
+                    params[i] = mine[name] = params[i] + sign * lr * g  # a new array, stored back into params
         return losses
     return train_epoch
 
@@ -122,7 +130,7 @@ def rebinding_train_epoch(params, X, labels, forward, backward, lr, batch_size, 
 
 def logits_grad_with(divide_by=None, sign=1.0, labels_as_rows=False, softmax_on=True, only_true=False):
     """A learner's logits_grad with one slip switched on."""
-    def logits_grad(Z2, labels):
+    def logits_grad(labels, Z2):
         n = len(Z2) if divide_by is None else divide_by
         P = softmax(Z2, axis=1) if softmax_on else Z2
         Y = labels[:, None] if labels_as_rows else np.eye(10)[labels]
@@ -132,7 +140,7 @@ def logits_grad_with(divide_by=None, sign=1.0, labels_as_rows=False, softmax_on=
     return logits_grad
 
 
-def in_place_logits_grad(Z2, labels):
+def in_place_logits_grad(labels, Z2):
     """The other honest form: a copy of the probabilities, 1 taken off at each image's true digit."""
     n = len(Z2)
     P = softmax(Z2, axis=1)
@@ -150,6 +158,41 @@ def input_grad_with(tensor=4, transposed=False, factor=1.0):
     return input_grad
 
 
+def columns_logits_grad(labels, Z2):
+    """The indexing slip: P[:, labels] -= 1 takes 1 off whole columns, not one entry per row."""
+    P = softmax(Z2, axis=1)
+    P[:, labels] -= 1
+    return P / len(Z2)
+
+
+# Honest answers, written like a learner's (the module's own references are refused when handed in or called).
+learner_forward = forward_with()
+learner_backward = backward_with()
+learner_train_epoch = train_epoch_with()
+learner_input_grad = input_grad_with()
+
+
+def learner_logits_grad(labels, Z2):
+    """The gradient at the logits as a learner writes it: the probabilities minus the one-hot rows, over n."""
+    return (softmax(Z2, axis=1) - np.eye(10)[labels]) / len(Z2)
+
+
+def relu_in_z1_then_copy(X, W1, b1, W2, b2):
+    """The ReLU applied to Z1 itself, then copied: H and Z1 are two arrays, but Z1 lost its negative entries."""
+    Z1 = X @ W1.T + b1
+    Z1[Z1 < 0] = 0
+    H = Z1.copy()
+    return Z1, H, H @ W2.T + b2
+
+
+def backward_calling_logits_grad(logits_grad, swapped=False):
+    """A learner's backward that calls their own logits_grad for dZ2 (unfinished, or with its arguments swapped)."""
+    def backward(X, labels, Z1, H, Z2, W2):
+        dZ2 = logits_grad(Z2, labels) if swapped else logits_grad(labels, Z2)
+        return backward_with(dZ2=lambda v: dZ2)(X, labels, Z1, H, Z2, W2)
+    return backward
+
+
 def in_place_relu_forward(X, W1, b1, W2, b2):
     """The aliasing slip: H = Z1 makes no copy, so zeroing H's negative entries zeroes Z1's too."""
     Z1 = X @ W1.T + b1
@@ -160,14 +203,14 @@ def in_place_relu_forward(X, W1, b1, W2, b2):
 
 def in_place_mask_backward(X, labels, Z1, H, Z2, W2):
     """The same slip in the backward pass: dZ1 = dH, then masking dZ1 changes dH."""
-    dZ2, dW2, db2, dH, _, _, _ = ex.backward(X, labels, Z1, H, Z2, W2)
+    dZ2, dW2, db2, dH, _, _, _ = learner_backward(X, labels, Z1, H, Z2, W2)
     dZ1 = dH
     dZ1[Z1 <= 0] = 0
     return dZ2, dW2, db2, dH, dZ1, dZ1.T @ X, dZ1.sum(axis=0)
 
 
-REFERENCE = {"p1": "b", "p2": "c", "q1": ex.forward, "q2": ex.logits_grad, "q3": ex.backward,
-             "q4": ex.train_epoch, "q5": ex.input_grad}
+REFERENCE = {"p1": "b", "p2": "c", "q1": learner_forward, "q2": learner_logits_grad, "q3": learner_backward,
+             "q4": learner_train_epoch, "q5": learner_input_grad}
 # On a line of its own: the checker reads the failing line's source to name the shapes of `A @ B`.
 _UNTRANSPOSED = forward_with(Z1=lambda v: v["X"] @ v["W1"] + v["b1"])
 WRONG = {
@@ -184,31 +227,41 @@ WRONG = {
            (forward_with(Z2=lambda v: np.maximum(v["H"] @ v["W2"].T + v["b2"], 0)), "no ReLU"),
            (forward_with(Z2=lambda v: softmax(v["H"] @ v["W2"].T + v["b2"], axis=1)), "before any softmax"),
            (in_place_relu_forward, "your ReLU changed Z1 in place"),
-           (lambda X, W1, b1, W2, b2: ex.forward(X, W1, b1, W2, b2)[::-1], "its shape is (64, 10)"),
-           (lambda X, W1, b1, W2, b2: ex.forward(X, W1, b1, W2, b2)[2], "return 3 values"),
+           (relu_in_z1_then_copy, "your ReLU changed Z1 itself"),
+           (forward_with(Z1=lambda v: v["W1"] @ v["X"].T + v["b1"]), "one row per image"),
+           (lambda X, W1, b1, W2, b2: learner_forward(X, W1, b1, W2, b2)[::-1], "its shape is (64, 10)"),
+           (lambda X, W1, b1, W2, b2: learner_forward(X, W1, b1, W2, b2)[2], "return 3 values"),
            (lambda X, W1, b1, W2, b2: None, "forget `return`"),
            (lambda X, W1, b1, W2, b2: (X @ W1.T + b1, ..., ...), "H is still `...`")],
     "q2": [(logits_grad_with(divide_by=1), "divide by n"),
            (logits_grad_with(divide_by=64), "this batch has 37 images"),
            (logits_grad_with(sign=-1.0), "the sign is flipped"),
            (logits_grad_with(labels_as_rows=True), "not one-hot rows"),
-           (lambda Z2, labels: (softmax(Z2, axis=1) - labels) / len(Z2), "not one-hot rows"),
+           (lambda labels, Z2: (softmax(Z2, axis=1) - labels) / len(Z2), "not one-hot rows"),
+           (lambda labels, Z2: (softmax(Z2, axis=1) - np.eye(len(Z2))[labels]) / len(Z2), "one column per digit"),
+           (columns_logits_grad, "picks whole columns"),
+           (lambda Z2, labels: (softmax(Z2, axis=1) - np.eye(10)[labels]) / len(Z2), "labels first"),
            (logits_grad_with(softmax_on=False), "the softmax is missing"),
            (logits_grad_with(only_true=True), "one derivative per logit"),
-           (lambda Z2, labels: -np.eye(10)[labels] / softmax(Z2, axis=1) / len(Z2), "gradient at the probabilities"),
-           (lambda Z2, labels: 2 * ex.logits_grad(Z2, labels), "entries are wrong"),
-           (lambda Z2, labels: None, "forget `return`")],
+           (lambda labels, Z2: -np.eye(10)[labels] / softmax(Z2, axis=1) / len(Z2), "gradient at the probabilities"),
+           (lambda labels, Z2: 2 * learner_logits_grad(labels, Z2), "entries are wrong"),
+           (lambda labels, Z2: None, "forget `return`")],
     "q3": [(backward_with(**{name: slip}), words) for name, slip, words in BACKWARD_SLIPS]
-          + [(lambda X, labels, Z1, H, Z2, W2: ex.backward(X, labels, Z1, H, Z2, W2)[:6], "return 7 values"),
-             (lambda X, labels, Z1, H, Z2, W2: (*ex.backward(X, labels, Z1, H, Z2, W2)[:4], ..., ..., ...),
+          + [(lambda X, labels, Z1, H, Z2, W2: learner_backward(X, labels, Z1, H, Z2, W2)[:6], "return 7 values"),
+             (lambda X, labels, Z1, H, Z2, W2: (*learner_backward(X, labels, Z1, H, Z2, W2)[:4], ..., ..., ...),
               "dZ1 is still `...`"),
              (backward_with(dZ2=lambda v: (softmax(v["Z2"], axis=1) - v["Y"]) / 64), "this batch has 37 images"),
-             (in_place_mask_backward, "your ReLU mask changed dH in place")],
+             (in_place_mask_backward, "your ReLU mask changed dH in place"),
+             (backward_calling_logits_grad(lambda labels, Z2: ...), "Exercise 2 still returns `...`"),
+             (backward_calling_logits_grad(learner_logits_grad, swapped=True), "labels first")],
     "q4": [(train_epoch_with(shuffle=False), "you did not shuffle"),
            (train_epoch_with(sign=1.0), "stepped uphill"),
            (train_epoch_with(last=False), "leave out the last, smaller minibatch"),
            (rebinding_train_epoch, "update in place"),
            (train_epoch_with(skip=("b1",)), "b1 never changed"),
+           (train_epoch_with(rebind=("b1",)), "makes a new array"),
+           (train_epoch_with(reshuffle=True), "shuffle again for every minibatch"),
+           (train_epoch_with(labels_in_order=True), "labels[idx]"),
            (train_epoch_with(loss_of_all=True), "the first minibatch's loss is not right"),
            (train_epoch_with(running_mean=True), "the weights are right, but the losses"),
            (lambda params, X, labels, forward, backward, lr, batch_size, rng: None, "forget `return losses`"),
@@ -264,7 +317,7 @@ def test_float32_answers_pass_like_the_notebook_trains():
     params = [p.astype(np.float32) for p in ex.check_params()]
     Z1, H, Z2 = ex.forward(X.astype(np.float32), *params)
     assert Z2.dtype == np.float32
-    assert ex.passes(ex.q1, lambda *a: tuple(t.astype(np.float32) for t in ex.forward(*a)))
+    assert ex.passes(ex.q1, lambda *a: tuple(t.astype(np.float32) for t in learner_forward(*a)))
 
 
 # ----------------------------------------------------------------------------- the check is autograd's, on MNIST
@@ -289,10 +342,10 @@ def test_the_gradient_at_the_logits_is_checked_against_numerical_grad_and_agrees
     for n in (ex.N_CHECK, ex.N_OTHER):
         Z2, labels = ex._logits_check_batch(n)
         numerical = numerical_grad(lambda z, labels=labels: softmax_cross_entropy(labels, z), Z2)
-        assert not ex._differs_numerically(ex.logits_grad(Z2, labels), numerical)
-        assert ex._differs_numerically(ex.logits_grad(Z2, labels) * 1.001, numerical)  # the check can fail
+        assert not ex._differs_numerically(ex.logits_grad(labels, Z2), numerical)
+        assert ex._differs_numerically(ex.logits_grad(labels, Z2) * 1.001, numerical)  # the check can fail
     X, labels = ex.mnist_batch()
-    np.testing.assert_allclose(ex.logits_grad(ex.forward(X, *ex.check_params())[2], labels),
+    np.testing.assert_allclose(ex.logits_grad(labels, ex.forward(X, *ex.check_params())[2]),
                                ex.autograd_tensors(X, labels, ex.check_params())["dZ2"], rtol=1e-10, atol=1e-15)
     assert ex.N_OTHER not in (ex.N_CHECK, 10)  # another size, and not 10: (n, 10) - (n,) must not broadcast
 
@@ -332,7 +385,7 @@ def test_the_check_batch_is_real_mnist_when_the_files_are_there():
 
 def test_yours_or_reference_uses_yours_only_when_it_passes(capsys):
     status = ex.q1.status
-    assert ex.yours_or_reference("forward", ex.forward, ex.q1) is ex.forward
+    assert ex.yours_or_reference("forward", learner_forward, ex.q1) is learner_forward
     assert "forward: yours" in capsys.readouterr().out
     wrong = forward_with(H=lambda v: v["Z1"])
     assert ex.yours_or_reference("forward", wrong, ex.q1) is ex.q1.reference
@@ -393,13 +446,13 @@ def test_a_derived_gradient_that_is_borrowed_or_measured_is_refused(capsys):
     from helpers.gradcheck import numerical_grad
     from helpers.losses import softmax_cross_entropy_grad
 
-    def borrowed(Z2, labels):
+    def borrowed(labels, Z2):
         return softmax_cross_entropy_grad(labels, Z2)
 
-    def measured(Z2, labels):
+    def measured(labels, Z2):
         return numerical_grad(lambda z: softmax_cross_entropy(labels, z), Z2)
 
-    def by_autograd(Z2, labels):
+    def by_autograd(labels, Z2):
         z = torch.tensor(Z2, requires_grad=True)
         loss = -torch.log_softmax(z, dim=1)[torch.arange(len(z)), torch.tensor(labels)].mean()
         loss.backward()
@@ -432,8 +485,8 @@ def test_the_honest_answers_use_the_allowed_helpers(capsys):
     losses: what the prompts allow; the other honest form of dZ2 (subtract 1 at the true digits) too."""
     assert_accepted(ex.q2, in_place_logits_grad, capsys)
     assert_accepted(ex.q3, backward_with(), capsys)
-    assert_accepted(ex.q3, lambda X, labels, Z1, H, Z2, W2: ex.backward(X, labels, Z1.copy(), H, Z2, W2), capsys)
-    assert_accepted(ex.q4, ex.train_epoch, capsys)
+    assert_accepted(ex.q3, lambda X, labels, Z1, H, Z2, W2: learner_backward(X, labels, Z1.copy(), H, Z2, W2), capsys)
+    assert_accepted(ex.q4, learner_train_epoch, capsys)
     assert_accepted(ex.q5, input_grad_with(), capsys)
 
 
@@ -448,13 +501,8 @@ def test_in_place_slips_are_named_as_such_not_blamed_on_the_formula(capsys):
     out = assert_rejected(ex.q1, in_place_relu_forward, capsys, "Z1 and H are the same array")
     assert "np.maximum(Z1, 0)" in out and "bias" not in out, out
 
-    def relu_in_z1_then_copy(X, W1, b1, W2, b2):
-        Z1 = X @ W1.T + b1
-        Z1[Z1 < 0] = 0
-        H = Z1.copy()
-        return Z1, H, H @ W2.T + b2
-
-    assert_rejected(ex.q1, relu_in_z1_then_copy, capsys, "your ReLU changed Z1 in place")
+    out = assert_rejected(ex.q1, relu_in_z1_then_copy, capsys, "your ReLU changed Z1 itself")
+    assert "same array" not in out and "makes no copy" not in out, out
     out = assert_rejected(ex.q3, in_place_mask_backward, capsys, "dH and dZ1 are the same array")
     assert "mask belongs to the next step" not in out, out
 

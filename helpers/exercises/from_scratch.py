@@ -197,13 +197,14 @@ p2 = ChoiceExercise(
     options={"a": "only on the strokes of the digit, and 0 everywhere else",
              "b": "on and around the strokes, and close to 0 on the pixels that almost never have ink",
              "c": "spread over the whole image, the pixels that almost never have ink included"},
-    feedback={"a": "dX = dZ1 W1 does not multiply by the pixels: a pixel without ink still has the weights of its "
-                   "column of W1. Are those weights 0?",
+    feedback={"a": "A pixel's gradient passes back through that pixel's own weights in W1, whether or not the pixel "
+                   "has ink: it is not multiplied by the pixel's value. Are those weights 0?",
               "b": "Follow the weights of one pixel j near the edge in training: their gradient is dZ1ᵀ X[:, j], and "
                    "that pixel is background in almost every training image, the same value each time. Does that "
                    "teach the column of W1 anything about digits, or move it away from its random start?"},
-    hint="dX = dZ1 W1: a pixel's gradient is made of its column of W1. The pixels near the edges are background in "
-         "almost every training image. What does training do to weights whose input never changes?",
+    hint="A pixel's gradient passes back through the weights that connect it to the hidden neurons, whether or not "
+         "it has ink. The pixels near the edges are background in almost every training image. What does training "
+         "do to weights whose input never changes?",
     solution='p2_answer = "c"  # pixels that never vary in training keep their random weights, and dX shows them',
 )
 
@@ -213,6 +214,11 @@ p2 = ChoiceExercise(
 IN_PLACE_RELU = ("your ReLU changed Z1 in place. H = Z1 makes no copy: H and Z1 are one array, so setting the "
                  "negative entries of H to 0 sets those of Z1 too, and the backward pass would read a wrong mask "
                  "from Z1. Make a new array for H: copy first, or use np.maximum(Z1, 0).")
+RELU_ON_Z1 = ("your ReLU changed Z1 itself: Z1 has no negative entries left. Z1 must keep them (the backward pass "
+              "reads its ReLU mask from Z1), so put ReLU(Z1) in a new array, for example np.maximum(Z1, 0), and "
+              "leave Z1 as it is.")
+TRANSPOSED_LAYER = ("each layer's output has one row per image, Z1 (n, 128) and Z2 (n, 10): for a batch the layer "
+                    "is Z = A Wᵀ + b (notebook 03), not W Aᵀ + b as for one column vector.")
 
 
 def forward(X, W1, b1, W2, b2):
@@ -228,7 +234,7 @@ def _forward_slips(name: str, right: dict, X, W1, b1, W2, b2) -> list[tuple[np.n
     Z1 = X @ W1.T + b1
     H = right.get("H", np.maximum(Z1, 0))
     if name == "Z1":
-        return [(X @ W1.T, "the bias is missing: Z1 = X W1ᵀ + b1."), (np.maximum(Z1, 0), IN_PLACE_RELU)]
+        return [(X @ W1.T, "the bias is missing: Z1 = X W1ᵀ + b1."), (np.maximum(Z1, 0), RELU_ON_Z1)]
     if name == "H":
         return [(Z1, "H still has negative entries: H is ReLU(Z1), the negative entries become 0."),
                 (1 / (1 + np.exp(-Z1)), "that is the sigmoid of Z1; this network's hidden layer uses ReLU.")]
@@ -251,7 +257,13 @@ def _check_forward(answer) -> None:
     params = check_params()
     expected = autograd_tensors(X, labels, params)
     described = "a batch X of 64 MNIST images (64, 784) and weights W1 (128, 784), b1 (128,), W2 (10, 128), b2 (10,)"
-    got = _unpack(call_learner(answer, [X.copy(), *[p.copy() for p in params]], described), FORWARD_NAMES)
+    try:
+        got = _unpack(call_learner(answer, [X.copy(), *[p.copy() for p in params]], described), FORWARD_NAMES)
+    except Wrong as err:
+        n = len(X)
+        if "could not be broadcast" in str(err) and any(f"({k},{n})" in str(err) for k in (128, 10)):
+            raise Wrong(f"{err}\n  {TRANSPOSED_LAYER}") from None
+        raise
     if _changed_through(got[0], got[1], expected["Z1"]):
         raise Wrong(f"Z1 and H are the same array: {IN_PLACE_RELU}")
     compare_tensors(got, expected, FORWARD_NAMES, lambda name, right: _forward_slips(name, right, X, *params),
@@ -281,7 +293,7 @@ LABELS_ADVICE = ("labels holds each image's digit as an integer 0..9, shape (n,)
                  "(section 1), or subtract 1 at [each row, its label].")
 
 
-def logits_grad(Z2, labels):
+def logits_grad(labels, Z2):
     """∂L/∂Z2 for L = the mean over the n images of −log softmax(Z2)[i, labels[i]]: (softmax(Z2) − Y) / n."""
     Y = np.eye(Z2.shape[1], dtype=Z2.dtype)[labels]  # (n, K) one-hot rows, in the logits' float type
     return (softmax(Z2, axis=1) - Y) / len(Z2)  # (n, K)
@@ -291,7 +303,12 @@ def _dZ2_slips(Z2, labels) -> list[tuple[np.ndarray, str]]:
     """What the common slips give for dZ2 = ∂L/∂Z2, from integer labels."""
     n, k = Z2.shape
     P, Y = softmax(Z2, axis=1), np.eye(k)[labels]  # (n, K), (n, K)
+    columns = P.copy()
+    columns[:, labels] -= 1  # a common indexing slip: whole columns, not one entry per row
     slips = [(P - Y, f"it is n = {n} times too big: the loss is the mean over the batch, so divide by n."),
+             (columns / n, "P[:, labels] picks whole columns, every image's entry for each digit that occurs in "
+                           "the batch, so the −1 lands in many places of each row. Take one entry per row: row i, "
+                           "column labels[i], which is what P[np.arange(n), labels] indexes."),
              ((Y - P) / n, "the sign is flipped: dL/dz_k is p_k for a wrong digit, positive, and p_k − 1 for the "
                            "true one. Check the sign of each of the two terms of the loss."),
              ((P - labels[:, None]) / n, LABELS_ADVICE),
@@ -308,14 +325,28 @@ def _dZ2_slips(Z2, labels) -> list[tuple[np.ndarray, str]]:
     return slips
 
 
-def _call_with_labels(answer, args: list, described: str, n: int):
-    """call_learner, with advice on integer labels when the answer broadcasts (n, 10) against labels (n,)."""
+def _call_with_labels(answer, args: list, described: str, n: int, in_backward: bool = False):
+    """call_learner, with advice for the common crashes of a gradient from integer labels: labels (n,) broadcast
+    against (n, 10), one-hot rows of width n, the arguments of logits_grad swapped, Exercise 2 still `...`."""
     try:
         return call_learner(answer, args, described)
     except Wrong as err:
-        if "could not be broadcast" in str(err) and f"({n},)" in str(err):
-            raise Wrong(f"{err}\n  {LABELS_ADVICE}") from None
-        raise
+        text = str(err)
+        if "could not be broadcast" in text and f"({n},{n})" in text:
+            advice = ("one-hot rows have one column per digit, 10, not one per image: np.eye(10)[labels] gives "
+                      "(n, 10), np.eye(n) gives (n, n).")
+        elif "could not be broadcast" in text and f"({n},)" in text:
+            advice = LABELS_ADVICE
+        elif "axis 1 is out of bounds for array of dimension 1" in text:
+            advice = ("an array with one axis reached the softmax: the labels (n,) in place of the logits? "
+                      "logits_grad takes the labels first, then the logits, logits_grad(labels, Z2), like "
+                      "softmax_cross_entropy(labels, Z2).")
+        elif in_backward and "'ellipsis'" in text:
+            advice = ("a value is still `...`: if dZ2 comes from your logits_grad, Exercise 2 still returns `...`; "
+                      "finish it first, or write dZ2's formula here.")
+        else:
+            raise
+        raise Wrong(f"{err}\n  {advice}") from None
 
 
 def _logits_check_batch(n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -329,8 +360,8 @@ def _check_logits_grad(answer) -> None:
     for n in (N_CHECK, N_OTHER):
         Z2, labels = _logits_check_batch(n)
         expected = numerical_grad(lambda z, labels=labels: softmax_cross_entropy(labels, z), Z2)  # (n, 10)
-        described = f"Z2 ({n}, 10): the logits of {n} MNIST images, labels ({n},): their digits, integers 0..9"
-        got = _call_with_labels(answer, [Z2.copy(), labels.copy()], described, n)
+        described = f"labels ({n},): the digits of {n} MNIST images, integers 0..9, Z2 ({n}, 10): their logits"
+        got = _call_with_labels(answer, [labels.copy(), Z2.copy()], described, n)
         if got is ...:
             raise NotAttempted
         if got is None:
@@ -345,15 +376,17 @@ def _check_logits_grad(answer) -> None:
 
 q2 = CustomExercise(
     "Exercise 2 (the gradient at the logits, derived)", logits_grad, _check_logits_grad,
-    hint=["Write the loss of one image as minus its true digit's logit plus the log of the sum of the exponentials "
-          "of all its logits. Differentiate each of the two terms with respect to one logit: the first gives −1 for "
-          "the true digit only, the second gives that logit's probability. Then the mean: every image's gradient "
-          "is divided by the number of images.",
+    hint=["Treat two cases for one logit z_k: k is the true digit y, or it is not. The first term of the loss, "
+          "minus the true digit's logit, depends on z_k only when k is y. The second term is the fact derived above. "
+          "And the batch's loss is a mean over the images.",
+          "Differentiate each of the two terms with respect to one logit: the first gives −1 for the true digit "
+          "only, the second gives that logit's probability. Then the mean: every image's gradient is divided by "
+          "the number of images, and image i's loss touches only row i.",
           "For one image, ∂L/∂z_k = p_k − 1[k = y]: the probabilities, with 1 taken off at the true digit. For the "
           "batch, stack the rows and divide by n = len(Z2). With softmax(Z2, axis=1) for P and one-hot rows "
           "Y = np.eye(10)[labels], that is one line; or copy P and subtract 1 at P[np.arange(n), labels]."],
     forbid=("helpers.losses", "helpers.nn", "helpers.gradcheck", "torch.nn.functional", *AUTOGRAD),
-    solution='''def logits_grad(Z2, labels):
+    solution='''def logits_grad(labels, Z2):
     n = len(Z2)                          # the batch size: the loss is the mean over the n images
     P = softmax(Z2, axis=1)              # (n, 10): p_k, one row per image
     Y = np.eye(10, dtype=Z2.dtype)[labels]   # (n, 10): 1 at the true digit (section 1's one-hot rows)
@@ -366,7 +399,7 @@ q2 = CustomExercise(
 
 def backward(X, labels, Z1, H, Z2, W2):
     """Every gradient of the mean softmax cross-entropy, last layer first: (dZ2, dW2, db2, dH, dZ1, dW1, db1)."""
-    dZ2 = logits_grad(Z2, labels)  # (n, 10): loss -> logits (Exercise 2)
+    dZ2 = logits_grad(labels, Z2)  # (n, 10): loss -> logits (Exercise 2)
     dW2 = dZ2.T @ H  # (10, 128)
     db2 = dZ2.sum(axis=0)  # (10,)
     dH = dZ2 @ W2  # (n, 128)
@@ -413,7 +446,8 @@ def _check_backward(answer) -> None:
         inputs = [X, labels, expected["Z1"], expected["H"], expected["Z2"], params[2]]
         described = (f"X ({n}, 784): {n} MNIST images, labels ({n},): their digits, integers 0..9, Z1 ({n}, 128), "
                      f"H ({n}, 128) and Z2 ({n}, 10) from the forward pass, W2 (10, 128)")
-        got = _unpack(_call_with_labels(answer, [a.copy() for a in inputs], described, n), BACKWARD_NAMES)
+        got = _unpack(_call_with_labels(answer, [a.copy() for a in inputs], described, n, in_backward=True),
+                      BACKWARD_NAMES)
         if _changed_through(got[3], got[4], expected["dH"]):
             raise Wrong("dH and dZ1 are the same array: your ReLU mask changed dH in place. dZ1 = dH makes no copy, "
                         "so setting entries of dZ1 to 0 sets those of dH too. Make a new array for dZ1: copy dH "
@@ -428,13 +462,13 @@ q3 = CustomExercise(
     hint=["Start at the loss with Exercise 2's gradient at the logits. Then the linear layer's rules for the second "
           "layer, the ReLU's mask, and the linear rules again for the first layer. Every gradient has the shape of "
           "its variable.",
-          "dZ2 is Exercise 2's result (you may call your logits_grad). Then apply the Linear rules with G = dZ2 and "
-          "the second layer's input A = H, then the ReLU rule with the mask (Z1 > 0), then the Linear rules again "
-          "with G = dZ1 and A = X. Each gradient has its variable's shape."],
+          "dZ2 is Exercise 2's result (you may call your logits_grad, labels first). Then apply the Linear rules "
+          "with G = dZ2 and the second layer's input A = H, then the ReLU rule with the mask (Z1 > 0), then the "
+          "Linear rules again with G = dZ1 and A = X. Each gradient has its variable's shape."],
     forbid=("helpers.losses", "helpers.nn", "helpers.gradcheck", "torch.nn.functional", *AUTOGRAD),
     solution='''def backward(X, labels, Z1, H, Z2, W2):
     n = len(X)
-    dZ2 = (softmax(Z2, axis=1) - np.eye(10, dtype=Z2.dtype)[labels]) / n   # (n, 10): Exercise 2, logits_grad
+    dZ2 = (softmax(Z2, axis=1) - np.eye(10, dtype=Z2.dtype)[labels]) / n   # (n, 10): Exercise 2's logits_grad
     dW2 = dZ2.T @ H                       # (10, n) @ (n, 128) -> (10, 128), like W2
     db2 = dZ2.sum(axis=0)                 # (10,), like b2
     dH = dZ2 @ W2                         # (n, 10) @ (10, 128) -> (n, 128), like H
@@ -466,15 +500,20 @@ def train_epoch(params, X, labels, forward, backward, lr, batch_size, rng):
     return losses
 
 
-def _train_variant(params, X, labels, lr, batch_size, rng, shuffle=True, sign=-1.0, skip=()):
-    """train_epoch with one slip switched on: no shuffle, a step uphill, or a parameter left out of the update."""
-    order = rng.permutation(len(X)) if shuffle else np.arange(len(X))
+def _train_variant(params, X, labels, lr, batch_size, rng, shuffle=True, sign=-1.0, skip=(), reshuffle=False,
+                   labels_in_order=False):
+    """train_epoch with one slip switched on: no shuffle, a new shuffle for every minibatch, the labels taken in
+    their original order, a step uphill, or a parameter left out of the update."""
+    order = rng.permutation(len(X)) if shuffle and not reshuffle else np.arange(len(X))
     losses = []
     for start in range(0, len(X), batch_size):
+        if reshuffle:
+            order = rng.permutation(len(X))
         idx = order[start:start + batch_size]
+        labels_b = labels[start:start + batch_size] if labels_in_order else labels[idx]
         Z1, H, Z2 = forward(X[idx], *params)
-        losses.append(softmax_cross_entropy(labels[idx], Z2))
-        grads = backward(X[idx], labels[idx], Z1, H, Z2, params[2])
+        losses.append(softmax_cross_entropy(labels_b, Z2))
+        grads = backward(X[idx], labels_b, Z1, H, Z2, params[2])
         for i, g in enumerate((grads[5], grads[6], grads[1], grads[2])):  # dW1, db1, dW2, db2
             if PARAM_NAMES[i] not in skip:
                 params[i] += sign * lr * g
@@ -507,6 +546,10 @@ def _check_train_epoch(answer) -> None:
     slips = {
         "you did not shuffle: start with order = rng.permutation(len(X)) and take each minibatch's rows from "
         "order, so every epoch sees the images in a new order.": dict(shuffle=False),
+        "you shuffle again for every minibatch: shuffle once, before the loop over the minibatches, so that the "
+        "epoch uses every image exactly once.": dict(reshuffle=True),
+        "the minibatch's labels do not belong to its images: take them with the same indices as the images, "
+        "labels[idx] next to X[idx], not labels[start:start + batch_size].": dict(labels_in_order=True),
         "you stepped uphill: gradient descent moves against the gradient, W1 -= lr * dW1.": dict(sign=1.0),
         "the step must be lr times the gradient: W1 -= lr * dW1.": dict(sign=-1.0 / lr),
     }
@@ -533,7 +576,9 @@ def _check_train_epoch(answer) -> None:
                     "softmax_cross_entropy(labels of the minibatch, Z2) before the update.")
     for name, p, s in zip(PARAM_NAMES, params, start, strict=True):
         if np.array_equal(p, s):
-            raise Wrong(f"{name} never changed: update it too, {name} -= lr * d{name}.")
+            raise Wrong(f"{name} never changed: update it in place too, {name} -= lr * d{name}. If you wrote "
+                        f"`{name} = {name} - lr * d{name}`, that makes a new array and leaves the one in params "
+                        f"as it was.")
     for name, p, r in zip(PARAM_NAMES, params, ref_params, strict=True):
         if _differs(p, r):
             raise Wrong(f"{name} is the first weight that ends the epoch wrong: step every minibatch with "
