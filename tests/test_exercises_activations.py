@@ -1,7 +1,10 @@
 """Notebook 02's exercises and predictions: right answers pass, each slip gets its own message, placeholders,
 crashes, hints and the notebook's own solutions (shared `exercise_suite`), plus checks specific to these exercises."""
 
+import math
+
 import numpy as np
+import torch
 
 from helpers import activations as course
 from helpers.activations import sigmoid, sigmoid_grad
@@ -61,6 +64,21 @@ def silenced_naive_sigmoid(z):
         return 1 / (1 + np.exp(-z))
 
 
+def torch_naive_sigmoid(z):
+    """The naive form in PyTorch: torch.exp overflows to inf silently, where NumPy would warn."""
+    return (1 / (1 + torch.exp(-torch.tensor(z)))).numpy()
+
+
+def tanh_grad_by_difference(z, h=1e-6):
+    """A forward difference of tanh written with σ: the recipe of section 2, off by about 4e-7."""
+    return ((2 * sigmoid(2 * (z + h)) - 1) - (2 * sigmoid(2 * z) - 1)) / h
+
+
+def tanh_grad_by_central_difference(z, h=1e-5):
+    """A central difference at about the best step for float64: still off by about 1e-11."""
+    return ((2 * sigmoid(2 * (z + h)) - 1) - (2 * sigmoid(2 * (z - h)) - 1)) / (2 * h)
+
+
 def if_on_the_sign(z):
     """Python's `if` on a whole array."""
     if z >= 0:
@@ -101,7 +119,8 @@ WRONG = {
            (silenced_naive_sigmoid, "silences NumPy's warnings"),
            (if_on_the_sign, "truth value of an array"),
            (lambda z: (z - z) / (z - z), "made a nan"),
-           (course.sigmoid, "the course's own `helpers.activations.sigmoid`")],
+           (course.sigmoid, "the course's own `helpers.activations.sigmoid`"),
+           (torch_naive_sigmoid, "NumPy only")],
     "p2": [("a", "stretch"), ("b", "You counted one stretch"), ("d", "not its slope"), ("e", "answer with one of")],
     "q3": [(lambda z: 2 * sigmoid_grad(2 * z), "kept the outer factor 2 but not the inner one"),
            (lambda z: sigmoid_grad(2 * z), "both factors 2 are missing"),
@@ -109,6 +128,9 @@ WRONG = {
            (lambda z: 2 * sigmoid(2 * z) - 1, "That is tanh itself"),
            (lambda z: 4 * sigmoid_grad(2 * z) - 1, "its slope is 0"),
            (lambda z: 1 - np.tanh(z) ** 2, "calls tanh from numpy"),  # the prompt: no tanh, derive it
+           (lambda z: np.array([1 - math.tanh(v) ** 2 for v in z]), "calls tanh from math"),
+           (lambda z: 1 / np.cosh(z) ** 2, "calls cosh from numpy"),  # no sigmoid at all
+           (tanh_grad_by_difference, "numerical approximation of the slope"),
            (course.tanh_grad, "the course's own"),
            (lambda z: None, "did you forget `return`")],
     "q4": [(np.abs, "flips negative values"),
@@ -125,7 +147,8 @@ WRONG = {
            (3.48e-7, "one particular input"),
            (chain_gradients("sigmoid", 10, 1.0, -0.16)[0], "largest gradient an actual input reaches"),
            (-(0.25 ** 10), "sign"),
-           (0.25 ** 9, "too big")],
+           (0.25 ** 9, "Count the factors"),  # one per link between the layers
+           (0.25 ** 11, "a₀ = x is not a layer")],
     "p3": [("b", "What is ReLU′(z) for z > 0?"), ("c", "is any z_k negative"), ("d", "how big is each factor")],
     "q6": [(lambda Z: np.exp(Z) / np.exp(Z).sum(axis=1, keepdims=True), "exp(1000) overflows"),
            (softmax_global_max, "largest score of the whole batch"),
@@ -183,8 +206,6 @@ def test_answers_may_modify_their_input_in_place(capsys):
 # ---- tripwires: each function is written, not borrowed; what the exercise allows still passes
 
 def test_calling_the_course_function_inside_is_refused(capsys):
-    import torch
-
     assert_rejected(ex.q2, lambda z: course.sigmoid(z), capsys, "calls sigmoid from helpers.activations")
     assert_rejected(ex.q2, lambda z: torch.sigmoid(torch.tensor(z)).numpy(), capsys, "calls sigmoid from torch")
     assert_rejected(ex.q2, lambda z: torch.tensor(z).sigmoid().numpy(), capsys, "calls sigmoid from torch.Tensor")
@@ -199,8 +220,28 @@ def test_calling_the_course_function_inside_is_refused(capsys):
 
 
 def test_tanh_grad_may_use_the_sigmoid_and_its_derivative(capsys):
+    """Every closed form the prompt allows passes the exact (10⁻¹²) check."""
     assert_accepted(ex.q3, lambda z: 4 * sigmoid_grad(2 * z), capsys)
     assert_accepted(ex.q3, lambda z: 4 * sigmoid(2 * z) * (1 - sigmoid(2 * z)), capsys)
+    assert_accepted(ex.q3, lambda z: 1 - (2 * sigmoid(2 * z) - 1) ** 2, capsys)
+    assert_accepted(ex.q3, lambda z: 4 * np.exp(-2 * z) / (1 + np.exp(-2 * z)) ** 2, capsys)
+
+
+def test_tanh_grad_refuses_a_difference_quotient_at_any_step(capsys):
+    """The prompt asks to derive tanh′: a difference quotient, even central at the best step, is told so."""
+    for h in (1e-3, 1e-4, 1e-5, 1e-6, 1e-7):
+        assert_rejected(ex.q3, lambda z, h=h: tanh_grad_by_central_difference(z, h), capsys,
+                        "numerical approximation of the slope")
+    out = assert_rejected(ex.q3, tanh_grad_by_difference, capsys, "Derive the formula with the chain rule")
+    assert "off by up to 4e-07" in out
+
+
+def test_stable_sigmoid_refuses_torch_and_still_names_a_forbidden_torch_function(capsys):
+    """NumPy only: a tensor's exp overflows silently, so torch's naive form would look right; torch.sigmoid is
+    still named by its own tripwire."""
+    assert_rejected(ex.q2, lambda z: (1 / (1 + (-torch.tensor(z)).exp())).numpy(), capsys, "NumPy only")
+    assert_rejected(ex.q2, lambda z: 0.5 * (1 + torch.tanh(torch.tensor(z) / 2)).numpy(), capsys, "NumPy only")
+    assert_rejected(ex.q2, lambda z: torch.sigmoid(torch.tensor(z)).numpy(), capsys, "calls sigmoid from torch")
 
 
 def test_tanh_grad_refuses_np_tanh_and_puts_it_back(capsys):
@@ -249,7 +290,6 @@ def test_stable_sigmoid_feedback_says_where_it_overflowed_and_leaves_numpy_as_it
 
 
 def test_stable_sigmoid_refuses_wrapped_course_and_torch_functions(capsys):
-    import torch
     import torch.nn.functional as F
 
     def wrapped(z):

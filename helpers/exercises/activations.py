@@ -213,6 +213,7 @@ _STABLE_SIGMOID = stable_sigmoid.__wrapped__  # for the slips: the tests hand th
 # itself refuses to run inside an answer
 _SILENCED = re.compile(r"errstate|seterr|catch_warnings|filterwarnings|simplefilter")
 _LONG_FLOAT = re.compile(r"float128|float96|longdouble|longfloat|\bclongdouble")
+_TORCH = re.compile(r"\btorch\s*\.")  # torch.exp(…), torch.tensor(z): a tensor overflows to inf without a warning
 _OVERFLOW_HINT = ("Never take exp of a large positive number: on each side of 0, use a form of σ whose exp only "
                   "ever sees a number ≤ 0.")
 
@@ -238,9 +239,15 @@ class StableSigmoidExercise(ArrayFunctionExercise):
                             "float64, so the same code overflows at z = −710 there. " + _OVERFLOW_HINT)
             try:
                 with np.errstate(over="raise", invalid="raise"):
-                    return run(*args)
+                    result = run(*args)
             except FloatingPointError as err:
                 raise Wrong(_overflow_feedback(run, err, _source(fn)) + _called_with(self, args)) from None
+            if _TORCH.search(_source(fn)):  # after the run: a forbidden torch.sigmoid is named by its tripwire
+                raise Wrong("your function computes with PyTorch; this exercise is NumPy only. PyTorch's exp "
+                            "overflows to inf without any warning, so the check could not see an overflow: the "
+                            "naive form then looks right, by luck (1 / (1 + inf) = 0). Work on the NumPy array "
+                            "itself. " + _OVERFLOW_HINT)
+            return result
         return strict
 
     def check(self, answer):
@@ -377,13 +384,45 @@ p2 = ChoiceExercise(
 
 # ---- q3: tanh′ derived from tanh(z) = 2σ(2z) − 1 ----
 
+class DerivedFormulaExercise(ArrayFunctionExercise):
+    """A derivative to derive as a formula: checked to 10⁻¹², and an answer close to it (a difference quotient
+    such as (f(z + h) − f(z)) / h) is told that it approximated the slope instead of deriving it."""
+
+    def _check(self, answer) -> None:
+        try:
+            super()._check(answer)
+        except Wrong:
+            gap = _largest_gap(answer, self)
+            if gap is not None and gap < 1e-4:
+                raise Wrong(f"your values are close to the right ones, but off by up to {gap:.0e}: that is a "
+                            "numerical approximation of the slope (a difference quotient like the one of section "
+                            "2), not the formula. Derive the formula with the chain rule: it is exact.") from None
+            raise
+
+
+def _largest_gap(answer, q) -> float | None:
+    """The largest distance between the answer's values and the reference's over q's cases (None if it crashes)."""
+    gap = 0.0
+    for case in q.cases:
+        try:
+            with np.errstate(all="ignore"):
+                got = np.asarray(answer(*[np.array(v, copy=True) for v in case.values()]), dtype=float)
+                want = q.reference(*[np.array(v, copy=True) for v in case.values()])
+        except Exception:  # noqa: BLE001 - a crash was reported already; no diagnosis from it
+            return None
+        if got.shape != np.shape(want):
+            return None
+        gap = max(gap, float(np.max(np.abs(got - want))))
+    return gap
+
+
 @_reference
 def tanh_grad(z):
     """tanh′(z) = 4 σ′(2z), from tanh(z) = 2σ(2z) − 1 and the chain rule; equal to 1 − tanh(z)²."""
     return 4 * sigmoid_grad(2 * z)
 
 
-q3 = ArrayFunctionExercise(
+q3 = DerivedFormulaExercise(
     "Exercise 3 (tanh′ from the sigmoid)", tanh_grad,
     [{"z": np.array([0.0, 1.0])}, {"z": np.linspace(-3, 3, 7)}, {"z": np.array([-20.0, 0.5, 20.0])}],
     hint=["Differentiate the formula that writes tanh with the sigmoid, piece by piece: a constant added at the end "
@@ -392,8 +431,12 @@ q3 = ArrayFunctionExercise(
           "Differentiate 2σ(2z) − 1 piece by piece: the constant −1 has slope 0; the factor 2 stays; and by the "
           "chain rule σ(2z) has slope σ′(2z) times the slope of 2z. Check yourself: at z = 0 the answer is 1."],
     # the prompt says "only sigmoid and sigmoid_grad, no tanh": 1 − tanh(z)² is the answer looked up, not derived
-    forbid=("helpers.activations.tanh_grad", "helpers.activations.tanh", "numpy.tanh", "torch.tanh",
+    # tanh′ = 1/cosh² (and sinh/cosh) uses no sigmoid either
+    forbid=("helpers.activations.tanh_grad", "helpers.activations.tanh", "numpy.tanh", "math.tanh", "torch.tanh",
+            "numpy.cosh", "numpy.sinh", "math.cosh", "math.sinh", "torch.cosh", "torch.sinh",
             "torch.nn.functional", "helpers.nn", "helpers.gradcheck", *AUTOGRAD),
+    # exact: the answer is a closed form, so a difference quotient (off by 1e-11 at best) is not enough
+    atol=1e-12, rtol=0.0,
     solution='''def my_tanh_grad(z):
     return 2 * sigmoid_grad(2 * z) * 2  # outer factor 2, σ′ at 2z, inner slope 2: 4 σ′(2z) = 1 − tanh(z)²''',
     mistakes=[
@@ -462,6 +505,10 @@ q5 = ValueExercise(
     mistakes=[
         (lambda: 0.25, "That is the ceiling for one layer. The chain has ten factors."),
         (lambda: 0.25 * 10, "You added the ten factors. The chain rule multiplies them."),
+        (lambda: 0.25 ** 9, "Count the factors: your power has 9 of them. There is one per layer, k = 1 … 10; "
+                            "counting the links between the layers gives one fewer."),
+        (lambda: 0.25 ** 11, "Count the factors: your power has 11 of them. There is one per layer, k = 1 … 10; "
+                             "the input a₀ = x is not a layer."),
         (lambda: 0.5 ** 10, "0.5 is σ(0), the sigmoid's height at 0. The factor is its slope σ′(0) = σ(0)(1 − σ(0))."),
         (lambda: 1.0, "1 would be the ceiling if the sigmoid's slope could reach 1. How steep is it at its steepest?"),
         (lambda: 1e-6, "Right order of magnitude, but rounded: give the exact ceiling (a Python expression like "
