@@ -44,14 +44,20 @@ def check_layer_shapes(x: np.ndarray, W: np.ndarray, b: np.ndarray) -> None:
         raise ShapeError(f"x must be one example (in_features,) or a batch (n, in_features), got shape {x.shape}")
     if x.shape[-1] != W.shape[1]:
         raise ShapeError(
-            f"W has shape {W.shape} but x has {x.shape[-1]} features (x.shape = {x.shape}): "
-            f"W needs one column per input feature, so W.shape[1] must equal {x.shape[-1]}"
+            f"x has {x.shape[-1]} features (x.shape = {x.shape}) but W has shape {W.shape}: "
+            f"{counted(W.shape[1], 'column')}, one per input feature. x.shape[-1] must equal W.shape[1], the number "
+            f"of inputs each neuron reads: fix whichever is wrong, the input or W"
         )
     if b.shape != (W.shape[0],):
         raise ShapeError(
-            f"b has shape {b.shape} but W has {W.shape[0]} rows (neurons): b needs one bias per neuron, "
-            f"shape ({W.shape[0]},)"
+            f"b has shape {b.shape} but W has {counted(W.shape[0], 'row')}, one per neuron: b needs one bias per "
+            f"neuron, shape ({W.shape[0]},)"
         )
+
+
+def counted(n: int, thing: str) -> str:
+    """'1 row', '3 rows'."""
+    return f"{n} {thing}" if n == 1 else f"{n} {thing}s"
 
 
 def dense(x, W, b, activation: Activation | None = None) -> np.ndarray:
@@ -113,13 +119,13 @@ def bump_network(target: Callable[[np.ndarray], np.ndarray], bumps: int, steepne
                  low: float = 0.0, high: float = 1.0) -> tuple:
     """Weights (W1, b1, W2, b2) of a 1-(2·bumps)-1 sigmoid network whose output follows `target` on [low, high].
 
-    Bump k is two hidden units, σ(s(x − e_k)) − σ(s(x − e_{k+1})): a step up at edge e_k and back down at e_{k+1},
+    Bump k is two hidden units, σ(s(x − t_k)) − σ(s(x − t_{k+1})): a step up at edge t_k and back down at t_{k+1},
     scaled by the target's value in the middle of that interval. The output layer adds the bumps (no activation).
     """
     edges = np.linspace(low, high, bumps + 1)  # (bumps + 1,)
     heights = target((edges[:-1] + edges[1:]) / 2)  # (bumps,)
     edges[0], edges[-1] = low - 1.0, high + 1.0  # the outer bumps reach past the ends: no half-step at low, high
     W1 = np.full((2 * bumps, 1), float(steepness))  # (2·bumps, 1): every unit is a step of steepness s
-    b1 = -steepness * np.repeat(edges, 2)[1:-1]  # (2·bumps,): unit 2k steps at e_k, unit 2k+1 at e_{k+1}
+    b1 = -steepness * np.repeat(edges, 2)[1:-1]  # (2·bumps,): unit 2k steps at t_k, unit 2k+1 at t_{k+1}
     W2 = (heights[:, None] * np.array([1.0, -1.0])).reshape(1, -1)  # (1, 2·bumps): +height, −height
     return W1, b1, W2, np.zeros(1)

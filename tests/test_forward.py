@@ -94,9 +94,11 @@ def test_xor_preset_has_the_nn_linear_shapes():
 
 
 @pytest.mark.parametrize(("x_shape", "W_shape", "b_shape", "message"), [
-    ((4,), (3, 2), (3,), r"W has shape \(3, 2\) but x has 4 features"),
-    ((5, 4), (3, 2), (3,), r"W has shape \(3, 2\) but x has 4 features"),
-    ((5, 2), (3, 2), (2,), r"b has shape \(2,\) but W has 3 rows"),
+    ((4,), (3, 2), (3,), r"x has 4 features \(x.shape = \(4,\)\) but W has shape \(3, 2\): 2 columns"),
+    ((5, 4), (3, 2), (3,), r"x has 4 features \(x.shape = \(5, 4\)\) but W has shape \(3, 2\)"),
+    ((5, 4), (3, 1), (3,), r"W has shape \(3, 1\): 1 column, one per input feature\. .*fix whichever is wrong"),
+    ((5, 2), (3, 2), (2,), r"b has shape \(2,\) but W has 3 rows, one per neuron"),
+    ((5, 2), (1, 2), (3,), r"b has shape \(3,\) but W has 1 row, one per neuron: .* shape \(1,\)"),
     ((5, 2), (3, 2), (3, 1), r"b has shape \(3, 1\) but W has 3 rows"),
     ((2,), (2,), (1,), r"W must be a 2-D matrix of shape \(out_features, in_features\), got shape \(2,\)"),
     ((2, 3, 2), (3, 2), (3,), r"x must be one example \(in_features,\) or a batch \(n, in_features\)"),
@@ -110,7 +112,7 @@ def test_mismatched_shapes_raise_a_clear_value_error(x_shape, W_shape, b_shape, 
 
 def test_forward_names_the_mismatch_between_layers():
     layers = [(np.ones((3, 2)), np.zeros(3), relu), (np.ones((1, 4)), np.zeros(1), sigmoid)]
-    with pytest.raises(ValueError, match=r"W has shape \(1, 4\) but x has 3 features"):
+    with pytest.raises(ValueError, match=r"x has 3 features .* but W has shape \(1, 4\)"):
         forward(np.ones((5, 2)), layers)
 
 
