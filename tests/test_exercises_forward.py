@@ -42,6 +42,11 @@ class MnistNet(nn.Module):
         return self.fc2(self.act(self.fc1(x)))
 
 
+def scores(self, x):
+    """A right forward(): written here, since the exercise's own reference is refused inside an answer."""
+    return self.fc2(torch.relu(self.fc1(x)))
+
+
 def _net(forward, init=None):
     """A learner's class: the given __init__ (or `init`) with `forward`."""
     return type("MnistNet", (ex.MnistLayers,), {"forward": forward, **({"__init__": init} if init else {})})
@@ -70,7 +75,7 @@ WRONG = {
            ("e", 'answer with one of "a", "b", "c", "d"')],
     "p2": [("b", "what sign is that"), ("C", "is about 0.5 only when z₂ is near 0")],
     "q1": [
-        (lambda Xc, W, b: W @ Xc + b, "give b the shape (d_out, 1)"),
+        (lambda Xc, W, b: W @ Xc + b, "Bias b[i] belongs to neuron i, row i: it must be added to every entry"),
         (lambda Xc, W, b: Xc.T @ W.T + b, "rows convention"),
         (lambda Xc, W, b: W.T @ Xc + b[:, None], "W.T uses the columns of W as neurons"),
         (lambda Xc, W, b: Xc @ W.T + b, "each example is a column of Xc: put W first"),
@@ -86,7 +91,11 @@ WRONG = {
          "Y_hat is still the weighted sum Z2"),
         (lambda X, W1, b1, W2, b2: relu(X @ W1.T + b1), "return 3 values, in this order: Z1, H, Y_hat"),
         (lambda X, W1, b1, W2, b2: (X @ W1.T + b1, relu(X @ W1.T + b1), sigmoid(relu(X @ W1.T + b1) @ W2.T)),
-         "Y_hat is not right"),  # forgot b2: no named slip, the output is named
+         "b2 is missing"),
+        (lambda X, W1, b1, W2, b2: (X @ W1.T + b1, relu(X @ W1.T + b1), sigmoid((X @ W1.T + b1) @ W2.T + b2)),
+         "it must read H, the ReLU of Z1, not Z1 itself"),
+        (lambda X, W1, b1, W2, b2: (relu(X @ W1.T + b1), X @ W1.T + b1, sigmoid(relu(X @ W1.T + b1) @ W2.T + b2)),
+         "Z1 and H are swapped: the order is Z1"),
         (lambda X, W1, b1, W2, b2: (X @ W1.T + b1, relu(X @ W1.T + b1), sigmoid(X @ W2.T + b2)),
          "Y_hat is not right"),  # the output layer read X (the first case has d_in = d_hidden)
     ],
@@ -100,8 +109,13 @@ WRONG = {
         ((np.array([[1.0, 1.0]]), np.zeros(1), np.array([[1.0]]), np.zeros(1)), "at x = (0, 0)"),
         ((np.array([[1.0, 1.0], [1.0, 1.0]]), np.array([0.0, -1.0]), np.array([[4.0, -8.0]]), np.array([-3.0])),
          "at x = (0, 1) your network gives ŷ = 0.731, but XOR's target is 1: ŷ must be at least 0.9"),
-        ((np.ones((2, 3)), np.zeros(2), np.ones((1, 2)), np.zeros(1)), "in the hidden layer (W1_relu, b1_relu)"),
-        ((np.ones((2, 2)), np.zeros(2), np.ones((1, 3)), np.zeros(1)), "in the output layer (W2_relu, b2_relu)"),
+        ((np.ones((2, 3)), np.zeros(2), np.ones((1, 2)), np.zeros(1)),
+         "W1_relu has shape (2, 3), but the input x has 2 features"),
+        ((np.ones((2, 2)), np.zeros(2), np.ones((1, 3)), np.zeros(1)),
+         "but its input, the hidden layer H = relu(X W1ᵀ + b1), has shape (4, 2): 2 hidden neurons"),
+        ((np.ones((1, 2)), np.zeros(1), np.ones((1, 2)), np.zeros(1)), "(4, 1): 1 hidden neuron, one per row"),
+        ((np.ones((1, 2)), np.zeros(2), np.ones((1, 1)), np.zeros(1)), "W1_relu has 1 row, one per hidden neuron"),
+        ((np.ones((2, 2)), np.zeros(2), np.ones((1, 2)), np.zeros(2)), "b2_relu has shape (2,): the one output"),
         ((np.ones((2, 2)), np.zeros(2), np.ones(2), np.zeros(1)), "W2_relu must have shape (1, d_hidden)"),
         ((np.eye(2), ..., ..., ...), "b1_relu is still `...`"),
         (("a", "b", "c", "d"), "must be arrays of numbers"),
@@ -116,21 +130,25 @@ WRONG = {
         ("(128, 784)", "expected three shapes"),
     ],
     "q6": [
-        (_net(lambda self, x: self.fc2(self.fc1(x))), "the hidden layer's ReLU is missing"),
-        (_net(lambda self, x: torch.softmax(ex.MnistNet.forward(self, x), dim=1)),
+        (_net(lambda self, x: self.fc2(self.fc1(x))), "nothing acts on fc1's output"),
+        (_net(lambda self, x: self.fc2(self.fc1(torch.relu(x)))), "apply torch.relu to fc1's output (not to x"),
+        (_net(lambda self, x: self.fc2(relu(self.fc1(x)))), "imported in the Setup cell are NumPy functions"),
+        (_net(lambda self, x: self.fc2(torch.relu(self.fc1(x)).double())), "your tensor became float64 (Double)"),
+        (_net(lambda self, x: sigmoid(scores(self, x))), "no relu or sigmoid from the Setup cell"),
+        (_net(lambda self, x: torch.softmax(scores(self, x), dim=1)),
          "you applied softmax. Return the raw scores (logits)"),
-        (_net(lambda self, x: torch.log_softmax(ex.MnistNet.forward(self, x), dim=1)), "log-softmax"),
-        (_net(lambda self, x: torch.relu(ex.MnistNet.forward(self, x))), "a ReLU after the last layer"),
-        (_net(lambda self, x: torch.sigmoid(ex.MnistNet.forward(self, x))), "a sigmoid after the last layer"),
+        (_net(lambda self, x: torch.log_softmax(scores(self, x), dim=1)), "log-softmax"),
+        (_net(lambda self, x: torch.relu(scores(self, x))), "a ReLU after the last layer"),
+        (_net(lambda self, x: torch.sigmoid(scores(self, x))), "a sigmoid after the last layer"),
         (_net(lambda self, x: self.fc2(torch.sigmoid(self.fc1(x)))), "hidden layer uses ReLU"),
         (_net(lambda self, x: self.fc2(torch.relu(x @ self.fc1.weight.T))), "fc1's bias is missing"),
         (_net(lambda self, x: torch.relu(x @ self.fc1.weight + self.fc1.bias)), "(out_features, in_features)"),
         (_net(lambda self, x: self.fc2(x)), "fc1 reads x, (n, 784), and fc2 reads the hidden layer"),
         (_net(lambda self, x: torch.relu(self.fc1(x))), "that is the hidden layer. Pass it on through fc2"),
-        (_net(lambda self, x: ex.MnistNet.forward(self, x).numpy()), "stay in PyTorch"),
+        (_net(lambda self, x: scores(self, x).numpy()), "stay in PyTorch"),
         (_net(lambda self, x: None), "did you forget `return`"),
-        (_net(lambda self, x: 2 * ex.MnistNet.forward(self, x)), "differ from the NumPy forward pass"),
-        (_net(ex.MnistNet.forward, init=lambda self: nn.Module.__init__(self)), "keep __init__ as it was given"),
+        (_net(lambda self, x: 2 * scores(self, x)), "differ from the NumPy forward pass"),
+        (_net(scores, init=lambda self: nn.Module.__init__(self)), "keep __init__ as it was given"),
         (ex.MnistLayers, "has no forward() method"),
         (MnistNet(), "pass the class itself, without the brackets"),
         (type("MnistNet", (), {"forward": lambda self, x: x}), "must be a subclass of nn.Module"),
@@ -204,6 +222,40 @@ def test_borrowing_the_course_layer_or_forward_pass_is_refused(capsys):
     assert_rejected(ex.q2, forward_by_helper, capsys, "your function calls forward from helpers.forward")
 
 
+def test_torch_layers_that_do_the_computation_are_refused(capsys):
+    import torch.nn.functional as F  # noqa: N812
+
+    def by_linear(Xc, W, b):  # the layer from torch, transposed in and out
+        return F.linear(torch.tensor(Xc.T), torch.tensor(W), torch.tensor(b)).numpy().T
+
+    assert_rejected(ex.q1, by_linear, capsys, "your function calls linear from torch.nn.functional")
+
+    def hidden_by_linear(X, W1, b1, W2, b2):
+        Z1 = F.linear(torch.tensor(X), torch.tensor(W1), torch.tensor(b1)).numpy()
+        H = np.maximum(Z1, 0)
+        return Z1, H, sigmoid(H @ W2.T + b2)
+
+    assert_rejected(ex.q2, hidden_by_linear, capsys, "your function calls linear from torch.nn.functional")
+
+    def by_torch(sizes):  # builds the layers and counts their parameters: arrays exist, nothing counted by hand
+        layers = [nn.Linear(a, b) for a, b in zip(sizes[:-1], sizes[1:], strict=True)]
+        return sum(p.numel() for p in nn.Sequential(*layers).parameters())
+
+    assert_rejected(ex.q3, by_torch, capsys, "your function calls Linear from torch.nn")
+
+
+def test_torch_activations_the_prompt_hands_over_pass(capsys):
+    import torch.nn.functional as F  # noqa: N812
+
+    def with_functional_relu(X, W1, b1, W2, b2):  # the prompt gives relu; F.relu computes nothing else
+        Z1 = X @ W1.T + b1
+        H = F.relu(torch.tensor(Z1)).numpy()
+        return Z1, H, torch.sigmoid(torch.tensor(H @ W2.T + b2)).numpy()
+
+    assert_accepted(ex.q2, with_functional_relu, capsys)
+    assert_accepted(ex.q1, lambda Xc, W, b: W @ Xc + b.reshape(-1, 1), capsys)
+
+
 def test_a_forward_pass_with_the_course_activations_passes(capsys):
     def with_helpers(X, W1, b1, W2, b2):
         Z1 = X @ W1.T + b1
@@ -250,7 +302,7 @@ def test_q6_honest_answers_pass(capsys):
     assert_accepted(ex.q6, _net(lambda self, x: self.fc2(F.relu(self.fc1(x)))), capsys)
     assert_accepted(ex.q6, _net(lambda self, x: torch.clamp(x @ self.fc1.weight.T + self.fc1.bias, min=0)
                                 @ self.fc2.weight.T + self.fc2.bias), capsys)
-    assert_accepted(ex.q6, ex.MnistNet.forward, capsys)  # the forward on its own, with the given layers
+    assert_accepted(ex.q6, scores, capsys)  # the forward on its own, with the given layers
 
 
 def test_q6_placeholder_class_is_not_attempted(capsys):

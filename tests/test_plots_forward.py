@@ -316,3 +316,13 @@ def test_bumps_add_up_to_the_output():
 def test_universality_readout_names_the_units():
     plot = universality(units=30)
     assert "30 hidden units (15 bumps)" in texts(plot)
+
+
+def test_xor_network_titles_name_each_units_own_weights():
+    # Hidden unit j's title writes its sum with row j of W1 (not z_j, which would clash with the output's z₂).
+    plot = xor_network()
+    titles = [ax.get_title() for ax in plot.fig.axes[:4]]
+    assert titles == ["h1 = σ(W1[0]·x + b1[0])", "h2 = σ(W1[1]·x + b1[1])", "h3 = σ(W1[2]·x + b1[2])",
+                      "output ŷ = σ(z₂)\n(blue 0, red 1)"]
+    plot.controls["hidden"].value = "relu"
+    assert plot.fig.axes[0].get_title().startswith("h1 = ReLU(W1[0]·x + b1[0])\n(0 … ")

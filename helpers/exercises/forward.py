@@ -19,7 +19,7 @@ from helpers.exercises.core import (
     Wrong,
     show,
 )
-from helpers.forward import XOR_X, XOR_Y, ShapeError, dense
+from helpers.forward import XOR_X, XOR_Y, ShapeError, counted, dense
 
 NOTEBOOK = "03_forward_propagation"
 _rng = np.random.default_rng(3)
@@ -41,7 +41,7 @@ p1 = ChoiceExercise(
                    "what is left of (4, 2) @ (2, 3)?",
               "d": "W.T has shape (2, 3), so the inner sizes of (4, 2) @ (2, 3) agree; and b, shape (3,), lines up "
                    "with the last axis of the product."},
-    hint="W.T has shape (2, 3). In A @ B the inner sizes must agree and disappear: (4, 2) @ (2, 3) gives … ? "
+    hint="W.T has shape (2, 3). In a product U @ V the inner sizes must agree and disappear: (4, 2) @ (2, 3) gives … ? "
          "Then b of shape (3,) is added to every row.",
     solution='p1_answer = "a"  # (4, 2) @ (2, 3) -> (4, 3): one row per example, one column per neuron',
 )
@@ -65,18 +65,19 @@ q1 = FunctionExercise(
          "b": np.array([0.5, 0.0, 1.0])},  # (3,)
         {"Xc": _normal(3, 5), "W": _normal(2, 3), "b": _normal(2)},
     ],
-    hint=["The product of the weights with the batch already has one column per example. A bias belongs to a neuron, "
-          "that is to a row: it must be added down each column, the same for every example, so it has to stand as a "
-          "column itself before NumPy broadcasts it.",
-          "W @ Xc already has shape (d_out, n): column k is example k. The bias must be added down each "
-          "column, so b needs the shape (d_out, 1): b[:, None] or b.reshape(-1, 1). Plain b, shape (d_out,), "
-          "is added along each row instead."],
-    forbid=("helpers.forward", "helpers.nn"),
+    hint=["The product of the weights with the batch already has one column per example and one row per neuron. A "
+          "bias belongs to a neuron, that is to a row: it must be added to every entry of that row, the same for "
+          "every example, so it has to stand as a column itself before NumPy broadcasts it.",
+          "W @ Xc already has shape (d_out, n): row i is neuron i, column k is example k. Plain b, shape (d_out,), "
+          "is lined up with the last axis, the examples, so it lands along each row instead. Give b a shape with a 1 "
+          "in it, so that it stands as a column and NumPy repeats it across the n columns."],
+    forbid=("helpers.forward", "helpers.nn", "torch.nn.functional"),
     solution="def dense_columns(Xc, W, b):\n    return W @ Xc + b[:, None]   # or (Xc.T @ W.T + b).T",
     mistakes=[
         (lambda Xc, W, b: W @ Xc + b,
-         "b was added along each row (NumPy lines b up with the last axis, the examples). Each neuron's bias must "
-         "go down its row, the same for every column: give b the shape (d_out, 1)."),
+         "b was laid along each row (NumPy lines b up with the last axis, the examples), so b[k] went to column k, "
+         "example k. Bias b[i] belongs to neuron i, row i: it must be added to every entry of that row, so b must "
+         "stand as a column."),
         (lambda Xc, W, b: Xc.T @ W.T + b,
          "that is the rows convention's Z, one row per example. Here each example is a column: transpose your "
          "result, or compute W @ Xc directly."),
@@ -122,9 +123,11 @@ q2 = FunctionExercise(
           "Each layer is the formula from the table, Z = A Wᵀ + b, with A the layer's input (X for the first layer, "
           "H for the second), then its activation: relu for the hidden layer, sigmoid for the output. In NumPy, Wᵀ "
           "is W.T and the matrix product is @.",
-          "Z1 = X @ W1.T + b1 has shape (n, d_hidden); relu(Z1) returns a new array for H; the prediction is sigmoid "
-          "of H @ W2.T + b2. Return the three in a tuple: Z1, H and the prediction."],
-    forbid=("helpers.forward", "helpers.nn", "torch.nn.functional"),
+          "Shapes: X (n, d_in) times W1 transposed, (d_in, d_hidden), gives Z1, (n, d_hidden), and b1 is added to "
+          "every row. relu returns a new array, so H can be relu of Z1 and Z1 stays as it was. The output layer reads "
+          "H, not X or Z1: H times W2 transposed, (d_hidden, d_out), plus b2, then sigmoid. Return a tuple of three, "
+          "in the order Z1, H, prediction."],
+    forbid=("helpers.forward", "helpers.nn", "torch.nn.functional.linear"),
     solution="def forward_pass(X, W1, b1, W2, b2):\n"
              "    Z1 = X @ W1.T + b1               # hidden layer's weighted sums, (n, d_hidden)\n"
              "    H = relu(Z1)                     # a new array: Z1 is kept as it was\n"
@@ -141,6 +144,12 @@ q2 = FunctionExercise(
          "H is the sigmoid of Z1; this network's hidden layer uses ReLU."),
         (lambda X, W1, b1, W2, b2: (X @ W1.T + b1, relu(X @ W1.T + b1), relu(X @ W1.T + b1) @ W2.T + b2),
          "Y_hat is still the weighted sum Z2: the output layer applies the sigmoid to it."),
+        (lambda X, W1, b1, W2, b2: (X @ W1.T + b1, relu(X @ W1.T + b1), sigmoid((X @ W1.T + b1) @ W2.T + b2)),
+         "Y_hat is wrong because the output layer read Z1: it must read H, the ReLU of Z1, not Z1 itself."),
+        (lambda X, W1, b1, W2, b2: (X @ W1.T + b1, relu(X @ W1.T + b1), sigmoid(relu(X @ W1.T + b1) @ W2.T)),
+         "Y_hat: b2 is missing. The output neuron adds its bias to its weighted sum, as the hidden layer does."),
+        (lambda X, W1, b1, W2, b2: (relu(X @ W1.T + b1), X @ W1.T + b1, sigmoid(relu(X @ W1.T + b1) @ W2.T + b2)),
+         "Z1 and H are swapped: the order is Z1 (the weighted sums), then H = relu(Z1), then Y_hat."),
     ],
 )
 
@@ -174,6 +183,7 @@ q3 = FunctionExercise(
           "of neurons holds one weight per input per neuron, and one bias per neuron. Add up the layers.",
           "Go layer by layer, pairing each size with the next: zip(sizes[:-1], sizes[1:]). A layer from d_in "
           "inputs to d_out neurons has W of shape (d_out, d_in) and b of shape (d_out,)."],
+    forbid=("torch.nn",),  # no layers built to count: the exercise counts from the sizes alone
     solution="def count_parameters(sizes):\n"
              "    total = 0\n"
              "    for d_in, d_out in zip(sizes[:-1], sizes[1:]):\n"
@@ -213,16 +223,25 @@ def _check_xor_relu(answer) -> None:
         W1, b1, W2, b2 = (np.asarray(part, dtype=float) for part in answer)
     except (TypeError, ValueError):
         raise Wrong("W1_relu, b1_relu, W2_relu and b2_relu must be arrays of numbers") from None
+    if W1.ndim != 2 or W1.shape[1] != 2:
+        raise Wrong(f"W1_relu has shape {W1.shape}, but the input x has 2 features: W1_relu needs one row per hidden "
+                    "neuron and one column per input, shape (d_hidden, 2)")
+    d_hidden = W1.shape[0]
+    if b1.shape != (d_hidden,):
+        raise Wrong(f"b1_relu has shape {b1.shape}, but W1_relu has {counted(d_hidden, 'row')}, one per hidden "
+                    f"neuron: b1_relu needs one bias per hidden neuron, shape ({d_hidden},)")
     if W2.ndim != 2 or W2.shape[0] != 1:
         raise Wrong(f"W2_relu must have shape (1, d_hidden): one output neuron, got shape {W2.shape}")
+    if W2.shape[1] != d_hidden:
+        raise Wrong(f"W2_relu has shape {W2.shape}, but its input, the hidden layer H = relu(X W1ᵀ + b1), has "
+                    f"shape (4, {d_hidden}): {counted(d_hidden, 'hidden neuron')}, one per row of W1_relu. W2_relu "
+                    "needs one column per hidden neuron: make W1_relu's rows and W2_relu's columns agree")
+    if b2.shape != (1,):
+        raise Wrong(f"b2_relu has shape {b2.shape}: the one output neuron has one bias, shape (1,)")
     try:
-        H = dense(XOR_X, W1, b1, relu)  # (4, d_hidden)
-    except ShapeError as err:
-        raise Wrong(f"in the hidden layer (W1_relu, b1_relu): {err}") from None
-    try:
-        y = dense(H, W2, b2, sigmoid)[:, 0]  # (4,)
-    except ShapeError as err:
-        raise Wrong(f"in the output layer (W2_relu, b2_relu): {err}") from None
+        y = dense(dense(XOR_X, W1, b1, relu), W2, b2, sigmoid)[:, 0]  # (4, d_hidden), then (4,)
+    except ShapeError as err:  # every shape was checked above: a safety net
+        raise Wrong(str(err)) from None
     for (x1, x2), target, value in zip(XOR_X, XOR_Y, y, strict=True):
         if not np.isfinite(value):
             raise Wrong(f"at x = ({x1:g}, {x2:g}) your network gives ŷ = {value}")
@@ -341,8 +360,9 @@ _LOGITS = ("Return the raw scores (logits), fc2's output as it is: the loss that
            "nn.CrossEntropyLoss (notebooks 04 and 06), turns scores into probabilities itself")
 _MODULE_SLIPS = [
     (lambda: _scores(hidden=lambda z: z),
-     "the hidden layer's ReLU is missing. Without it, fc2(fc1(x)) is one linear map (a product of matrices is a "
-     "matrix), and the hidden layer adds nothing: apply torch.relu to fc1's output."),
+     "nothing acts on fc1's output, so the hidden layer has no ReLU. Without it, fc2(fc1(x)) is one linear map (a "
+     "product of matrices is a matrix), and the hidden layer adds nothing: apply torch.relu to fc1's output (not to "
+     "x: the inputs here are never negative, so a ReLU on x changes nothing)."),
     (lambda: _scores(out=lambda z: softmax(z, axis=1)),
      f"every row of your output sums to 1: you applied softmax. {_LOGITS}: with a softmax in forward() too, "
      f"softmax would be applied twice."),
@@ -388,6 +408,14 @@ def _run(net: nn.Module, x: torch.Tensor):
                     "indented like __init__") from None
     except Exception as err:  # noqa: BLE001 - the learner's code crashed: explain, don't raise
         text = f"{type(err).__name__}: {str(err).strip().splitlines()[0]}"
+        if "must be Tensor, not numpy.ndarray" in str(err):
+            raise Wrong(f"a layer was handed a NumPy array ({text}). The relu and sigmoid imported in the Setup cell "
+                        "are NumPy functions: they turn a tensor into an array. Inside forward() stay in torch: "
+                        "torch.relu and torch.sigmoid.") from None
+        if "must have the same dtype" in str(err):
+            raise Wrong(f"your tensor became float64 (Double), but the layers hold float32 (Float) ({text}). That "
+                        "happens on a detour through NumPy or with .double(): stay in torch, with torch.relu, from "
+                        "x to the scores.") from None
         if "shapes cannot be multiplied" in str(err):
             raise Wrong(f"a matrix product got shapes that do not fit ({text}). Each layer reads the output of the "
                         "one before: fc1 reads x, (n, 784), and fc2 reads the hidden layer, (n, 128). nn.Linear "
@@ -418,7 +446,8 @@ def _check_module(answer) -> None:
         raise Wrong("your forward() returned None: did you forget `return`?")
     if not isinstance(out, torch.Tensor):
         raise Wrong(f"forward() should return a torch tensor of scores, got {type(out).__name__}: stay in PyTorch "
-                    "(no .numpy()), so that training can follow the computation back (notebook 05)")
+                    "(no .numpy(), and no relu or sigmoid from the Setup cell: those are NumPy's), so that training "
+                    "can follow the computation back (notebook 05)")
     got, expected = out.detach().double().numpy(), _scores()
     if got.shape != expected.shape:
         tip = ": that is the hidden layer. Pass it on through fc2" if got.shape == (5, 128) else ""
@@ -452,7 +481,8 @@ q6 = ModuleExercise(
           "answer as it is, with no activation after it.",
           "self.fc1(x) has shape (n, 128); torch.relu of it is the hidden layer H; self.fc2(H) has shape (n, 10). "
           "Return that, with no softmax, sigmoid or ReLU after it: the loss takes the raw scores.",
-          "Two lines: h = torch.relu(self.fc1(x)), then return self.fc2 of h."],
+          "self.fc1(x) gives (n, 128). Which torch function turns that into the hidden layer H, and which of the "
+          "two layers reads H? Whatever that layer returns is the answer: nothing comes after it."],
     solution="class MnistNet(nn.Module):\n"
              "    def __init__(self):\n"
              "        super().__init__()              # registers the layers below\n"

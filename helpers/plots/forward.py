@@ -285,7 +285,7 @@ def xor_network(W1=None, b1=None, W2=None, b2=None, hidden: str = "sigmoid") -> 
             lines.append(ax.plot([], [], color="white", ls="--", lw=1.5)[0])
             animate(lines[-1])
     titles = [animated_title(ax) for ax in axes[:3]]
-    axes[3].set_title("output ŷ = σ(z)   (blue 0, red 1)", fontsize=10)
+    axes[3].set_title("output ŷ = σ(z₂)\n(blue 0, red 1)", fontsize=10)
     drawing = NetworkDrawing(ax_net, NAMES)
     ax_net.set_title(f"The network: {SIGN_LEGEND}", fontsize=10)
     ax_text.axis("off")
@@ -312,8 +312,8 @@ def xor_network(W1=None, b1=None, W2=None, b2=None, hidden: str = "sigmoid") -> 
             images[j].set_data(_plane_map(H[:, j]))
             images[j].set_clim(low, high)
             lines[j].set_data(*zero_line(W1[j, 0], W1[j, 1], b1[j]))
-            scale = f"  (0 … {high:.3g})" if hidden == "relu" else ""  # relu has no fixed top
-            titles[j].set_text(f"h{j + 1} = {ACTIVATIONS[hidden].symbol}(z{j + 1}){scale}")
+            scale = f"\n(0 … {high:.3g})" if hidden == "relu" else ""  # relu has no fixed top
+            titles[j].set_text(f"h{j + 1} = {ACTIVATIONS[hidden].symbol}(W1[{j}]·x + b1[{j}]){scale}")
         images[3].set_data(_plane_map(Y[:, 0]))
         drawing.set_weights([W1, W2])
         drawing.set_node_text([["", ""], [f"b={v:g}" for v in b1], [f"b={b2[0]:g}"]])
@@ -487,7 +487,7 @@ def universality(units: int = 10, steepness: float = 100.0, target: str = "wave"
     fig = new_figure(10.0, 3.4)
     ax_b, ax_f = fig.subplots(1, 2, width_ratios=[1, 1.6])
     up, down, bump = (ax_b.plot([], [], lw=lw, ls=ls, color=c, label=lab)[0] for lw, ls, c, lab in (
-        (1.5, "--", POS, "σ(s(x − e₁))"), (1.5, ":", NEG, "σ(s(x − e₂))"), (2.5, "-", BLACK, "difference: a bump")))
+        (1.5, "--", POS, "σ(s(x − t₁))"), (1.5, ":", NEG, "σ(s(x − t₂))"), (2.5, "-", BLACK, "difference: a bump")))
     ax_b.set(xlim=(0, 1), ylim=(-0.1, 1.15), xlabel="x", title="two hidden units make one bump")
     ax_b.title.set_fontsize(10)
     ax_b.legend(loc="center left", fontsize=8)
