@@ -1,5 +1,8 @@
 """Notebook 04's exercises and predictions: the shared exercise suite, plus the checks that are specific to them."""
 
+import contextlib
+import io
+
 import numpy as np
 import pytest
 import torch
@@ -11,6 +14,7 @@ from helpers.exercises import losses as ex
 from helpers.gradcheck import numerical_grad
 from helpers.losses import log_softmax, mse, mse_grad, softmax_cross_entropy, softmax_cross_entropy_grad
 from tests.exercise_checks import exercise_suite, run_check
+from tests.test_losses import _finite_difference as central_differences
 
 
 def _softmax(Z):
@@ -57,7 +61,16 @@ def torch_ce_learner(labels, logits):
     return nn.CrossEntropyLoss()(torch.from_numpy(logits), torch.from_numpy(labels).long()).item()
 
 
-REFERENCE = {"p1": "a", "p2": "b", "p3": "b", "p4": "a",
+# A learner's own finite-difference loop (numerical_grad's ten lines, copied): no course helper is called.
+def bce_grad_by_differences(labels, z, h=1e-6):
+    return central_differences(lambda v: bce_learner(labels, v), z, h)
+
+
+def ce_grad_by_differences(Y, Z, h=1e-6):
+    return central_differences(lambda v: ce_learner(Y, v), Z, h)
+
+
+REFERENCE = {"p1": "a", "p2": "b", "p3": "b", "p4": "b", "p5": "a",
              "q1": mse_grad_loop, "q2": bce_learner, "q3": bce_grad_learner, "q4": ce_learner,
              "q5": ce_grad_learner, "q6": torch_ce_learner}
 
@@ -65,7 +78,8 @@ WRONG = {
     "p1": [("b", "above its target"), ("c", "equals the target"), ("d", 'one of "a"')],
     "p2": [("a", "which one?"), ("c", "probability 1"), ("d", "−log(1/10)")],
     "p3": [("a", "factor p"), ("c", "dL/dp · dp/dz")],
-    "p4": [("b", "positive or negative"), ("c", "denominator"), ("d", "chain rule")],
+    "p4": [("a", "leaves out how p moves with z"), ("c", "gradient of binary cross-entropy"), ("d", 'one of "a"')],
+    "p5": [("b", "positive or negative"), ("c", "denominator"), ("d", "chain rule")],
     "q1": [
         (lambda t, p: 2 * (p - t), "SUM of the squared errors"),
         (lambda t, p: (p - t) / p.size, "factor 2 is missing"),
@@ -94,6 +108,9 @@ WRONG = {
                                + (1 - y) * np.log(np.clip(1 - sigmoid(z), 1e-15, 1))), "did you clip p"),
         # log σ(−z) for class 0 survives z = 40 but not −1000, where σ rounds to exactly 0
         (lambda y, z: -np.mean(y * np.log(sigmoid(z)) + (1 - y) * np.log(sigmoid(-z))), "σ(−1000) to 0.0"),
+        # log(1 + e^(−z)) written out: right at z = 40, but e^1000 overflows before the log
+        (lambda y, z: np.mean(y * np.log1p(np.exp(-z)) + (1 - y) * np.log1p(np.exp(z))), "e^1000 overflows to inf"),
+        (lambda y, z: np.mean(y * np.log(1 + np.exp(-z)) + (1 - y) * np.log(1 + np.exp(z))), "survives z = 40"),
     ],
     "q3": [
         (lambda y, z: (sigmoid(z) - 1) / len(z), "Redo the derivation for a target of 0"),
@@ -101,6 +118,9 @@ WRONG = {
         (lambda y, z: (y - sigmoid(z)) / len(z), "sign is flipped"),
         (lambda y, z: -(y / sigmoid(z) - (1 - y) / (1 - sigmoid(z))) / len(z), "with respect to p = σ(z)"),
         (lambda y, z: np.mean(sigmoid(z) - y), "shape"),
+        # finite differences of the learner's own loss, at numerical_grad's step and at the best step for this case
+        (bce_grad_by_differences, "that is a numerical approximation; derive the formula"),
+        (lambda y, z: bce_grad_by_differences(y, z, h=1e-3), "that is a numerical approximation; derive the formula"),
     ],
     "q4": [
         # the global-max slip, caught by the rows at very different heights (+600 and −300)
@@ -115,6 +135,10 @@ WRONG = {
         (lambda Y, Z: -np.sum(Y * np.log(np.clip(_softmax(Z), 1e-12, 1))) / len(Z), "finite but wrong"),
         (lambda Y, Z: -np.mean(Y * np.log(_softmax(Z))), "divides by n·K"),
         (lambda Y, Z: ce_learner(Y, Z) * len(Z), "when called with"),  # the sum over examples
+        # log-sum-exp without its m added back: too small by m, negative on the first case
+        (lambda Y, Z: -np.sum(Y * (Z - np.log(np.exp(Z - Z.max(axis=1, keepdims=True)).sum(axis=1, keepdims=True))))
+         / len(Z), "too small by each row's max m"),
+        (lambda Y, Z: -ce_learner(Y, Z), "a cross-entropy is never negative"),
     ],
     "q5": [
         (lambda Y, Z: softmax(Z) - Y, "factor 1/n"),
@@ -130,6 +154,11 @@ WRONG = {
         (lambda Y, Z: -(1 - softmax(Z)) * Y / len(Z), "denominator"),  # the true class only, prediction 4's c
         (lambda Y, Z: 2 * (softmax(Z) - Y) / len(Z), "factor 2 too many"),  # MSE's habit
         (lambda Z, Y: (softmax(Z) - Y) / len(Z), "when called with"),  # the arguments taken the other way round
+        (lambda Y, Z: softmax(Z) * (1 - softmax(Z)) * (softmax(Z) - Y) / len(Z), "the sigmoid's habit"),
+        (lambda Y, Z: (softmax(Z) - Y) * softmax(Z) / len(Z), "diagonal of softmax's Jacobian"),
+        (lambda Y, Z: 3 * (softmax(Z) - Y) / len(Z), "Try your function on prediction 5's example"),
+        (ce_grad_by_differences, "that is a numerical approximation; derive the formula"),
+        (lambda Y, Z: ce_grad_by_differences(Y, Z, h=1e-3), "loss is about 1,000,000"),
     ],
     "q6": [
         (lambda y, Z: nn.CrossEntropyLoss()(torch.softmax(torch.tensor(Z), 1), torch.as_tensor(y).long()).item(),
@@ -143,6 +172,10 @@ WRONG = {
          "the logits (floats) first and the integer labels second"),
         # torch.tensor keeps NumPy's int32 (Windows, NumPy 1.x): the checker's int32 case catches it anywhere
         (lambda y, Z: nn.CrossEntropyLoss()(torch.tensor(Z), torch.tensor(y)).item(), "int64, torch.long"),
+        # exercise 4's NumPy loss on one-hot rows: the right number, but PyTorch's loss never ran
+        (lambda y, Z: float(ce_learner(np.eye(Z.shape[1])[y], Z)), "never called nn.CrossEntropyLoss"),
+        # .item() forgotten: a 0-d tensor is not the float the exercise asks for
+        (lambda y, Z: nn.CrossEntropyLoss()(torch.tensor(Z), torch.as_tensor(y, dtype=torch.long)), ".item()"),
     ],
 }
 
@@ -253,17 +286,24 @@ def test_the_stable_binary_answer_survives_what_the_naive_one_does_not(capsys):
     assert ok, out
 
 
-def test_softmax_ce_grad_is_refereed_by_numerical_grad_on_the_cases_the_brief_names():
-    """One-hot and soft targets, K = 3 and 10, n = 1 and 5, logits of ±1000; the formula agrees with the referee."""
+def test_softmax_ce_grad_cases_are_the_ones_the_prompt_names():
+    """One-hot and soft targets, K = 3 and 10, n = 1 and 5, logits of ±1000; the formula agrees with finite
+    differences on all but the huge-loss case, where they are visibly off, and with autograd on every case."""
     shapes = {Z.shape for _, Z, _ in ex._CE_GRAD_CASES}
     assert {(1, 3), (5, 3), (1, 10), (5, 10)} <= shapes | {(1, 3)}, shapes
     assert {n for n, _ in shapes} >= {1, 5} and {k for _, k in shapes} >= {3, 10}
     assert any(np.abs(Z).max() >= 1000 for _, Z, _ in ex._CE_GRAD_CASES)
     soft = [Y for _, _, Y in ex._CE_GRAD_CASES if not np.all(np.isin(Y, [0.0, 1.0]))]
     assert soft and all(np.allclose(Y.sum(axis=1), 1.0) for _, _, Y in ex._CE_GRAD_CASES)
-    for _, Z, Y in ex._CE_GRAD_CASES:
+    *ordinary, (what, Z_huge, Y_huge) = ex._CE_GRAD_CASES
+    assert what == ex._CE_HUGE_LOSS and ex.cross_entropy_onehot(Y_huge, Z_huge) > 9e5
+    for _, Z, Y in ordinary:
         referee = numerical_grad(lambda z, Y=Y: ex.cross_entropy_onehot(Y, z), Z)
         np.testing.assert_allclose(ex.softmax_ce_grad(Y, Z), referee, rtol=0, atol=1e-6)
+    for h in np.logspace(-9, 0, 91):  # no step size brings finite differences within EXACT_ATOL (10x to spare)
+        estimate = ce_grad_by_differences(Y_huge, Z_huge, h)
+        assert np.abs(estimate - ex.softmax_ce_grad(Y_huge, Z_huge)).max() > 10 * ex.EXACT_ATOL, h
+    for _, Z, Y in ex._CE_GRAD_CASES:
         Z_t = torch.tensor(Z, requires_grad=True)
         F.cross_entropy(Z_t, torch.tensor(Y)).backward()  # soft targets too: torch takes class probabilities
         np.testing.assert_allclose(ex.softmax_ce_grad(Y, Z), Z_t.grad.numpy(), rtol=0, atol=1e-12)
@@ -322,10 +362,18 @@ def test_softmax_ce_grad_loopholes_are_refused_and_softmax_is_allowed(capsys):
 
 def test_nn_cross_entropy_exercise_takes_float32_and_refuses_the_course_loss(capsys):
     def float32(labels, Z):
-        return nn.CrossEntropyLoss()(torch.tensor(Z, dtype=torch.float32), torch.as_tensor(labels, dtype=torch.long))
+        return nn.CrossEntropyLoss()(torch.tensor(Z, dtype=torch.float32),
+                                     torch.as_tensor(labels, dtype=torch.long)).item()
 
-    ok, out = run_check(ex.q6, float32, capsys)  # a 0-d float32 tensor is a fine answer too
-    assert ok, out
+    def by_functional(labels, Z):  # F.cross_entropy is the same loss: allowed
+        return F.cross_entropy(torch.tensor(Z), torch.as_tensor(labels, dtype=torch.long)).item()
+
+    for honest in (float32, by_functional):
+        ok, out = run_check(ex.q6, honest, capsys)  # float32 logits are fine too
+        assert ok, out
+    ok, out = run_check(ex.q6, lambda labels, Z: nn.CrossEntropyLoss()(torch.tensor(Z), torch.as_tensor(labels).long())
+                        .detach().numpy(), capsys)
+    assert not ok and "returned a NumPy array" in out, out
     ok, out = run_check(ex.q6, lambda labels, Z: softmax_cross_entropy(labels, Z), capsys)
     assert not ok and "calls softmax_cross_entropy from helpers.losses" in out, out
     for case in ex.q6.cases:
@@ -348,3 +396,48 @@ def test_binary_feedback_explains_the_stable_route_without_writing_it(capsys):
     assert not ok and "log σ(z) = −log(1 + e^(−z))" in out and "np.logaddexp(a, b) computes" in out, out
     assert "logaddexp(0" not in out, "the feedback must not hand over the finished expression"
     assert "logaddexp(0" in ex.q2.hints[-1]
+
+
+def test_binary_grad_huge_loss_case_defeats_every_step_size_and_passes_the_formula(capsys):
+    """Exercise 3's last case: finite differences of any step miss the exact gradient; honest formulas pass."""
+    case = ex.q3.cases[-1]
+    y, z = case["labels"], case["z"]
+    assert ex.binary_cross_entropy(y, z) > 4e5
+    for h in np.logspace(-9, 0, 91):
+        off = np.abs(bce_grad_by_differences(y, z, h) - ex.binary_cross_entropy_grad(y, z)).max()
+        assert off > 10 * ex.EXACT_ATOL, h
+
+    def naive_sigmoid(labels, z):  # overflows harmlessly at z = −1e6: e^1e6 = inf, 1/inf = 0
+        return (1 / (1 + np.exp(-z)) - labels) / len(z)
+
+    def tanh_form(labels, z):
+        return (0.5 * (1 + np.tanh(z / 2)) - labels) / len(z)
+
+    for honest in (bce_grad_learner, naive_sigmoid, tanh_form):
+        ok, out = run_check(ex.q3, honest, capsys)
+        assert ok, out
+
+
+def test_checker_slips_print_no_warnings_into_course_code():
+    """A wrong answer's failure must not show NumPy warnings raised inside the checker's own slips."""
+    import warnings
+
+    naive = WRONG["q5"][7][0]  # the naive softmax: e^1000 overflows in the learner's code, and in the slips
+    for q, answer in [(ex.q5, naive), (ex.q5, lambda Y, Z: -Y / softmax(Z) / len(Z) + 1.0),
+                      (ex.q3, lambda y, z: (sigmoid(z) - y) / len(z) + 1.0)]:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            with contextlib.redirect_stdout(io.StringIO()):
+                q.check(answer)
+        ours = [w for w in caught if "helpers" in str(w.filename)]
+        assert not ours, [f"{w.filename}:{w.lineno} {w.message}" for w in ours]
+
+
+def test_nn_cross_entropy_must_really_run(capsys):
+    """Exercise 6 wants PyTorch's loss: reached through the module, F or an alias, it counts; NumPy alone does not."""
+    from torch.nn.functional import cross_entropy as xent
+
+    ok, out = run_check(ex.q6, lambda y, Z: xent(torch.tensor(Z), torch.as_tensor(y, dtype=torch.long)).item(), capsys)
+    assert ok, out
+    ok, out = run_check(ex.q6, lambda y, Z: float(ex._ce_onehot(np.eye(Z.shape[1])[y], Z)), capsys)
+    assert not ok and "never called nn.CrossEntropyLoss" in out, out
