@@ -1,11 +1,15 @@
 """Notebook 00's first exercise, in the shared exercise_suite style."""
 
+import numpy as np
+
 from helpers.exercises import start_here as ex
 from tests.exercise_checks import exercise_suite
 
 REFERENCE = {"q0": -2.0}
 WRONG = {"q0": [(4.0, "sign of w₂"), (2.0, "sign is wrong"), (4.5, "before adding"), (-2.5, "too far from 0"),
-                 (-1.5, "too close to 0")]}
+                 (-1.5, "too close to 0"), (-3.0, "w₂·x₂ alone"), (1.0, "w₁·x₁ alone"), (-1.0, "w₂ goes with x₂"),
+                 (-0.5, "its own input"), ((1.0, -3.0), "add the products"), ([1.0, -3.0], "2 numbers"),
+                 (np.array([1.0, -3.0]), "one number")]}
 
 
 globals().update(exercise_suite(ex, REFERENCE, WRONG))
@@ -16,3 +20,9 @@ def test_a_more_negative_answer_is_never_called_too_big(capsys):
     ex.q0.check(-2.5)
     out = capsys.readouterr().out
     assert "too big" not in out and "too far from 0" in out, out
+
+
+def test_one_number_in_an_array_is_still_one_number(capsys):
+    """The two-number slip is only for two numbers: the right sum as a NumPy number or 1-element array passes."""
+    assert ex.q0.check(np.float64(-2.0)) and ex.q0.check(np.array(-2.0))
+    assert "shape" not in capsys.readouterr().out

@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
-from helpers.exercises.core import ValueExercise
+import numpy as np
+
+from helpers.exercises.core import ValueExercise, Wrong
 
 NOTEBOOK = "00_start_here"
 
-q0 = ValueExercise(
+
+class WeightedSum(ValueExercise):
+    """A value exercise whose answer is one number: two numbers (the products, unsummed) are named as such."""
+
+    def _check(self, answer) -> None:
+        if isinstance(answer, tuple | list) or (isinstance(answer, np.ndarray) and answer.size > 1):
+            raise Wrong(f"you gave {len(np.ravel(answer))} numbers; a weighted sum is one number: add the products "
+                        "together")
+        super()._check(answer)
+
+
+q0 = WeightedSum(
     "Weighted sum",
     reference=lambda: 0.5 * 2 + (-1) * 3,
     hint=["A weighted sum takes each input times its own weight, then adds the results. Watch the sign of the second "
@@ -14,5 +27,9 @@ q0 = ValueExercise(
           "The two products are 0.5 times 2, and −1 times 3. Add them."],
     solution="answer = 0.5 * 2 + (-1) * 3   # = -2.0",
     mistakes=[(lambda: 0.5 * 2 + 1 * 3, "check the sign of w₂: it is −1, so its product is negative"),
-              (lambda: 0.5 + 2 - 1 + 3, "multiply each input by its weight before adding")],
+              (lambda: 0.5 + 2 - 1 + 3, "multiply each input by its weight before adding"),
+              (lambda: (-1) * 3, "that is w₂·x₂ alone: add the first product, w₁·x₁, too"),
+              (lambda: 0.5 * 2, "that is w₁·x₁ alone: add the second product, w₂·x₂, too"),
+              (lambda: 0.5 * 2 + (-1) * 2, "each weight multiplies its own input: w₂ goes with x₂ = 3, not x₁"),
+              (lambda: 0.5 * 3 + (-1) * 2, "each weight multiplies its own input: w₁ with x₁ = 2, w₂ with x₂ = 3")],
 )
