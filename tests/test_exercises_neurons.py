@@ -97,6 +97,7 @@ WRONG = {
         (lambda x, W, b, g: g(np.dot(W[0], x) + b[0]), "you returned one neuron's output"),
         (lambda x, W, b, g: np.array([g(np.dot(W[i], x) + b) for i in range(len(b))]), "not the whole vector b"),
         (lambda x, W, b, g: g(x @ W + b), "you used the columns of W"),  # x @ W is Wᵀx: caught on the square W
+        (lambda x, W, b, g: np.array([g(np.dot(W[i], x) + b[i]) for i in range(len(x))]), "one output per input"),
     ],
     "q6": [(20, "weights only"), (9, "counts neurons"), (29, "the inputs a bias"), (25, "not it"),
            ("26", "whole number"), (26.5, "not a whole number")],
@@ -208,11 +209,12 @@ def test_a_neuron_that_calls_the_course_layer_is_refused_and_one_with_g_passes(c
 
 
 def _slips_that_differ_from_the_answer_here(q, case):
-    """(message, value) of every named slip, the reference last; a slip reading only the first k inputs is left out
-    where it is no slip (k equal to the number of inputs: it is right there)."""
+    """(message, value) of every named slip, the reference last; a slip is left out where it is no slip: reading
+    only the first k inputs with k the number of inputs, or one output per input where there are as many neurons."""
     d = len(case.get("x", ()))
+    square = d == np.size(case.get("b", ()))
     values = [(message, np.asarray(slip(*case.values()), dtype=float)) for slip, message in q.mistakes
-              if f"only the first {d} input" not in message]
+              if f"only the first {d} input" not in message and not (square and "one output per input" in message)]
     return [*values, ("the reference", np.asarray(q.reference(*case.values()), dtype=float))]
 
 
@@ -246,12 +248,13 @@ def test_bias_outside_the_activation_is_named_not_taken_for_g_on_each_product(ca
 
 
 def test_a_slip_that_cannot_be_computed_for_a_case_is_skipped_not_reported_as_a_crash(capsys):
-    """q5's slip W.T @ x cannot be formed on the 4×3 case: the learner's wrong answer still gets normal feedback."""
+    """q5's slip W.T @ x cannot be formed on the 4×3 case: it is skipped, and the learner's wrong answer (three
+    outputs for four neurons) still gets its feedback from a later slip, not a crash report."""
     def layer_of_three(x, W, b, g):  # right for the 3×3 case, wrong for the 4×3 one
         a = np.zeros(3)
         for i in range(3):
             a[i] = g(np.dot(W[i], x) + b[i])
         return a
 
-    out = assert_rejected(ex.q5, layer_of_three, capsys, "the result is not right")
+    out = assert_rejected(ex.q5, layer_of_three, capsys, "one output per neuron")  # 3 outputs where 4 neurons
     assert "checking your answer failed" not in out and "matmul" not in out, out

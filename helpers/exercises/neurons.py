@@ -334,6 +334,9 @@ q5 = FunctionExercise(
          "you returned one neuron's output; the layer returns all of them, one per row of W."),
         (lambda x, W, b, g: np.array([g(np.dot(W[i], x) + b) for i in range(len(b))]),
          "neuron i adds only its own bias b[i], not the whole vector b."),
+        (lambda x, W, b, g: np.array([g(np.dot(W[i], x) + b[i]) for i in range(len(x))]),
+         "you made one output per input (len(x)); a layer has one output per neuron: len(b), the number of rows "
+         "of W."),
     ],
 )
 
