@@ -426,3 +426,22 @@ def test_whole_course_lists_every_notebook(tmp_path, capsys):
 def test_summary_line_all_done():
     rows = [{"notebook": "01_x", "exercise": "q1", "title": "E1", "status": "solved"}]
     assert summary_line(rows, "01_x") == "Notebook 01: 1 of 1 exercises solved. All done!"
+
+
+def test_another_notebooks_reference_is_refused_but_this_notebooks_own_helpers_stay(capsys):
+    """07's q2 must not pass by calling 04's softmax_ce_grad; a notebook's own references stay callable."""
+    import helpers.exercises.losses as losses
+
+    def grad(Y, Z):  # the exercise's reference: (P - Y) / n
+        P = np.exp(Z - Z.max(axis=1, keepdims=True))
+        return (P / P.sum(axis=1, keepdims=True) - Y) / len(Z)
+
+    case = {"Y": np.eye(3)[[0, 2]], "Z": np.array([[1.0, 2, 3], [0, 0, 1]])}
+    q = FunctionExercise("softmax CE gradient", grad, [case], hint=["in words", "closer"])
+    assert_rejected(q, lambda Y, Z: losses.softmax_ce_grad(Y, Z), capsys, "your function calls")
+    from helpers.exercises.losses import softmax_ce_grad
+
+    assert_rejected(q, lambda Y, Z: softmax_ce_grad(Y, Z), capsys, "your function calls")
+    assert_accepted(q, lambda Y, Z: grad(Y, Z), capsys)  # not a course reference: fine
+    assert losses.q5.reference in losses.q5._own()  # its own notebook's reference is off limits to q5 itself ...
+    assert losses.q5.reference not in [r for r in losses.q4._other_references()]  # ... but not "another notebook's"

@@ -198,10 +198,19 @@ class Exercise:
         ref = self._reference
         return (ref,) if callable(ref) and (getattr(ref, "__module__", "") or "").startswith("helpers.") else ()
 
+    def _other_references(self) -> tuple:
+        """The references of other notebooks' exercises (07 may not call 04's `softmax_ce_grad`); a notebook's own
+        references stay callable, since it may hand one in for an exercise the learner has not solved yet."""
+        home = getattr(self._reference, "__module__", "") or ""
+        return tuple(e._reference for name, module in list(sys.modules.items())
+                     if name.startswith("helpers.exercises.") and name != home and getattr(module, "NOTEBOOK", None)
+                     for _, e in exercises_in(module)
+                     if callable(e._reference) and (getattr(e._reference, "__module__", "") or "") == name)
+
     def _own(self) -> tuple:
         """What the learner's function may never call: the exercise's own reference (07's `backward_fn` may hold
-        it), then everything in `forbid`."""
-        return self._course_reference() + self.forbid
+        it), other notebooks' references, then everything in `forbid`."""
+        return self._course_reference() + self._other_references() + self.forbid
 
     def _refuse_handed_in(self, answer) -> None:
         """Raise Wrong if the answer is the course's own function, or one the exercise forbids, handed in as is."""
