@@ -445,3 +445,10 @@ def test_another_notebooks_reference_is_refused_but_this_notebooks_own_helpers_s
     assert_accepted(q, lambda Y, Z: grad(Y, Z), capsys)  # not a course reference: fine
     assert losses.q5.reference in losses.q5._own()  # its own notebook's reference is off limits to q5 itself ...
     assert losses.q5.reference not in [r for r in losses.q4._other_references()]  # ... but not "another notebook's"
+
+
+def test_a_prediction_answered_with_a_variable_asks_for_quotes(capsys):
+    """p1_answer = a (no quotes) hands in an earlier array: the feedback says to quote the letter, no TypeError."""
+    q = ChoiceExercise("pick", "b", {"a": "one", "b": "two"}, hint="think")
+    out = assert_rejected(q, np.array([0.1, 0.2]), capsys, "letter in quotes")
+    assert "TypeError" not in out and "unhashable" not in out

@@ -494,9 +494,12 @@ class ChoiceExercise(Exercise):
         self.options, self.feedback = dict(options), dict(feedback or {})
 
     def _check(self, answer) -> None:
-        key = answer.strip().lower() if isinstance(answer, str) else answer
+        choices = ", ".join(f'"{k}"' for k in self.options)
+        if not isinstance(answer, str):  # p1_answer = a: the letter without quotes is an earlier variable
+            raise Wrong(f"answer with one of {choices}, the letter in quotes (without quotes, a name such as a or b "
+                        f"is a variable from earlier in the notebook; got {show(answer)})")
+        key = answer.strip().lower()
         if key not in self.options:
-            choices = ", ".join(f'"{k}"' for k in self.options)
             raise Wrong(f"answer with one of {choices} (got {show(answer)})")
         if key != self.reference:
             raise Wrong(self.feedback.get(key, f'"{key}" ({self.options[key]}) is not it. Think it through once more.'))
