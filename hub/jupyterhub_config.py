@@ -81,12 +81,34 @@ if os.environ.get("NN_HUB_EXPOSE_APP"):  # the load test's Chromium learner read
     c.Spawner.args.append("--LabApp.expose_app_in_browser=True")
 if os.getuid() == 0:  # containers and CI run as root; JupyterLab refuses that unless told
     c.Spawner.args.append("--allow-root")
-env = {"NBGITPULLER_APP": "lab"}
+# The course's environment comes first on PATH, so a terminal in JupyterLab finds its python, jupyter and nbgrader;
+# its shell is not a login shell, whose /etc/profile would reset PATH.
+c.Spawner.args.append(f"--ServerApp.terminado_settings=shell_command={os.environ.get('SHELL') or '/bin/sh'}")
+env = {"NBGITPULLER_APP": "lab", "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]])}
 if os.environ.get("NN_DATA_DIR"):
     env["NN_DATA_DIR"] = os.environ["NN_DATA_DIR"]
 if os.environ.get("NN_HUB_THREADS"):
     n = str(int(os.environ["NN_HUB_THREADS"]))
     # NN_WORKERS: notebook 06's independent runs also stay within the learner's cores (helpers.training)
     env.update(OMP_NUM_THREADS=n, MKL_NUM_THREADS=n, OPENBLAS_NUM_THREADS=n, NN_WORKERS=n)
+
+# --- grading with nbgrader (docs/teaching-guide.md, "Grading with nbgrader") -------------------------------
+# nbgrader's exchange: one folder every user reaches, and an nbgrader_config.py every server and terminal reads
+# (on JUPYTER_CONFIG_PATH). A real hub keeps them in /srv/nbgrader/exchange and /etc/jupyter/. Every demo user
+# is the same system user, so nbgrader would file every submission under that one name: the config names each
+# learner by their hub name. Admins (the teacher) keep nbgrader's default, every student.
+NBGRADER = STATE / "nbgrader"
+(NBGRADER / "exchange").mkdir(parents=True, exist_ok=True)
+(NBGRADER / "nbgrader_config.py").write_text(f"""\
+# Written by hub/jupyterhub_config.py for the local demo hub.
+import os
+c = get_config()  # noqa: F821
+c.Exchange.root = {str(NBGRADER / "exchange")!r}
+if os.environ.get("JUPYTERHUB_USER", "") not in {sorted(c.Authenticator.admin_users)!r}:
+    c.CourseDirectory.student_id = os.environ.get("JUPYTERHUB_USER", "*")
+# Every file in the exchange has the same owner here: collecting need not compare owners and names.
+c.ExchangeCollect.check_owner = False
+""")
+env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(filter(None, [str(NBGRADER), os.environ.get("JUPYTER_CONFIG_PATH")]))
 c.Spawner.environment = env
 c.JupyterHub.log_level = os.environ.get("NN_HUB_LOG_LEVEL", "INFO")

@@ -181,3 +181,22 @@ def test_two_learners_pull_the_course_and_run_a_notebook(hub):
     assert result["errors"] == 0 and result["completed"] == 2, result
     assert result["cells_run"] >= 2 * 10 and result["slider_changes"] >= 2
     assert result["peak_rss_mib_total"] > 0 and result["slider_p95_ms"] is not None
+
+
+
+def test_demo_hub_gives_nbgrader_an_exchange(hub):
+    """Grading on the demo hub (docs/teaching-guide.md): one exchange folder that every server reads from its
+    JUPYTER_CONFIG_PATH (the learner's Assignments panel lists what is in it), and a config that files a learner's
+    submissions under their hub name (every demo user is the same system user)."""
+    from traitlets.config import Config
+
+    h, a = hub["hub"], hub["sessions"][A]
+    exchange = h.state / "nbgrader" / "exchange"
+    (exchange / "a-course" / "outbound" / "hw1").mkdir(parents=True)
+    r = a.get(f"{h.base}/user/{A}/courses", timeout=60)  # nbgrader's course_list server extension
+    assert r.status_code == 200 and r.json() == {"success": True, "value": ["a-course"]}, r.text
+    config = Config()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("JUPYTERHUB_USER", A)
+        exec((h.state / "nbgrader" / "nbgrader_config.py").read_text(), {"get_config": lambda: config})  # noqa: S102
+    assert config.Exchange.root == str(exchange) and config.CourseDirectory.student_id == A

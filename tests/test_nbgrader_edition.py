@@ -1,8 +1,10 @@
 """The nbgrader edition (`make nbgrader`), proven with nbgrader's own commands in a course folder of its own:
 `generate_assignment`, then `autograde` on three submissions (the solutions get every point, the untouched release
 gets 0, one known slip loses exactly its exercise's points), and `generate_feedback` shows the checker's message for
-that slip. Notebook 01 stands for all: the edition is built the same way for every notebook, from the exercise
-objects, and `test_every_notebook_has_its_edition` checks the cells of the others without running them."""
+that slip. The exchange runs too, as on a hub: release, fetch and submit (as the student, in a home of their own),
+collect, autograde, generate and release the feedback, and the student fetches it. Notebook 01 stands for all: the
+edition is built the same way for every notebook, from the exercise objects, and
+`test_predictions_stay_ungraded_and_every_notebook_has_its_edition` checks the others' cells without running them."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers.editions import CODE_STUB, REPO, exercise_cells, graded, graded_points, write_nbgrader
+from helpers.editions import CODE_STUB, COURSE_ID, REPO, exercise_cells, graded, graded_points, write_nbgrader
 from helpers.exercises.core import Wrong
 
 nbgrader = pytest.importorskip("nbgrader", reason="nbgrader comes with the [grade] and [test] extras")
@@ -145,3 +147,48 @@ def test_nbgrader_version_is_the_floor_or_later():
     from packaging.version import Version
 
     assert Version(nbgrader.__version__) >= Version("0.9.5"), nbgrader.__version__
+
+
+def as_student(action: str, exchange: Path, home: Path, student: str = "learner1") -> None:
+    """What the student's Assignments tab does on the hub (nbgrader's assignment_list server extension): one exchange
+    action (FetchAssignment, Submit, FetchFeedback) run in the server's process, here in this one (no 3 s start)."""
+    from nbgrader.auth import Authenticator
+    from nbgrader.coursedir import CourseDirectory
+    from nbgrader.exchange import ExchangeFactory
+    from traitlets.config import Config
+
+    config = Config()
+    config.Exchange.root, config.Exchange.cache = str(exchange), str(home / "nbgrader_cache")
+    config.Exchange.assignment_dir = str(home)
+    config.CourseDirectory.course_id, config.CourseDirectory.assignment_id = COURSE_ID, ASSIGNMENT
+    config.CourseDirectory.student_id = student
+    step = getattr(ExchangeFactory(config=config), action)(
+        coursedir=CourseDirectory(config=config), authenticator=Authenticator(config=config), config=config)
+    step.start()
+
+
+def test_exchange_round_trip_as_on_a_hub(course, tmp_path):
+    """The guide's hub steps with nbgrader's exchange in a folder of its own: the teacher releases, a student
+    fetches, answers with one slip and submits, the teacher collects, autogrades, generates and releases the
+    feedback, and the student fetches feedback that holds the checker's message (docs/teaching-guide.md)."""
+    exchange, student = tmp_path / "exchange", tmp_path / "learner1"
+    exchange.mkdir()
+    student.mkdir()
+    root = f"--Exchange.root={exchange}"
+    run(course, "release_assignment", ASSIGNMENT, root)
+    as_student("FetchAssignment", exchange, student)
+    fetched = student / ASSIGNMENT / NOTEBOOK.name
+    source = nbformat.read(course / "source" / ASSIGNMENT / NOTEBOOK.name, as_version=4)
+    nbformat.write(answers_from(source, nbformat.read(fetched, as_version=4), {f"{SLIP}-answer": SLIP_CODE}), fetched)
+    as_student("Submit", exchange, student)
+    run(course, "collect", ASSIGNMENT, root)
+    run(course, "autograde", ASSIGNMENT, "--student", "learner1")
+    assert scores(course, "learner1") == {**graded_points(NOTEBOOK), SLIP: 0}
+    run(course, "generate_feedback", ASSIGNMENT, "--student", "learner1")
+    run(course, "release_feedback", ASSIGNMENT, "--student", "learner1", root)
+    as_student("FetchFeedback", exchange, student)
+    pages = list((student / ASSIGNMENT / "feedback").glob(f"*/{ASSIGNMENT}.html"))
+    assert len(pages) == 1, pages
+    message = slip_message()
+    feedback = pages[0].read_text(encoding="utf-8")
+    assert html.escape(message, quote=False) in feedback or message in feedback, message
