@@ -122,6 +122,17 @@ def tanh_not_attached(self):
     return Value(math.tanh(self.data), (self,), "tanh")
 
 
+def tanh_adds_to_out(self):
+    t = math.tanh(self.data)
+    out = Value(t, (self,), "tanh")
+
+    def _backward():
+        out.grad += (1 - t**2) * self.grad  # fills the wrong gradient
+
+    out._backward = _backward
+    return out
+
+
 def tanh_naive_np(self):
     e = np.exp(2 * self.data)
     t = (e - 1) / (e + 1)
@@ -154,6 +165,23 @@ def tanh_parent_not_a_tuple(self):
 
     out._backward = _backward
     return out
+
+
+def adam_t_plus_one(w, g, m, s, t, lr, beta1, beta2, eps):
+    m, s = beta1 * m + (1 - beta1) * g, beta2 * s + (1 - beta2) * g**2
+    return w - lr * (m / (1 - beta1 ** (t + 1))) / (np.sqrt(s / (1 - beta2 ** (t + 1))) + eps), m, s
+
+
+def adam_t_minus_one(w, g, m, s, t, lr, beta1, beta2, eps):
+    m, s = beta1 * m + (1 - beta1) * g, beta2 * s + (1 - beta2) * g**2
+    with np.errstate(all="ignore"):  # at t = 1 it divides by 1 − β1⁰ = 0
+        return w - lr * (m / (1 - beta1 ** (t - 1))) / (np.sqrt(s / (1 - beta2 ** (t - 1))) + eps), m, s
+
+
+def adam_g_not_squared(w, g, m, s, t, lr, beta1, beta2, eps):
+    m, s = beta1 * m + (1 - beta1) * g, beta2 * s + (1 - beta2) * g
+    with np.errstate(all="ignore"):  # s may be negative
+        return w - lr * (m / (1 - beta1**t)) / (np.sqrt(s / (1 - beta2**t)) + eps), m, s
 
 
 def adam_hard_coded(w, g, m, s, t, lr, beta1, beta2, eps):
@@ -270,7 +298,9 @@ WRONG = {
            (lambda x, w, b, y: ((2 * (np.tanh(w * x + b) - y) * (1 - np.tanh(np.tanh(w * x + b)) ** 2)) * x,
                                 2 * (np.tanh(w * x + b) - y) * (1 - np.tanh(np.tanh(w * x + b)) ** 2)), "taken at z"),
            (lambda x, w, b, y: (tanh_neuron_grads(x, w, b, y)[1],) * 2, "one more factor"),
-           (lambda x, w, b, y: tanh_neuron_grads(x, w, b, y)[::-1], "dL_dw is not right"),
+           (lambda x, w, b, y: tanh_neuron_grads(x, w, b, y)[::-1], "the order is (dL_dw, dL_db)"),
+           (lambda x, w, b, y: (2 * (np.tanh(w * x + b) - y) * (1 - (w * x + b) ** 2) * x,
+                                2 * (np.tanh(w * x + b) - y) * (1 - (w * x + b) ** 2)), "square tanh's output"),
            (lambda x, w, b, y: 0.5, "return 2 values"),
            (tanh_neuron_one_sided, "accuracy of a finite difference"),
            (tanh_neuron_central, "accuracy of a finite difference")],
@@ -288,6 +318,8 @@ WRONG = {
             "n times too big"),
            (lambda X, y, W1, b1, W2, b2: tuple(g / 2 for g in sigmoid_net_backward(X, y, W1, b1, W2, b2)),
             "half what it should be"),
+           (lambda X, y, W1, b1, W2, b2: tuple(-g for g in sigmoid_net_backward(X, y, W1, b1, W2, b2)),
+            "every sign is flipped"),
            (lambda X, y, W1, b1, W2, b2: sigmoid_net_backward(X, y, W1, b1, W2, b2)[:3], "return 4 values"),
            (sigmoid_net_by_differences, "accuracy of a finite difference"),
            (sigmoid_net_by_own_derivative, "your central difference from Exercise 1"),
@@ -298,14 +330,17 @@ WRONG = {
            (lambda w, grad_fn, lr, steps: w - lr * grad_fn(w), "one step only"),
            (lambda w, grad_fn, lr, steps: gradient_descent(w, grad_fn, lr, steps + 1), "not right")],
     "q6": [(adam_momentum_sums, "averages, not sums"), (adam_uphill, "stepped uphill"),
-           (lambda w, g, m, s, t, lr, b1, b2, eps: adam_step(w, g, m, s, t + 1, lr, b1, b2, eps), "w is not right"),
+           (adam_t_plus_one, "one step ahead"), (adam_t_minus_one, "one step behind"),
+           (adam_g_not_squared, "the *square* of the gradient"),
+           (lambda w, g, m, s, t, lr, b1, b2, eps: adam_step(w, g * 1.1, m, s, t, lr, b1, b2, eps), "w is not right"),
            (lambda w, g, m, s, t, lr, b1, b2, eps: adam_step(w, g, m, s, t, lr, b1, b2, eps)[0], "return 3 values"),
            (lambda w, g, m, s, t, lr, b1, b2, eps: (*adam_step(w, g, m, s, t, lr, b1, b2, eps)[:2], ...),
             "s is still `...`"),
            (adam_hard_coded, "this run has beta1 = 0.8, beta2 = 0.99, eps = 1e-06"),
            (adam_hard_coded_eps, "you used the default"),
            (adam_returns_hats, "not the bias-corrected m̂ and ŝ")],
-    "q7": [(tanh_assigns, "added to (+=), not set (=)"), (tanh_not_attached, "never ran"),
+    "q7": [(tanh_assigns, "added to (+=), not set (=)"), (tanh_not_attached, "do-nothing function"),
+           (tanh_adds_to_out, "self.grad had not changed"),
            (tanh_naive_np, "e^(2x) overflows"),
            (tanh_float, "return a new Value"), (tanh_in_place, "you returned self"),
            (tanh_sigmoid_slope, "self.grad should be"), (tanh_wrong_forward, "should be tanh(self.data)"),

@@ -253,9 +253,21 @@ def _tanh_slope_at_a(x, w, b, y):
     return dL_dz * x, dL_dz
 
 
+def _tanh_slope_at_z(x, w, b, y):
+    z = w * x + b
+    dL_dz = 2 * (np.tanh(z) - y) * (1 - z**2)
+    return dL_dz * x, dL_dz
+
+
+def _tanh_swapped(x, w, b, y):
+    a = np.tanh(w * x + b)
+    dL_dz = 2 * (a - y) * (1 - a**2)
+    return dL_dz, dL_dz * x
+
+
 q2 = _ByChainRule(
     "Exercise 2 (a tanh neuron's gradients)", tanh_neuron_grads,
-    cases=[{"x": 0.5, "w": 1.2, "b": -0.3, "y": -1.0}, {"x": -2.0, "w": 0.3, "b": -0.1, "y": 0.5},
+    cases=[{"x": 0.5, "w": 2.4, "b": 0.1, "y": -1.0}, {"x": -2.0, "w": 0.3, "b": -0.1, "y": 0.5},
            {"x": 1.0, "w": -0.6, "b": 0.2, "y": 0.9}],
     hint=["Walk the graph backwards, multiplying local slopes: first how the loss changes with the neuron's output, "
           "then how tanh's output changes with its input, then how that input changes with w, and with b.",
@@ -272,7 +284,10 @@ q2 = _ByChainRule(
               (_tanh_no_slope, "you skipped the activation: on the way back, multiply by tanh'(z) = 1 − a²"),
               (_tanh_no_two, "you are off by a factor of 2: the derivative of (a − y)² is 2(a − y)"),
               (_tanh_forgot_x, "dL_dw equals dL_db: the last link to w is ∂z/∂w = x, so dL_dw needs one more factor"),
-              (_tanh_slope_at_a, "tanh' is taken at z, not at a: tanh'(z) = 1 − tanh(z)² = 1 − a²")],
+              (_tanh_slope_at_a, "tanh' is taken at z, not at a: tanh'(z) = 1 − tanh(z)² = 1 − a²"),
+              (_tanh_slope_at_z, "1 − z² is not tanh'(z): square tanh's output, not its input. "
+                                 "tanh'(z) = 1 − tanh(z)² = 1 − a²"),
+              (_tanh_swapped, "you returned (dL_db, dL_dw): the order is (dL_dw, dL_db)")],
 )
 
 # ----------------------------------------------------------------------------- q3: a ReLU layer's backward pass
@@ -366,7 +381,7 @@ q3 = _ReluLayer(
     names=["dX", "dW", "db"],
     mistakes=[(_relu_no_mask, "you went straight through the ReLU: it passes the gradient only where its input "
                               "z was > 0, and blocks it (0) where z ≤ 0. Multiply G by that mask first"),
-              (_relu_mask_from_g, "the mask comes from the forward pass: where z = x·wᵀ + b was > 0, not where "
+              (_relu_mask_from_g, "the mask comes from the forward pass: where Z = X Wᵀ + b was > 0, not where "
                                   "the gradient G is > 0"),
               (_relu_mean_bias, "db: b is added to every example, so the gradients of the rows add up "
                                 "(sum over axis 0), they are not averaged")],
@@ -408,6 +423,10 @@ def _sigmoid_net_no_mean(X, y, W1, b1, W2, b2):
 
 def _sigmoid_net_no_two(X, y, W1, b1, W2, b2):
     return _sigmoid_net_scaled(X, y, W1, b1, W2, b2, 0.5)
+
+
+def _sigmoid_net_flipped(X, y, W1, b1, W2, b2):
+    return _sigmoid_net_scaled(X, y, W1, b1, W2, b2, -1)
 
 
 def _sigmoid_net_cases() -> list[dict]:
@@ -468,7 +487,9 @@ q4 = _SigmoidNet(
               (_sigmoid_net_no_mean, "every gradient is n times too big: the loss is a *mean* over the n "
                                      "examples, so ∂L/∂Ŷ = 2(Ŷ − y)/n"),
               (_sigmoid_net_no_two, "every gradient is half what it should be: the derivative of (ŷ − y)² "
-                                    "is 2(ŷ − y)")],
+                                    "is 2(ŷ − y)"),
+              (_sigmoid_net_flipped, "every sign is flipped: the loss grows as Ŷ moves away from y, so "
+                                     "∂L/∂Ŷ = 2(Ŷ − y)/n, with Ŷ first")],
 )
 
 # ----------------------------------------------------------------------------- q5: gradient descent, as a function
@@ -568,12 +589,14 @@ DEFAULTS = {"beta1": 0.9, "beta2": 0.999, "eps": 1e-8}  # torch.optim.Adam's, an
 def _adam_slip(slip: str, hard_coded: tuple[str, ...] = tuple(DEFAULTS)):
     """adam_step with one known slip (a key of ADAM_SLIPS), as a learner might write it ("defaults": the
     hyperparameters named in `hard_coded` written in as their defaults instead of taken from the arguments)."""
+    @np.errstate(all="ignore")  # t − 1 divides by 0 at t = 1, and g in place of g² may take a root of a negative
     def adam_step(w, g, m, s, t, lr, beta1=0.9, beta2=0.999, eps=1e-8):
         if slip == "defaults":
             given = {"beta1": beta1, "beta2": beta2, "eps": eps} | {k: DEFAULTS[k] for k in hard_coded}
             beta1, beta2, eps = given["beta1"], given["beta2"], given["eps"]
         share1, share2 = (1, 1) if slip == "sums" else (1 - beta1, 1 - beta2)  # sums: momentum's convention
-        m_new, s_new = beta1 * m + share1 * g, beta2 * s + share2 * g**2
+        m_new, s_new = beta1 * m + share1 * g, beta2 * s + share2 * (g if slip == "g_not_squared" else g**2)
+        t = t + {"t_plus_one": 1, "t_minus_one": -1}.get(slip, 0)
         m_hat, s_hat = (m, s) if slip == "old_averages" else (m_new, s_new)
         if slip != "no_correction":
             m_hat, s_hat = m_hat / (1 - beta1**t), s_hat / (1 - beta2**t)
@@ -602,6 +625,12 @@ ADAM_SLIPS = {
     "no_root": "divide by the square root of ŝ (the typical size of the gradient), not by ŝ itself",
     "returns_hats": "return the running averages m and s themselves, not the bias-corrected m̂ and ŝ: the "
                     "correction is only for this step, and the next step must fold its gradient into the raw averages",
+    "t_plus_one": "the bias correction is one step ahead: t counts the steps from 1, so the first step (t = 1) "
+                  "divides m by 1 − β1¹ = 1 − β1, not by 1 − β1²",
+    "t_minus_one": "the bias correction is one step behind: t counts the steps from 1, so the first step (t = 1) "
+                   "divides m by 1 − β1¹ = 1 − β1 (with 1 − β1⁰ = 0 it would divide by zero)",
+    "g_not_squared": "s is the running average of the *square* of the gradient, g² entry by entry (g**2), not of g "
+                     "itself: √ŝ is the gradient's typical size, whatever its sign",
     "defaults": "you used the default β1 = 0.9, β2 = 0.999 or ε = 1e-8 instead of the arguments your function is "
                 "given",
 }
@@ -717,6 +746,8 @@ def _tanh_slip(slip: str):
             upstream = 1.0 if slip == "no_upstream" else out.grad
             if slip == "overwrites":
                 self.grad = slope * upstream
+            elif slip == "grad_of_out":
+                out.grad += slope * upstream
             else:
                 self.grad += slope * upstream
 
@@ -737,8 +768,11 @@ TANH_SLIPS = {
     "at_input": "tanh'(z) = 1 − tanh(z)² uses the output t = tanh(z), not the input z = self.data",
     "no_parents": "the new Value must remember its input: give it the parents (self,), so that backward() can "
                   "reach self",
-    "not_attached": "your _backward never ran: attach it to the new Value (out._backward = ...), as __mul__ does, "
-                    "so that backward() can call it",
+    "not_attached": "out._backward is still the do-nothing function every new Value starts with: attach yours "
+                    "to the new Value (out._backward = _backward), as __mul__ does, so that backward() can call it",
+    "grad_of_out": "after out._backward() ran, self.grad had not changed: in _backward, add to self.grad (the "
+                   "input's gradient), tanh's local derivative times out.grad; out.grad is what flows in, not "
+                   "what you fill",
 }
 CALLED = ("out._backward is {what}, not a function: assign the function itself, out._backward = _backward, without "
           "brackets. With them, _backward() runs at once (when out.grad is still 0) and what it returns, None, is "
@@ -807,7 +841,9 @@ def _check_one_node(answer, x: float) -> None:
     right = before + (1 - t**2) * upstream
     if abs(v.grad - right) <= 1e-9:
         return
-    slips = [(before, "not_attached"), ((1 - t**2) * upstream, "overwrites"), (before + (1 - t**2), "no_upstream"),
+    default = getattr(out._backward, "__qualname__", "").startswith("Value.__init__")  # a new Value's do-nothing one
+    unchanged = "not_attached" if default else "grad_of_out"
+    slips = [(before, unchanged), ((1 - t**2) * upstream, "overwrites"), (before + (1 - t**2), "no_upstream"),
              (before + (1 - x**2) * upstream, "at_input")]
     for grad, slip in slips:
         if abs(v.grad - grad) <= 1e-9:
