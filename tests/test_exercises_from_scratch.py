@@ -81,18 +81,19 @@ BACKWARD_SLIPS = [
 
 
 def train_epoch_with(shuffle=True, sign=-1.0, last=True, in_place=True, skip=(), loss_of_all=False,
-                     running_mean=False, rebind=(), reshuffle=False, labels_in_order=False):
+                     running_mean=False, rebind=(), reshuffle=False, labels_in_order=False, sample=False):
     """A learner's train_epoch with one slip switched on."""
     def train_epoch(params, X, labels, forward, backward, lr, batch_size, rng):
         W1, b1, W2, b2 = params
         mine = {"W1": W1, "b1": b1, "W2": W2, "b2": b2}  # the learner's own names: rebinding one loses it
-        order = rng.permutation(len(X)) if shuffle and not reshuffle else np.arange(len(X))
+        order = rng.permutation(len(X)) if shuffle and not (reshuffle or sample) else np.arange(len(X))
         stop = len(X) if last else len(X) - len(X) % batch_size
         losses = []
         for start in range(0, stop, batch_size):
             if reshuffle:  # a new permutation for every minibatch, in place of the one before the loop
                 order = rng.permutation(len(X))
-            idx = order[start:start + batch_size]
+            # sample: a fresh random batch every step, in place of slices of one shuffle
+            idx = rng.permutation(len(X))[:batch_size] if sample else order[start:start + batch_size]
             labels_b = labels[start:start + batch_size] if labels_in_order else labels[idx]
             Z1, H, Z2 = forward(X[idx], *(mine[name] for name in ex.PARAM_NAMES))
             losses.append(softmax_cross_entropy(labels, forward(X, *params)[2]) if loss_of_all
@@ -240,6 +241,7 @@ WRONG = {
            (lambda labels, Z2: (softmax(Z2, axis=1) - labels) / len(Z2), "not one-hot rows"),
            (lambda labels, Z2: (softmax(Z2, axis=1) - np.eye(len(Z2))[labels]) / len(Z2), "one column per digit"),
            (columns_logits_grad, "picks whole columns"),
+           (lambda labels, Z2: (softmax(Z2, axis=1) - 1) / len(Z2), "you took 1 off every entry"),
            (lambda Z2, labels: (softmax(Z2, axis=1) - np.eye(10)[labels]) / len(Z2), "labels first"),
            (logits_grad_with(softmax_on=False), "the softmax is missing"),
            (logits_grad_with(only_true=True), "one derivative per logit"),
@@ -261,6 +263,7 @@ WRONG = {
            (train_epoch_with(skip=("b1",)), "b1 never changed"),
            (train_epoch_with(rebind=("b1",)), "makes a new array"),
            (train_epoch_with(reshuffle=True), "shuffle again for every minibatch"),
+           (train_epoch_with(sample=True), "fresh random sample"),
            (train_epoch_with(labels_in_order=True), "labels[idx]"),
            (train_epoch_with(loss_of_all=True), "the first minibatch's loss is not right"),
            (train_epoch_with(running_mean=True), "the weights are right, but the losses"),
@@ -514,3 +517,45 @@ def test_a_forward_pass_through_the_course_layer_is_refused(capsys):
         return X @ W1.T + b1, dense(X, W1, b1, lambda z: np.maximum(z, 0)), None
 
     assert_rejected(ex.q1, borrowed, capsys, "your function calls dense from helpers.forward")
+
+
+def test_the_in_place_relu_messages_give_the_true_reason(capsys):
+    """Zeroing Z1's negatives leaves the ReLU mask Z1 > 0 as it was: the feedback must not claim a wrong mask."""
+    for slip in (in_place_relu_forward, relu_in_z1_then_copy):
+        out = assert_rejected(ex.q1, slip, capsys, "no longer the weighted sums")
+        assert "wrong mask" not in out and "reads its ReLU mask from Z1" not in out, out
+
+
+def test_other_notebooks_references_and_the_course_layers_are_refused(capsys):
+    """04's softmax_ce_grad for dZ2; helpers.nn's layers or 05's relu_layer_backward for dX."""
+    from helpers import nn
+    from helpers.exercises import backprop, losses
+
+    def via_04(labels, Z2):
+        return losses.softmax_ce_grad(np.eye(10)[labels], Z2)
+
+    def via_linear(X, labels, params, forward, backward):
+        W1, b1, W2, b2 = params
+        Z1, H, Z2 = forward(X, W1, b1, W2, b2)
+        layer = nn.Linear(784, 128)
+        layer.W.data, layer.b.data = W1, b1
+        layer(X)
+        return layer.backward(backward(X, labels, Z1, H, Z2, W2)[4])
+
+    def via_sequential(X, labels, params, forward, backward):
+        model, loss = nn.Sequential(nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 10)), nn.CrossEntropyLoss()
+        for layer, (W, b) in zip(model.layers[::2], (params[:2], params[2:]), strict=True):
+            layer.W.data, layer.b.data = W, b
+        loss(model(X), labels)
+        return model.backward(loss.backward())
+
+    def via_05(X, labels, params, forward, backward):
+        W1, b1, W2, b2 = params
+        Z1, H, Z2 = forward(X, W1, b1, W2, b2)
+        return backprop.relu_layer_backward(X, W1, b1, backward(X, labels, Z1, H, Z2, W2)[3])[0]
+
+    assert_rejected(ex.q2, via_04, capsys, "softmax_ce_grad")
+    for borrowed in (via_linear, via_sequential):
+        assert_rejected(ex.q5, borrowed, capsys, "helpers.nn")
+    assert_rejected(ex.q5, via_05, capsys, "relu_layer_backward")
+    assert_accepted(ex.q5, input_grad_with(), capsys)  # the honest answer still passes

@@ -212,11 +212,12 @@ p2 = ChoiceExercise(
 # ----------------------------------------------------------------------------- q1: the forward pass
 
 IN_PLACE_RELU = ("your ReLU changed Z1 in place. H = Z1 makes no copy: H and Z1 are one array, so setting the "
-                 "negative entries of H to 0 sets those of Z1 too, and the backward pass would read a wrong mask "
-                 "from Z1. Make a new array for H: copy first, or use np.maximum(Z1, 0).")
-RELU_ON_Z1 = ("your ReLU changed Z1 itself: Z1 has no negative entries left. Z1 must keep them (the backward pass "
-              "reads its ReLU mask from Z1), so put ReLU(Z1) in a new array, for example np.maximum(Z1, 0), and "
-              "leave Z1 as it is.")
+                 "negative entries of H to 0 sets those of Z1 too, and the Z1 you return is no longer the weighted "
+                 "sums X W1ᵀ + b1. Make a new array for H: copy first, or use np.maximum(Z1, 0).")
+RELU_ON_Z1 = ("your ReLU changed Z1 itself: Z1 has no negative entries left, so it is no longer the weighted sums "
+              "X W1ᵀ + b1. Z1 must keep its negative entries (for ReLU the mask Z1 > 0 happens to survive, but a "
+              "backward pass through sigmoid, tanh or leaky ReLU reads Z1's values), so put ReLU(Z1) in a new "
+              "array, for example np.maximum(Z1, 0), and leave Z1 as it is.")
 TRANSPOSED_LAYER = ("each layer's output has one row per image, Z1 (n, 128) and Z2 (n, 10): for a batch the layer "
                     "is Z = A Wᵀ + b (notebook 03), not W Aᵀ + b as for one column vector.")
 
@@ -306,6 +307,9 @@ def _dZ2_slips(Z2, labels) -> list[tuple[np.ndarray, str]]:
     columns = P.copy()
     columns[:, labels] -= 1  # a common indexing slip: whole columns, not one entry per row
     slips = [(P - Y, f"it is n = {n} times too big: the loss is the mean over the batch, so divide by n."),
+             ((P - 1) / n, "you took 1 off every entry of each row: only the true digit's entry gets the −1, row "
+                           "i, column labels[i]. (P[:, labels] does the same when the batch holds every digit: it "
+                           "picks whole columns.)"),
              (columns / n, "P[:, labels] picks whole columns, every image's entry for each digit that occurs in "
                            "the batch, so the −1 lands in many places of each row. Take one entry per row: row i, "
                            "column labels[i], which is what P[np.arange(n), labels] indexes."),
@@ -501,15 +505,16 @@ def train_epoch(params, X, labels, forward, backward, lr, batch_size, rng):
 
 
 def _train_variant(params, X, labels, lr, batch_size, rng, shuffle=True, sign=-1.0, skip=(), reshuffle=False,
-                   labels_in_order=False):
-    """train_epoch with one slip switched on: no shuffle, a new shuffle for every minibatch, the labels taken in
-    their original order, a step uphill, or a parameter left out of the update."""
-    order = rng.permutation(len(X)) if shuffle and not reshuffle else np.arange(len(X))
+                   labels_in_order=False, sample=False):
+    """train_epoch with one slip switched on: no shuffle, a new shuffle for every minibatch, a fresh random sample
+    for every minibatch, the labels taken in their original order, a step uphill, or a parameter left out of the
+    update."""
+    order = rng.permutation(len(X)) if shuffle and not (reshuffle or sample) else np.arange(len(X))
     losses = []
     for start in range(0, len(X), batch_size):
         if reshuffle:
             order = rng.permutation(len(X))
-        idx = order[start:start + batch_size]
+        idx = rng.permutation(len(X))[:batch_size] if sample else order[start:start + batch_size]
         labels_b = labels[start:start + batch_size] if labels_in_order else labels[idx]
         Z1, H, Z2 = forward(X[idx], *params)
         losses.append(softmax_cross_entropy(labels_b, Z2))
@@ -548,6 +553,9 @@ def _check_train_epoch(answer) -> None:
         "order, so every epoch sees the images in a new order.": dict(shuffle=False),
         "you shuffle again for every minibatch: shuffle once, before the loop over the minibatches, so that the "
         "epoch uses every image exactly once.": dict(reshuffle=True),
+        "each minibatch is a fresh random sample, so some images come twice in an epoch and others never: shuffle "
+        "once, before the loop, and take consecutive slices of that one order, order[start:start + batch_size].":
+            dict(sample=True),
         "the minibatch's labels do not belong to its images: take them with the same indices as the images, "
         "labels[idx] next to X[idx], not labels[start:start + batch_size].": dict(labels_in_order=True),
         "you stepped uphill: gradient descent moves against the gradient, W1 -= lr * dW1.": dict(sign=1.0),
@@ -651,7 +659,7 @@ q5 = CustomExercise(
           "after the ReLU. Your forward and backward already compute everything it needs.",
           "Run forward, then backward: the fifth of its seven results is dZ1, the G of the first layer. The Linear "
           "rule for the input is G times the layer's weights W (no transpose): (n, 128) times (128, 784)."],
-    forbid=("helpers.gradcheck", "torch.nn.functional", *AUTOGRAD),
+    forbid=("helpers.nn", "helpers.gradcheck", "torch.nn.functional", *AUTOGRAD),
     solution='''def input_grad(X, labels, params, forward, backward):
     W1, b1, W2, b2 = params
     Z1, H, Z2 = forward(X, W1, b1, W2, b2)
