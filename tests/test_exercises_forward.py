@@ -77,9 +77,12 @@ WRONG = {
     "q1": [
         (lambda Xc, W, b: W @ Xc + b, "Bias b[i] belongs to neuron i, row i: it must be added to every entry"),
         (lambda Xc, W, b: Xc.T @ W.T + b, "rows convention"),
-        (lambda Xc, W, b: W.T @ Xc + b[:, None], "W.T uses the columns of W as neurons"),
-        (lambda Xc, W, b: Xc @ W.T + b, "each example is a column of Xc: put W first"),
+        (lambda Xc, W, b: W.T @ Xc + b[:, None], "needs a transpose (.T)"),  # d_in != d_out: a shape error
+        (lambda Xc, W, b: Xc @ W.T + b, "needs a transpose (.T)"),
         (lambda Xc, W, b: W @ Xc, "the bias is missing"),
+        (lambda Xc, W, b: Xc @ W, "keeps the rows of U and the columns of V"),
+        (lambda Xc, W, b: Xc @ W + b[:, None], "could not add arrays of shapes (2, 2) and (3, 1). Z must have shape "
+                                               "(d_out, n) = (3, 3)"),
         (lambda Xc, W, b: np.tanh(W @ Xc + b[:, None]), "when called with Xc="),  # no activation asked for
         (lambda Xc, W, b: None, "did you forget `return`"),
     ],
@@ -96,6 +99,8 @@ WRONG = {
          "it must read H, the ReLU of Z1, not Z1 itself"),
         (lambda X, W1, b1, W2, b2: (relu(X @ W1.T + b1), X @ W1.T + b1, sigmoid(relu(X @ W1.T + b1) @ W2.T + b2)),
          "Z1 and H are swapped: the order is Z1"),
+        (lambda X, W1, b1, W2, b2: (X @ W1.T, relu(X @ W1.T + b1), sigmoid(relu(X @ W1.T + b1) @ W2.T + b2)),
+         "Z1 is missing b1"),  # the bias added after Z1 was stored
         (lambda X, W1, b1, W2, b2: (X @ W1.T + b1, relu(X @ W1.T + b1), sigmoid(X @ W2.T + b2)),
          "Y_hat is not right"),  # the output layer read X (the first case has d_in = d_hidden)
     ],
@@ -157,6 +162,13 @@ WRONG = {
 }
 
 globals().update(exercise_suite(ex, REFERENCE, WRONG))
+
+
+def test_q1_bias_along_the_rows_is_named_where_numpy_cannot_add_it():
+    # On data with n != d_out, W @ Xc + b crashes in NumPy; the crash is explained as the slip it is.
+    with np.testing.assert_raises(ex.Wrong) as caught:
+        ex._explain_broadcast(lambda Xc, W, b: W @ Xc + b)(np.ones((2, 4)), np.ones((3, 2)), np.ones(3))
+    assert "b must stand as a column" in str(caught.exception) and "(3, 4) and (3,)" in str(caught.exception)
 
 
 def test_q2_names_the_failing_input(capsys):

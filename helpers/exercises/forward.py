@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import inspect
 import numbers
+import re
 
 import numpy as np
 import torch
@@ -54,11 +55,53 @@ def dense_columns(Xc, W, b):
     return W @ Xc + b[:, None]  # (d_out, n)
 
 
-q1 = FunctionExercise(
+_BIAS_AS_COLUMN = ("b was laid along each row (NumPy lines b up with the last axis, the examples), so b[k] went to "
+                   "column k, example k. Bias b[i] belongs to neuron i, row i: it must be added to every entry of "
+                   "that row, so b must stand as a column.")
+_BROADCAST = re.compile(r"could not be broadcast together with shapes ((?:\([\d,\s]*\)\s*)+)")
+
+
+def _explain_broadcast(fn):
+    """fn, with a NumPy 'could not be broadcast' crash in it turned into Wrong naming what Z's shape must be."""
+
+    def explained(Xc, W, b):
+        try:
+            return fn(Xc, W, b)
+        except ValueError as err:
+            found = _BROADCAST.search(str(err))
+            if not found:
+                raise
+            shapes = [tuple(int(v) for v in part.strip("() ").split(",") if v.strip())
+                      for part in re.findall(r"\([^)]*\)", found.group(1))]
+            wanted, described = (W.shape[0], Xc.shape[1]), f"Xc={show(Xc)}, W={show(W)}, b={show(b)}"
+            if wanted in shapes and b.shape in shapes:  # W @ Xc + b, where the examples do not match d_out
+                why = _BIAS_AS_COLUMN
+            else:  # a product in the wrong order: Xc @ W, Xc.T @ W.T, ...
+                why = (f"Z must have shape (d_out, n) = {wanted}, one row per neuron and one column per example, "
+                       f"and no part of your sum has it. A product U @ V keeps the rows of U and the columns of V: "
+                       f"W is (d_out, d_in) = {W.shape} and Xc is (d_in, n) = {Xc.shape}; which of them must come "
+                       "first?")
+            shown = " and ".join(str(shape) for shape in shapes)
+            raise Wrong(f"your function stopped: NumPy could not add arrays of shapes {shown}. {why}\n"
+                        f"  when called with {described}") from None
+
+    return explained
+
+
+class ColumnsExercise(FunctionExercise):
+    """Exercise 1: a shape clash in the learner's sum is explained in terms of Z's shape, (d_out, n)."""
+
+    def _check(self, answer) -> None:
+        super()._check(_explain_broadcast(answer) if callable(answer) else answer)
+
+
+q1 = ColumnsExercise(
     "Exercise 1 (examples as columns)", dense_columns,
     cases=[
-        {"Xc": np.array([[1.0, 0.0, -1.0], [2.0, 0.5, 1.0], [0.0, -1.0, 3.0]]),  # (3, 3): square, so slips differ
-         "W": np.array([[0.5, -1.0, 2.0], [1.0, 1.0, 0.0], [-2.0, 0.5, 1.0]]),  # (3, 3)
+        # d_in = 2 differs from d_out = n = 3: a product in the wrong order fails as it would on real data, while
+        # W @ Xc + b (b along the rows) still runs, so that slip is named
+        {"Xc": np.array([[1.0, 0.0, -1.0], [2.0, 0.5, 1.0]]),  # (2, 3): 3 examples as columns
+         "W": np.array([[0.5, -1.0], [1.0, 1.0], [-2.0, 0.5]]),  # (3, 2)
          "b": np.array([0.5, -1.0, 2.0])},  # (3,)
         {"Xc": np.array([[1.0, 0.0, -1.0, 2.0], [2.0, 0.0, 1.0, -0.5]]),  # (2, 4): 4 examples as columns
          "W": np.array([[0.5, -1.0], [1.0, 1.0], [-2.0, 0.5]]),  # (3, 2)
@@ -74,19 +117,15 @@ q1 = FunctionExercise(
     forbid=("helpers.forward", "helpers.nn", "torch.nn.functional"),
     solution="def dense_columns(Xc, W, b):\n    return W @ Xc + b[:, None]   # or (Xc.T @ W.T + b).T",
     mistakes=[
-        (lambda Xc, W, b: W @ Xc + b,
-         "b was laid along each row (NumPy lines b up with the last axis, the examples), so b[k] went to column k, "
-         "example k. Bias b[i] belongs to neuron i, row i: it must be added to every entry of that row, so b must "
-         "stand as a column."),
+        (lambda Xc, W, b: W @ Xc + b, _BIAS_AS_COLUMN),
         (lambda Xc, W, b: Xc.T @ W.T + b,
          "that is the rows convention's Z, one row per example. Here each example is a column: transpose your "
          "result, or compute W @ Xc directly."),
-        (lambda Xc, W, b: W.T @ Xc + b[:, None],
-         "W.T uses the columns of W as neurons. In W (d_out, d_in) each row is a neuron: W @ Xc, no transpose."),
-        (lambda Xc, W, b: Xc @ W.T + b,
-         "Xc @ W.T treats the rows of Xc as examples, but here each example is a column of Xc: put W first."),
         (lambda Xc, W, b: W @ Xc,
          "the bias is missing: every neuron adds its bias b[i] to its weighted sum."),
+        (lambda Xc, W, b: Xc @ W,
+         "Xc @ W has shape (d_in, d_in), and the bias is missing. A product U @ V keeps the rows of U and the columns "
+         "of V, and Z needs one row per neuron (W's rows) and one column per example (Xc's columns)."),
     ],
 )
 
@@ -150,6 +189,10 @@ q2 = FunctionExercise(
          "Y_hat: b2 is missing. The output neuron adds its bias to its weighted sum, as the hidden layer does."),
         (lambda X, W1, b1, W2, b2: (relu(X @ W1.T + b1), X @ W1.T + b1, sigmoid(relu(X @ W1.T + b1) @ W2.T + b2)),
          "Z1 and H are swapped: the order is Z1 (the weighted sums), then H = relu(Z1), then Y_hat."),
+        (lambda X, W1, b1, W2, b2: (X @ W1.T, relu(X @ W1.T + b1), sigmoid(relu(X @ W1.T + b1) @ W2.T + b2)),
+         "Z1 is missing b1: H and Y_hat are right, so the bias was added after Z1 was stored. The weighted sums "
+         "include the bias (Z1 = X W1ᵀ + b1, as in the table above), and H is the ReLU of that same Z1: notebook 05 "
+         "needs Z1 with its bias."),
     ],
 )
 
@@ -479,10 +522,10 @@ q6 = ModuleExercise(
     hint=["Follow the data through the network in order: the first layer, then the ReLU, then the output layer. "
           "Each layer is called like a function on what the step before gave it. The last layer's output is the "
           "answer as it is, with no activation after it.",
-          "self.fc1(x) has shape (n, 128); torch.relu of it is the hidden layer H; self.fc2(H) has shape (n, 10). "
-          "Return that, with no softmax, sigmoid or ReLU after it: the loss takes the raw scores.",
           "self.fc1(x) gives (n, 128). Which torch function turns that into the hidden layer H, and which of the "
-          "two layers reads H? Whatever that layer returns is the answer: nothing comes after it."],
+          "two layers reads H? Whatever that layer returns is the answer: nothing comes after it.",
+          "self.fc1(x) has shape (n, 128); torch.relu of it is the hidden layer H; self.fc2(H) has shape (n, 10). "
+          "Return that, with no softmax, sigmoid or ReLU after it: the loss takes the raw scores."],
     solution="class MnistNet(nn.Module):\n"
              "    def __init__(self):\n"
              "        super().__init__()              # registers the layers below\n"
