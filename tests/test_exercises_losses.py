@@ -441,3 +441,17 @@ def test_nn_cross_entropy_must_really_run(capsys):
     assert ok, out
     ok, out = run_check(ex.q6, lambda y, Z: float(ex._ce_onehot(np.eye(Z.shape[1])[y], Z)), capsys)
     assert not ok and "never called nn.CrossEntropyLoss" in out, out
+
+
+def test_log_of_a_softmax_is_told_the_underflow_not_only_refused(capsys):
+    """log(softmax(Z)) with the course's or torch's softmax is refused with the real fault (e^−20000 rounds to 0);
+    a hand-written stable softmax followed by log is not told that its exponentials overflow."""
+    from helpers.activations import softmax as course_softmax
+    for answer in (lambda Y, Z: -np.sum(Y * np.log(course_softmax(Z))) / len(Z),
+                   lambda Y, Z: -np.sum(Y * np.log(torch.softmax(torch.tensor(Z), 1).numpy())) / len(Z)):
+        with np.errstate(all="ignore"):
+            ok, out = run_check(ex.q4, answer, capsys)
+        assert not ok and "rounds to 0" in out and "very computation" not in out, out
+    with np.errstate(all="ignore"):
+        ok, out = run_check(ex.q4, WRONG["q4"][3][0], capsys)
+    assert not ok and "even a stable softmax" in out and "without it e^10000 is inf" in out, out

@@ -481,6 +481,8 @@ class _CrossEntropyExercise(FunctionExercise):
         except Wrong as wrong:
             text = str(wrong)
             _, where, case = text.partition("\n  when called with")
+            if text.startswith("your function calls softmax from "):  # log of a softmax: say why, not only "refused"
+                raise Wrong(text.partition(", which does")[0] + _SOFTMAX_THEN_LOG) from None
             if " is not right: " in text and _negative(answer, self.cases):
                 raise Wrong(_NEGATIVE_CE + where + case) from None
             raise
@@ -501,9 +503,14 @@ def _negative(fn, cases) -> bool:
 
 _GLOBAL = ("you subtracted the largest logit of the whole batch. In a row far below it every e^(z − m) "
            "rounds to 0, and log 0 = −inf. Subtract each row's own max: Z.max(axis=1, keepdims=True)")
-_LOG_OF_P = ("for logits of ±10,000 your result is nan or inf: e^10000 overflows to inf, and e^−20000 rounds to 0, "
-             "whose log is −inf. Subtract each row's max, and never form the probabilities: compute "
+_LOG_OF_P = ("for logits of ±10,000 your result is nan or inf. Subtracting each row's max m keeps the exponentials "
+             "from overflowing (without it e^10000 is inf), but even a stable softmax gives a probability of "
+             "e^−20000, which rounds to 0, and log 0 = −inf. So never form the probabilities: compute "
              "log p = z − m − log Σ_j e^(z_j − m) directly")
+_SOFTMAX_THEN_LOG = (": a softmax, and then (presumably) its log, is the route this exercise avoids. Even a stable "
+                     "softmax gives a probability of e^−20000 for logits of ±10,000, which rounds to 0, and "
+                     "log 0 = −inf. Do it by hand, and never form the probabilities: compute "
+                     "log p = z − m − log Σ_j e^(z_j − m) directly, row by row")
 
 q4 = _CrossEntropyExercise(
     "Exercise 4 (a stable cross-entropy, one-hot targets)", cross_entropy_onehot, _CE_CASES,
