@@ -208,6 +208,21 @@ def test_a_neuron_that_calls_the_course_layer_is_refused_and_one_with_g_passes(c
     assert_accepted(ex.q5, lambda x, W, b, g: g(W @ x + b), capsys)
 
 
+def test_a_layer_that_hands_the_work_to_torch_is_refused_and_one_with_torch_dot_passes(capsys):
+    """Exercise 5 is written by hand: torch.nn.functional.linear (or an nn.Linear) does the layer for the learner."""
+    import torch
+
+    def layer_by_torch(x, W, b, g):
+        return g(torch.nn.functional.linear(torch.tensor(x), torch.tensor(W), torch.tensor(b)).numpy())
+
+    def layer_by_torch_dot(x, W, b, g):
+        xt = torch.tensor(x)
+        return np.array([g(float(torch.dot(torch.tensor(row), xt)) + bi) for row, bi in zip(W, b, strict=True)])
+
+    assert_rejected(ex.q5, layer_by_torch, capsys, "your function calls linear from torch.nn.functional")
+    assert_accepted(ex.q5, layer_by_torch_dot, capsys)
+
+
 def _slips_that_differ_from_the_answer_here(q, case):
     """(message, value) of every named slip, the reference last; a slip is left out where it is no slip: reading
     only the first k inputs with k the number of inputs, or one output per input where there are as many neurons."""

@@ -315,7 +315,7 @@ q5 = FunctionExercise(
           "A layer is neurons side by side: neuron i uses row i of W, `W[i]`, and its own bias `b[i]`. "
           "Loop over i = 0 ... d_out − 1, compute each neuron's output as in Exercise 1, and collect them in an "
           "array."],
-    forbid=("helpers.forward", "helpers.nn"),
+    forbid=("helpers.forward", "helpers.nn", "torch.nn", "torch.nn.functional"),
     solution="def layer(x, W, b, g):\n"
              "    a = np.zeros(len(b))                  # one output per neuron\n"
              "    for i in range(len(b)):\n"
