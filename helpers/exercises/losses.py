@@ -230,7 +230,9 @@ _STABLE_LOGS = ("Never form p: take the logs straight from z. Two facts do it: l
                 "overflow (section 6 shows how), and 1 = e^0")
 _NAIVE_BCE = ("your formula is right, but it does not survive a confident logit: σ(40) rounds to exactly 1.0 "
               "(and σ(−1000) to 0.0), so log(1 − p) or log p is log 0 = −inf and the loss is inf, while the true "
-              "loss of a label 0 at z = 40 is a finite 40. " + _STABLE_LOGS)
+              "loss of a label 0 at z = 40 is a finite 40. The way round is to never form p and take both logs "
+              "straight from z: can you write log σ(z) with z alone, as minus the log of something? And "
+              "1 − σ(z) as σ of something? (q2.hint() gets there step by step; section 6 explains the traps)")
 _OVERFLOW_BCE = ("your formula survives z = 40 but not z = ±1000: there e^1000 overflows to inf before the log is "
                  "taken, so log(1 + e^1000) is inf, while its true value is about 1000. NumPy's np.logaddexp(a, b) "
                  "computes log(e^a + e^b) without ever forming e^a or e^b, and 1 = e^0")
