@@ -103,6 +103,9 @@ WRONG = {
            (lambda W1, b1, W2, b2: (W2 @ W1, b1 + b2), "also passes through the second layer's weights"),
            (lambda W1, b1, W2, b2: (W2 @ W1, b2), "lost the first layer's bias"),
            (lambda W1, b1, W2, b2: (W2 @ W1, W2 @ b1), "b2 is missing"),
+           (lambda W1, b1, W2, b2: (W2 @ W1, b1 @ W2 + b2), "W2's transpose"),
+           (lambda W1, b1, W2, b2: (W2 @ W1, W1 @ b1 + b2), "not through W1"),
+           (lambda W1, b1, W2, b2: (W2 @ W1, W2 @ (b1 + b2)), "it does not pass through W2"),
            (lambda W1, b1, W2, b2: (W2 * W1, W2 * b1 + b2), "entry by entry"),
            (lambda W1, b1, W2, b2: W2 @ W1, "return 2 values"),
            (lambda W1, b1, W2, b2: (W2 @ W1, ...), "b is still `...`")],
@@ -393,6 +396,7 @@ def test_q4_np_max_of_zero_and_z_is_explained(capsys):
 
     out = assert_rejected(ex.q4, my_relu, capsys, "its second argument is an axis")
     assert "scalar index" not in out
+    assert "one of those questions" not in out and "q4.hint(2)` says which" in out  # no truth-value paragraph
 
 
 def test_q4_hints_do_not_paste_the_solution():
@@ -431,3 +435,26 @@ def test_q6_slips_are_named_and_no_numpy_warning_leaks(capsys):
         assert_rejected(ex.q6, no_keepdims, capsys, "keepdims=True, in both places")
         assert_rejected(ex.q6, sum_without_keepdims, capsys, "keepdims=True there too")
         assert_rejected(ex.q6, down_the_columns, capsys, "axis=0 goes down each column")
+
+
+def test_q6_refuses_torch_softmax_under_every_name_and_accepts_an_honest_torch_answer(capsys):
+    """torch.special.softmax, and softmax through log_softmax or logsumexp, are the computation itself."""
+    def t(Z):
+        return torch.tensor(Z)
+
+    assert_rejected(ex.q6, lambda Z: torch.special.softmax(t(Z), dim=1).numpy(), capsys,
+                    "calls softmax from torch.special")
+    assert_rejected(ex.q6, lambda Z: torch.exp(torch.log_softmax(t(Z), dim=1)).numpy(), capsys,
+                    "calls log_softmax from torch")
+    assert_rejected(ex.q6, lambda Z: t(Z).log_softmax(dim=1).exp().numpy(), capsys,
+                    "calls log_softmax from torch.Tensor")
+    assert_rejected(ex.q6, lambda Z: torch.exp(t(Z) - torch.logsumexp(t(Z), dim=1, keepdim=True)).numpy(), capsys,
+                    "calls logsumexp from torch")
+    assert_rejected(ex.q6, lambda Z: torch.special.log_softmax(t(Z), dim=1).exp().numpy(), capsys,
+                    "calls log_softmax from torch.special")
+
+    def by_hand_in_torch(Z):
+        e = torch.exp(t(Z) - t(Z).max(dim=1, keepdim=True).values)
+        return (e / e.sum(dim=1, keepdim=True)).numpy()
+
+    assert_accepted(ex.q6, by_hand_in_torch, capsys)

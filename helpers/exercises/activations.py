@@ -68,11 +68,12 @@ class ArrayFunctionExercise(FunctionExercise):
     its input array in place is told so.
 
     `ambiguous` is what to add for this exercise after the general explanation (AMBIGUOUS); `quiet` silences
-    NumPy's warnings while the learner's function runs (the feedback names the slip instead)."""
+    NumPy's warnings while the learner's function runs (the feedback names the slip instead); `maximum` is what
+    to add after NP_MAX_TWO (`np.max(0, z)`): where to find the element-by-element maximum."""
 
-    def __init__(self, *args, ambiguous: str = "", quiet: bool = False, **kwargs):
+    def __init__(self, *args, ambiguous: str = "", maximum: str = "", quiet: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.ambiguous, self.quiet = ambiguous, quiet
+        self.ambiguous, self.maximum, self.quiet = ambiguous, maximum, quiet
 
     def guarded(self, fn):
         """The learner's function behind its tripwires, with Python's truth-value error on an array explained."""
@@ -96,7 +97,7 @@ class ArrayFunctionExercise(FunctionExercise):
                 source = _source(fn)  # '' where Python has none: then the error alone says it
                 if "scalar index" not in str(err) or (source and not _NP_MAX.search(source)):
                     raise
-                raise Wrong(NP_MAX_TWO + self.ambiguous + _called_with(self, args)) from None
+                raise Wrong(NP_MAX_TWO + self.maximum + _called_with(self, args)) from None
             finally:
                 if not own:
                     _LEARNER_RUNNING.pop()
@@ -177,6 +178,14 @@ q1 = ArrayFunctionExercise(
          "W is right, but b lost the first layer's bias: where does b1 end up after the second layer?"),
         (_quiet(lambda W1, b1, W2, b2: (W2 @ W1, W2 @ b1)),
          "W is right, and b1 is carried through W2 correctly, but the second layer's own bias b2 is missing."),
+        (_quiet(lambda W1, b1, W2, b2: (W2 @ W1, b1 @ W2 + b2)),
+         "W is right. For b: `b1 @ W2` puts the vector on the left, which multiplies it by W2's transpose. "
+         "A layer computes W2 @ (its input): the matrix stands on the left."),
+        (_quiet(lambda W1, b1, W2, b2: (W2 @ W1, W1 @ b1 + b2)),
+         "W is right. For b: b1 is added after the first layer, so it passes through the second layer's weights "
+         "W2, not through W1."),
+        (_quiet(lambda W1, b1, W2, b2: (W2 @ W1, W2 @ (b1 + b2))),
+         "W is right. For b: b2 is added after the second layer, so it does not pass through W2; only b1 does."),
     ],
 )
 
@@ -481,6 +490,7 @@ q4 = ArrayFunctionExercise(
     forbid=("helpers.activations", "helpers.nn", "torch.relu", "torch.nn.functional"),
     ambiguous="Python's built-in `max` is one of those questions; NumPy has an element-by-element version of it "
               "(`q4.hint(2)` says where to find it).",
+    maximum="(`q4.hint(2)` says which.)",
     mistakes=[
         (_quiet(np.abs), "That is |z|: it flips negative values to positive. ReLU replaces them by 0 instead."),
         (_quiet(lambda z: np.minimum(0, z)), "That keeps the negative half and zeroes the positive one: "
@@ -556,8 +566,10 @@ q6 = ArrayFunctionExercise(
           "Do for each row what the stable softmax cell at the start of section 5 does for one vector: subtract "
           "that row's largest score, take exp, divide by that row's sum. `np.max(Z, axis=1, keepdims=True)` gives "
           "one max per row, shaped (n, 1) so that it lines up with the rows of Z; the same goes for `np.sum`."],
+    # torch's softmax under every name, and the log-softmax / logsumexp that give it through one exp
     forbid=("helpers.activations.softmax", "helpers.losses.log_softmax", "helpers.losses.logsumexp", "helpers.nn",
-            "torch.softmax", "torch.nn.functional"),
+            "torch.softmax", "torch.log_softmax", "torch.logsumexp", "torch.special.softmax",
+            "torch.special.log_softmax", "torch.special.logsumexp", "torch.nn.functional"),
     quiet=True,  # an overflow from a slip is named below; NumPy's RuntimeWarning would only add noise
     solution='''def my_softmax(Z):
     e = np.exp(Z - np.max(Z, axis=1, keepdims=True))  # each row's own max: (n, 1)
