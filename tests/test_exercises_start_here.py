@@ -9,7 +9,8 @@ REFERENCE = {"q0": -2.0}
 WRONG = {"q0": [(4.0, "sign of w₂"), (2.0, "sign is wrong"), (4.5, "before adding"), (-2.5, "too far from 0"),
                  (-1.5, "too close to 0"), (-3.0, "w₂·x₂ alone"), (1.0, "w₁·x₁ alone"), (-1.0, "w₂ goes with x₂"),
                  (-0.5, "its own input"), ((1.0, -3.0), "add the products"), ([1.0, -3.0], "2 numbers"),
-                 (np.array([1.0, -3.0]), "one number")]}
+                 (np.array([1.0, -3.0]), "one number"),
+                 ("-2", "remove the quotes"), ("minus two", "one number, not a str")]}
 
 
 globals().update(exercise_suite(ex, REFERENCE, WRONG))
@@ -26,3 +27,10 @@ def test_one_number_in_an_array_is_still_one_number(capsys):
     """The two-number slip is only for two numbers: the right sum as a NumPy number or 1-element array passes."""
     assert ex.q0.check(np.float64(-2.0)) and ex.q0.check(np.array(-2.0))
     assert "shape" not in capsys.readouterr().out
+
+
+def test_a_quoted_number_is_told_to_drop_the_quotes_not_that_an_array_would_do(capsys):
+    """The answer is one number: a str gets "remove the quotes", never "or an array of numbers"."""
+    assert not ex.q0.check("-2")
+    out = capsys.readouterr().out
+    assert "remove the quotes" in out and "array" not in out, out

@@ -10,9 +10,12 @@ NOTEBOOK = "00_start_here"
 
 
 class WeightedSum(ValueExercise):
-    """A value exercise whose answer is one number: two numbers (the products, unsummed) are named as such."""
+    """A value exercise whose answer is one number: a str and two numbers (the products, unsummed) are named."""
 
     def _check(self, answer) -> None:
+        if isinstance(answer, str):
+            raise Wrong("the answer is one number, not a str (text in quotes): remove the quotes and write the "
+                        "sum as a number")
         if isinstance(answer, tuple | list) or (isinstance(answer, np.ndarray) and answer.size > 1):
             raise Wrong(f"you gave {len(np.ravel(answer))} numbers; a weighted sum is one number: add the products "
                         "together")
