@@ -105,6 +105,11 @@ def _precedence(f, x, h):
     return (f(x + h) - f(x - h)) / 2 * h  # divides by 2, then multiplies by h
 
 
+def _ignores_h(f, x, h):
+    step = 1e-5  # a step of its own: with the large h of the last case, this is the slip
+    return (f(x + step) - f(x - step)) / (2 * step)
+
+
 def _cube(t):
     return t**3
 
@@ -115,7 +120,9 @@ def _bump(t):
 
 q1 = FunctionExercise(
     "Exercise 1 (a numerical derivative)", numerical_derivative,
-    cases=[{"f": _cube, "x": 2.0, "h": 1e-3}, {"f": np.sin, "x": 0.3, "h": 1e-4}, {"f": _bump, "x": -0.7, "h": 1e-3}],
+    # the last case's large h makes the h² term show: the central difference gives 12.25 there, the slope is 12
+    cases=[{"f": _cube, "x": 2.0, "h": 1e-3}, {"f": np.sin, "x": 0.3, "h": 1e-4}, {"f": _bump, "x": -0.7, "h": 1e-3},
+           {"f": _cube, "x": 2.0, "h": 0.5}],
     hint=["Evaluate the function a small step to the right of x and a small step to the left of it, and divide the "
           "change in its value by the distance between those two points.",
           "The two points are x + h and x − h. How far apart are they? That distance, not h, is what the "
@@ -129,7 +136,11 @@ q1 = FunctionExercise(
                                      "to both sides of x"),
               (_half_step_missing, "you are off by a factor of 2: x − h and x + h are 2h apart, not h"),
               (_precedence, "divide by (2 * h), in brackets: `/ 2 * h` divides by 2 and then multiplies by h, "
-                            "because Python works from left to right")],
+                            "because Python works from left to right"),
+              (_ignores_h, "your answer does not depend on h: with h = 0.5 it still gives the exact slope. Use the "
+                           "h you are given, not a step of your own (with a large h the central difference is off "
+                           "from the slope by about h² times a sixth of the third derivative, and the check expects "
+                           "exactly that)")],
 )
 
 # ----------------------------------------------------------------------------- q2-q4: gradients by the chain rule
