@@ -329,3 +329,15 @@ def test_q6_weights_are_exact_in_float32_and_the_reference_agrees_with_numpy():
     assert np.abs(got - ex._scores()).max() < 1e-5 / 5  # well inside the tolerance the learner gets
     assert (ex.MNIST_X @ ex.MNIST_W1.T + ex.MNIST_b1 < 0).mean() > 0.2  # the ReLU matters
     assert (ex._scores() < 0).any()  # a ReLU after the last layer would show
+
+
+def test_q1_last_hint_names_a_way_to_make_a_column_and_the_first_has_no_code():
+    # 00-03 never show how a 1-D array becomes a column; the last hint has to name the tool.
+    assert "reshape(-1, 1)" in ex.q1.hints[-1] and "[:, None]" in ex.q1.hints[-1]
+    assert "reshape" not in ex.q1.hints[0] and "None" not in ex.q1.hints[0]
+
+
+def test_q5_hint_keeps_the_xor_net_that_section_7_reuses():
+    # Following the hint literally must not overwrite `net` (section 7 compares XorNet against it).
+    last = ex.q5.hints[-1]
+    assert "mnist_net" in last and "net[0]" not in last.replace("mnist_net[0]", "")

@@ -113,7 +113,9 @@ q1 = ColumnsExercise(
           "every example, so it has to stand as a column itself before NumPy broadcasts it.",
           "W @ Xc already has shape (d_out, n): row i is neuron i, column k is example k. Plain b, shape (d_out,), "
           "is lined up with the last axis, the examples, so it lands along each row instead. Give b a shape with a 1 "
-          "in it, so that it stands as a column and NumPy repeats it across the n columns."],
+          "in it, so that it stands as a column and NumPy repeats it across the n columns.",
+          "Two NumPy ways turn a 1-D array into a column: b.reshape(-1, 1) and b[:, None] both give shape "
+          "(d_out, 1), which broadcasts against (d_out, n) by repeating along the columns."],
     forbid=("helpers.forward", "helpers.nn", "torch.nn.functional"),
     solution="def dense_columns(Xc, W, b):\n    return W @ Xc + b[:, None]   # or (Xc.T @ W.T + b).T",
     mistakes=[
@@ -352,8 +354,9 @@ q5 = CustomExercise(
           "batch keeps its size through every layer; only the number of features per example changes.",
           "nn.Linear(784, 128) holds a weight of shape (out_features, in_features). "
           "A batch keeps its size n = 64 through every layer; only the number of features changes. "
-          "You can check yourself: build the network and print net[0].weight.shape and net(X).shape "
-          "for X = torch.zeros(64, 784)."],
+          "You can check yourself: build the network under a new name, mnist_net (net is still the XOR network, "
+          "which section 7 uses again), and print mnist_net[0].weight.shape and mnist_net(X64).shape "
+          "for X64 = torch.zeros(64, 784)."],
     solution="shape_W1 = (128, 784)   # (out_features, in_features)\n"
              "shape_H = (64, 128)     # (batch, hidden features)\n"
              "shape_out = (64, 10)    # (batch, classes)",
