@@ -152,12 +152,19 @@ def step_fixed_lr(model, x, y, loss_fn, lr):
 
 
 def step_returns_tensor(model, x, y, loss_fn, lr):
-    ex.sgd_step(model, x, y, loss_fn, lr)
+    step_zero_grad_first(model, x, y, loss_fn, lr)  # a right step (not the reference: core refuses that)
     return loss_fn(model(x), y)
 
 
+def step_loss_after(model, x, y, loss_fn, lr):
+    """A slip: the loss recomputed after the update is returned."""
+    step_zero_grad_first(model, x, y, loss_fn, lr)  # a right step (not the reference: core refuses that)
+    with torch.no_grad():
+        return loss_fn(model(x), y).item()
+
+
 def step_no_return(model, x, y, loss_fn, lr):
-    ex.sgd_step(model, x, y, loss_fn, lr)
+    step_zero_grad_first(model, x, y, loss_fn, lr)  # a right step (not the reference: core refuses that)
 
 
 def step_placeholder(model, x, y, loss_fn, lr):
@@ -226,13 +233,14 @@ WRONG = {
         (step_keeps_grads, "the second was not"),
         (step_fixed_lr, "use the learning rate"),
         (step_returns_tensor, "loss.item()"),
+        (step_loss_after, "loss computed after the update"),
         (step_no_return, "did you forget `return`"),
         (lambda model, x, y, loss_fn, lr: model(x.reshape(3, -1)), "raised RuntimeError"),
         (3.0, "expected a function"),
     ],
     "q4": [
         (lambda cm: np.unravel_index(np.argmax(cm), cm.shape), "diagonal"),
-        (lambda cm: ex.most_confused(cm)[::-1], "other way round"),
+        (lambda cm: most_confused_loop(cm)[::-1], "other way round"),
         (lambda cm: np.unravel_index(np.argmin(cm + 10**6 * np.eye(len(cm))), cm.shape), "Look for the largest"),
         (lambda cm: 7, "pair"),
         (lambda cm: None, "did you forget `return`"),
@@ -250,6 +258,8 @@ WRONG = {
         (lambda e, k: floor_by_vector(e, 2) if k == 2 else -((1 - e + e / k) * math.log(1 - e + e / k)
                                                               + e / k * math.log(e / k)), "K − 1 wrong digits"),
         (lambda e, k: -(k - 1) * e / k * math.log(e / k), "true digit's term"),
+        (lambda e, k: -((1 - e) * math.log(1 - e) + e * math.log(e / (k - 1))), "ε/(K − 1)"),
+        (lambda e, k: floor_by_vector(e, k) - e / k * math.log(e / k), "K − 1 wrong digits, not K"),
         (lambda eps, K: -math.log(1 - eps), "when called with"),
     ],
 }
@@ -357,8 +367,8 @@ def test_the_checks_leave_the_notebooks_random_stream_alone():
     torch.manual_seed(123)
     expected = torch.rand(3)
     torch.manual_seed(123)
-    ex.q1.verify(ex.train_epoch)
-    ex.q3.verify(ex.accuracy_on)
+    ex.q1.verify(epoch_own_names)
+    ex.q3.verify(accuracy_by_max)
     assert torch.equal(torch.rand(3), expected)
 
 
@@ -425,6 +435,20 @@ def test_a_step_that_uses_an_optimiser_is_refused(capsys):
     assert ok, out
 
 
+def test_a_step_that_uses_the_course_optimiser_is_refused(capsys):
+    import helpers.nn
+
+    def step_with_course_sgd(model, x, y, loss_fn, lr):
+        model.zero_grad()
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        helpers.nn.SGD(list(model.parameters()), lr).step()
+        return loss.item()
+
+    ok, out = run_check(ex.q2, step_with_course_sgd, capsys)
+    assert not ok and "SGD from helpers.nn" in out, out
+
+
 def test_a_floor_computed_by_torch_label_smoothing_is_refused(capsys):
     import torch.nn.functional as F
 
@@ -444,4 +468,22 @@ def test_a_floor_computed_by_torch_label_smoothing_is_refused(capsys):
         assert not ok and f"calls {what}" in out, out
     assert nn.CrossEntropyLoss.__name__ == "CrossEntropyLoss" and callable(F.cross_entropy)  # put back
     ok, out = run_check(ex.q6, floor_by_vector, capsys)  # NumPy's log is allowed
+    assert ok, out
+
+
+def test_a_floor_computed_by_torch_entropy_is_refused(capsys):
+    def floor_by_distribution(eps, K):
+        t = torch.full((K,), eps / K, dtype=torch.float64)
+        t[0] += 1 - eps
+        return torch.distributions.Categorical(probs=t).entropy().item()
+
+    def floor_by_entr(eps, K):
+        t = torch.full((K,), eps / K, dtype=torch.float64)
+        t[0] += 1 - eps
+        return torch.special.entr(t).sum().item()
+
+    for cheat in (floor_by_distribution, floor_by_entr):
+        ok, out = run_check(ex.q6, cheat, capsys)
+        assert not ok and "calls" in out, out
+    ok, out = run_check(ex.q6, floor_by_vector, capsys)  # an honest answer still passes
     assert ok, out

@@ -42,8 +42,8 @@ p1 = ChoiceExercise(
                    "whose gradient is exactly 0, for example one attached to a pixel that is dark in all 64 images?",
               "d": "Adam corrects its running averages for their start at 0 (the bias correction of notebook 05), "
                    "so it takes a full step from the very first batch. How big is that step?"},
-    hint="Adam's step is η · m̂ / (√v̂ + ε), with m̂ the running mean of the gradient and v̂ of its square. After "
-         "one batch, m̂ = g and v̂ = g².",
+    hint="Adam's step is η · m̂ / (√ŝ + 10⁻⁸), with m̂ and ŝ the bias-corrected running means of the gradient g "
+         "and of its square (notebook 05). After one batch, m̂ = g and ŝ = g².",
     solution='p1_answer = "b"  # step = 0.001 · g / (|g| + 1e-8) ≈ 0.001 for any g ≠ 0, and 0 where g = 0',
 )
 
@@ -266,6 +266,11 @@ def _check_sgd_step(step) -> None:
             raise Wrong("the weights are right, but your function returned nothing: did you forget `return`?")
         if not isinstance(got, float):
             raise Wrong(f"return the loss as a Python float (loss.item()), got {type(got).__name__}: {show(got)}")
+        with torch.no_grad():
+            after = nn.CrossEntropyLoss()(model(x), y).item()  # the loss of the updated weights
+        if abs(got - expected[k][0]) > 1e-6 and abs(got - after) < 1e-6:
+            raise Wrong("the weights are right, but you returned the loss computed after the update: return the "
+                        "loss of the batch you backpropagated, the one computed before the step.")
         compare(got, expected[k][0])
 
 
@@ -280,7 +285,7 @@ q2 = CustomExercise(
           "Forward and loss: loss = loss_fn(model(x), y); then loss.backward() fills p.grad for every p in "
           "model.parameters(). Inside `with torch.no_grad():` change each weight in place, p -= lr * p.grad, "
           "and clear its gradient (p.grad = None). Return loss.item()."],
-    forbid=("torch.optim",),
+    forbid=("torch.optim", "helpers.nn"),
     solution='''def sgd_step(model, x, y, loss_fn, lr):
     loss = loss_fn(model(x), y)
     loss.backward()
@@ -496,10 +501,10 @@ p3 = ChoiceExercise(
              "c": "below 0: smoothing lets the loss go negative"},
     feedback={"a": "with smoothing the target itself is not 100% sure: it gives every wrong digit ε/K. Can a "
                    "network whose p matches that target have loss 0?",
-              "c": "every term −t_k·log p_k is ≥ 0, because t_k ≥ 0 and p_k ≤ 1. Can their sum be negative?"},
-    hint="The smoothed loss is −Σ_k t_k log p_k with t_k = ε/K for the wrong digits. Even the best p (p = t) "
-         "leaves those terms above 0.",
-    solution='p3_answer = "b"  # the best p is p = t, and its loss, the entropy of t, is above 0',
+              "c": "every term −q_k·log p_k is ≥ 0, because q_k ≥ 0 and p_k ≤ 1. Can their sum be negative?"},
+    hint="The smoothed loss is −Σ_k q_k log p_k with the smoothed target q_k = ε/K for the wrong digits. Even the "
+         "best p (p = q) leaves those terms above 0.",
+    solution='p3_answer = "b"  # the best p is p = q, and its loss, the entropy of q, is above 0',
 )
 
 # ---- q6: the floor of the label-smoothed loss ----
@@ -512,7 +517,8 @@ def smoothing_floor(eps, K):
 
 
 def _floor_bits(eps, K):
-    return smoothing_floor(eps, K) / math.log(2)
+    right, wrong = 1 - eps + eps / K, eps / K
+    return -(right * math.log2(right) + (K - 1) * wrong * math.log2(wrong))
 
 
 def _floor_no_share(eps, K):
@@ -523,6 +529,16 @@ def _floor_no_share(eps, K):
 def _floor_one_wrong(eps, K):
     right, wrong = 1 - eps + eps / K, eps / K
     return -(right * math.log(right) + wrong * math.log(wrong))
+
+
+def _floor_other_convention(eps, K):
+    right, wrong = 1 - eps, eps / (K - 1)  # ε shared over the K − 1 wrong digits only
+    return -(right * math.log(right) + (K - 1) * wrong * math.log(wrong))
+
+
+def _floor_k_wrong(eps, K):
+    right, wrong = 1 - eps + eps / K, eps / K
+    return -(right * math.log(right) + K * wrong * math.log(wrong))
 
 
 def _floor_wrong_only(eps, K):
@@ -536,10 +552,10 @@ q6 = FunctionExercise(
     hint=["Write down the smoothed target: what the true digit gets, and what each of the other digits gets. The "
           "floor is the entropy of that target: one term for the true digit, and the same term repeated for every "
           "other digit, with the natural logarithm.",
-          "The true digit's target is t_y = 1 − ε + ε/K, each of the K − 1 others gets ε/K. The lowest loss is "
-          "reached at p = t, where it equals −Σ_k t_k log t_k: one term for the true digit, K − 1 equal terms for "
+          "The true digit's target is q_y = 1 − ε + ε/K, each of the K − 1 others gets ε/K. The lowest loss is "
+          "reached at p = q, where it equals −Σ_k q_k log q_k: one term for the true digit, K − 1 equal terms for "
           "the others. Use the natural log (math.log), as PyTorch does."],
-    forbid=("torch.nn.functional", "torch.nn.CrossEntropyLoss"),
+    forbid=("torch.nn.functional", "torch.nn.CrossEntropyLoss", "torch.distributions", "torch.special.entr"),
     solution='''def smoothing_floor(eps, K):
     right, wrong = 1 - eps + eps / K, eps / K
     return -(right * math.log(right) + (K - 1) * wrong * math.log(wrong))''',
@@ -549,7 +565,11 @@ q6 = FunctionExercise(
               (_floor_no_share, "the true digit's target is 1 − ε + ε/K, not 1 − ε: smoothing shares ε over "
                                 "all K digits, the true one included"),
               (_floor_one_wrong, "there are K − 1 wrong digits, each with target ε/K: count each of them"),
-              (_floor_wrong_only, "the true digit's term, −t_y log t_y, is missing")],
+              (_floor_other_convention, "that is another convention, 1 − ε for the true digit and ε/(K − 1) for "
+                                        "each other one. PyTorch shares ε over all K classes: ε/K each, so the "
+                                        "true digit gets 1 − ε + ε/K"),
+              (_floor_k_wrong, "there are K − 1 wrong digits, not K: the true digit is not one of them"),
+              (_floor_wrong_only, "the true digit's term, −q_y log q_y, is missing")],
 )
 
 
