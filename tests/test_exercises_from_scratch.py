@@ -81,11 +81,14 @@ BACKWARD_SLIPS = [
 
 
 def train_epoch_with(shuffle=True, sign=-1.0, last=True, in_place=True, skip=(), loss_of_all=False,
-                     running_mean=False, rebind=(), reshuffle=False, labels_in_order=False, sample=False):
+                     running_mean=False, rebind=(), reshuffle=False, labels_in_order=False, sample=False,
+                     loss_after=False, extra_draw=False):
     """A learner's train_epoch with one slip switched on."""
     def train_epoch(params, X, labels, forward, backward, lr, batch_size, rng):
         W1, b1, W2, b2 = params
         mine = {"W1": W1, "b1": b1, "W2": W2, "b2": b2}  # the learner's own names: rebinding one loses it
+        if extra_draw:  # a permutation drawn and thrown away: a different order from the reference's
+            rng.permutation(len(X))
         order = rng.permutation(len(X)) if shuffle and not (reshuffle or sample) else np.arange(len(X))
         stop = len(X) if last else len(X) - len(X) % batch_size
         losses = []
@@ -111,6 +114,8 @@ def train_epoch_with(shuffle=True, sign=-1.0, last=True, in_place=True, skip=(),
                     params[i] += sign * lr * g
                 else:
                     params[i] = mine[name] = params[i] + sign * lr * g  # a new array, stored back into params
+            if loss_after:  # the minibatch's loss taken after its update
+                losses[-1] = softmax_cross_entropy(labels_b, forward(X[idx], *params)[2])
         return losses
     return train_epoch
 
@@ -218,7 +223,7 @@ WRONG = {
     "p1": [("a", "how often is a weighted sum negative"), ("c", "about as often as it is positive"),
            ("e", "answer with")],
     "p2": [("a", "Are those weights 0?"), ("b", "random start")],
-    "q1": [(forward_with(Z1=lambda v: v["X"] @ v["W1"].T), "Z1 is the first tensor that differs"),
+    "q1": [(forward_with(Z1=lambda v: v["X"] @ v["W1"].T), "Z1 is the first tensor that differs from PyTorch's"),
            (forward_with(Z1=lambda v: v["X"] @ v["W1"].T), "the bias is missing: Z1"),
            (_UNTRANSPOSED, "has shape (64, 784) and `v['W1']` has shape (128, 784)"),
            (forward_with(H=lambda v: v["Z1"]), "H still has negative entries"),
@@ -246,7 +251,9 @@ WRONG = {
            (logits_grad_with(softmax_on=False), "the softmax is missing"),
            (logits_grad_with(only_true=True), "one derivative per logit"),
            (lambda labels, Z2: -np.eye(10)[labels] / softmax(Z2, axis=1) / len(Z2), "gradient at the probabilities"),
-           (lambda labels, Z2: 2 * learner_logits_grad(labels, Z2), "entries are wrong"),
+           (lambda labels, Z2: 2 * learner_logits_grad(labels, Z2), "Recompute it from questions 1 to 4"),
+           (lambda labels, Z2: -np.eye(10)[labels] / len(Z2), "each wrong digit k gets p_k"),
+           (lambda labels, Z2: (softmax(Z2, axis=1) - np.eye(10)[labels]) / Z2.size, "K = 10 times too small"),
            (lambda labels, Z2: None, "forget `return`")],
     "q3": [(backward_with(**{name: slip}), words) for name, slip, words in BACKWARD_SLIPS]
           + [(lambda X, labels, Z1, H, Z2, W2: learner_backward(X, labels, Z1, H, Z2, W2)[:6], "return 7 values"),
@@ -265,7 +272,9 @@ WRONG = {
            (train_epoch_with(reshuffle=True), "shuffle again for every minibatch"),
            (train_epoch_with(sample=True), "fresh random sample"),
            (train_epoch_with(labels_in_order=True), "labels[idx]"),
-           (train_epoch_with(loss_of_all=True), "the first minibatch's loss is not right"),
+           (train_epoch_with(loss_of_all=True), "the first loss is not that minibatch's loss"),
+           (train_epoch_with(loss_after=True), "lower than expected: taken after the update"),
+           (train_epoch_with(extra_draw=True), "the first minibatch differs from the reference's"),
            (train_epoch_with(running_mean=True), "the weights are right, but the losses"),
            (lambda params, X, labels, forward, backward, lr, batch_size, rng: None, "forget `return losses`"),
            (lambda params, X, labels, forward, backward, lr, batch_size, rng: 0.5, "list of losses")],
@@ -273,6 +282,8 @@ WRONG = {
            (input_grad_with(transposed=True), "A's last size must equal B's first size"),
            (input_grad_with(factor=64.0), "n = 64 times too big"),
            (input_grad_with(factor=-1.0), "the sign is flipped"),
+           (lambda X, labels, params, forward, backward: input_grad_with()(X, labels, params, forward, backward)
+            * (X > X.min()), "not masked by the pixel values"),
            (lambda X, labels, params, forward, backward: forward(X, *params)[1], "the shape of H and Z1"),
            (lambda X, labels, params, forward, backward: backward(X, labels, *forward(X, *params), params[2])[5],
             "the shape of X"),

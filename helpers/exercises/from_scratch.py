@@ -120,11 +120,13 @@ def _shape_advice(name: str, shape: tuple, expected: tuple, n: int) -> str:
 
 
 def compare_tensors(got: tuple, expected: dict[str, np.ndarray], names: tuple[str, ...], slips: Callable,
-                    n: int, against: str = "torch.autograd's", where: str = "", differs: Callable = _differs) -> None:
+                    n: int, against: str = "torch.autograd's", where: str = "", differs: Callable = _differs,
+                    redo: str = "from the rules") -> None:
     """Compare got[i] with expected[names[i]], in order; raise Wrong naming the first tensor that differs.
 
     `slips(name, right)` lists (wrong value, message) pairs for that tensor, computed from the right tensors before it;
-    `against` names where the expected tensors come from, `where` which batch they are for.
+    `against` names where the expected tensors come from, `where` which batch they are for, `redo` where the
+    learner can recompute a tensor from.
     """
     right: dict[str, np.ndarray] = {}
     for name, g in zip(names, got, strict=True):
@@ -145,18 +147,19 @@ def compare_tensors(got: tuple, expected: dict[str, np.ndarray], names: tuple[st
             for value, message in slips(name, right):
                 if value.shape == exp.shape and not differs(arr, value):
                     raise Wrong(f"{first}: {message}")
-            raise Wrong(f"{first}: {_how_off(arr, exp, n, differs)}")
+            raise Wrong(f"{first}: {_how_off(arr, exp, n, differs, redo)}")
         right[name] = arr
 
 
-def _how_off(arr: np.ndarray, exp: np.ndarray, n: int, differs: Callable = _differs) -> str:
+def _how_off(arr: np.ndarray, exp: np.ndarray, n: int, differs: Callable = _differs,
+             redo: str = "from the rules") -> str:
     """A hint at how a tensor is off (a factor n, the sign, zeros), without printing it."""
     for factor, words in ((n, f"it is n = {n} times too big"), (1 / n, f"it is n = {n} times too small"),
                           (-1, "it has the wrong sign")):
         if not differs(arr, factor * exp):
             return words + "."
     wrong = int(np.sum(~np.isclose(arr, exp, rtol=1e-5, atol=1e-7 * max(float(np.abs(exp).max()), 1e-12))))
-    return f"{wrong} of its {exp.size} entries are wrong. Recompute it from the rules, step by step."
+    return f"{wrong} of its {exp.size} entries are wrong. Recompute it {redo}, step by step."
 
 
 def _unpack(got, names: tuple[str, ...]) -> tuple:
@@ -268,7 +271,7 @@ def _check_forward(answer) -> None:
     if _changed_through(got[0], got[1], expected["Z1"]):
         raise Wrong(f"Z1 and H are the same array: {IN_PLACE_RELU}")
     compare_tensors(got, expected, FORWARD_NAMES, lambda name, right: _forward_slips(name, right, X, *params),
-                    len(X))
+                    len(X), against="PyTorch's")
 
 
 q1 = CustomExercise(
@@ -318,6 +321,10 @@ def _dZ2_slips(Z2, labels) -> list[tuple[np.ndarray, str]]:
              ((P - labels[:, None]) / n, LABELS_ADVICE),
              ((softmax(Z2, axis=0) - Y) / n, "the softmax must run along each row (axis=1): one probability "
                                              "distribution per image."),
+             (-Y / n, "the wrong digits' entries are all 0, but log Σ e^{z_j} depends on every z_k (the fact "
+                      "above question 1): each wrong digit k gets p_k, and the true digit gets p_y on top of its −1."),
+             ((P - Y) / (n * k), f"it is K = {k} times too small: L is the mean over the n images, not over the "
+                                 f"n × K entries of Z2. Divide by n, the number of rows."),
              (P / n, "the −1 at the true digit is missing: it comes from the first term of the loss, −z_y."),
              ((Z2 - Y) / n, "the softmax is missing: the derivative of log Σ e^z is the probability p_k, not z_k."),
              (-Y / np.maximum(P, 1e-300) / n, "that is ∂L/∂P, the gradient at the probabilities. Differentiate with "
@@ -375,7 +382,7 @@ def _check_logits_grad(answer) -> None:
         where = "" if n == N_CHECK else f" on a second batch, of {n} images (the batch of {N_CHECK} passed)"
         compare_tensors((got,), {"dZ2": expected}, ("dZ2",), lambda name, right, Z2=Z2, labels=labels:
                         _dZ2_slips(Z2, labels), n, against="the numerical gradient", where=where,
-                        differs=_differs_numerically)
+                        differs=_differs_numerically, redo="from questions 1 to 4")
 
 
 q2 = CustomExercise(
@@ -579,9 +586,13 @@ def _check_train_epoch(answer) -> None:
                 _differs(p, v) for p, v in zip(params, v_params, strict=True)):
             raise Wrong(message)
     if _differs(np.array(losses[:1]), np.array(ref_losses[:1])):
-        raise Wrong("the first minibatch's loss is not right: shuffle once with order = rng.permutation(len(X)), "
-                    "take the minibatch X[order[start:start + batch_size]] with its labels, and append "
-                    "softmax_cross_entropy(labels of the minibatch, Z2) before the update.")
+        if not any(_differs(p, r) for p, r in zip(params, ref_params, strict=True)):
+            lower = " (it is lower than expected: taken after the update?)" if losses[0] < ref_losses[0] else ""
+            raise Wrong(f"the weights end the epoch right, so every step used the right minibatch, but the first "
+                        f"loss is not that minibatch's loss{lower}: record the loss of the minibatch's own logits "
+                        f"Z2, before its update.")
+        raise Wrong("the first minibatch differs from the reference's: shuffle once, before the loop, and take "
+                    "the minibatches in that order, each with its own labels.")
     for name, p, s in zip(PARAM_NAMES, params, start, strict=True):
         if np.array_equal(p, s):
             raise Wrong(f"{name} never changed: update it in place too, {name} -= lr * d{name}. If you wrote "
@@ -631,7 +642,10 @@ def _input_slips(name: str, right: dict, X, labels, params) -> list[tuple[np.nda
                       "layer."),
             (dZ1 @ W1 * len(X), f"it is n = {len(X)} times too big: dZ1 already holds the 1/n of the mean, and "
                                 f"nothing more is needed."),
-            (-(dZ1 @ W1), "the sign is flipped: this is the gradient itself, not the step against it.")]
+            (-(dZ1 @ W1), "the sign is flipped: this is the gradient itself, not the step against it.")] + [
+        ((dZ1 @ W1) * mask, "the input gradient is not masked by the pixel values: X is the layer's input, not an "
+                            "activation, and its gradient is G W, nonzero on background pixels too.")
+        for mask in (X > X.min(), X > 0, X != 0)]
 
 
 def _check_input_grad(answer) -> None:
