@@ -194,6 +194,26 @@ def adam_hard_coded_eps(w, g, m, s, t, lr, beta1, beta2, eps):
     return w - lr * (m / (1 - beta1**t)) / (np.sqrt(s / (1 - beta2**t)) + 1e-8), m, s
 
 
+def adam_efficient(w, g, m, s, t, lr, beta1, beta2, eps):
+    m = beta1 * m + (1 - beta1) * g
+    s = beta2 * s + (1 - beta2) * g**2
+    lr_t = lr * np.sqrt(1 - beta2**t) / (1 - beta1**t)  # Kingma and Ba's form: ε ends up on √s, not √ŝ
+    return w - lr_t * m / (np.sqrt(s) + eps), m, s
+
+
+def relu_times_output(X, W, b, G):
+    dZ = G * np.maximum(X @ W.T + b, 0)  # the activation, not its 0/1 derivative
+    return dZ @ W, dZ.T @ X, dZ.sum(axis=0)
+
+
+def sigmoid_net_slope(X, y, W1, b1, W2, b2, slope):
+    Z1 = X @ W1.T + b1
+    H = 1 / (1 + np.exp(-Z1))
+    dY_hat = 2 * (H @ W2.T + b2 - y) / len(X)
+    dZ1 = (dY_hat @ W2) * slope(Z1, H)
+    return dZ1.T @ X, dZ1.sum(axis=0), dY_hat.T @ H, dY_hat.sum(axis=0)
+
+
 def adam_returns_hats(w, g, m, s, t, lr, beta1, beta2, eps):
     m = beta1 * m + (1 - beta1) * g
     s = beta2 * s + (1 - beta2) * g**2
@@ -315,7 +335,10 @@ WRONG = {
                                 relu_layer_backward(X, W, b, G)[2]), "dW is not right: the shape is"),
            (lambda X, W, b, G: ((G * (X @ W.T + b > 0)).T @ W, None, None), "cannot be done"),
            (lambda X, W, b, G: (relu_layer_backward(X, W, b, G)[0], ..., ...), "dW is still `...`"),
-           (relu_layer_by_differences, "steps across the kink")],
+           (relu_layer_by_differences, "steps across the kink"),
+           (relu_times_output, "not by ReLU's derivative"),
+           (lambda X, W, b, G: (2 * relu_layer_backward(X, W, b, G)[0], *relu_layer_backward(X, W, b, G)[1:]),
+            "dX is not right: 15 of 30 entries differ; the first is dX[")],
     "q4": [(lambda X, y, W1, b1, W2, b2: _tanh_slope_net(X, y, W1, b1, W2, b2), "tanh's derivative"),
            (lambda X, y, W1, b1, W2, b2: tuple(g * len(X) for g in sigmoid_net_backward(X, y, W1, b1, W2, b2)),
             "n times too big"),
@@ -326,7 +349,10 @@ WRONG = {
            (lambda X, y, W1, b1, W2, b2: sigmoid_net_backward(X, y, W1, b1, W2, b2)[:3], "return 4 values"),
            (sigmoid_net_by_differences, "accuracy of a finite difference"),
            (sigmoid_net_by_own_derivative, "your central difference from Exercise 1"),
-           (sigmoid_net_flattened, "broadcasts to (n, n)")],
+           (sigmoid_net_flattened, "broadcasts to (n, n)"),
+           (lambda *args: sigmoid_net_slope(*args, lambda Z1, H: H * (1 - Z1)), "uses the weighted sum Z1"),
+           (lambda *args: sigmoid_net_slope(*args, lambda Z1, H: Z1 * (1 - Z1)), "not in the weighted sum Z1"),
+           (lambda *args: sigmoid_net_slope(*args, lambda Z1, H: H), "not by the sigmoid's slope")],
     "q5": [(descend_in_place, "in-place update"), (descend_slice_assign, "in-place update"),
            (lambda w, grad_fn, lr, steps: gradient_descent(w, lambda v: -grad_fn(v), lr, steps), "stepped uphill"),
            (lambda w, grad_fn, lr, steps: gradient_descent(w, grad_fn, 1.0, steps), "forgot the learning rate"),
@@ -341,7 +367,8 @@ WRONG = {
             "s is still `...`"),
            (adam_hard_coded, "this run has beta1 = 0.8, beta2 = 0.99, eps = 1e-06"),
            (adam_hard_coded_eps, "you used the default"),
-           (adam_returns_hats, "not the bias-corrected m̂ and ŝ")],
+           (adam_returns_hats, "not the bias-corrected m̂ and ŝ"),
+           (adam_efficient, "Kingma and Ba's 'efficient' form")],
     "q7": [(tanh_assigns, "added to (+=), not set (=)"), (tanh_not_attached, "do-nothing function"),
            (tanh_adds_to_out, "self.grad had not changed"),
            (tanh_naive_np, "e^(2x) overflows"),

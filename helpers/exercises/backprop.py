@@ -203,7 +203,40 @@ class _ByChainRule(FunctionExercise):
             estimate = self._estimate(answer)
             if estimate:
                 raise Wrong(estimate) from None
+            text = str(wrong)
+            if "expected [[" in text:  # a whole matrix, expected and got: name the first entry that differs instead
+                first = self._first_difference(answer)
+                if first:
+                    where = text[text.index("\n  when called"):] if "\n  when called" in text else ""
+                    raise Wrong(first + where) from None
             raise wrong from None
+
+    def _first_difference(self, answer) -> str:
+        """'dX is not right: 7 of 30 entries differ; the first is dX[0, 2]: expected ..., got ...', or ''."""
+        for case in self.cases:
+            try:
+                got = call_learner(answer, list(_copy(case).values()), "")
+            except Wrong:
+                return ""
+            expected = self._reference(*_copy(case).values())
+            if len(self.names) == 1:
+                got, expected = (got,), (expected,)
+            if not isinstance(got, tuple | list) or len(got) != len(self.names):
+                return ""
+            for name, g, e in zip(self.names, got, expected, strict=True):
+                try:
+                    g = np.asarray(g, dtype=float)
+                except (TypeError, ValueError):
+                    return ""
+                if g.shape != e.shape:
+                    return ""
+                wrong = ~np.isclose(g, e, atol=self.atol, rtol=self.rtol)
+                if wrong.any():
+                    index = tuple(int(i) for i in np.argwhere(wrong)[0])
+                    at = f"{name}[{', '.join(map(str, index))}]"
+                    return (f"{name} is not right: {int(wrong.sum())} of {wrong.size} entries differ; the first is "
+                            f"{at}: expected {e[index]:.4g}, got {g[index]:.4g}")
+        return ""
 
     def _estimate(self, answer) -> str:
         """What to say if every output is right to the usual tolerance only (an estimate); else ''."""
@@ -320,6 +353,11 @@ def _relu_mask_from_g(X, W, b, G):
     return dZ @ W, dZ.T @ X, dZ.sum(axis=0)
 
 
+def _relu_times_output(X, W, b, G):
+    dZ = G * np.maximum(X @ W.T + b, 0)  # the layer's output, not ReLU's slope
+    return dZ @ W, dZ.T @ X, dZ.sum(axis=0)
+
+
 def _relu_mean_bias(X, W, b, G):
     dZ = G * (X @ W.T + b > 0)
     return dZ @ W, dZ.T @ X, dZ.mean(axis=0)
@@ -394,6 +432,9 @@ q3 = _ReluLayer(
                               "z was > 0, and blocks it (0) where z ≤ 0. Multiply G by that mask first"),
               (_relu_mask_from_g, "the mask comes from the forward pass: where Z = X Wᵀ + b was > 0, not where "
                                   "the gradient G is > 0"),
+              (_relu_times_output, "you multiplied G by relu(Z), the layer's output A, not by ReLU's derivative. "
+                                   "The ReLU passes G through a mask: relu'(z) is 1 where z > 0 and 0 elsewhere, "
+                                   "whatever the size of z"),
               (_relu_mean_bias, "db: b is added to every example, so the gradients of the rows add up "
                                 "(sum over axis 0), they are not averaged")],
 )
@@ -418,6 +459,27 @@ def _sigmoid_net_tanh_slope(X, y, W1, b1, W2, b2):
     dY_hat = 2 * (H @ W2.T + b2 - y) / n
     dZ1 = (dY_hat @ W2) * (1 - H**2)
     return dZ1.T @ X, dZ1.sum(axis=0), dY_hat.T @ H, dY_hat.sum(axis=0)
+
+
+def _sigmoid_net_slope(X, y, W1, b1, W2, b2, slope):
+    """The backward pass with the sigmoid's slope taken as slope(Z1, H), a wrong one."""
+    Z1 = X @ W1.T + b1
+    H = sigmoid(Z1)
+    dY_hat = 2 * (H @ W2.T + b2 - y) / len(X)
+    dZ1 = (dY_hat @ W2) * slope(Z1, H)
+    return dZ1.T @ X, dZ1.sum(axis=0), dY_hat.T @ H, dY_hat.sum(axis=0)
+
+
+def _sigmoid_net_slope_in_z(X, y, W1, b1, W2, b2):
+    return _sigmoid_net_slope(X, y, W1, b1, W2, b2, lambda Z1, H: H * (1 - Z1))
+
+
+def _sigmoid_net_slope_of_z(X, y, W1, b1, W2, b2):
+    return _sigmoid_net_slope(X, y, W1, b1, W2, b2, lambda Z1, H: Z1 * (1 - Z1))
+
+
+def _sigmoid_net_times_output(X, y, W1, b1, W2, b2):
+    return _sigmoid_net_slope(X, y, W1, b1, W2, b2, lambda Z1, H: H)
 
 
 def _sigmoid_net_scaled(X, y, W1, b1, W2, b2, factor):
@@ -495,6 +557,12 @@ q4 = _SigmoidNet(
     names=["dW1", "db1", "dW2", "db2"],
     mistakes=[(_sigmoid_net_tanh_slope, "1 − H² is tanh's derivative, from the worked network. This hidden layer "
                                         "is a sigmoid: σ'(z) = σ(z)(1 − σ(z)) = H(1 − H)"),
+              (_sigmoid_net_slope_in_z, "σ'(z) = σ(z)(1 − σ(z)): both factors are in σ(z) = H, the hidden "
+                                        "layer's output; one of yours uses the weighted sum Z1 itself"),
+              (_sigmoid_net_slope_of_z, "σ'(z) = σ(z)(1 − σ(z)) is written in σ(z) = H, the hidden layer's output, "
+                                        "not in the weighted sum Z1"),
+              (_sigmoid_net_times_output, "you multiplied dH by the hidden layer's output H, not by the sigmoid's "
+                                          "slope σ'(z) at each hidden unit"),
               (_sigmoid_net_no_mean, "every gradient is n times too big: the loss is a *mean* over the n "
                                      "examples, so ∂L/∂Ŷ = 2(Ŷ − y)/n"),
               (_sigmoid_net_no_two, "every gradient is half what it should be: the derivative of (ŷ − y)² "
@@ -613,6 +681,8 @@ def _adam_slip(slip: str, hard_coded: tuple[str, ...] = tuple(DEFAULTS)):
             m_hat, s_hat = m_hat / (1 - beta1**t), s_hat / (1 - beta2**t)
         if slip == "eps_inside":
             step = lr * m_hat / np.sqrt(s_hat + eps)
+        elif slip == "efficient":  # Kingma and Ba's form: the corrections folded into lr, ε added to √s
+            step = lr * np.sqrt(1 - beta2**t) / (1 - beta1**t) * m_new / (np.sqrt(s_new) + eps)
         elif slip == "no_root":
             step = lr * m_hat / (s_hat + eps)
         else:
@@ -633,6 +703,9 @@ ADAM_SLIPS = {
     "old_averages": "you stepped with the averages of the step before: first fold this step's gradient into m and s, "
                     "then step with the new ones",
     "eps_inside": "ε goes outside the square root, as torch.optim.Adam has it: divide by √ŝ + ε",
+    "efficient": "that is Kingma and Ba's 'efficient' form, with both corrections folded into the learning rate: it "
+                 "adds ε to √s, not to the bias-corrected √ŝ, and that shows where the gradient is tiny. Put ε on "
+                 "√ŝ, as the formula above and torch.optim.Adam do",
     "no_root": "divide by the square root of ŝ (the typical size of the gradient), not by ŝ itself",
     "returns_hats": "return the running averages m and s themselves, not the bias-corrected m̂ and ŝ: the "
                     "correction is only for this step, and the next step must fold its gradient into the raw averages",
