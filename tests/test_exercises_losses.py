@@ -458,3 +458,25 @@ def test_log_of_a_softmax_is_told_the_underflow_not_only_refused(capsys):
     with np.errstate(all="ignore"):
         ok, out = run_check(ex.q4, WRONG["q4"][3][0], capsys)
     assert not ok and "even a stable softmax" in out and "without it e^10000 is inf" in out, out
+
+
+def test_one_loss_per_example_is_told_the_mean_is_one_number(capsys):
+    """Forgetting the mean (shape (n,) returned) is named, not only 'expected ()'."""
+    def bce_per_example(labels, z):
+        return np.logaddexp(0.0, -z) * labels + np.logaddexp(0.0, z) * (1 - labels)
+
+    def ce_per_example(Y, Z):
+        m = Z.max(axis=1, keepdims=True)
+        return -(Y * (Z - m - np.log(np.exp(Z - m).sum(axis=1, keepdims=True)))).sum(axis=1)
+
+    for q, answer in [(ex.q2, bce_per_example), (ex.q4, ce_per_example)]:
+        ok, out = run_check(q, answer, capsys)
+        assert not ok and "one loss per example" in out and "single number" in out, out
+
+
+def test_a_float32_formula_is_told_float32_not_finite_differences(capsys):
+    """The right formula returned in float32 misses the huge-loss case by ~1e-8: say float32, not 'approximation'."""
+    for q, answer in [(ex.q3, lambda y, z: ((sigmoid(z) - y) / len(z)).astype(np.float32)),
+                      (ex.q5, lambda Y, Z: ((softmax(Z) - Y) / len(Z)).astype(np.float32))]:
+        ok, out = run_check(q, answer, capsys)
+        assert not ok and "float32" in out and "looks right" in out and "numerical approximation" not in out, out

@@ -58,6 +58,10 @@ _APPROXIMATION = ("that is a numerical approximation; derive the formula. Your g
                   "has no such error. (If you did derive one, compute it in float64: float32 keeps only 7 digits.)")
 
 
+_FLOAT32 = ("your formula looks right, but the result is float32, which keeps only about 7 significant digits, so "
+            "it is off by {off:.1g}. Compute and return float64 (NumPy's default): drop any float32 conversion")
+
+
 def _approximation(got, expected, loss: str, where: str) -> None:
     """Raise Wrong naming a numerical approximation if `got` is within 1e−3 of `expected` but not within EXACT_ATOL."""
     try:
@@ -67,6 +71,8 @@ def _approximation(got, expected, loss: str, where: str) -> None:
     if arr.shape != np.shape(expected) or not np.all(np.isfinite(arr)):
         return
     off = float(np.max(np.abs(arr - expected))) if arr.size else 0.0
+    if EXACT_ATOL < off < 1e-3 and np.asarray(got).dtype == np.float32:
+        raise Wrong(_FLOAT32.format(off=off) + where)
     if EXACT_ATOL < off < 1e-3:
         raise Wrong(_APPROXIMATION.format(off=off, loss=loss) + where)
 
@@ -206,6 +212,13 @@ def _bce_sum(labels, z):
     return _bce(labels, z) * len(labels)
 
 
+def _bce_per_example(labels, z):
+    return -(labels * -np.logaddexp(0.0, -z) + (1 - labels) * -np.logaddexp(0.0, z))
+
+
+_PER_EXAMPLE = ("you returned one loss per example, an array of shape (n,). The loss is their mean: a single number")
+
+
 def _bce_swapped(labels, z):
     return _bce(1 - labels, z)
 
@@ -290,6 +303,7 @@ q2 = _BinaryCrossEntropyExercise(
               (_bce_swapped, "the two classes are swapped: σ(z) is the probability of class 1, so a target 1 "
                              "costs −log σ(z)"),
               (_bce_sum, "that is the sum over the examples; the loss is their mean"),
+              (_bce_per_example, _PER_EXAMPLE),
               (_bce_no_minus, "the sign: the log of a probability is ≤ 0, and a loss must be ≥ 0"),
               (_bce_clipped, _CLIPPED_BCE)],
     hint=["The sigmoid's output is the probability of class 1, so class 0 gets the rest. Each example costs minus "
@@ -430,6 +444,11 @@ _CE_CASES = [
 ]
 
 
+def _ce_per_example(Y, Z):
+    m = Z.max(axis=1, keepdims=True)
+    return -np.sum(Y * (Z - m - np.log(np.exp(Z - m).sum(axis=1, keepdims=True))), axis=1)
+
+
 def _global_max(Y, Z):
     m = Z.max()  # the largest logit of the whole batch
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -520,6 +539,7 @@ q4 = _CrossEntropyExercise(
               (_log_of_softmax, _LOG_OF_P), (_log_of_softmax_indexed, _LOG_OF_P),
               (_clipped, "clipping the probabilities gives a finite but wrong loss: e^−20000 is not 1e−12. "
                          "Compute log p = z − m − log Σ_j e^(z_j − m) directly, with no probabilities"),
+              (_ce_per_example, _PER_EXAMPLE),
               (_mean_over_table, "np.mean over the (n, K) table divides by n·K. The loss is the mean over the "
                                  "n examples: sum over everything, then divide by n (len(Z))"),
               (_lse_without_m, "your loss is too small by each row's max m, and can even be negative, which a "
