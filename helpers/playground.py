@@ -283,6 +283,8 @@ _CHECKS = {
     "l2": lambda v: _check_number("the L2 strength l2", v, 0.0, 10.0),
     "seed": lambda v: _check_whole("seed", v, 0, 2**32 - 1),
 }
+DIVERGED = ("the training diverged: the weights grew too large for numbers to hold. Lower the learning rate "
+            "(or the L2 strength), then press Reset")
 REBUILD = ("features", "hidden", "activation", "seed")  # settings that need new weights; lr, batch_size, l2 do not
 
 
@@ -394,7 +396,7 @@ class Playground:
         if len(self.y_train) == 0:
             raise PlaygroundError("there are no training points: pick a data set, load a CSV or draw some points")
         inputs = feature_matrix(self.X_train, self.features)  # (n_train, k)
-        with np.errstate(over="ignore", invalid="ignore"):  # a learning rate too large shows as a nan loss
+        with np.errstate(over="ignore", invalid="ignore"):  # divergence is reported by _update, not by warnings
             for _ in range(epochs):
                 order = np.random.default_rng([self.seed, self.epoch]).permutation(len(self.y_train))
                 for start in range(0, len(order), self.batch_size):
@@ -405,7 +407,10 @@ class Playground:
 
     def _update(self, inputs: np.ndarray, labels: np.ndarray) -> float:
         """One SGD step on one minibatch, inputs (b, k) and labels (b,); returns the minibatch's loss."""
-        loss = self._loss_fn(self.net(inputs), labels)  # forward
+        logits = self.net(inputs)  # forward, (b, 2)
+        if not np.all(np.isfinite(logits)):
+            raise PlaygroundError(DIVERGED)
+        loss = self._loss_fn(logits, labels)
         self._optimizer.zero_grad()
         self.net.backward(self._loss_fn.backward())  # backward
         for layer in self.linears():  # L2 on the weights: the gradient of (l2 / 2)·ΣW² is l2·W
@@ -425,7 +430,8 @@ class Playground:
         if len(y) == 0:
             return float("nan")
         with np.errstate(over="ignore", invalid="ignore"):
-            return float(CrossEntropyLoss()(self.net(feature_matrix(X, self.features)), y))
+            logits = self.net(feature_matrix(X, self.features))  # (m, 2)
+        return float(CrossEntropyLoss()(logits, y)) if np.all(np.isfinite(logits)) else float("nan")
 
     def accuracy(self, which: str = "train") -> float:
         """The share of training or test points on the right side of the boundary (nan when there are none)."""
