@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import types
+import warnings
 
 import numpy as np
 import pytest
@@ -21,6 +22,7 @@ from helpers.exercises.core import (
     ValueExercise,
     Verdict,
     Wrong,
+    _differ,
     compare,
     show,
 )
@@ -72,6 +74,13 @@ def test_function_feedback_prints_enough_digits_to_differ(capsys):
     out = assert_rejected(q, lambda x: x * 1.00002, capsys)
     lines = [ln for ln in out.splitlines() if "expected" in ln or "off by" in ln]
     assert lines and "expected 1.00001, got 1.00001" not in out, out
+
+
+def test_comparing_with_a_slip_that_holds_nan_prints_no_numpy_warning():
+    """Slips' outputs may hold nan (naive softmax): comparing with them prints no RuntimeWarning to the learner."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert _differ(np.array([[0.0, 0.0, np.nan]]), np.array([[0.0, 0.5, np.nan]]), 1e-6, 1e-5) == ""
 
 
 @pytest.mark.parametrize(("answer", "words"), [(-0.2315, "sign is wrong"), (0.463, "2 times too big"),

@@ -84,11 +84,11 @@ def _digits(a: np.ndarray, b: np.ndarray) -> int:
 
 def _differ(arr: np.ndarray, exp: np.ndarray, atol: float, rtol: float) -> str:
     """Say how far `arr` is from `exp` when it is only a little off (None when it is not close)."""
-    with np.errstate(invalid="ignore"):
+    with np.errstate(invalid="ignore"):  # inf - inf: the learner's nan/inf is reported in words, not as a warning
         diff = np.nan_to_num(np.abs(arr - exp), nan=np.inf)
-    worst = int(np.argmax(diff - (atol + rtol * np.abs(exp))))
+        worst = int(np.argmax(diff - (atol + rtol * np.abs(exp))))
     d, e = float(diff.ravel()[worst]), float(np.abs(exp).ravel()[worst])
-    if d > 0.01 * max(e, 1e-12):
+    if not np.isfinite(d) or d > 0.01 * max(e, 1e-12):  # nan/inf, or more than 1% off: not "close"
         return ""
     return (f"close, but not close enough: off by {d:.3g} where the tolerance is {atol + rtol * e:.3g}. "
             "Did you round an intermediate value, or use float32 where float64 was needed?")
