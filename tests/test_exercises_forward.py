@@ -9,6 +9,7 @@ from torch import nn
 from helpers.activations import relu, sigmoid
 from helpers.exercises import forward as ex
 from helpers.forward import XOR_PRESET
+from helpers.models import SimpleNN
 from tests.exercise_checks import (
     assert_accepted,
     assert_not_attempted,
@@ -79,6 +80,7 @@ WRONG = {
         (lambda Xc, W, b: Xc.T @ W.T + b, "rows convention"),
         (lambda Xc, W, b: W.T @ Xc + b[:, None], "needs a transpose (.T)"),  # d_in != d_out: a shape error
         (lambda Xc, W, b: Xc @ W.T + b, "needs a transpose (.T)"),
+        (lambda Xc, W, b: W @ Xc + b.T, "b.T does nothing to a 1-D array"),  # the next try after "a column"
         (lambda Xc, W, b: W @ Xc, "the bias is missing"),
         (lambda Xc, W, b: Xc @ W, "keeps the rows of U and the columns of V"),
         (lambda Xc, W, b: Xc @ W + b[:, None], "could not add arrays of shapes (2, 2) and (3, 1). Z must have shape "
@@ -101,6 +103,8 @@ WRONG = {
          "Z1 and H are swapped: the order is Z1"),
         (lambda X, W1, b1, W2, b2: (X @ W1.T, relu(X @ W1.T + b1), sigmoid(relu(X @ W1.T + b1) @ W2.T + b2)),
          "Z1 is missing b1"),  # the bias added after Z1 was stored
+        (lambda X, W1, b1, W2, b2: (X @ W1.T + b1, relu(X @ W1.T + b1), sigmoid(relu(X @ W1.T + b1) @ W2.T) + b2),
+         "the sigmoid must be the last step"),  # b2 added after the sigmoid: ŷ leaves 0..1
         (lambda X, W1, b1, W2, b2: (X @ W1.T + b1, relu(X @ W1.T + b1), sigmoid(X @ W2.T + b2)),
          "Y_hat is not right"),  # the output layer read X (the first case has d_in = d_hidden)
     ],
@@ -130,6 +134,8 @@ WRONG = {
         (((784, 128), (64, 128), (64, 10)), "nn.Linear stores its weight as (out_features, in_features)"),
         (((128, 784), (128, 64), (64, 10)), "PyTorch puts the batch first"),
         (((128, 784), (64, 128), (64, 1)), "the output should not have shape (64, 1)"),
+        (((128, 784), (128,), (64, 10)), "that is the shape of one example"),  # the batch left out
+        (((128, 784), (64, 128), (10,)), "that is the shape of one example"),
         (((128, 784), (64, 128), "64 x 10"), "a shape is a tuple of whole numbers"),
         (((128, 784), ..., ...), "shape_H, shape_out still `...`"),
         ("(128, 784)", "expected three shapes"),
@@ -156,6 +162,8 @@ WRONG = {
         (_net(scores, init=lambda self: nn.Module.__init__(self)), "keep __init__ as it was given"),
         (ex.MnistLayers, "has no forward() method"),
         (MnistNet(), "pass the class itself, without the brackets"),
+        (type("MnistNet", (SimpleNN,), {}), "your class takes its forward() from the course's own"),  # inherited
+        (type("MnistNet", (ex.MnistLayers,), {"forward": SimpleNN.forward}), "course's own `helpers.models"),
         (type("MnistNet", (), {"forward": lambda self, x: x}), "must be a subclass of nn.Module"),
         ("MnistNet", "expected your class MnistNet"),
     ],
@@ -268,6 +276,19 @@ def test_torch_activations_the_prompt_hands_over_pass(capsys):
     assert_accepted(ex.q1, lambda Xc, W, b: W @ Xc + b.reshape(-1, 1), capsys)
 
 
+def test_q2_built_from_the_notebooks_dense_layer_passes(capsys):
+    # The prompt allows `dense_layer`, the layer written out in section 3 (the notebook's own, not the course's).
+    def dense_layer(X, W, b, activation):
+        return activation(X @ W.T + b)
+
+    def with_dense_layer(X, W1, b1, W2, b2):
+        Z1 = dense_layer(X, W1, b1, lambda z: z)
+        H = relu(Z1)
+        return Z1, H, dense_layer(H, W2, b2, sigmoid)
+
+    assert_accepted(ex.q2, with_dense_layer, capsys)
+
+
 def test_a_forward_pass_with_the_course_activations_passes(capsys):
     def with_helpers(X, W1, b1, W2, b2):
         Z1 = X @ W1.T + b1
@@ -280,7 +301,6 @@ def test_a_forward_pass_with_the_course_activations_passes(capsys):
 
 def test_q6_refuses_the_course_network_handed_in_or_called(capsys):
     import helpers.forward
-    from helpers.models import SimpleNN
 
     assert_rejected(ex.q6, SimpleNN, capsys, "you passed the course's own `helpers.models.SimpleNN`")
 
@@ -332,7 +352,7 @@ def test_q6_weights_are_exact_in_float32_and_the_reference_agrees_with_numpy():
 
 
 def test_q1_last_hint_names_a_way_to_make_a_column_and_the_first_has_no_code():
-    # 00-03 never show how a 1-D array becomes a column; the last hint has to name the tool.
+    # The last hint names the tool (section 3 shows b[:, None] once, in passing); the first names no code.
     assert "reshape(-1, 1)" in ex.q1.hints[-1] and "[:, None]" in ex.q1.hints[-1]
     assert "reshape" not in ex.q1.hints[0] and "None" not in ex.q1.hints[0]
 

@@ -18,6 +18,7 @@ from helpers.exercises.core import (
     FunctionExercise,
     NotAttempted,
     Wrong,
+    _course_function,
     show,
 )
 from helpers.forward import XOR_X, XOR_Y, ShapeError, counted, dense
@@ -57,7 +58,8 @@ def dense_columns(Xc, W, b):
 
 _BIAS_AS_COLUMN = ("b was laid along each row (NumPy lines b up with the last axis, the examples), so b[k] went to "
                    "column k, example k. Bias b[i] belongs to neuron i, row i: it must be added to every entry of "
-                   "that row, so b must stand as a column.")
+                   "that row, so b must stand as a column, shape (d_out, 1). (b.T does nothing to a 1-D array: it has "
+                   "only one axis, so there is nothing to swap.)")
 _BROADCAST = re.compile(r"could not be broadcast together with shapes ((?:\([\d,\s]*\)\s*)+)")
 
 
@@ -187,6 +189,9 @@ q2 = FunctionExercise(
          "Y_hat is still the weighted sum Z2: the output layer applies the sigmoid to it."),
         (lambda X, W1, b1, W2, b2: (X @ W1.T + b1, relu(X @ W1.T + b1), sigmoid((X @ W1.T + b1) @ W2.T + b2)),
          "Y_hat is wrong because the output layer read Z1: it must read H, the ReLU of Z1, not Z1 itself."),
+        (lambda X, W1, b1, W2, b2: (X @ W1.T + b1, relu(X @ W1.T + b1), sigmoid(relu(X @ W1.T + b1) @ W2.T) + b2),
+         "Y_hat: some ŷ lies outside 0..1, which a sigmoid never gives: b2 was added after the sigmoid. The bias "
+         "belongs to the weighted sum Z2, and the sigmoid must be the last step."),
         (lambda X, W1, b1, W2, b2: (X @ W1.T + b1, relu(X @ W1.T + b1), sigmoid(relu(X @ W1.T + b1) @ W2.T)),
          "Y_hat: b2 is missing. The output neuron adds its bias to its weighted sum, as the hidden layer does."),
         (lambda X, W1, b1, W2, b2: (relu(X @ W1.T + b1), X @ W1.T + b1, sigmoid(relu(X @ W1.T + b1) @ W2.T + b2)),
@@ -345,6 +350,9 @@ def _check_shapes(answer) -> None:
     for name, got, expected in zip(_SHAPE_NAMES, shapes, SHAPES_REFERENCE, strict=True):
         if got != expected:
             tip = _SHAPE_TIPS.get(got, "count: which number is the batch, which the inputs, which the outputs?")
+            if len(got) == 1 and len(expected) == 2:  # (128,) or (10,): the batch left out
+                tip = ("that is the shape of one example. The batch of 64 keeps its size through every layer, as the "
+                       "first axis: one row per example")
             raise Wrong(f"{name} should not have shape {got}: {tip}")
 
 
@@ -511,6 +519,16 @@ def _check_module(answer) -> None:
 
 class ModuleExercise(CustomExercise):
     """The learner hands in an nn.Module class (or its forward alone); its forward() runs behind the tripwires."""
+
+    def _refuse_handed_in(self, answer) -> None:
+        super()._refuse_handed_in(answer)
+        if inspect.isclass(answer):  # a forward() inherited from a course class, or assigned from one
+            own = (next((_course_function(base) for base in answer.__mro__ if _course_function(base)), "")
+                   or _course_function(getattr(answer, "forward", None)))
+            if own:
+                raise Wrong(f"your class takes its forward() from the course's own `{own}`, which does the very "
+                            f"computation this exercise asks you to write yourself. Write class MnistNet(nn.Module) "
+                            f"with a forward() of your own: {self.hints[0]}")
 
     def guarded(self, fn):
         if inspect.isclass(fn) and issubclass(fn, nn.Module):

@@ -334,6 +334,7 @@ HLOW, HHIGH = -0.1, 1.1  # the hidden space shown (sigmoid units live in 0..1)
 HGRID = np.linspace(HLOW, HHIGH, 61)
 HPLANE = np.column_stack([g.ravel() for g in np.meshgrid(HGRID, HGRID)])  # (3721, 2): points of hidden space
 TRAIN_STEPS, TRAIN_EVERY, TRAIN_LR = 300, 15, 5.0  # 300 gradient steps, a frame every 15: 21 frames
+STUCK_LOSS = 0.1  # a run that ends above this loss is stuck (near 0.35 or 0.48, with 2 or 3 of 4 right)
 MESH = [np.column_stack([np.full(41, v), np.linspace(0, 1, 41)]) for v in np.linspace(0, 1, 5)] + \
        [np.column_stack([np.linspace(0, 1, 41), np.full(41, v)]) for v in np.linspace(0, 1, 5)]  # unit square grid
 
@@ -420,7 +421,9 @@ def xor_hidden_space(W1=None, b1=None, W2=None, b2=None, seed: int = 3) -> Train
         y4 = forward(XOR_X, xor_layers(W1, b1, W2, b2))[-1][:, 0]  # (4,)
         right = int(((y4 > 0.5) == (XOR_Y == 1)).sum())
         step = "" if state["step"] is None else f"training: step {state['step']} of {TRAIN_STEPS}\n"
-        caption.set_text(f"{step}loss {num(xor_loss(W1, b1, W2, b2), 3)},  {right}/4 right")
+        loss = xor_loss(W1, b1, W2, b2)
+        stuck = "\nstuck: press Train again" if state["step"] == TRAIN_STEPS and loss > STUCK_LOSS else ""
+        caption.set_text(f"{step}loss {num(loss, 3)},  {right}/4 right{stuck}")
 
     button = widgets.Button(description="Train from random weights", icon="play",
                             layout=widgets.Layout(width="260px"))
