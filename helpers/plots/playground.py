@@ -1,0 +1,684 @@
+"""The live playground of notebook 08: TensorFlow Playground's experience on the course's own engine.
+
+`playground(pg)` shows a `helpers.playground.Playground` and lets the learner drive it:
+
+- data: a preset (circle, XOR, two Gaussians, spiral) with noise and a train/test split; points of class A or B
+  clicked onto the plane (an ipycanvas, as the drawing pad of notebook 06), Undo and Clear; a CSV file loaded
+  with the upload button (a bad file's message is shown in the widget, and the data stay as they were);
+- the network: input features (check boxes), 0-4 hidden layers of 1-8 neurons (a slider per layer, 0 = no layer),
+  activation, learning rate, batch size, L2;
+- training: Play / Pause (one toggle button), Step (one epoch), Reset (new weights from the seed), the epoch counter;
+- pictures: the network (each input feature's and each hidden neuron's map over the plane, the edges' width and
+  style from the weights, the output's map), the train and test loss over the epochs, and the plane itself:
+  the output's decision map with the points, where clicks add points;
+- export: the PyTorch or NumPy script of this network and its training, shown as code to copy.
+
+Speed: every picture is drawn with NumPy and Pillow straight into pixels and encoded with the course's fast PNG
+encoder (`helpers.widgets.canvas_png`); no matplotlib per frame. One `grid_outputs` forward pass over the grid
+serves every map of a frame. Playing runs as an asyncio task on the kernel's own event loop: one epoch, a redraw,
+then `await asyncio.sleep(...)`, so widget messages (Pause, a slider) are handled between frames and the kernel
+stays responsive; at most FRAMES_PER_SECOND frames a second, so the browser keeps up and Pause answers at once.
+
+Keyboard: every control is a standard widget (Tab, arrows, Page Up/Down, Home/End, Enter, Space). The plane needs
+a mouse; its keyboard alternative is a CSV file (the upload button).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import io
+import time
+from functools import lru_cache
+from types import SimpleNamespace
+
+import ipywidgets as widgets
+import numpy as np
+import PIL.Image
+import PIL.ImageDraw
+import PIL.ImageFont
+from matplotlib import font_manager
+from matplotlib.colors import to_rgb
+
+import helpers.widgets as live
+from helpers.errors import CourseError
+from helpers.playground import (
+    ACTIVATIONS,
+    CLASS_NAMES,
+    FEATURE_LABELS,
+    FEATURES,
+    LIMIT,
+    MAX_LAYERS,
+    MAX_NEURONS,
+    MAX_NOISE,
+    PRESETS,
+    Playground,
+    feature_matrix,
+    grid_points,
+)
+from helpers.style import CLASS_COLOURS, NEG, POS, SERIES
+from helpers.widgets import STATIC_NOTE, LivePlot, Picture, canvas_png, dropdown, int_slider, static_figure
+
+RESOLUTION = 50  # each map is computed on a 50 x 50 grid over the plane
+FRAMES_PER_SECOND = 25  # the most frames a second while playing
+LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)  # TensorFlow Playground's
+L2_STRENGTHS = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+PRESET_NAMES = {"circle": "circle", "xor": "XOR", "gauss": "two Gaussians", "spiral": "spiral"}
+WEIGHT_FULL = 2.0  # an edge of a weight this large (or larger) gets the widest line
+CLASS_LABELS = {0: f"class {CLASS_NAMES[0]} (circle)", 1: f"class {CLASS_NAMES[1]} (square)"}
+
+
+# ---------------------------------------------------------------------------------------------- pixels
+
+
+def _scale() -> float:
+    """Sizes grow with the style: 1 by default, 1.25 for the projector."""
+    return 1.25 if live.STYLE == "projector" else 1.0
+
+
+@lru_cache(maxsize=16)
+def _font(size: int, bold: bool = False) -> PIL.ImageFont.FreeTypeFont:
+    """DejaVu Sans (shipped with matplotlib: every machine has it) at `size` pixels."""
+    path = font_manager.findfont(font_manager.FontProperties(family="DejaVu Sans", weight="bold" if bold else "normal"))
+    return PIL.ImageFont.truetype(path, size)
+
+
+def _rgb(colour: str) -> tuple[int, int, int]:
+    """A matplotlib colour as 0-255 RGB."""
+    return tuple(round(255 * c) for c in to_rgb(colour))
+
+
+def _ramp(*colours: str, lighten: float = 0.0) -> np.ndarray:
+    """A (256, 3) uint8 colour table running through `colours` evenly, mixed with white by `lighten`."""
+    stops = np.array([to_rgb(c) for c in colours])  # (k, 3)
+    t = np.linspace(0, len(colours) - 1, 256)
+    table = np.stack([np.interp(t, np.arange(len(colours)), stops[:, i]) for i in range(3)], axis=1)
+    return np.round(255 * (table + (1 - table) * lighten)).astype(np.uint8)
+
+
+VALUES = _ramp(NEG, "#ffffff", POS)  # a neuron's or a feature's value: orange low, white 0, blue high
+OUTPUT = _ramp(CLASS_COLOURS[0], "#ffffff", CLASS_COLOURS[1], lighten=0.35)  # p(class B): A's colour 0 … B's 1
+NAN_RGB = np.array(_rgb("#999999"), np.uint8)  # where a value is not a number (a diverged network)
+
+
+def _colour(values: np.ndarray, table: np.ndarray, low: float, high: float) -> np.ndarray:
+    """Values (h, w) -> pixels (h, w, 3) through a colour table spanning low..high; nan in grey."""
+    t = (np.asarray(values, dtype=float) - low) / (high - low)  # 0..1
+    index = np.clip(np.nan_to_num(t, nan=0.5) * 255 + 0.5, 0, 255).astype(np.intp)
+    rgb = table[index]
+    rgb[~np.isfinite(values)] = NAN_RGB
+    return rgb
+
+
+def _signed(values: np.ndarray, activation: str | None) -> np.ndarray:
+    """A map's values scaled to -1..1 for VALUES: sigmoid's 0..1 around 0.5, tanh as it is, ReLU and the input
+    features by their largest size on the plane (0 stays white)."""
+    if activation == "sigmoid":
+        return 2 * values - 1
+    if activation == "tanh":
+        return values
+    finite = np.abs(values[np.isfinite(values)])
+    top = float(finite.max()) if finite.size else 1.0
+    return values / top if top > 0 else values
+
+
+def _resize(rgb: np.ndarray, size: int) -> np.ndarray:
+    """Pixels (h, w, 3) -> (size, size, 3), smoothed (bilinear), as TensorFlow Playground's maps look."""
+    return np.asarray(PIL.Image.fromarray(rgb).resize((size, size), PIL.Image.Resampling.BILINEAR))
+
+
+def png(rgb: np.ndarray) -> bytes:
+    """Pixels (h, w, 3) uint8 as PNG bytes, with the course's fast live-frame encoder."""
+    return canvas_png(SimpleNamespace(buffer_rgba=lambda: rgb))
+
+
+def _dashed(draw: PIL.ImageDraw.ImageDraw, start, end, fill, width: int, dash: float, gap: float) -> None:
+    """A dashed straight line from start to end."""
+    (x0, y0), (x1, y1) = start, end
+    length = float(np.hypot(x1 - x0, y1 - y0))
+    for a in np.arange(0.0, length, dash + gap):
+        b = min(a + dash, length)
+        draw.line([(x0 + (x1 - x0) * a / length, y0 + (y1 - y0) * a / length),
+                   (x0 + (x1 - x0) * b / length, y0 + (y1 - y0) * b / length)], fill=fill, width=width)
+
+
+def _line(draw, points, fill, width: int, dashed: bool, s: float) -> None:
+    """A polyline, solid or dashed (a negative weight, the test curve)."""
+    if not dashed:
+        draw.line(points, fill=fill, width=width)
+        return
+    for start, end in zip(points[:-1], points[1:], strict=True):
+        _dashed(draw, start, end, fill, width, 5 * s, 4 * s)
+
+
+# ---------------------------------------------------------------------------------------------- the network picture
+
+
+class Layout:
+    """Where everything sits in the network picture, in pixels, for a style's scale `s`."""
+
+    def __init__(self, s: float):
+        self.s = s
+        self.width, self.height = round(450 * s), round(384 * s)
+        self.node, self.gap = round(26 * s), round(6 * s)  # a small map's side, and the space between two
+        self.out = round(52 * s)  # the output's map
+        self.top = round(68 * s)  # the network starts under the text lines and the column titles
+        self.net_height = MAX_NEURONS * (self.node + self.gap) - self.gap
+        self.left, self.right = round(50 * s), round(12 * s)  # room for the features' names
+        self.curve_top = self.top + self.net_height + round(14 * s)
+        self.curve_height = self.height - self.curve_top - round(8 * s)
+        self.text, self.small = _font(round(12 * s)), _font(round(10 * s))
+        self.bold = _font(round(14 * s), bold=True)
+
+    def columns(self, sizes: list[int]) -> list[np.ndarray]:
+        """The centres (k, 2) of the nodes of each column: features, hidden layers, output."""
+        count = len(sizes)
+        first, last = self.left + self.node / 2, self.width - self.right - self.out / 2
+        xs = np.linspace(first, last, count) if count > 1 else np.array([first])
+        centres = []
+        for i, (x, k) in enumerate(zip(xs, sizes, strict=True)):
+            side = self.out if i == count - 1 else self.node
+            span = k * side + (k - 1) * self.gap
+            ys = self.top + (self.net_height - span) / 2 + side / 2 + np.arange(k) * (side + self.gap)
+            centres.append(np.column_stack([np.full(k, x), ys]))
+        return centres
+
+
+def _summary_lines(pg: Playground) -> tuple[str, str, str]:
+    """The picture's three text lines: epoch, losses; data; settings."""
+    train, test = pg.loss("train"), pg.loss("test")
+    losses = f"train loss {_number(train)}   test loss {_number(test)}"
+    data = PRESET_NAMES.get(pg.data, {"csv": "your CSV file", "drawn": "drawn points"}.get(pg.data, pg.data))
+    drawn = f", {pg.drawn} drawn" if pg.drawn else ""
+    counts = np.bincount(pg.y_train, minlength=2)
+    data_line = (f"data: {data}, {len(pg.y_train)} training points ({CLASS_NAMES[0]} {counts[0]}, "
+                 f"{CLASS_NAMES[1]} {counts[1]}{drawn}), {len(pg.y_test)} test")
+    settings = (f"{pg.activation}, learning rate {pg.lr:g}, batch {pg.batch_size}, L2 {pg.l2:g}")
+    return f"epoch {pg.epoch}", losses, data_line + "\n" + settings
+
+
+def _number(value: float) -> str:
+    """A loss as the picture writes it: 3 decimals, or 'none' when there are no points."""
+    return f"{value:.3f}" if np.isfinite(value) else ("none" if np.isnan(value) else "inf")
+
+
+def network_pixels(pg: Playground, outputs, layout: Layout) -> np.ndarray:
+    """The network picture (h, w, 3): text lines, the maps of the features, the hidden neurons and the output, the
+    edges (width: |weight|; solid blue +, dashed orange −), and the loss curves."""
+    s, L = layout.s, layout
+    canvas = PIL.Image.new("RGB", (L.width, L.height), "white")
+    draw = PIL.ImageDraw.Draw(canvas)
+    output, neurons = outputs
+    sizes = [len(pg.features), *pg.hidden, 1]
+    centres = L.columns(sizes)
+    # edges first, under the maps; the last layer's two rows become one: what moves p(class B) is their difference
+    weights = pg.weights()
+    weights[-1] = weights[-1][1:] - weights[-1][:1]  # (1, k)
+    for i, W in enumerate(weights):
+        src, dst = centres[i], centres[i + 1]
+        half_src = L.node / 2
+        half_dst = (L.out if i + 1 == len(centres) - 1 else L.node) / 2
+        order = np.argsort(np.abs(W), axis=None)  # the strongest edges on top
+        for flat in order:
+            j, k = np.unravel_index(flat, W.shape)
+            w = float(W[j, k])
+            width = max(1, round(s * (0.6 + 5.4 * min(abs(w) / WEIGHT_FULL, 1.0)))) if np.isfinite(w) else 1
+            colour = _rgb(POS if w > 0 else NEG if w < 0 else "#cccccc")
+            start = (src[k, 0] + half_src, src[k, 1])
+            end = (dst[j, 0] - half_dst, dst[j, 1])
+            _line(draw, [start, end], colour, width, dashed=w < 0, s=s)
+    # the maps: features, hidden neurons, output
+    grid = grid_points(RESOLUTION)
+    feature_maps = [column.reshape(RESOLUTION, RESOLUTION) for column in feature_matrix(grid, pg.features).T]
+    columns = [feature_maps]
+    start = 0
+    for size in pg.hidden:
+        columns.append(neurons[start:start + size])
+        start += size
+    for c, maps in enumerate(columns):
+        activation = None if c == 0 else pg.activation
+        for (x, y), values in zip(centres[c], maps, strict=True):
+            tile = _resize(_colour(_signed(values, activation), VALUES, -1, 1), L.node)
+            canvas.paste(PIL.Image.fromarray(tile), (round(x - L.node / 2), round(y - L.node / 2)))
+            draw.rectangle([round(x - L.node / 2) - 1, round(y - L.node / 2) - 1,
+                            round(x + L.node / 2), round(y + L.node / 2)], outline=(90, 90, 90))
+    x, y = centres[-1][0]
+    tile = _resize(_colour(output, OUTPUT, 0, 1), L.out)
+    canvas.paste(PIL.Image.fromarray(tile), (round(x - L.out / 2), round(y - L.out / 2)))
+    draw.rectangle([round(x - L.out / 2) - 1, round(y - L.out / 2) - 1, round(x + L.out / 2), round(y + L.out / 2)],
+                   outline=(0, 0, 0))
+    for name, (fx, fy) in zip(pg.features, centres[0], strict=True):
+        draw.text((fx - L.node / 2 - 4 * s, fy), FEATURE_LABELS[name], font=L.small, fill="black", anchor="rm")
+    # column titles and the text lines
+    titles = ["features", *(f"layer {i + 1}" for i in range(len(pg.hidden))), "output"]
+    for title, column in zip(titles, centres, strict=True):
+        draw.text((column[0, 0], L.top - 6 * s), title, font=L.small, fill="black", anchor="ms")
+    epoch, losses, lines = _summary_lines(pg)
+    draw.text((6 * s, 4 * s), epoch, font=L.bold, fill="black")
+    draw.text((L.width - 6 * s, 5 * s), losses, font=L.text, fill="black", anchor="ra")
+    draw.multiline_text((6 * s, 21 * s), lines, font=L.small, fill=(60, 60, 60), spacing=1)
+    _loss_curves(draw, pg.history, L)
+    return np.asarray(canvas)
+
+
+def _loss_curves(draw, history, L: Layout) -> None:
+    """Train (solid) and test (dashed) loss over the epochs, under the network, with a small legend."""
+    s = L.s
+    x0, x1 = L.left, L.width - L.right
+    y0, y1 = L.curve_top, L.curve_top + L.curve_height
+    draw.rectangle([x0, y0, x1, y1], outline=(150, 150, 150))
+    draw.text((x0 + 4 * s, y0 + 2 * s), "loss", font=L.small, fill="black", anchor="la")
+    epochs = np.array([h[0] for h in history], dtype=float)
+    curves = np.array([h[1:] for h in history], dtype=float).reshape(-1, 2)  # (epochs, 2): train, test
+    finite = curves[np.isfinite(curves)]
+    top = float(finite.max()) if finite.size else 1.0
+    top = top if top > 0 else 1.0
+    draw.text((x0 - 4 * s, y1), "0", font=L.small, fill="black", anchor="rd")
+    draw.text((x0 - 4 * s, y0), f"{top:.2g}", font=L.small, fill=(90, 90, 90), anchor="ra")
+    span = max(epochs[-1], 1.0) if epochs.size else 1.0
+    for column, dashed in ((0, False), (1, True)):
+        ys = curves[:, column]
+        keep = np.isfinite(ys)
+        if keep.sum() < 2:
+            continue
+        px = x0 + 2 + (x1 - x0 - 4) * epochs[keep] / span
+        py = y1 - 2 - (y1 - y0 - 4) * np.clip(ys[keep] / top, 0, 1)
+        step = max(1, len(px) // 400)  # at most ~400 points per curve: a long run stays fast to draw
+        points = list(zip(px[::step].tolist(), py[::step].tolist(), strict=True))
+        if len(points) > 1:
+            _line(draw, points, _rgb(SERIES[column]), max(1, round(2 * s)), dashed, s)
+    legend_y = y0 + 8 * s
+    for k, (name, dashed) in enumerate((("train", False), ("test", True))):
+        lx = x1 - 110 * s + k * 55 * s
+        _line(draw, [(lx, legend_y), (lx + 16 * s, legend_y)], _rgb(SERIES[k]), max(1, round(2 * s)), dashed, s)
+        draw.text((lx + 19 * s, legend_y), name, font=L.small, fill="black", anchor="lm")
+    draw.text((x1 - 3 * s, y1 - 2 * s), f"epochs 0 … {int(span) if epochs.size else 0}", font=L.small,
+              fill=(90, 90, 90), anchor="rd")
+
+
+# ---------------------------------------------------------------------------------------------- the plane
+
+
+def to_pixels(X: np.ndarray, size: int) -> np.ndarray:
+    """Points of the plane (n, 2) -> canvas pixels (n, 2): x₁ to the right, x₂ up."""
+    X = np.asarray(X, dtype=float).reshape(-1, 2)
+    return np.column_stack([(X[:, 0] + LIMIT) / (2 * LIMIT) * size, (LIMIT - X[:, 1]) / (2 * LIMIT) * size])
+
+
+def to_plane(x: float, y: float, size: int) -> tuple[float, float]:
+    """A canvas pixel -> the point (x₁, x₂) of the plane, rounded to 2 decimals, inside the plane."""
+    x1 = np.clip(x / size * 2 * LIMIT - LIMIT, -LIMIT, LIMIT)
+    x2 = np.clip(LIMIT - y / size * 2 * LIMIT, -LIMIT, LIMIT)
+    return round(float(x1), 2), round(float(x2), 2)
+
+
+def plane_map(output: np.ndarray, size: int) -> np.ndarray:
+    """The output's decision map (res, res) as pixels (size, size, 3): A's colour where p(B) is 0, B's where 1."""
+    return _resize(_colour(output, OUTPUT, 0, 1), size)
+
+
+def point_groups(pg: Playground, size: int, show_test: bool):
+    """(pixels (n, 2), label, is_test) for each group of points to draw: training points filled, test hollow."""
+    groups = []
+    for X, y, test in ((pg.X_train, pg.y_train, False), (pg.X_test, pg.y_test, True)):
+        if test and not show_test:
+            continue
+        for label in (0, 1):
+            groups.append((to_pixels(X[y == label], size), label, test))
+    return groups
+
+
+def plane_pixels(pg: Playground, output: np.ndarray, size: int, show_test: bool) -> np.ndarray:
+    """The plane as the static picture shows it: the decision map, the points, the axes' ends."""
+    image = PIL.Image.fromarray(plane_map(output, size))
+    draw = PIL.ImageDraw.Draw(image)
+    r = _radius(size)
+    for pixels, label, test in point_groups(pg, size, show_test):
+        colour = _rgb(CLASS_COLOURS[label])
+        fill, outline, width = ((255, 255, 255), colour, 2) if test else (colour, (0, 0, 0), 1)
+        for x, y in pixels.tolist():
+            box = [x - r, y - r, x + r, y + r]
+            (draw.ellipse if label == 0 else draw.rectangle)(box, fill=fill, outline=outline, width=width)
+    font = _font(round(size / 28))
+    for text, place, anchor in _ticks(size):
+        draw.text(place, text, font=font, fill=(40, 40, 40), anchor=anchor)
+    return np.asarray(image)
+
+
+def _radius(size: int) -> float:
+    """A point's radius on a plane `size` pixels wide."""
+    return size / 75
+
+
+def _ticks(size: int) -> list[tuple[str, tuple[float, float], str]]:
+    """The plane's axis labels: (text, where, PIL anchor)."""
+    m = 3
+    return [(f"x₁ = −{LIMIT:g}", (m, size - m), "ld"), (f"x₁ = {LIMIT:g}", (size - m, size - m), "rd"),
+            (f"x₂ = {LIMIT:g}", (m, m), "la")]
+
+
+# ---------------------------------------------------------------------------------------------- the widget
+
+
+def _narrow(control, width: int = 230):
+    """A control made narrower, so that several fit on a row."""
+    control.layout.width = f"{width}px"
+    return control
+
+
+class PlaygroundWidget(LivePlot):
+    """Controls, the network picture (the LivePlot's image) and the clickable plane, all reading one Playground."""
+
+    def __init__(self, pg: Playground | None = None):
+        from ipycanvas import Canvas  # imported here, as in helpers.draw
+
+        self.pg = pg if pg is not None else Playground()
+        self.layout_px = Layout(_scale())
+        self.size = round(300 * _scale())
+        self.error: str | None = None
+        self._task: asyncio.Task | None = None
+        self._quiet = False
+        self._outputs = None
+        self._update, self._background, self._animated = (lambda **_values: None), None, []  # LivePlot's redraw
+        pg = self.pg
+        noise = round(100 * pg.noise) if pg.data in PRESETS else 0
+        controls = {
+            "preset": dropdown("data", [(PRESET_NAMES[p], p) for p in PRESETS],
+                               pg.data if pg.data in PRESETS else PRESETS[0]),
+            "noise": _narrow(int_slider("noise %", noise, 0, round(100 * MAX_NOISE), 5)),
+            "train_percent": _narrow(int_slider("training data %", round(100 * (1 - pg.test_fraction)), 10, 90, 10)),
+            "show_test": widgets.Checkbox(value=True, description="show test points", indent=False),
+            **{name: widgets.Checkbox(value=name in pg.features, description=FEATURE_LABELS[name], indent=False,
+                                      layout=widgets.Layout(width="90px")) for name in FEATURES},
+            **{f"layer{i + 1}": _narrow(int_slider(f"layer {i + 1} neurons", pg.hidden[i] if i < len(pg.hidden) else 0,
+                                                   0, MAX_NEURONS), 200) for i in range(MAX_LAYERS)},
+            "activation": dropdown("activation", list(ACTIVATIONS), pg.activation),
+            "lr": dropdown("learning rate", [(f"{v:g}", v) for v in _with(LEARNING_RATES, pg.lr)], pg.lr),
+            "batch_size": _narrow(int_slider("batch size", min(pg.batch_size, 30), 1, 30), 220),
+            "l2": dropdown("L2", [(f"{v:g}", v) for v in _with(L2_STRENGTHS, pg.l2)], pg.l2),
+        }
+        self.controls = controls
+        for name in ("activation", "lr", "l2"):
+            controls[name].layout.width = "190px"
+        controls["preset"].layout.width = "230px"
+        # buttons
+        self.play_button = widgets.ToggleButton(description="Play", icon="play", tooltip="Play / pause training")
+        self.step_button = widgets.Button(description="Step", icon="step-forward", tooltip="Train one epoch")
+        self.reset_button = widgets.Button(description="Reset", icon="refresh",
+                                           tooltip="New weights from the seed, epoch 0")
+        self.torch_button = widgets.Button(description="PyTorch code", icon="code",
+                                           tooltip="Show this network and its training as a PyTorch script")
+        self.numpy_button = widgets.Button(description="NumPy code", icon="code",
+                                           tooltip="The same script with the course's NumPy layers (helpers.nn)")
+        self.epoch_label = widgets.HTML()
+        self.epoch_label.add_class("nn-playground-epoch")
+        self.upload = widgets.FileUpload(accept=".csv,.txt", multiple=False, description="Load CSV",
+                                         tooltip="A file of lines x1, x2, label (label 0/1 or A/B)")
+        self.label_choice = widgets.ToggleButtons(options=[(CLASS_LABELS[0], 0), (CLASS_LABELS[1], 1)], value=0,
+                                                  description="clicks add", style={"button_width": "120px"})
+        self.undo_button = widgets.Button(description="Undo point", icon="undo", tooltip="Remove the last drawn point")
+        self.clear_button = widgets.Button(description="Clear points", icon="eraser",
+                                           tooltip="Remove every point, to draw your own data")
+        for button in (self.step_button, self.reset_button, self.torch_button, self.numpy_button, self.undo_button,
+                       self.clear_button):
+            button.layout.width = "auto"
+        # the pictures
+        self.image = Picture(format="png", layout=widgets.Layout(border="1px solid #999", align_self="flex-start",
+                                                                 flex="0 0 auto"))
+        self.image.add_class("nn-liveplot-image")
+        self.image.add_class("nn-playground-network")
+        self.plane = Canvas(width=self.size, height=self.size, layout=widgets.Layout(
+            width=f"{self.size}px", height=f"{self.size}px", border="1px solid #555"))
+        self.plane.tooltip = ("The plane, x₁ across and x₂ up, from −6 to 6: its colour is the network's probability "
+                              "of class B. Click to add a point of the class chosen above.")
+        # ipycanvas traps Tab on its canvas; the course's class for such a canvas lets pages and tests step over it
+        self.plane.add_class("nn-draw-canvas")
+        self.plane.add_class("nn-playground-plane")
+        plane_box = widgets.Box([self.plane])
+        plane_box.add_class("nn-draw-canvas")
+        self.note = widgets.HTML()  # a learner's message: a bad CSV, a setting refused, no points to train on
+        self.note.add_class("nn-playground-note")
+        self.message = widgets.HTML()  # a redraw error, if any (as in every LivePlot)
+        self.code = widgets.HTML()
+        self.code.add_class("nn-playground-code")
+        # layout: top bar; data controls | network picture | plane; then the network's controls
+        top = widgets.HBox([self.play_button, self.step_button, self.reset_button, self.epoch_label,
+                            self.torch_button, self.numpy_button], layout=widgets.Layout(align_items="center"))
+        data = widgets.VBox([controls["preset"], controls["noise"], controls["train_percent"], controls["show_test"],
+                             self.upload, widgets.HTML("<b>Draw:</b> click on the plane"), self.label_choice,
+                             widgets.HBox([self.undo_button, self.clear_button])],
+                            layout=widgets.Layout(width=f"{round(250 * _scale()) + 20}px"))
+        self.label_choice.layout.width = "auto"
+        plane_column = widgets.VBox([plane_box, widgets.HTML(
+            "<small>the output over the plane: circles class A, squares class B, hollow: test points</small>")],
+            layout=widgets.Layout(width=f"{self.size + 10}px"))
+        main = widgets.HBox([data, self.image, plane_column])
+        features = widgets.HBox([widgets.HTML("<b>features</b>"), *(controls[n] for n in FEATURES)])
+        layers = widgets.HBox([controls[f"layer{i + 1}"] for i in range(MAX_LAYERS)])
+        training = widgets.HBox([controls[n] for n in ("activation", "lr", "batch_size", "l2")])
+        widgets.VBox.__init__(self, [top, main, features, layers, training, self.note, self.message, self.code])
+        self.add_class("nn-liveplot")
+        self.add_class("nn-playground")
+        # wiring
+        for name, control in controls.items():
+            control.observe(lambda change, name=name: self._on_control(name), names="value")
+        self.play_button.observe(self._on_play, names="value")
+        self.step_button.on_click(lambda _b: self.step())
+        self.reset_button.on_click(lambda _b: self._act(self.pg.reset))
+        self.torch_button.on_click(lambda _b: self.show_code("PyTorch", self.pg.export_torch()))
+        self.numpy_button.on_click(lambda _b: self.show_code("NumPy (helpers.nn)", self.pg.export_numpy()))
+        self.undo_button.on_click(lambda _b: self._act(self.pg.undo))
+        self.clear_button.on_click(lambda _b: self._act(self.pg.clear))
+        self.upload.observe(self._on_upload, names="value")
+        self.plane.on_mouse_down(self.click)
+        self.redraw()
+
+    # ---- what the widget does
+    def _on_control(self, name: str) -> None:
+        """A control moved: change the data or the network (a refused setting is put back, with its reason)."""
+        if self._quiet:
+            return
+        v = self.values
+        try:
+            if name in ("preset", "noise", "train_percent"):
+                self.pg.set_preset(v["preset"], noise=v["noise"] / 100,
+                                  test_fraction=(100 - v["train_percent"]) / 100)
+            elif name != "show_test":
+                hidden = tuple(v[f"layer{i + 1}"] for i in range(MAX_LAYERS) if v[f"layer{i + 1}"])
+                self.pg.configure(features=tuple(f for f in FEATURES if v[f]), hidden=hidden,
+                                  activation=v["activation"], lr=v["lr"], batch_size=v["batch_size"], l2=v["l2"])
+            self.note.value = ""
+        except CourseError as err:
+            self._say(str(err))
+            self._restore(name)
+        self.redraw()
+
+    def _restore(self, name: str) -> None:
+        """Put a refused control back to what the playground still has."""
+        pg, control = self.pg, self.controls[name]
+        old = {f: f in pg.features for f in FEATURES} | {
+            f"layer{i + 1}": pg.hidden[i] if i < len(pg.hidden) else 0 for i in range(MAX_LAYERS)} | {
+            "noise": round(100 * pg.noise), "train_percent": round(100 - 100 * pg.test_fraction)}
+        if pg.data in PRESETS:
+            old["preset"] = pg.data
+        if name in old:
+            self._quiet = True
+            try:
+                control.value = old[name]
+            finally:
+                self._quiet = False
+
+    def _act(self, action) -> None:
+        """Run a button's action on the playground; a refusal is shown, never raised."""
+        try:
+            action()
+            self.note.value = ""
+        except CourseError as err:
+            self._say(str(err))
+        self.redraw()
+
+    def _say(self, text: str) -> None:
+        """Show a message to the learner inside the widget."""
+        self.note.value = f"<div role='alert' style='color:#8a1c00'><b>Note:</b> {html.escape(text)}</div>"
+
+    def click(self, x: float, y: float) -> None:
+        """A click on the plane at canvas pixel (x, y): a point of the chosen class there."""
+        x1, x2 = to_plane(x, y, self.size)
+        self._act(lambda: self.pg.add_point(x1, x2, self.label_choice.value))
+
+    def load(self, content, name: str = "the file") -> bool:
+        """Load a CSV's bytes or text into the playground; a bad file's message is shown and the data stay."""
+        try:
+            self.pg.load_csv(content if isinstance(content, str) else bytes(content))
+        except CourseError as err:
+            self._say(f"{name} was not loaded, your data are unchanged. {err}")
+            self.redraw()
+            return False
+        self.note.value = (f"<div role='status'>Loaded {html.escape(name)}: {len(self.pg.y_train)} training and "
+                           f"{len(self.pg.y_test)} test points.</div>")
+        self.redraw()
+        return True
+
+    def _on_upload(self, change) -> None:
+        files = change["new"]
+        if not files:
+            return
+        upload = files[0]
+        self.load(upload["content"], upload.get("name") or "the file")
+        self.upload.value = ()  # so that the same file can be loaded again
+
+    def step(self) -> None:
+        """Train one epoch and redraw."""
+        self._act(lambda: self.pg.step(1))
+
+    def show_code(self, kind: str, code: str) -> None:
+        """Show an exported script under the widget, ready to copy."""
+        self.code.value = (f"<details open><summary><b>{html.escape(kind)} script</b> of this network at epoch "
+                           f"{self.pg.epoch}: copy it into a .py file and run it</summary>"
+                           f"<pre style='max-height:24em; overflow:auto; font-size:12px'>{html.escape(code)}</pre>"
+                           "</details>")
+
+    # ---- playing
+    @property
+    def playing(self) -> bool:
+        """True while the Play button is down."""
+        return bool(self.play_button.value)
+
+    def _on_play(self, change) -> None:
+        self.play_button.description, self.play_button.icon = ("Pause", "pause") if change["new"] else ("Play", "play")
+        if not change["new"] or (self._task is not None and not self._task.done()):
+            return  # Pause: the running task sees it before its next epoch
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self._say("Play needs a running kernel: in plain Python, train with pg.step(epochs)")
+            self.play_button.value = False
+            return
+        self._task = loop.create_task(self._play())
+
+    async def _play(self) -> None:
+        """Train an epoch, redraw, give the kernel's loop its turn; until Pause, or until training is refused."""
+        try:
+            while self.playing:
+                started = time.perf_counter()
+                try:
+                    self.pg.step(1)
+                except CourseError as err:
+                    self._say(str(err))
+                    self.play_button.value = False
+                    break
+                self.redraw()
+                await asyncio.sleep(max(0.0, 1 / FRAMES_PER_SECOND - (time.perf_counter() - started)))
+        finally:
+            self._task = None
+
+    # ---- pictures
+    def redraw(self) -> None:
+        """Redraw the network picture, its alt text and the plane (LivePlot's redraw: errors shown under the plot),
+        then the epoch counter and the Undo button's state."""
+        super().redraw()
+        self.epoch_label.value = f"<b style='font-size:1.2em'>Epoch {self.pg.epoch}</b>"
+        self.undo_button.disabled = not self.pg.can_undo
+
+    def _render(self, full: bool = True) -> bytes:
+        """The network picture for the current state, and the plane drawn from the same forward pass."""
+        self._outputs = self.pg.grid_outputs(RESOLUTION)
+        self._draw_plane()
+        return png(network_pixels(self.pg, self._outputs, self.layout_px))
+
+    def _draw_plane(self) -> None:
+        """The decision map (one picture) and the points (shapes) on the canvas, in one message."""
+        from ipycanvas import hold_canvas
+
+        c, size = self.plane, self.size
+        r = _radius(size)
+        with hold_canvas():
+            c.put_image_data(plane_map(self._outputs[0], size), 0, 0)
+            for pixels, label, test in point_groups(self.pg, size, self.controls["show_test"].value):
+                if not len(pixels):
+                    continue
+                x, y = pixels[:, 0], pixels[:, 1]
+                colour = CLASS_COLOURS[label]
+                c.fill_style, c.stroke_style, c.line_width = ("white", colour, 2) if test else (colour, "black", 1)
+                if label == 0:
+                    c.fill_circles(x, y, r)
+                    c.stroke_circles(x, y, r)
+                else:
+                    c.fill_rects(x - r, y - r, 2 * r)
+                    c.stroke_rects(x - r, y - r, 2 * r)
+            c.fill_style = "#282828"
+            c.font = f"{round(size / 28)}px sans-serif"
+            for text, (tx, ty), anchor in _ticks(size):
+                c.text_align = {"l": "left", "r": "right"}[anchor[0]]
+                c.text_baseline = {"d": "bottom", "a": "top"}[anchor[1]]
+                c.fill_text(text, tx, ty)
+
+    def describe(self) -> str:
+        """Alt text: the data, the network, the epoch, losses and accuracies now, then every control's value."""
+        pg = self.pg
+        epoch, losses, lines = _summary_lines(pg)
+        sizes = " → ".join(str(k) for k in (len(pg.features), *pg.hidden, 2))
+        accuracy = (f"accuracy: train {pg.accuracy('train'):.0%}, test {pg.accuracy('test'):.0%}"
+                    if len(pg.y_train) and len(pg.y_test) else "")
+        values = [f"{c.description or name} = {_value(c.value)}" for name, c in self.controls.items()]
+        return (f"Plot: the playground at {epoch}; {losses}; {accuracy}; {lines.replace(chr(10), '; ')}; network "
+                f"{sizes} ({', '.join(FEATURE_LABELS[f] for f in pg.features)} in, two scores out), each neuron's "
+                f"map over the plane (blue high, orange low), edges solid blue for positive weights and dashed "
+                f"orange for negative ones. Controls: {', '.join(values)}.")
+
+    def static_bundle(self) -> dict:
+        """For viewers without a kernel: the network picture and the plane side by side, with the alt text."""
+        outputs = self._outputs or self.pg.grid_outputs(RESOLUTION)
+        left = network_pixels(self.pg, outputs, self.layout_px)
+        right = plane_pixels(self.pg, outputs[0], self.size, self.controls["show_test"].value)
+        height = max(left.shape[0], right.shape[0])
+        both = np.full((height, left.shape[1] + 10 + right.shape[1], 3), 255, np.uint8)
+        both[:left.shape[0], :left.shape[1]] = left
+        both[:right.shape[0], left.shape[1] + 10:] = right
+        return {"text/html": static_figure(_saved_png(both), self.describe(), STATIC_NOTE),
+                "text/plain": STATIC_NOTE}
+
+
+def _saved_png(rgb: np.ndarray) -> bytes:
+    """The static picture as the notebook file keeps it: 64 colours (the maps are smooth), fully compressed."""
+    buf = io.BytesIO()
+    PIL.Image.fromarray(rgb).quantize(64).save(buf, format="png", optimize=True)
+    return buf.getvalue()
+
+
+def _with(values: tuple, value: float) -> list:
+    """A menu's values, with `value` added in order if it is not one of them."""
+    return sorted(set(values) | {float(value)})
+
+
+def _value(value) -> str:
+    """A control's value for alt text."""
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def playground(pg: Playground | None = None) -> PlaygroundWidget:
+    """The live playground for `pg` (a new circle playground, 2-4-2, if none)."""
+    return PlaygroundWidget(pg)
+
+
+BUILDERS = {"playground": playground}

@@ -1,0 +1,280 @@
+"""Notebook 08's live playground, in-process: every control over its grid changes the playground and the picture,
+clicks add points (Undo, Clear), a CSV upload loads its points and a bad one keeps the data with its message shown,
+Play trains on the event loop and Pause stops it, a control moved while playing reconfigures, Export shows code."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import time
+
+import numpy as np
+import PIL.Image
+import pytest
+
+from helpers.playground import FEATURES, LIMIT, MAX_LAYERS, Playground
+from helpers.plots import control_grid
+from helpers.plots.playground import (
+    OUTPUT,
+    RESOLUTION,
+    PlaygroundWidget,
+    plane_map,
+    playground,
+    to_pixels,
+    to_plane,
+)
+
+GOOD_CSV = b"x1,x2,label\n-3,-3,A\n-2,-4,A\n-4,-2,A\n-3,-4,A\n3,3,B\n2,4,B\n4,2,B\n3,4,B\n"
+
+
+def picture(widget: PlaygroundWidget) -> bytes:
+    return bytes(widget.image.value)
+
+
+def data(pg: Playground) -> tuple:
+    return pg.X_train.copy(), pg.y_train.copy(), pg.X_test.copy(), pg.y_test.copy()
+
+
+def same_data(a: tuple, b: tuple) -> bool:
+    return all(np.array_equal(x, y) for x, y in zip(a, b, strict=True))
+
+
+def click(widget: PlaygroundWidget, x: float, y: float) -> None:
+    """What ipycanvas does when the browser reports a mouse press on the canvas at pixel (x, y)."""
+    widget.plane._handle_frontend_event(None, {"event": "mouse_down", "x": x, "y": y}, None)
+
+
+def upload(widget: PlaygroundWidget, content: bytes, name: str = "points.csv") -> None:
+    """What the browser sends the FileUpload widget when a file is chosen (its value, as JSON and a buffer)."""
+    widget.upload.set_state({"value": [{"name": name, "type": "text/csv", "size": len(content),
+                                        "content": memoryview(content), "last_modified": 0}]})
+
+
+def test_every_control_over_its_grid_sets_the_playground_and_the_picture():
+    w = playground()
+    start = {name: c.value for name, c in w.controls.items()}
+    for name, control in w.controls.items():
+        for value in control_grid(control):
+            before, alt = picture(w), w.image.tooltip
+            moved = value != control.value
+            control.value = value
+            assert w.error is None, f"{name}={value!r}: {w.error}"
+            pg, v = w.pg, w.values
+            # the playground follows the controls (a refusal puts the control back, with a note)
+            assert pg.features == tuple(f for f in FEATURES if v[f]), name
+            assert pg.hidden == tuple(v[f"layer{i + 1}"] for i in range(MAX_LAYERS) if v[f"layer{i + 1}"]), name
+            assert (pg.activation, pg.lr, pg.batch_size, pg.l2) == (v["activation"], v["lr"], v["batch_size"],
+                                                                    v["l2"])
+            assert (pg.data, round(100 * pg.noise), round(100 * (1 - pg.test_fraction))) == (
+                v["preset"], v["noise"], v["train_percent"])
+            if moved:
+                assert w.image.tooltip != alt, f"{name}: the alt text did not follow"
+                if name != "show_test":  # the test points are shown on the plane only
+                    assert picture(w) != before, f"{name}={value!r}: the picture did not change"
+            assert picture(w) == w._render(full=True)
+        control.value = start[name]
+
+
+def test_hidden_layers_come_from_the_non_zero_sliders():
+    w = playground()
+    w.controls["layer1"].value = 0
+    assert w.pg.hidden == (2,)
+    w.controls["layer3"].value = 5
+    w.controls["layer4"].value = 8
+    assert w.pg.hidden == (2, 5, 8)
+    assert "2 → 2 → 5 → 8 → 2" in w.image.tooltip
+
+
+def test_unchecking_the_last_feature_is_refused_and_the_box_comes_back():
+    w = playground(Playground(features=("x1",)))
+    w.controls["x1"].value = False
+    assert w.pg.features == ("x1",) and w.controls["x1"].value is True
+    assert "at least one input feature" in w.note.value
+
+
+def test_a_click_adds_a_point_of_the_chosen_class_where_it_lands_and_undo_and_clear_work():
+    w = playground()
+    n, before = len(w.pg.y_train), picture(w)
+    assert w.undo_button.disabled  # nothing drawn yet
+    w.label_choice.value = 1
+    click(w, w.size * 0.75, w.size * 0.25)  # right and up: x1 = 3, x2 = 3
+    assert len(w.pg.y_train) == n + 1 and w.pg.y_train[-1] == 1
+    assert np.allclose(w.pg.X_train[-1], [LIMIT / 2, LIMIT / 2])
+    assert picture(w) != before and "1 drawn" in w.image.tooltip
+    assert not w.undo_button.disabled
+    w.undo_button.click()
+    assert len(w.pg.y_train) == n and w.undo_button.disabled
+    w.clear_button.click()
+    assert len(w.pg.y_train) == len(w.pg.y_test) == 0
+    w.label_choice.value = 0
+    click(w, 0, w.size)  # the bottom left corner
+    assert w.pg.y_train.tolist() == [0] and np.allclose(w.pg.X_train[-1], [-LIMIT, -LIMIT])
+
+
+def test_pixels_and_points_map_both_ways():
+    X = np.array([[-6.0, 6.0], [0.0, 0.0], [6.0, -6.0], [1.5, -4.5]])
+    assert np.allclose(to_pixels(X, 300), [[0, 0], [150, 150], [300, 300], [187.5, 262.5]])
+    for (x, y), point in zip(to_pixels(X, 300), X, strict=True):
+        assert np.allclose(to_plane(x, y, 300), point)
+
+
+def test_the_plane_shows_each_class_where_the_network_puts_it():
+    """The map's orientation and colours: trained on two Gaussians (B around (2, 2), A around (-2, -2)), the plane's
+    top right has B's colour and its bottom left A's. A map flipped either way, or swapped colours, fail this."""
+    pg = Playground("gauss")
+    pg.step(50)
+    rgb = plane_map(pg.grid_outputs(RESOLUTION)[0], 300).astype(int)
+    a_colour, b_colour = OUTPUT[0].astype(int), OUTPUT[-1].astype(int)
+
+    def nearer_b(pixel):
+        return np.abs(pixel - b_colour).sum() < np.abs(pixel - a_colour).sum()
+
+    top_right, bottom_left = np.array([[4.0, 4.0]]), np.array([[-4.0, -4.0]])
+    assert pg.predict_proba(top_right)[0] > 0.9 and pg.predict_proba(bottom_left)[0] < 0.1
+    (x, y), = to_pixels(top_right, 300)
+    assert nearer_b(rgb[int(y), int(x)])
+    (x, y), = to_pixels(bottom_left, 300)
+    assert not nearer_b(rgb[int(y), int(x)])
+
+
+def test_a_csv_upload_loads_its_points():
+    w = playground()
+    upload(w, GOOD_CSV)
+    assert w.pg.data == "csv" and len(w.pg.y_train) + len(w.pg.y_test) == 8
+    assert "Loaded points.csv" in w.note.value
+    assert w.upload.value == ()  # ready for the next file, the same one included
+
+
+def test_a_bad_csv_shows_its_message_and_keeps_the_data():
+    w = playground()
+    w.label_choice.value = 1
+    click(w, 10, 10)  # a drawn point is data too
+    kept, before = data(w.pg), picture(w)
+    upload(w, GOOD_CSV + b"5,oops,B\n", "mine.csv")
+    assert same_data(data(w.pg), kept)
+    assert "mine.csv was not loaded" in w.note.value and "line 10" in w.note.value and "oops" in w.note.value
+    assert "role='alert'" in w.note.value
+    assert picture(w) == before and w.error is None
+    upload(w, b"x1,x2,label\n1,1,A\n2,2,A\n", "one_class.csv")
+    assert same_data(data(w.pg), kept) and "both classes" in w.note.value
+
+
+def test_step_reset_and_export_buttons():
+    w = playground()
+    before = picture(w)
+    w.step_button.click()
+    assert w.pg.epoch == 1 and "Epoch 1" in w.epoch_label.value and picture(w) != before
+    w.reset_button.click()
+    assert w.pg.epoch == 0 and picture(w) == before
+    w.torch_button.click()
+    assert "PyTorch script" in w.code.value and "nn.Sequential(" in w.code.value
+    w.numpy_button.click()
+    assert "NumPy" in w.code.value and "from helpers.nn import" in w.code.value
+
+
+def test_training_with_no_points_is_refused_with_a_note():
+    w = playground()
+    w.clear_button.click()
+    w.step_button.click()
+    assert w.pg.epoch == 0 and "no training points" in w.note.value and w.error is None
+
+
+def test_a_diverging_network_still_draws():
+    w = playground()
+    w.controls["lr"].value = 10.0
+    for _ in range(30):
+        w.step_button.click()
+    assert w.error is None
+    PIL.Image.open(io.BytesIO(picture(w))).verify()
+
+
+async def _until(condition, timeout: float = 20.0) -> None:
+    """Let the loop run until `condition()` holds (or fail after `timeout` seconds)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        await asyncio.sleep(0.01)
+
+
+def test_play_trains_on_the_event_loop_a_control_reconfigures_and_pause_stops():
+    w = playground()
+    ticks = []
+
+    async def other_work():  # another task on the same loop: it must keep getting turns while training runs
+        while True:
+            ticks.append(w.pg.epoch)
+            await asyncio.sleep(0.005)
+
+    async def scenario():
+        other = asyncio.get_running_loop().create_task(other_work())
+        w.play_button.value = True
+        assert w.play_button.description == "Pause"
+        await _until(lambda: w.pg.epoch >= 3)
+        pictures = {picture(w)}
+        await _until(lambda: w.pg.epoch >= 5)
+        pictures.add(picture(w))
+        assert len(pictures) == 2, "the picture does not change while playing"
+        w.controls["layer2"].value = 6  # moved while playing: a new network, and training goes on
+        assert w.pg.hidden == (4, 6) and w.pg.epoch <= 1
+        await _until(lambda: w.pg.epoch >= 3)
+        assert w.error is None
+        w.play_button.value = False  # Pause
+        await _until(lambda: w._task is None, 5)
+        stopped = w.pg.epoch
+        await asyncio.sleep(0.3)
+        assert w.pg.epoch == stopped, "training went on after Pause"
+        assert w.play_button.description == "Play"
+        other.cancel()
+
+    asyncio.run(scenario())
+    assert len(set(ticks)) >= 3, "the loop did not give other tasks turns while playing"
+
+
+def test_play_stops_by_itself_when_the_points_are_cleared():
+    w = playground()
+
+    async def scenario():
+        w.play_button.value = True
+        await _until(lambda: w.pg.epoch >= 2)
+        w.clear_button.click()
+        await _until(lambda: not w.play_button.value, 5)
+
+    asyncio.run(scenario())
+    assert "no training points" in w.note.value and w.error is None
+
+
+def test_play_outside_a_running_loop_says_how_to_train():
+    w = playground()
+    w.play_button.value = True
+    assert not w.play_button.value and "pg.step" in w.note.value
+
+
+def test_static_picture_shows_the_network_and_the_plane_with_alt_text():
+    w = playground()
+    bundle = w._repr_mimebundle_()
+    data_ = bundle[0] if isinstance(bundle, tuple) else bundle
+    page = data_["text/html"]
+    assert "A static picture of a live plot" in page and "Plot: the playground at epoch 0" in page
+    import base64
+    import re
+
+    png = base64.b64decode(re.search(r'base64,([A-Za-z0-9+/=]+)"', page).group(1))
+    width, height = PIL.Image.open(io.BytesIO(png)).size
+    network_width = PIL.Image.open(io.BytesIO(picture(w))).size[0]
+    assert width >= network_width + w.size, "the plane is missing from the static picture"
+    assert len(png) < 60_000
+
+
+@pytest.mark.parametrize("hidden", [(), (8, 8, 8, 8)])
+def test_a_frame_is_fast(hidden):
+    """One epoch and a redraw of everything, for the smallest and the largest network: well under 100 ms (10
+    frames a second), so the browser's frame rate is not bounded by the kernel. CPU time, not wall time: other
+    programs on the machine do not count."""
+    w = playground(Playground("spiral", features=FEATURES, hidden=hidden))
+    times = []
+    for _ in range(5):
+        start = time.process_time()
+        w.pg.step(1)
+        w.redraw()
+        times.append(time.process_time() - start)
+    assert np.median(times) < 0.1, times
