@@ -36,6 +36,7 @@ from matplotlib.text import Text
 from matplotlib.transforms import Bbox, ScaledTranslation
 
 from helpers.errors import CourseError
+from helpers.style import BLACK, BLUE, GREEN, ORANGE, PURPLE, SKY, VERMILLION, YELLOW
 
 DPI = 80
 STATIC_NOTE = ("A static picture of a live plot: run the notebook (Run ▸ Run All Cells) in JupyterLab or Notebook 7"
@@ -246,10 +247,26 @@ def dropdown(description: str, options, value=None):
                             description=description, style={"description_width": "initial"})
 
 
+MEANING = (BLUE, ORANGE, VERMILLION, GREEN, SKY, PURPLE, YELLOW, BLACK)  # colours that carry meaning
+
+
+def _meaning_colours(rgb: np.ndarray, min_pixels: int = 20) -> np.ndarray:
+    """The palette colours of helpers.style drawn in an image (at least min_pixels each). (k, 3)"""
+    palette = np.array([[int(c[i:i + 2], 16) for i in (1, 3, 5)] for c in MEANING])  # (p, 3)
+    pixels = rgb.reshape(-1, 1, 3).astype(int)  # (n, 1, 3)
+    counts = (np.abs(pixels - palette).max(axis=2) == 0).sum(axis=0)  # (p,)
+    return palette[counts >= min_pixels]
+
+
 def _recompress(png: bytes) -> bytes:
-    """Re-encode a PNG small for the copy saved in the notebook file: opaque RGB, 256 colours, full compression."""
+    """Re-encode a PNG small for the copy saved in the notebook file: 256 colours if every meaning colour survives."""
+    image = PIL.Image.open(io.BytesIO(png)).convert("RGB")
+    small = image.quantize(256, method=PIL.Image.Quantize.FASTOCTREE)
+    kept = np.asarray(small.getpalette()[:768], dtype=int).reshape(-1, 3)  # (256, 3)
+    needed = _meaning_colours(np.asarray(image))
+    lost = [c for c in needed if np.abs(kept - c).max(axis=1).min() > 8]  # a green line must not turn blue
     buf = io.BytesIO()
-    PIL.Image.open(io.BytesIO(png)).convert("RGB").quantize(256).save(buf, format="png", optimize=True)
+    (image if lost else small).save(buf, format="png", optimize=True)
     return buf.getvalue()
 
 

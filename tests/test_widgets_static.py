@@ -8,11 +8,12 @@ import html
 import io
 import re
 
+import numpy as np
 import PIL.Image
 import pytest
 
 from helpers.plots import all_builders, live_plots
-from helpers.widgets import STATIC_NOTE, as_image, new_figure
+from helpers.widgets import STATIC_NOTE, _meaning_colours, _recompress, as_image, new_figure
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 BUILDERS = all_builders()
@@ -60,3 +61,16 @@ def test_alt_text_names_every_panel_of_a_gallery_even_two_alike():
         fig.add_subplot(1, 3, len(fig.axes) + 1).set_title(title)
     alt = as_image(fig)._repr_mimebundle_()["text/plain"]
     assert alt == "Figure: 3 most confident mistakes; true 9 pred 0 99%; true 8 pred 5 99%; true 9 pred 0 99%."
+
+
+@pytest.mark.parametrize("name", ["backprop.training_explorer", "forward.universality"])
+def test_the_saved_picture_keeps_every_meaning_colour_beside_a_colour_map(name):
+    """256 colours are few beside a colour map: a green curve must not come back blue in the saved copy (the two
+    plots where plain median-cut quantising lost a meaning colour)."""
+    png = bytes(live_plots(BUILDERS[name]())[0].image.value)
+    drawn = _meaning_colours(np.asarray(PIL.Image.open(io.BytesIO(png)).convert("RGB")))  # (k, 3)
+    saved = PIL.Image.open(io.BytesIO(_recompress(png))).convert("RGB")
+    colours = np.unique(np.asarray(saved).reshape(-1, 3), axis=0)  # (m, 3)
+    assert len(drawn) >= 2
+    for rgb in drawn:
+        assert np.abs(colours - rgb).max(axis=1).min() <= 8, f"{rgb} lost in the saved picture"
