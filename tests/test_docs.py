@@ -103,8 +103,8 @@ def test_guide_progress_examples_count_what_the_notebooks_have():
 def test_classroom_states_the_real_ranges():
     counts = [_counts(nn) for nn in NOTEBOOKS if nn != "00"]
     exercises, predictions = [c[0] for c in counts], [c[1] for c in counts]
-    ranges = (f"notebooks 01–07 have {WORDS[min(exercises)]} to {WORDS[max(exercises)]} exercises (`q1`, `q2`, …) "
-              f"and {WORDS[min(predictions)]} to {WORDS[max(predictions)]} predictions")
+    ranges = (f"notebooks 01–{NOTEBOOKS[-1]} have {WORDS[min(exercises)]} to {WORDS[max(exercises)]} exercises "
+              f"(`q1`, `q2`, …) and {WORDS[min(predictions)]} to {WORDS[max(predictions)]} predictions")
     assert ranges in " ".join(CLASSROOM.split())
     assert _counts("00") == (1, 0) and "Notebook 00 has one exercise (`q0`)" in CLASSROOM
 

@@ -558,6 +558,11 @@ class PlaygroundWidget(LivePlot):
                            f"<pre style='max-height:24em; overflow:auto; font-size:12px'>{html.escape(code)}</pre>"
                            "</details>")
 
+    @property
+    def playground(self) -> Playground:
+        """The Playground this widget shows (a challenge's check reads it: `q1.check(widget)` works too)."""
+        return self.pg
+
     # ---- playing
     @property
     def playing(self) -> bool:
