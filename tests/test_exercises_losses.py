@@ -13,7 +13,7 @@ from helpers.activations import sigmoid, softmax
 from helpers.exercises import losses as ex
 from helpers.gradcheck import numerical_grad
 from helpers.losses import log_softmax, mse, mse_grad, softmax_cross_entropy, softmax_cross_entropy_grad
-from tests.exercise_checks import exercise_suite, run_check
+from tests.exercise_checks import assert_rejected, exercise_suite, run_check
 from tests.test_losses import _finite_difference as central_differences
 
 
@@ -419,6 +419,14 @@ def test_binary_grad_huge_loss_case_defeats_every_step_size_and_passes_the_formu
     for honest in (bce_grad_learner, naive_sigmoid, tanh_form):
         ok, out = run_check(ex.q3, honest, capsys)
         assert ok, out
+
+
+def test_binary_grad_names_the_squared_error_habit_and_never_prints_the_expected_gradient(capsys):
+    """Exercise 3 asks for a derivation: the expected values of an easy case would give the formula away."""
+    out = assert_rejected(ex.q3, lambda y, z: (sigmoid(z) - y) * sigmoid(z) * (1 - sigmoid(z)) / len(z), capsys,
+                          "habit from a squared error")
+    out += assert_rejected(ex.q3, lambda y, z: (sigmoid(z) - y) / len(z) + 0.3, capsys)
+    assert "expected" not in out and "-0.0596" not in out and "0.4404" not in out, out
 
 
 def test_checker_slips_print_no_warnings_into_course_code():

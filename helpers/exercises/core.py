@@ -415,16 +415,17 @@ class FunctionExercise(Exercise):
 
     `names` names the outputs of a function that returns several; `mistakes` pairs a known slip
     (a function of the same arguments) with what to tell a learner who made it; `forbid` names what the
-    learner's function may not call, nor be (any function of the course's `helpers` is refused as an answer).
+    learner's function may not call, nor be (any function of the course's `helpers` is refused as an answer);
+    `reveal=False` never prints the expected values (an exercise that asks for a formula to derive).
     """
 
     def __init__(self, title: str, reference: Callable, cases: Sequence[dict], hint: str | Sequence[str],
                  solution: str | None = None, atol: float = 1e-6, rtol: float = 1e-5,
                  names: Sequence[str] = ("the result",), mistakes: Sequence[tuple[Callable, str]] = (),
-                 forbid: Sequence = (), notebook: str | None = None):
+                 forbid: Sequence = (), notebook: str | None = None, reveal: bool = True):
         super().__init__(title, reference, hint, solution, notebook, forbid)
         self.cases, self.atol, self.rtol = list(cases), atol, rtol
-        self.names, self.mistakes = tuple(names), list(mistakes)
+        self.names, self.mistakes, self.reveal = tuple(names), list(mistakes), reveal  # reveal=False: "derive it"
 
     def _check(self, answer) -> None:
         if not callable(answer):
@@ -437,7 +438,7 @@ class FunctionExercise(Exercise):
             slips = [(lambda slip=slip, case=case: slip(*_copy(case).values()), message)
                      for slip, message in self.mistakes]
             check_outputs(got, self._reference(*_copy(case).values()), self.names,
-                          f"\n  when called with {described}", slips, self.atol, self.rtol)
+                          f"\n  when called with {described}", slips, self.atol, self.rtol, self.reveal)
 
 
 class ValueExercise(Exercise):

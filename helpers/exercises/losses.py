@@ -349,6 +349,11 @@ def _grad_wrt_p(labels, z):
     return -(labels / p - (1 - labels) / (1 - p)) / len(z)
 
 
+def _grad_with_sigmoid_slope(labels, z):
+    p = _sigmoid(z)
+    return (p - labels) * p * (1 - p) / len(z)
+
+
 # One example confidently wrong (label 1, z = −1,000,000): the mean loss is about 500,000, and finite differences
 # lose digits there (see EXACT_ATOL). Last, so that every ordinary case speaks first.
 _BINARY_HUGE_LOSS = {"labels": np.array([1.0, 0.0]), "z": np.array([-1e6, 0.5])}
@@ -382,7 +387,10 @@ q3 = _DerivedBinaryGradExercise(
                            "every entry also gets the factor 1/n"),
               (_grad_flipped, "the sign is flipped: where σ(z) is above the target, raising z raises the loss"),
               (_grad_wrt_p, "that is the gradient with respect to p = σ(z). The exercise asks for the gradient "
-                            "with respect to the logit z: the chain rule multiplies by dp/dz = p(1 − p)")]),
+                            "with respect to the logit z: the chain rule multiplies by dp/dz = p(1 − p)"),
+              (_grad_with_sigmoid_slope, "an extra factor p(1 − p): that is the habit from a squared error. Here "
+                                         "the loss is a logarithm of p, and the derivative of −log p has a 1/p that "
+                                         "cancels part of dp/dz. Redo the chain rule with the log's derivative")]),
     # quiet: _grad_wrt_p divides by p = σ(−1,000,000) = 0 in the huge-loss case
     hint=["Derive the target-0 case the way the notebook derived the target-1 case: through the probability, with "
           "the chain rule. Both cases come out as the same simple difference between the probability and the label. "
@@ -390,6 +398,7 @@ q3 = _DerivedBinaryGradExercise(
           "For target 1 the notebook found dL/dz = p − 1. For target 0, L = −log(1 − p); with dp/dz = p(1 − p) "
           "its derivative is p. Both cases are p − y. The loss is the mean of n such terms, so divide by n."],
     forbid=("helpers.losses", "helpers.nn", "helpers.gradcheck", "torch.nn.functional", *AUTOGRAD),
+    reveal=False,  # derive it: the expected gradient of an easy case would give the formula away
     solution="""\
 def my_binary_cross_entropy_grad(labels, z):
     return (sigmoid(z) - labels) / len(z)   # (n,): p − y for each example, over n for the mean""",
