@@ -458,3 +458,41 @@ def test_q6_refuses_torch_softmax_under_every_name_and_accepts_an_honest_torch_a
         return (e / e.sum(dim=1, keepdim=True)).numpy()
 
     assert_accepted(ex.q6, by_hand_in_torch, capsys)
+
+
+def test_q6_the_one_vector_line_copied_for_a_batch_is_named_without_a_numpy_warning(capsys):
+    """Section 5's naive `np.exp(z) / np.exp(z).sum()` with Z: no shift and one sum for the whole batch."""
+    import warnings
+
+    def my_softmax(Z):
+        return np.exp(Z) / np.exp(Z).sum()
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # run_check silences RuntimeWarning: check directly
+        ok = ex.q6.check(my_softmax)
+    out = capsys.readouterr().out
+    assert not ok and "✗" in out
+    assert "exp(1000) overflows" in out and "one sum for the whole batch" in out and "contains nan" not in out
+
+
+def test_q4_a_loop_over_a_2d_array_is_told_that_it_gives_rows(capsys):
+    def my_relu(z):
+        return [max(0, v) for v in z]
+
+    out = assert_rejected(ex.q4, my_relu, capsys, "a `for` loop over a 2-D array gives its rows")
+    assert "about a whole array" not in out and "when called with z=[[" in out
+    assert_rejected(ex.q4, lambda z: max(0, z), capsys, "about a whole array")  # no loop: the general message
+
+
+def test_q2_one_minus_sigma_passes_with_a_note_on_lost_precision(capsys):
+    def one_minus_s(z):
+        e = np.exp(-np.abs(z))
+        s = 1 / (1 + e)
+        return np.where(z >= 0, s, 1 - s)  # 1 − σ(|z|) for z < 0: cancels for very negative z
+
+    ok, out = run_check(ex.q2, one_minus_s, capsys)
+    assert ok, out
+    assert "1 − σ(|z|)" in out and "σ(−30)" in out
+    for honest in (ex.q2.reference.__wrapped__, lambda z: np.exp(-np.logaddexp(0, -z))):
+        ok, out = run_check(ex.q2, honest, capsys)
+        assert ok and "σ(−30)" not in out, out

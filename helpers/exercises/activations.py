@@ -39,6 +39,14 @@ AMBIGUOUS = ("your function asked Python one yes/no question about a whole array
              "element-by-element functions and comparisons instead. ")
 
 
+ROWS = ("your function loops over the array, and a `for` loop over a 2-D array gives its rows, not its numbers: "
+        "each item is a whole row. So `max(0, row)` or `if row > 0:` asks Python one yes/no question about a whole "
+        "row, and a row of many elements has no single True or False (NumPy's words for it: \"the truth value of an "
+        "array with more than one element is ambiguous\"). Drop the loop and work on all the elements at once with "
+        "NumPy's element-by-element functions: they keep the shape, and return an array, not a list. ")
+_LOOP = re.compile(r"\bfor\b")
+
+
 NP_MAX_TWO = ("`np.max(a, axis)` takes one array, and its second argument is an axis (the direction to reduce "
               "along), not a second thing to compare with. The element-by-element maximum of two things is "
               "another NumPy function. ")
@@ -67,13 +75,15 @@ class ArrayFunctionExercise(FunctionExercise):
     the exercise module's references refuse to run inside the learner's function; a passing answer that changed
     its input array in place is told so.
 
-    `ambiguous` is what to add for this exercise after the general explanation (AMBIGUOUS); `quiet` silences
+    `ambiguous` is what to add for this exercise after the general explanation (AMBIGUOUS), `ambiguous_loop`
+    what to add after ROWS (a `for` loop over a 2-D array, which gives rows); `quiet` silences
     NumPy's warnings while the learner's function runs (the feedback names the slip instead); `maximum` is what
     to add after NP_MAX_TWO (`np.max(0, z)`): where to find the element-by-element maximum."""
 
-    def __init__(self, *args, ambiguous: str = "", maximum: str = "", quiet: bool = False, **kwargs):
+    def __init__(self, *args, ambiguous: str = "", ambiguous_loop: str = "", maximum: str = "", quiet: bool = False,
+                 **kwargs):
         super().__init__(*args, **kwargs)
-        self.ambiguous, self.maximum, self.quiet = ambiguous, maximum, quiet
+        self.ambiguous, self.ambiguous_loop, self.maximum, self.quiet = ambiguous, ambiguous_loop, maximum, quiet
 
     def guarded(self, fn):
         """The learner's function behind its tripwires, with Python's truth-value error on an array explained."""
@@ -92,6 +102,8 @@ class ArrayFunctionExercise(FunctionExercise):
             except ValueError as err:
                 if "truth value of an array" not in str(err):
                     raise
+                if _LOOP.search(_source(fn)) and any(np.ndim(a) >= 2 for a in args):  # a loop met a 2-D array
+                    raise Wrong(ROWS + self.ambiguous_loop + _called_with(self, args)) from None
                 raise Wrong(AMBIGUOUS + self.ambiguous + _called_with(self, args)) from None
             except TypeError as err:
                 source = _source(fn)  # '' where Python has none: then the error alone says it
@@ -266,7 +278,25 @@ class StableSigmoidExercise(ArrayFunctionExercise):
             print("  Clipping z works here: past ±30, σ is within 10⁻¹³ of 0 or 1 (the checker's tolerance is "
                   "10⁻¹²). But a clipped σ is a different function beyond the cut-off; the form with e^(−|z|) is "
                   "right everywhere with no cut-off to choose.")
+        if verdict and callable(answer):
+            got = _value_at(self.guarded(answer), -30.0)
+            want = _STABLE_SIGMOID(np.array([-30.0]))[0]
+            if got is not None and abs(got - want) > 1e-6 * want:
+                print(f"  Note: your σ(−30) is {got:.4g}, the true value {want:.4g}. The check compares to 10⁻¹² "
+                      "absolute, and both are that close to 0, but yours has lost its own digits: for negative z "
+                      "it subtracts two numbers that are almost equal (1 − σ(|z|), or 1 + tanh), and the "
+                      "difference keeps only the rounding error of the larger one; below about z = −37 it is 0. "
+                      "e / (1 + e), with e = e^(−|z|), keeps the tiny values exact.")
         return verdict
+
+
+def _value_at(run, z: float) -> float | None:
+    """`run` (a learner's guarded function) at the single point z, or None if it crashes there."""
+    try:
+        with np.errstate(all="ignore"):
+            return float(np.asarray(run(np.array([z])), dtype=float).ravel()[0])
+    except Exception:  # noqa: BLE001 - it passed the check; a crash here says nothing about precision
+        return None
 
 
 def _source(fn) -> str:
@@ -490,6 +520,7 @@ q4 = ArrayFunctionExercise(
     forbid=("helpers.activations", "helpers.nn", "torch.relu", "torch.nn.functional"),
     ambiguous="Python's built-in `max` is one of those questions; NumPy has an element-by-element version of it "
               "(`q4.hint(2)` says where to find it).",
+    ambiguous_loop="NumPy's element-by-element maximum does it in one call (`q4.hint(2)` says where to find it).",
     maximum="(`q4.hint(2)` says which.)",
     mistakes=[
         (_quiet(np.abs), "That is |z|: it flips negative values to positive. ReLU replaces them by 0 instead."),
@@ -575,6 +606,10 @@ q6 = ArrayFunctionExercise(
     e = np.exp(Z - np.max(Z, axis=1, keepdims=True))  # each row's own max: (n, 1)
     return e / np.sum(e, axis=1, keepdims=True)       # each row sums to 1''',
     mistakes=[
+        (_quiet(lambda Z: np.exp(Z) / np.sum(np.exp(Z))),
+         "That is section 5's naive line, with two problems for a batch. exp(1000) overflows to inf, and inf / inf "
+         "is nan: subtract each row's largest score first. And one sum for the whole batch: each row must add up "
+         "to 1 on its own, so divide by each row's own sum (axis=1, keepdims=True)."),
         (_quiet(lambda Z: np.exp(Z) / np.sum(np.exp(Z), axis=1, keepdims=True)),
          "exp(1000) overflows to inf, and inf / inf is nan. Subtract each row's largest score first."),
         (_quiet(lambda Z: np.exp(Z - np.max(Z)) / np.sum(np.exp(Z - np.max(Z)))),
