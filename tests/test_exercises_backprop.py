@@ -718,3 +718,44 @@ def test_the_strict_tolerance_is_what_refuses_a_finite_difference(capsys, monkey
     monkeypatch.setattr(ex.q2, "atol", 1e-6)
     monkeypatch.setattr(ex.q2, "rtol", 1e-5)
     assert_accepted(ex.q2, tanh_neuron_central, capsys)
+
+
+# ---- loopholes a cold reader found (05_n1 item 11) and a nan that sent the learner to t (item 1)
+
+
+def test_a_gradient_by_sympy_or_by_the_complex_step_is_refused_honest_tanh_passes(capsys):
+    def by_sympy(x, w, b, y):
+        import sympy
+
+        W, B = sympy.symbols("W B")
+        loss = (sympy.tanh(W * x + B) - y) ** 2
+        point = {W: w, B: b}
+        return float(sympy.diff(loss, W).subs(point)), float(sympy.diff(loss, B).subs(point))
+
+    def by_complex_step(x, w, b, y):
+        def loss(w, b):
+            return (np.tanh(w * x + b) - y) ** 2
+
+        return loss(w + 1e-30j, b).imag / 1e-30, loss(w, b + 1e-30j).imag / 1e-30
+
+    def honest(x, w, b, y):
+        a = np.tanh(w * x + b)
+        dz = 2 * (a - y) * (1 - a**2)
+        return dz * x, dz
+
+    assert_rejected(ex.q2, by_sympy, capsys, "from sympy")
+    assert_rejected(ex.q2, by_complex_step, capsys, "complex-step")
+    assert_accepted(ex.q2, honest, capsys)
+
+
+def test_adam_nan_from_missing_brackets_is_named_not_sent_to_t(capsys):
+    def brackets(w, g, m, s, t, lr, beta1, beta2, eps):
+        m, s = beta1 * m + (1 - beta1) * g, beta2 * s + (1 - beta2) * g**2
+        m_hat = m / 1 - beta1**t  # the precedence slip: m − β1ᵗ
+        s_hat = s / 1 - beta2**t  # negative, so its root is nan
+        with np.errstate(all="ignore"):
+            return w - lr * m_hat / (np.sqrt(s_hat) + eps), m, s
+
+    out = assert_rejected(ex.q6, brackets, capsys, "brackets around 1 − β1ᵗ")
+    assert "one step behind" not in out
+    assert_rejected(ex.q6, adam_t_minus_one, capsys, "one step behind")  # the t − 1 slip is still named

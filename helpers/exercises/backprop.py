@@ -187,6 +187,23 @@ def _near(got, expected) -> bool:
     return error <= ESTIMATED or (error < math.inf and error * scale <= ESTIMATED_ABS)
 
 
+COMPLEX_STEP = ("your function uses complex numbers: that is the complex-step trick, which measures the slope as "
+                "the imaginary part of L(w + ih) divided by h. This exercise asks you to derive it with the chain "
+                "rule: {hint}")
+
+
+def _uses_complex(fn) -> bool:
+    """True if a function's code (nested functions included) holds a complex literal (1e-30j) or names `complex`."""
+    code = getattr(inspect.unwrap(fn), "__code__", None)
+    todo = [code] if code is not None else []
+    while todo:
+        code = todo.pop()
+        if "complex" in code.co_names or any(isinstance(c, complex) for c in code.co_consts):
+            return True
+        todo += [c for c in code.co_consts if inspect.iscode(c)]
+    return False
+
+
 class _ByChainRule(FunctionExercise):
     """A gradient to derive by the chain rule: checked to 1e-12, so that a finite-difference estimate (right to
     1e-7 ... 1e-10) fails, with a message that says why; calling the notebook's numerical_derivative is refused."""
@@ -197,6 +214,8 @@ class _ByChainRule(FunctionExercise):
     def _check(self, answer) -> None:
         if "numerical_derivative" in _names_used(answer):
             raise Wrong(OWN_ESTIMATE.format(hint=self.hints[0]))
+        if _uses_complex(answer):
+            raise Wrong(COMPLEX_STEP.format(hint=self.hints[0]))
         try:
             super()._check(answer)
         except Wrong as wrong:
@@ -317,7 +336,7 @@ q2 = _ByChainRule(
           "then how tanh's output changes with its input, then how that input changes with w, and with b.",
           "The graph is the one above with tanh in place of σ. Walk back: ∂L/∂a = 2(a − y), then multiply by "
           "tanh'(z) = 1 − a², then by ∂z/∂w = x (for w) or ∂z/∂b = 1 (for b)."],
-    forbid=("helpers.gradcheck", "helpers.value", "helpers.nn", *AUTOGRAD),
+    forbid=("helpers.gradcheck", "helpers.value", "helpers.nn", "sympy", *AUTOGRAD),  # sympy: algebra software derives
     solution=("def tanh_neuron_grads(x, w, b, y):\n"
               "    a = np.tanh(w * x + b)               # forward\n"
               "    dL_dz = 2 * (a - y) * (1 - a**2)     # ∂L/∂a times tanh'(z) = 1 − a²\n"
@@ -419,7 +438,7 @@ q3 = _ReluLayer(
           "Through the ReLU: dZ = G where z > 0 and 0 elsewhere (recompute Z = X Wᵀ + b to know where). Then the "
           "Linear formulas above with dZ as the upstream gradient: dX = dZ W, dW = dZᵀ X, and db sums dZ over the "
           "examples (axis 0)."],
-    forbid=("helpers.nn", "helpers.gradcheck", *AUTOGRAD),
+    forbid=("helpers.nn", "helpers.gradcheck", "sympy", *AUTOGRAD),  # sympy: algebra software derives
     solution=("def relu_layer_backward(X, W, b, G):\n"
               "    Z = X @ W.T + b          # (n, d_out): the forward pass, for the mask\n"
               "    dZ = G * (Z > 0)         # (n, d_out): through the ReLU\n"
@@ -541,7 +560,8 @@ q4 = _SigmoidNet(
           "Forward first, keeping H. Then from the end: dY_hat = 2(Ŷ − y)/n (the 1/n from the mean), "
           "dW2 = dY_hatᵀ H, db2 = the column sums of dY_hat, dH = dY_hat W2, then through the sigmoid: "
           "dZ1 = dH ⊙ H(1 − H), and the Linear formulas once more for dW1 and db1."],
-    forbid=("helpers.nn", "helpers.gradcheck", "helpers.losses.mse_grad", "helpers.value", *AUTOGRAD),
+    forbid=("helpers.nn", "helpers.gradcheck", "helpers.losses.mse_grad", "helpers.value", "sympy",
+            *AUTOGRAD),  # sympy: algebra software derives
     solution=("def sigmoid_net_backward(X, y, W1, b1, W2, b2):\n"
               "    n = len(X)\n"
               "    H = sigmoid(X @ W1.T + b1)          # (n, d_hidden)\n"
@@ -757,6 +777,33 @@ def _fresh(inputs: tuple) -> list:
     return [v.copy() if isinstance(v, np.ndarray) else v for v in inputs]
 
 
+NAN_STEP = ("w holds nan (not a number) where torch's w is a number, while m and s are right: the step took the "
+            "square root of a negative number (or divided 0 by 0). Check the brackets around 1 − β1ᵗ and 1 − β2ᵗ: "
+            "m / 1 - beta1**t is m − β1ᵗ; write m / (1 - beta1**t)")
+
+
+def _nan_step(answer, got, expected: tuple, inputs: tuple, where: str) -> None:
+    """If w holds nan where torch's does not while m and s are right, raise Wrong naming why: the t − 1 slip
+    (checked one step later, where it gives numbers) or else the brackets. Otherwise do nothing."""
+    if not isinstance(got, tuple | list) or len(got) != 3:
+        return
+    try:
+        w, m, s = (np.asarray(v, dtype=float) for v in got)
+    except (TypeError, ValueError):
+        return
+    if (w.shape != expected[0].shape or np.isfinite(w).all() or not np.isfinite(expected[0]).all()
+            or not all(v.shape == e.shape and np.allclose(v, e) for v, e in zip((m, s), expected[1:], strict=True))):
+        return
+    later = (*inputs[:4], inputs[4] + 1, *inputs[5:])  # the same step, numbered t + 1
+    slipped = _adam_slip("t_minus_one")(*_fresh(later))
+    try:
+        got_later = call_learner(answer, _fresh(later), "")
+        one_behind = all(np.allclose(np.asarray(g, dtype=float), e) for g, e in zip(got_later, slipped, strict=True))
+    except (Wrong, TypeError, ValueError):
+        one_behind = False
+    raise Wrong((ADAM_SLIPS["t_minus_one"] if one_behind else NAN_STEP) + where)
+
+
 def _check_adam(answer) -> None:
     if not callable(answer):
         raise Wrong(f"expected a function (def ...), got {type(answer).__name__}: {show(answer)}")
@@ -776,8 +823,9 @@ def _check_adam(answer) -> None:
             slips += [(lambda fixed=fixed, inputs=inputs: _adam_slip("defaults", fixed)(*_fresh(inputs)),
                        ADAM_SLIPS["defaults"] + this_run)
                       for fixed in _SUBSETS if any(spec[k] != DEFAULTS[k] for k in fixed)]
-            check_outputs(got, expected[t - 1], ["w", "m", "s"],
-                          f"\n  compared with torch.optim.Adam after {described}", slips, atol=1e-10, rtol=1e-8)
+            where = f"\n  compared with torch.optim.Adam after {described}"
+            _nan_step(answer, got, expected[t - 1], inputs, where)
+            check_outputs(got, expected[t - 1], ["w", "m", "s"], where, slips, atol=1e-10, rtol=1e-8)
             w, m, s = (np.asarray(v, dtype=float) for v in got)
 
 

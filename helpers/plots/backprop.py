@@ -322,16 +322,20 @@ def optimizer_race(surface: str = "ravine", steps: int = 60, lr: float = 0.02, a
                 artist.remove()
             _draw_surface(ax, s)
         drawn.update(name=surface)
-        notes = []
+        notes, diverged = [], []  # the loss of each that finished; the step at which each other one ran off
         for name, make in OPTIMIZERS.items():
             path = descend(s, make(adam_lr if name == "Adam" else lr), steps)
             losses = np.maximum(s.f(path), 1e-16)
             paths[name].set_data(*_on_screen(path, s).T)
             curves[name].set_data(np.arange(len(losses)), losses)
-            notes.append(f"{name} {losses[-1]:.2g}" if len(path) == steps + 1 else f"{name} diverged")
+            if len(path) < steps + 1:  # the path stopped early, at the step that ran off
+                diverged.append(f"{name} {len(path) - 1}")
+            else:
+                notes.append(f"{name} {losses[-1]:.2g}")
         ax_loss.set_xlim(0, max(steps, 1))
-        title.set_text(f"{s.formula},  η = {lr:{LOG_READOUT}}, Adam's η = {adam_lr:{LOG_READOUT}}\n"
-                       f"loss after {steps} steps: " + ", ".join(notes))
+        parts = [f"loss after {steps} steps: " + ", ".join(notes)] if notes else []
+        parts += ["diverged at step: " + ", ".join(diverged)] if diverged else []
+        title.set_text(f"{s.formula},  η = {lr:{LOG_READOUT}}, Adam's η = {adam_lr:{LOG_READOUT}}\n" + "; ".join(parts))
         return "full" if full else None
 
     controls = {
