@@ -40,7 +40,7 @@ def sigmoid(z):
     """σ(z) = 1 / (1 + e^(−z)), computed without overflow for large |z|."""
     z = _as_float_array(z)
     e = np.exp(-np.abs(z))  # always in (0, 1]: never overflows
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))[()]  # [()]: one number in, one number out
 
 
 def sigmoid_grad(z):
@@ -63,13 +63,13 @@ def tanh_grad(z):
 def leaky_relu(z, slope: float = 0.01):
     """Leaky ReLU: z where z > 0, else slope·z."""
     z = _as_float_array(z)
-    return np.where(z > 0, z, slope * z)
+    return np.where(z > 0, z, slope * z)[()]
 
 
 def leaky_relu_grad(z, slope: float = 0.01):
     """Leaky ReLU'(z) = 1 where z > 0, else slope."""
     z = _as_float_array(z)
-    return np.where(z > 0, 1.0, slope)
+    return np.where(z > 0, 1.0, slope)[()]
 
 
 def step(z):
@@ -90,7 +90,7 @@ def softmax(z, axis: int = -1):
 
 def step_grad(z):
     """step'(z) = 0 everywhere it exists (the jump at 0 has no slope): no gradient to learn from."""
-    return np.zeros_like(_as_float_array(z))
+    return np.zeros_like(_as_float_array(z))[()]
 
 
 # ---- the one registry of activations: every other module selects from it by name ----

@@ -130,6 +130,13 @@ def test_same_shape_out_as_in(fn, shape):
     assert np.asarray(out).dtype == np.float64
 
 
+@pytest.mark.parametrize("fn", [*FUNCTIONS, *GRADIENTS], ids=lambda f: f.__name__)
+def test_one_number_in_one_number_out(fn):
+    """sigmoid(-1.2) is a plain number, not array(0.2315...): a learner's neuron prints 0.2314752... (01, Ex. 1)."""
+    out = fn(-1.2)
+    assert isinstance(out, np.float64) and not isinstance(out, np.ndarray), type(out)
+
+
 @pytest.mark.parametrize("shape", [(1,), (5,), (3, 4), (2, 3, 4)])
 def test_softmax_same_shape_out_as_in(shape):
     assert call_strict(softmax, _random(shape)).shape == shape

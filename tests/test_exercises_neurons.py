@@ -1,6 +1,8 @@
 """Notebook 01's exercises and predictions: the shared exercise suite, plus the checks that are specific to them."""
 
+import ast
 import itertools
+import re
 
 import numpy as np
 import pytest
@@ -273,3 +275,17 @@ def test_a_slip_that_cannot_be_computed_for_a_case_is_skipped_not_reported_as_a_
 
     out = assert_rejected(ex.q5, layer_of_three, capsys, "one output per neuron")  # 3 outputs where 4 neurons
     assert "checking your answer failed" not in out and "matmul" not in out, out
+
+
+def test_the_format_example_of_the_gate_exercises_solves_neither_gate(capsys):
+    """A mistyped pair gets an example of the format: it must not be an answer (01_n1: (0.5, 0.5, 0.0) was OR)."""
+    for q in (ex.q3, ex.q4):
+        out = assert_rejected(q, (1, 1), capsys, "written like")
+        example = re.search(r"written like (\(.*?\))", out).group(1)
+        assert_rejected(ex.q3, ast.literal_eval(example), capsys)
+        assert_rejected(ex.q4, ast.literal_eval(example), capsys)
+
+
+def test_a_parameter_count_that_is_not_whole_is_not_asked_for_the_smallest(capsys):
+    out = assert_rejected(ex.q6, 26.5, capsys, "a count of weights and biases is a whole number")
+    assert "smallest" not in out

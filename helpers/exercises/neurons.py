@@ -147,15 +147,15 @@ def smallest_step_weight(x: float = X_NEAR, target: float = TARGET) -> int:
     return int(np.floor(np.log(target / (1 - target)) / x)) + 1
 
 
-def _whole_number(answer, what: str) -> int:
-    """The answer as a whole number, or Wrong saying what is wanted."""
+def _whole_number(answer, what: str, why: str = "which whole number is the smallest one that works?") -> int:
+    """The answer as a whole number, or Wrong saying what is wanted (`why`: the sentence after "not whole")."""
     if isinstance(answer, (bool, np.bool_)) or not isinstance(answer, numbers.Real):
         raise Wrong(f"expected {what}, got {type(answer).__name__}: {show(answer)}")
     value = float(answer)
     if not np.isfinite(value):
         raise Wrong(f"expected {what}, got {show(answer)}")
     if value != round(value):
-        raise Wrong(f"{num(value, 4)} is not a whole number: which whole number is the smallest one that works?")
+        raise Wrong(f"{num(value, 4)} is not a whole number: {why}")
     return int(round(value))
 
 
@@ -229,7 +229,8 @@ def _numbers(answer, count: int, what: str) -> list[float]:
 
 def check_gate(answer, table: dict, gate: str) -> None:
     """Raise Wrong unless step(w1·x1 + w2·x2 + b) is gate(x1, x2) on all four inputs, as `table` gives it."""
-    w1, w2, b = _numbers(answer, 3, "three numbers (w1, w2, b), e.g. (0.5, 0.5, 0.0)")
+    # the example of the format solves neither gate
+    w1, w2, b = _numbers(answer, 3, "three numbers (w1, w2, b), written like (0.2, -0.4, 1.0)")
     for (x1, x2), target in table.items():
         z = exact_sum(w1 * x1 + w2 * x2 + b)  # without float noise, as the plane widget shows it: 0.1 + 0.2 − 0.3 is 0
         out = int(step(z))
@@ -350,7 +351,7 @@ def count_parameters(layer_sizes) -> int:
 
 def check_count(answer) -> None:
     """Raise Wrong unless the answer is 26 (3 inputs, 4 hidden neurons, 2 outputs)."""
-    n = _whole_number(answer, "a single whole number")
+    n = _whole_number(answer, "a single whole number", "a count of weights and biases is a whole number.")
     weights = 3 * 4 + 4 * 2
     if n == count_parameters([3, 4, 2]):
         return
