@@ -70,6 +70,7 @@ BACKWARD_SLIPS = [
     ("dZ1", lambda v: v["dH"] * v["Z1"], "not by Z1 itself"),
     ("dZ1", lambda v: v["dH"] * v["H"], "not by H itself"),
     ("dZ1", lambda v: v["dH"] * (v["Z1"] <= 0), "mask is reversed"),
+    ("dZ1", lambda v: np.maximum(v["dH"], 0), "not from the sign of dH"),
     ("dW1", lambda v: v["X"].T @ v["dZ1"], "looks transposed"),
     ("dW1", lambda v: v["dH"].T @ v["X"], "use dZ1"),
     ("dW1", lambda v: v["dZ1"].T @ v["X"] / v["n"], "divide only once"),
@@ -82,14 +83,16 @@ BACKWARD_SLIPS = [
 
 def train_epoch_with(shuffle=True, sign=-1.0, last=True, in_place=True, skip=(), loss_of_all=False,
                      running_mean=False, rebind=(), reshuffle=False, labels_in_order=False, sample=False,
-                     loss_after=False, extra_draw=False):
+                     loss_after=False, extra_draw=False, global_rng=False):
     """A learner's train_epoch with one slip switched on."""
     def train_epoch(params, X, labels, forward, backward, lr, batch_size, rng):
         W1, b1, W2, b2 = params
         mine = {"W1": W1, "b1": b1, "W2": W2, "b2": b2}  # the learner's own names: rebinding one loses it
         if extra_draw:  # a permutation drawn and thrown away: a different order from the reference's
             rng.permutation(len(X))
-        order = rng.permutation(len(X)) if shuffle and not (reshuffle or sample) else np.arange(len(X))
+        order = rng.permutation(len(X)) if shuffle and not (reshuffle or sample or global_rng) else np.arange(len(X))
+        if global_rng:  # shuffled once, but by NumPy's global generator, not by the rng passed in
+            order = np.random.permutation(len(X))
         stop = len(X) if last else len(X) - len(X) % batch_size
         losses = []
         for start in range(0, stop, batch_size):
@@ -235,7 +238,10 @@ WRONG = {
            (in_place_relu_forward, "your ReLU changed Z1 in place"),
            (relu_in_z1_then_copy, "your ReLU changed Z1 itself"),
            (forward_with(Z1=lambda v: v["W1"] @ v["X"].T + v["b1"]), "one row per image"),
-           (lambda X, W1, b1, W2, b2: learner_forward(X, W1, b1, W2, b2)[::-1], "its shape is (64, 10)"),
+           (lambda X, W1, b1, W2, b2: learner_forward(X, W1, b1, W2, b2)[::-1],
+            "the right tensors in the wrong order: you return Z2, H, Z1"),
+           (lambda X, W1, b1, W2, b2: (lambda Z1, H, Z2: (H, H, Z2))(*learner_forward(X, W1, b1, W2, b2)),
+            "Either you return H in Z1's place"),
            (lambda X, W1, b1, W2, b2: learner_forward(X, W1, b1, W2, b2)[2], "return 3 values"),
            (lambda X, W1, b1, W2, b2: None, "forget `return`"),
            (lambda X, W1, b1, W2, b2: (X @ W1.T + b1, ..., ...), "H is still `...`")],
@@ -254,6 +260,7 @@ WRONG = {
            (lambda labels, Z2: 2 * learner_logits_grad(labels, Z2), "Recompute it from questions 1 to 4"),
            (lambda labels, Z2: -np.eye(10)[labels] / len(Z2), "each wrong digit k gets p_k"),
            (lambda labels, Z2: (softmax(Z2, axis=1) - np.eye(10)[labels]) / Z2.size, "K = 10 times too small"),
+           (lambda labels, Z2: (softmax(Z2, axis=1) - np.eye(10)[labels]) / 10, "the number of digits"),
            (lambda labels, Z2: None, "forget `return`")],
     "q3": [(backward_with(**{name: slip}), words) for name, slip, words in BACKWARD_SLIPS]
           + [(lambda X, labels, Z1, H, Z2, W2: learner_backward(X, labels, Z1, H, Z2, W2)[:6], "return 7 values"),
@@ -262,7 +269,10 @@ WRONG = {
              (backward_with(dZ2=lambda v: (softmax(v["Z2"], axis=1) - v["Y"]) / 64), "this batch has 37 images"),
              (in_place_mask_backward, "your ReLU mask changed dH in place"),
              (backward_calling_logits_grad(lambda labels, Z2: ...), "Exercise 2 still returns `...`"),
-             (backward_calling_logits_grad(learner_logits_grad, swapped=True), "labels first")],
+             (backward_calling_logits_grad(learner_logits_grad, swapped=True), "labels first"),
+             (lambda X, labels, Z1, H, Z2, W2: tuple(learner_backward(X, labels, Z1, H, Z2, W2)[i]
+                                                     for i in (5, 6, 1, 2, 0, 3, 4)),
+              "the right tensors in the wrong order: you return dW1, db1, dW2, db2, dZ2, dH, dZ1")],
     "q4": [(train_epoch_with(shuffle=False), "you did not shuffle"),
            (train_epoch_with(sign=1.0), "stepped uphill"),
            (train_epoch_with(last=False), "leave out the last, smaller minibatch"),
@@ -275,6 +285,7 @@ WRONG = {
            (train_epoch_with(loss_of_all=True), "the first loss is not that minibatch's loss"),
            (train_epoch_with(loss_after=True), "lower than expected: taken after the update"),
            (train_epoch_with(extra_draw=True), "the first minibatch differs from the reference's"),
+           (train_epoch_with(global_rng=True), "not drawn from the generator passed in"),
            (train_epoch_with(running_mean=True), "the weights are right, but the losses"),
            (lambda params, X, labels, forward, backward, lr, batch_size, rng: None, "forget `return losses`"),
            (lambda params, X, labels, forward, backward, lr, batch_size, rng: 0.5, "list of losses")],
@@ -284,6 +295,8 @@ WRONG = {
            (input_grad_with(factor=-1.0), "the sign is flipped"),
            (lambda X, labels, params, forward, backward: input_grad_with()(X, labels, params, forward, backward)
             * (X > X.min()), "not masked by the pixel values"),
+           (lambda X, labels, params, forward, backward: input_grad_with()(X, labels, params, forward, backward)
+            * X, "X is what you differentiate by"),
            (lambda X, labels, params, forward, backward: forward(X, *params)[1], "the shape of H and Z1"),
            (lambda X, labels, params, forward, backward: backward(X, labels, *forward(X, *params), params[2])[5],
             "the shape of X"),
@@ -570,3 +583,24 @@ def test_other_notebooks_references_and_the_course_layers_are_refused(capsys):
         assert_rejected(ex.q5, borrowed, capsys, "helpers.nn")
     assert_rejected(ex.q5, via_05, capsys, "relu_layer_backward")
     assert_accepted(ex.q5, input_grad_with(), capsys)  # the honest answer still passes
+
+
+def test_a_wrong_order_is_named_as_an_order_not_blamed_on_a_shape(capsys):
+    """Shapes that are a permutation of the right ones: the order is named, not the first tensor's shape."""
+    out = assert_rejected(ex.q3, lambda X, labels, Z1, H, Z2, W2: learner_backward(X, labels, Z1, H, Z2, W2)[::-1],
+                          capsys, "in the wrong order")
+    assert "its shape is" not in out, out
+    # the right shapes in the wrong order, but not the right values: the order is still named, without the values
+    out = assert_rejected(ex.q1, lambda X, W1, b1, W2, b2: (lambda Z1, H, Z2: (Z2, 2 * Z1, H))(
+        *learner_forward(X, W1, b1, W2, b2)), capsys, "the shapes come in the wrong order")
+    # dH and dZ1 have one shape: swapping them is a value slip, named on dH as before
+    assert_rejected(ex.q3, lambda X, labels, Z1, H, Z2, W2: (lambda g: (*g[:3], g[4], g[3], *g[5:]))(
+        learner_backward(X, labels, Z1, H, Z2, W2)), capsys, "dH is the first tensor that differs")
+
+
+def test_an_epoch_shuffled_by_another_generator_is_told_to_use_rng(capsys):
+    out = assert_rejected(ex.q4, train_epoch_with(global_rng=True), capsys, "rng.permutation(len(X))")
+    assert "shuffle once, before the loop" not in out, out
+    # a permutation drawn from rng and thrown away still uses rng: the generic message, not this one
+    out = assert_rejected(ex.q4, train_epoch_with(extra_draw=True), capsys, "the first minibatch differs")
+    assert "generator passed in" not in out, out

@@ -128,6 +128,9 @@ def compare_tensors(got: tuple, expected: dict[str, np.ndarray], names: tuple[st
     `against` names where the expected tensors come from, `where` which batch they are for, `redo` where the
     learner can recompute a tensor from.
     """
+    order = _wrong_order(got, expected, names, differs)
+    if order:
+        raise Wrong(order)
     right: dict[str, np.ndarray] = {}
     for name, g in zip(names, got, strict=True):
         agreed = f" ({', '.join(right)} agree{'s' if len(right) == 1 else ''})" if right else ""
@@ -149,6 +152,28 @@ def compare_tensors(got: tuple, expected: dict[str, np.ndarray], names: tuple[st
                     raise Wrong(f"{first}: {message}")
             raise Wrong(f"{first}: {_how_off(arr, exp, n, differs, redo)}")
         right[name] = arr
+
+
+def _wrong_order(got: tuple, expected: dict[str, np.ndarray], names: tuple[str, ...],
+                 differs: Callable = _differs) -> str:
+    """What to say when the returned shapes are the right ones in another order ("" when they are not)."""
+    if len(names) < 2 or any(g is ... or g is None for g in got):
+        return ""
+    try:
+        shapes = [np.shape(g) for g in got]
+    except Exception:  # noqa: BLE001 - a ragged list or an odd object: compare_tensors names it, tensor by tensor
+        return ""
+    right_shapes = [expected[name].shape for name in names]
+    if shapes == right_shapes or sorted(shapes) != sorted(right_shapes):
+        return ""
+    order = ", ".join(names)
+    found = [next((name for name in names if expected[name].shape == shape and not differs(as_array(g),
+                                                                                            expected[name])), None)
+             for g, shape in zip(got, shapes, strict=True)]
+    if None not in found:
+        return f"these are the right tensors in the wrong order: you return {', '.join(found)}; return {order}."
+    return (f"the shapes come in the wrong order, {', '.join(str(s) for s in shapes)}: return {order}, in this "
+            f"order, each with the shape of its variable.")
 
 
 def _how_off(arr: np.ndarray, exp: np.ndarray, n: int, differs: Callable = _differs,
@@ -221,6 +246,10 @@ RELU_ON_Z1 = ("your ReLU changed Z1 itself: Z1 has no negative entries left, so 
               "X W1ᵀ + b1. Z1 must keep its negative entries (for ReLU the mask Z1 > 0 happens to survive, but a "
               "backward pass through sigmoid, tanh or leaky ReLU reads Z1's values), so put ReLU(Z1) in a new "
               "array, for example np.maximum(Z1, 0), and leave Z1 as it is.")
+SAME_ARRAY = ("you return one array as both, and it holds ReLU(Z1), so the Z1 you return is no longer the weighted "
+              "sums X W1ᵀ + b1. Either you return H in Z1's place (return Z1, H, Z2), or your ReLU changed Z1 in "
+              "place: H = Z1 makes no copy, so setting the negative entries of H to 0 sets those of Z1 too. Keep Z1 "
+              "as it is and make a new array for H, for example np.maximum(Z1, 0).")
 TRANSPOSED_LAYER = ("each layer's output has one row per image, Z1 (n, 128) and Z2 (n, 10): for a batch the layer "
                     "is Z = A Wᵀ + b (notebook 03), not W Aᵀ + b as for one column vector.")
 
@@ -269,7 +298,7 @@ def _check_forward(answer) -> None:
             raise Wrong(f"{err}\n  {TRANSPOSED_LAYER}") from None
         raise
     if _changed_through(got[0], got[1], expected["Z1"]):
-        raise Wrong(f"Z1 and H are the same array: {IN_PLACE_RELU}")
+        raise Wrong(f"Z1 and H are the same array: {SAME_ARRAY if got[0] is got[1] else IN_PLACE_RELU}")
     compare_tensors(got, expected, FORWARD_NAMES, lambda name, right: _forward_slips(name, right, X, *params),
                     len(X), against="PyTorch's")
 
@@ -325,6 +354,8 @@ def _dZ2_slips(Z2, labels) -> list[tuple[np.ndarray, str]]:
                       "above question 1): each wrong digit k gets p_k, and the true digit gets p_y on top of its −1."),
              ((P - Y) / (n * k), f"it is K = {k} times too small: L is the mean over the n images, not over the "
                                  f"n × K entries of Z2. Divide by n, the number of rows."),
+             ((P - Y) / k, f"you divide by {k}, the number of digits K: L is the mean over the n images, so "
+                           f"divide by n = len(Z2), the number of rows."),
              (P / n, "the −1 at the true digit is missing: it comes from the first term of the loss, −z_y."),
              ((Z2 - Y) / n, "the softmax is missing: the derivative of log Σ e^z is the probability p_k, not z_k."),
              (-Y / np.maximum(P, 1e-300) / n, "that is ∂L/∂P, the gradient at the probabilities. Differentiate with "
@@ -440,7 +471,10 @@ def _backward_slips(name: str, right: dict, X, labels, Z1, H, Z2, W2) -> list[tu
         return [(dH, "the ReLU mask is missing: the gradient passes only where Z1 > 0 and is 0 elsewhere."),
                 (dH * Z1, "multiply by the mask 1[Z1 > 0], an array of 0s and 1s, not by Z1 itself."),
                 (dH * H, "multiply by the mask 1[Z1 > 0], an array of 0s and 1s, not by H itself."),
-                (dH * (Z1 <= 0), "the mask is reversed: the gradient passes where Z1 > 0.")]
+                (dH * (Z1 <= 0), "the mask is reversed: the gradient passes where Z1 > 0."),
+                (np.maximum(dH, 0), "that is a ReLU applied to the gradient dH. The mask comes from the forward "
+                                    "pass, 1[Z1 > 0], not from the sign of dH: where a neuron was on, its gradient "
+                                    "passes unchanged, negative or not.")]
     dZ1 = right.get("dZ1")
     if name == "dW1":
         return [(dH.T @ X, "use dZ1 (after the ReLU mask), not dH: dW1 = dZ1ᵀ X."), (dZ1.T @ X / n, once)]
@@ -545,8 +579,15 @@ def _check_train_epoch(answer) -> None:
     ref_losses, ref_params = run(lambda p, rng: train_epoch(p, X, labels, forward, backward, lr, batch_size, rng))
     described = (f"params = [W1, b1, W2, b2], 200 MNIST images X (200, 784) and their labels (200,), the reference "
                  f"forward and backward, lr={lr}, batch_size={batch_size}, rng=np.random.default_rng({seed})")
-    got, params = run(lambda p, rng: call_learner(answer, [p, X.copy(), labels.copy(), forward, backward, lr,
-                                                           batch_size, rng], described))
+    drawn = []  # whether the learner's function drew from the rng it was given
+
+    def learner(p, rng):
+        before = rng.bit_generator.state
+        out = call_learner(answer, [p, X.copy(), labels.copy(), forward, backward, lr, batch_size, rng], described)
+        drawn.append(rng.bit_generator.state != before)
+        return out
+
+    got, params = run(learner)
     if got is ...:
         raise NotAttempted
     if got is None:
@@ -585,6 +626,10 @@ def _check_train_epoch(answer) -> None:
         if np.allclose(losses, v_losses, rtol=1e-6) and not any(
                 _differs(p, v) for p, v in zip(params, v_params, strict=True)):
             raise Wrong(message)
+    if not right and not drawn[0]:
+        raise Wrong("the order is not drawn from the generator passed in: shuffle with the function's own rng, "
+                    "order = rng.permutation(len(X)), not np.random.permutation or a new generator. The same rng "
+                    "gives the same order as the reference's, and the notebook's runs the same every time.")
     if _differs(np.array(losses[:1]), np.array(ref_losses[:1])):
         if not any(_differs(p, r) for p, r in zip(params, ref_params, strict=True)):
             lower = " (it is lower than expected: taken after the update?)" if losses[0] < ref_losses[0] else ""
@@ -642,7 +687,9 @@ def _input_slips(name: str, right: dict, X, labels, params) -> list[tuple[np.nda
                       "layer."),
             (dZ1 @ W1 * len(X), f"it is n = {len(X)} times too big: dZ1 already holds the 1/n of the mean, and "
                                 f"nothing more is needed."),
-            (-(dZ1 @ W1), "the sign is flipped: this is the gradient itself, not the step against it.")] + [
+            (-(dZ1 @ W1), "the sign is flipped: this is the gradient itself, not the step against it."),
+            ((dZ1 @ W1) * X, "X is what you differentiate by, not a factor: the rule for a layer's input is G W, "
+                             "with no X in it (X is in the rule for the weights, Gᵀ X).")] + [
         ((dZ1 @ W1) * mask, "the input gradient is not masked by the pixel values: X is the layer's input, not an "
                             "activation, and its gradient is G W, nonzero on background pixels too.")
         for mask in (X > X.min(), X > 0, X != 0)]
