@@ -279,9 +279,11 @@ class Picture(widgets.Image):
     description = traitlets.Unicode("").tag(sync=True)
 
 
-def _text(value) -> str:
-    """A control's value for alt text: numbers as a learner writes them."""
-    return num(value, 3) if isinstance(value, float) else str(value)
+def _text(control) -> str:
+    """A control's value for alt text, as its readout shows it (a log slider's 0.01995 is not 0.02)."""
+    if isinstance(control, widgets.FloatLogSlider):
+        return format(control.value, LOG_READOUT)
+    return num(control.value, 3) if isinstance(control.value, float) else str(control.value)
 
 
 class LivePlot(widgets.VBox):
@@ -332,7 +334,7 @@ class LivePlot(widgets.VBox):
         """Alt text: the figure's titles as they read now, then every control's current value."""
         texts = [ax.get_title() for ax in self.fig.axes] + [a.get_text() for a in self._animated if isinstance(a, Text)]
         titles = list(dict.fromkeys(" ".join(t.split()) for t in texts if t.strip()))  # in order, once each
-        values = [f"{c.description or name} = {_text(c.value)}" for name, c in self.controls.items()]
+        values = [f"{c.description or name} = {_text(c)}" for name, c in self.controls.items()]
         return f"Plot: {'; '.join(titles) or 'interactive figure'}. Controls: {', '.join(values)}."
 
     def _render(self, full: bool) -> bytes:
