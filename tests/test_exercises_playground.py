@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from types import SimpleNamespace
 
 import numpy as np
@@ -139,12 +138,11 @@ def test_the_widget_can_be_handed_in(capsys):
 
 
 @pytest.mark.parametrize("name", ["q1", "q2", "q3", "q4"])
-def test_a_check_reads_the_playground_without_training_it_and_is_fast(name, capsys):
+def test_a_check_reads_the_playground_without_training_it(name, capsys):
+    """A check measures the playground as it is (its speed is not asserted here: speed lives in the benchmarks)."""
     pg = REFERENCE[name].playground
     epoch, weights, losses = pg.epoch, pg.weights(), list(pg.step_losses)
-    start = time.perf_counter()
     assert_accepted(getattr(ex, name), pg, capsys)
-    assert time.perf_counter() - start < 1.0
     assert pg.epoch == epoch and pg.step_losses == losses
     assert all(np.array_equal(a, b) for a, b in zip(weights, pg.weights(), strict=True))
 
