@@ -383,9 +383,22 @@ def test_progress_summary_counts_solved_and_names_open(fake, tmp_path, capsys):
     capsys.readouterr()
     progress("98", path=tmp_path / "p.json")
     out = capsys.readouterr().out
-    assert out.strip() == ("Notebook 98: 1 of 2 exercises solved, 1 of 1 predictions right; "
+    assert out.strip() == ("Notebook 98: 1 of 2 exercises solved, 1 of 1 predictions right at the first answer; "
                            "still open: Exercise 2 (two)")
     assert not (tmp_path / "p.json").exists()  # nothing written unless asked
+
+
+def test_a_prediction_right_only_after_a_wrong_answer_is_not_counted_right(fake, tmp_path, capsys):
+    """The second answer to a prediction knows the first was wrong: only a right first answer counts."""
+    fake.p1.check("b")
+    fake.p1.check("a")
+    assert fake.p1.status == "solved" and fake.p1.first_right is False
+    capsys.readouterr()
+    progress("98", save=True, path=tmp_path / "p.json")
+    assert "0 of 1 predictions right at the first answer" in capsys.readouterr().out
+    fake.p1.first_right = None  # a restarted kernel answers right at once: the saved first answer still counts
+    fake.p1.check("a")
+    assert "0 of 1 predictions right" in summary_line(progress_rows("98", tmp_path / "p.json"), "98")
 
 
 def test_progress_save_writes_local_json_that_never_goes_backwards(fake, tmp_path, capsys):

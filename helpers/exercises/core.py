@@ -159,6 +159,7 @@ class Exercise:
         self.hints = (hint,) if isinstance(hint, str) else tuple(hint)
         self.forbid = tuple(forbid)
         self.status, self.hints_used, self._shown = "untouched", 0, 0
+        self.first_right: bool | None = None  # was the first answer checked right? (None: none checked yet)
 
     @property
     def reference(self):
@@ -173,16 +174,21 @@ class Exercise:
             print(NOT_ATTEMPTED)
             return Verdict(False)
         except Wrong as wrong:
-            self.status = "solved" if self.status == "solved" else "attempted"
+            self._attempted(right=False)
             print(f"✗ {self.title}: not yet. {wrong}\n  Try again, or call .hint() for a nudge.")
             return Verdict(False)
         except Exception as err:  # noqa: BLE001 - the checker itself must never crash on a learner
-            self.status = "solved" if self.status == "solved" else "attempted"
+            self._attempted(right=False)
             print(f"✗ {self.title}: checking your answer failed with {type(err).__name__}: {err}")
             return Verdict(False)
-        self.status = "solved"
+        self._attempted(right=True)
         print(f"✓ {self.title}: correct!")
         return Verdict(True)
+
+    def _attempted(self, right: bool) -> None:
+        """Record a checked answer: solved stays solved; the first answer's verdict is kept."""
+        self.status = "solved" if right or self.status == "solved" else "attempted"
+        self.first_right = right if self.first_right is None else self.first_right
 
     def verify(self, answer) -> None:
         """Raise Wrong (or NotAttempted) unless `answer` is right; a learner's function runs behind tripwires."""

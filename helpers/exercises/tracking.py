@@ -56,19 +56,21 @@ def progress_rows(notebook: str | None = None, path: str | Path = PROGRESS_FILE)
                 continue
             rows[(nb, name)] = {"notebook": nb, "exercise": name, "title": ex.title, "status": ex.status,
                                 "hints": max(hints_of(old or {}), ex.hints_used),
+                                "first_right": (old or {}).get("first_right", ex.first_right),
                                 "time": time.strftime("%Y-%m-%dT%H:%M:%S")}
     chosen = [r for r in rows.values() if notebook is None or r["notebook"].startswith(notebook)]
     return sorted(chosen, key=lambda r: (r["notebook"], r["exercise"][0] == "q", int(r["exercise"][1:])))
 
 
 def summary_line(rows: list[dict], notebook: str) -> str:
-    """E.g. 'Notebook 01: 3 of 4 exercises solved, 2 of 2 predictions right; hints used: q2 (2 levels); ...'."""
+    """E.g. 'Notebook 01: 3 of 4 exercises solved, 1 of 2 predictions right at the first answer; hints used: ...'."""
     exercises = [r for r in rows if r["exercise"].startswith("q")]
     predictions = [r for r in rows if r["exercise"].startswith("p")]
     solved = sum(r["status"] == "solved" for r in exercises)
     line = f"Notebook {notebook[:2]}: {solved} of {len(exercises)} exercises solved"
-    if predictions:
-        line += f", {sum(r['status'] == 'solved' for r in predictions)} of {len(predictions)} predictions right"
+    if predictions:  # a prediction counts as right only if the first answer was (later ones knew the answer)
+        first = sum(r.get("first_right") is True for r in predictions)
+        line += f", {first} of {len(predictions)} predictions right at the first answer"
     hinted = [f"{r['exercise']} ({hints_of(r)} level{'s' if hints_of(r) > 1 else ''})" for r in rows if hints_of(r)]
     line += f"; hints used: {', '.join(hinted)}" if hinted else ""
     still = [r["title"] for r in exercises if r["status"] != "solved"]
