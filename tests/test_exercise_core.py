@@ -83,8 +83,8 @@ def test_comparing_with_a_slip_that_holds_nan_prints_no_numpy_warning():
         assert _differ(np.array([[0.0, 0.0, np.nan]]), np.array([[0.0, 0.5, np.nan]]), 1e-6, 1e-5) == ""
 
 
-@pytest.mark.parametrize(("answer", "words"), [(-0.2315, "sign is wrong"), (0.463, "2 times too big"),
-                                               (0.9, "too big"), (0.01, "too small")])
+@pytest.mark.parametrize(("answer", "words"), [(0.0, "it is 0, and the right value is not"), (-0.2315, "sign is wrong"),
+                                               (0.463, "2 times too big"), (0.9, "too big"), (0.01, "too small")])
 def test_wrong_value_gets_guidance_never_the_value(answer, words, capsys):
     out = assert_rejected(Q_VALUE, answer, capsys, words)
     assert "0.2315" not in out and "expected" not in out

@@ -132,6 +132,8 @@ def guidance(arr: np.ndarray, exp: np.ndarray) -> str:
             return f"it is {factor} times too big{where}: look for a factor you applied once too often"
         if np.allclose(ratio, 1 / factor, rtol=1e-3):
             return f"it is {factor} times too small{where}: look for a missing factor"
+    if np.all(g == 0):
+        return f"it is 0{where}, and the right value is not: recompute it step by step"
     if np.all(np.sign(g) != np.sign(e)):
         return f"even the sign is wrong{where}: recompute it step by step"
     if np.all((g < 0) & (e < 0)):  # "too big" would be ambiguous for negatives: speak of the distance from 0
