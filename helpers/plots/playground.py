@@ -65,15 +65,15 @@ LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0,
 L2_STRENGTHS = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 PRESET_NAMES = {"circle": "circle", "xor": "XOR", "gauss": "two Gaussians", "spiral": "spiral"}
 WEIGHT_FULL = 2.0  # an edge of a weight this large (or larger) gets the widest line
-CLASS_LABELS = {0: f"class {CLASS_NAMES[0]} (circle)", 1: f"class {CLASS_NAMES[1]} (square)"}
+CLASS_LABELS = {0: f"{CLASS_NAMES[0]} (circle)", 1: f"{CLASS_NAMES[1]} (square)"}
 
 
 # ---------------------------------------------------------------------------------------------- pixels
 
 
 def _scale() -> float:
-    """Sizes grow with the style: 1 by default, 1.25 for the projector."""
-    return 1.25 if live.STYLE == "projector" else 1.0
+    """Sizes grow with the style: 1 by default, 1.2 for the projector."""
+    return 1.2 if live.STYLE == "projector" else 1.0
 
 
 @lru_cache(maxsize=16)
@@ -390,8 +390,8 @@ class PlaygroundWidget(LivePlot):
             "show_test": widgets.Checkbox(value=True, description="show test points", indent=False),
             **{name: widgets.Checkbox(value=name in pg.features, description=FEATURE_LABELS[name], indent=False,
                                       layout=widgets.Layout(width="90px")) for name in FEATURES},
-            **{f"layer{i + 1}": _narrow(int_slider(f"layer {i + 1} neurons", pg.hidden[i] if i < len(pg.hidden) else 0,
-                                                   0, MAX_NEURONS), 200) for i in range(MAX_LAYERS)},
+            **{f"layer{i + 1}": _narrow(int_slider(f"layer {i + 1}", pg.hidden[i] if i < len(pg.hidden) else 0,
+                                                   0, MAX_NEURONS), 190) for i in range(MAX_LAYERS)},
             "activation": dropdown("activation", list(ACTIVATIONS), pg.activation),
             "lr": dropdown("learning rate", [(f"{v:g}", v) for v in _with(LEARNING_RATES, pg.lr)], pg.lr),
             "batch_size": _narrow(int_slider("batch size", min(pg.batch_size, 30), 1, 30), 220),
@@ -400,7 +400,8 @@ class PlaygroundWidget(LivePlot):
         self.controls = controls
         for name in ("activation", "lr", "l2"):
             controls[name].layout.width = "190px"
-        controls["preset"].layout.width = "230px"
+        controls["preset"].layout.width = "180px"
+        controls["noise"].layout.width = controls["train_percent"].layout.width = "210px"
         # buttons
         self.play_button = widgets.ToggleButton(description="Play", icon="play", tooltip="Play / pause training")
         self.step_button = widgets.Button(description="Step", icon="step-forward", tooltip="Train one epoch")
@@ -415,7 +416,7 @@ class PlaygroundWidget(LivePlot):
         self.upload = widgets.FileUpload(accept=".csv,.txt", multiple=False, description="Load CSV",
                                          tooltip="A file of lines x1, x2, label (label 0/1 or A/B)")
         self.label_choice = widgets.ToggleButtons(options=[(CLASS_LABELS[0], 0), (CLASS_LABELS[1], 1)], value=0,
-                                                  description="clicks add", style={"button_width": "120px"})
+                                                  style={"button_width": "95px"})
         self.undo_button = widgets.Button(description="Undo point", icon="undo", tooltip="Remove the last drawn point")
         self.clear_button = widgets.Button(description="Clear points", icon="eraser",
                                            tooltip="Remove every point, to draw your own data")
@@ -429,8 +430,6 @@ class PlaygroundWidget(LivePlot):
         self.image.add_class("nn-playground-network")
         self.plane = Canvas(width=self.size, height=self.size, layout=widgets.Layout(
             width=f"{self.size}px", height=f"{self.size}px", border="1px solid #555"))
-        self.plane.tooltip = ("The plane, x₁ across and x₂ up, from −6 to 6: its colour is the network's probability "
-                              "of class B. Click to add a point of the class chosen above.")
         # ipycanvas traps Tab on its canvas; the course's class for such a canvas lets pages and tests step over it
         self.plane.add_class("nn-draw-canvas")
         self.plane.add_class("nn-playground-plane")
@@ -444,19 +443,23 @@ class PlaygroundWidget(LivePlot):
         # layout: top bar; data controls | network picture | plane; then the network's controls
         top = widgets.HBox([self.play_button, self.step_button, self.reset_button, self.epoch_label,
                             self.torch_button, self.numpy_button], layout=widgets.Layout(align_items="center"))
-        data = widgets.VBox([controls["preset"], controls["noise"], controls["train_percent"], controls["show_test"],
-                             self.upload, widgets.HTML("<b>Draw:</b> click on the plane"), self.label_choice,
-                             widgets.HBox([self.undo_button, self.clear_button])],
-                            layout=widgets.Layout(width=f"{round(250 * _scale()) + 20}px"))
+        data = widgets.HBox([controls[name] for name in ("preset", "noise", "train_percent", "show_test")]
+                            + [self.upload], layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
         self.label_choice.layout.width = "auto"
-        plane_column = widgets.VBox([plane_box, widgets.HTML(
-            "<small>the output over the plane: circles class A, squares class B, hollow: test points</small>")],
-            layout=widgets.Layout(width=f"{self.size + 10}px"))
-        main = widgets.HBox([data, self.image, plane_column])
+        draw = widgets.HBox([widgets.HTML("<b>clicks add</b>"), self.label_choice],
+                            layout=widgets.Layout(align_items="center"))
+        plane_column = widgets.VBox([plane_box, draw, widgets.HBox([self.undo_button, self.clear_button]),
+                                     widgets.HTML(
+            "<small>The plane, x₁ across and x₂ up, from −6 to 6, coloured by the network's probability of class B. "
+            "A click adds a point of the class chosen above. Circles: class A, squares: class B, hollow: test "
+            "points.</small>")], layout=widgets.Layout(width=f"{self.size + 10}px"))
+        main = widgets.HBox([self.image, plane_column], layout=widgets.Layout(flex_flow="row wrap"))
         features = widgets.HBox([widgets.HTML("<b>features</b>"), *(controls[n] for n in FEATURES)])
-        layers = widgets.HBox([controls[f"layer{i + 1}"] for i in range(MAX_LAYERS)])
+        layers = widgets.HBox([widgets.HTML("<b>neurons</b> (0: no layer)"),
+                               *(controls[f"layer{i + 1}"] for i in range(MAX_LAYERS))])
         training = widgets.HBox([controls[n] for n in ("activation", "lr", "batch_size", "l2")])
-        widgets.VBox.__init__(self, [top, main, features, layers, training, self.note, self.message, self.code])
+        widgets.VBox.__init__(self, [top, data, main, features, layers, training, self.note, self.message,
+                                     self.code])
         self.add_class("nn-liveplot")
         self.add_class("nn-playground")
         # wiring
