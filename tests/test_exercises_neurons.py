@@ -239,10 +239,10 @@ def _slips_that_differ_from_the_answer_here(q, case):
 def test_named_slips_give_different_values_on_the_first_case(q):
     """Every case is checked in order, so the first must tell the slips apart (no ±p pair in w*x, no product equal
     to b: a neuron reading two of three inputs must not look like one that forgot the bias). q1's first case uses
-    the sigmoid, so the slip 'always the sigmoid' is told apart on the second case instead."""
+    the sigmoid, like q5's, so the slip 'always the sigmoid' is told apart on a later case instead."""
     case = q.cases[0]
     values = [(m, v) for m, v in _slips_that_differ_from_the_answer_here(q, case)
-              if not (q is ex.q1 and "you used the sigmoid" in m)]
+              if "you used the sigmoid" not in m]  # both first cases use the sigmoid
     for i, (m_a, a) in enumerate(values):
         for m_b, b in values[:i]:
             assert a.shape != b.shape or not np.allclose(a, b, atol=1e-6, rtol=1e-5), (m_b, m_a, a)
@@ -289,3 +289,22 @@ def test_the_format_example_of_the_gate_exercises_solves_neither_gate(capsys):
 def test_a_parameter_count_that_is_not_whole_is_not_asked_for_the_smallest(capsys):
     out = assert_rejected(ex.q6, 26.5, capsys, "a count of weights and biases is a whole number")
     assert "smallest" not in out
+
+
+def test_neuron_handed_to_torch_is_refused_as_in_the_layer_exercise(capsys):
+    import torch
+
+    def by_torch(x, w, b, g):
+        return g(torch.nn.functional.linear(torch.tensor(x), torch.tensor(w)[None],
+                                            torch.tensor([b], dtype=torch.float64)).numpy()[0])
+
+    assert_rejected(ex.q1, by_torch, capsys, "linear")
+
+
+@pytest.mark.parametrize(("q", "slip", "words"), [
+    (ex.q1, lambda x, w, b, g: g(np.dot(w, x) - b), "you subtracted the bias"),
+    (ex.q5, lambda x, W, b, g: sigmoid(W @ x + b), "use the activation `g` that is passed in"),
+    (ex.q5, lambda x, W, b, g: np.array([...] * len(b)), "a function you call"),
+])
+def test_named_slips_of_the_second_read(q, slip, words, capsys):
+    assert_rejected(q, slip, capsys, words)

@@ -73,7 +73,7 @@ q1 = FunctionExercise(
           "it was given.",
           "Two steps, as in the maths above: first the weighted sum z (multiply, add up, add the bias once), "
           "then pass z through the activation `g` you were given: `g(z)`. `np.dot(w, x)` multiplies and adds."],
-    forbid=("helpers.forward", "helpers.nn"),
+    forbid=("helpers.forward", "helpers.nn", "torch.nn", "torch.nn.functional"),
     solution=("def neuron(x, w, b, g):\n"
               "    z = np.dot(w, x) + b  # the weighted sum\n"
               "    return g(z)          # the activation"),
@@ -88,6 +88,8 @@ q1 = FunctionExercise(
         (lambda x, w, b, g: np.sum(g(w * x)) + b,
          "you applied g to each product w_i·x_i; g acts once, on the whole sum z = w·x + b."),
         (lambda x, w, b, g: np.dot(w, x) * b, "the bias is added to the sum, not multiplied with it."),
+        (lambda x, w, b, g: g(np.dot(w, x) - b), "you subtracted the bias; it is added: z = w·x + b (a threshold θ "
+                                                 "becomes the bias b = −θ)."),
         (lambda x, w, b, g: g(np.dot(w, x) * b), "the bias is added to the sum, not multiplied with it."),
         (lambda x, w, b, g: np.sum(g(w * x + b)),
          "you applied g to each product w_i·x_i (and added b to each); g acts once, on the whole sum z = w·x + b."),
@@ -326,6 +328,7 @@ q5 = FunctionExercise(
         (lambda x, W, b, g: g(W.T @ x + b),
          "you used the columns of W; row i, W[i], holds neuron i's weights (W[i, j] connects input j to neuron i)."),
         (lambda x, W, b, g: g(W @ x), "the biases are missing: neuron i adds its own b[i]."),
+        (lambda x, W, b, g: sigmoid(W @ x + b), "you used the sigmoid; use the activation `g` that is passed in."),
         (lambda x, W, b, g: g(W @ x) + b,
          "you added the biases after the activation; b[i] is part of neuron i's weighted sum z_i, so it goes in "
          "before g acts on z_i."),
