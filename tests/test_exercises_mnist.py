@@ -180,6 +180,12 @@ def most_confused_loop(matrix):
     return pair
 
 
+def most_confused_in_place(cm):
+    """Right on a copy, but it zeroes the diagonal of the matrix it is given: the notebook's own cm."""
+    np.fill_diagonal(cm, 0)
+    return np.unravel_index(np.argmax(cm), cm.shape)
+
+
 def floor_by_vector(e, k):
     t = np.full(k, e / k)
     t[0] += 1 - e
@@ -241,6 +247,8 @@ WRONG = {
     "q4": [
         (lambda cm: np.unravel_index(np.argmax(cm), cm.shape), "diagonal"),
         (lambda cm: most_confused_loop(cm)[::-1], "other way round"),
+        (lambda cm: most_confused_loop(cm + cm.T), "added the mirror cell"),
+        (most_confused_in_place, "changed cm in place"),
         (lambda cm: np.unravel_index(np.argmin(cm + 10**6 * np.eye(len(cm))), cm.shape), "Look for the largest"),
         (lambda cm: 7, "pair"),
         (lambda cm: None, "did you forget `return`"),
@@ -393,6 +401,12 @@ def test_a_loop_or_evaluation_that_hands_the_work_to_the_course_helpers_is_refus
     assert run_check(ex.q1, epoch_own_names, capsys)[0] and run_check(ex.q3, accuracy_by_max, capsys)[0]
 
 
+def test_the_most_confused_check_cases_catch_a_symmetrised_matrix():
+    # adding the mirror cell must give a wrong pair on at least one case, whichever order argmax breaks a tie in
+    wrong = [cm for cm in ex._CM_CASES if most_confused_loop(cm + cm.T) != ex.most_confused(cm)]
+    assert wrong
+
+
 def test_yours_or_reference_runs_yours_once_it_passes_and_says_why_not_otherwise(capsys):
     assert ex.yours_or_reference("train_epoch", epoch_placeholder, ex.q1) is ex.train_epoch
     assert "the reference, because yours does not pass Exercise 1" in capsys.readouterr().out
@@ -400,6 +414,10 @@ def test_yours_or_reference_runs_yours_once_it_passes_and_says_why_not_otherwise
     assert "yet: the first batch was right" in capsys.readouterr().out
     assert ex.yours_or_reference("accuracy_on", accuracy_by_max, ex.q3) is accuracy_by_max
     assert "accuracy_on: yours (it passes Exercise 3" in capsys.readouterr().out
+    per_class = REFERENCE["q5"]
+    assert ex.yours_or_reference("per_class_accuracy_from_cm", per_class, ex.q5) is per_class
+    assert "per_class_accuracy_from_cm: yours (it passes Exercise 5" in capsys.readouterr().out
+    assert ex.yours_or_reference("per_class_accuracy_from_cm", ..., ex.q5) is ex.q5.reference
     # the notebook's 100-batch timing gives the loop a slice of a loader: both versions take one
     torch.manual_seed(0)
     net = SimpleNN()

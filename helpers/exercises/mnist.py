@@ -17,6 +17,7 @@ from torch.utils.data import DataLoader, TensorDataset
 from helpers.exercises.core import (
     ChoiceExercise,
     CustomExercise,
+    Exercise,
     FunctionExercise,
     NotAttempted,
     Wrong,
@@ -398,9 +399,17 @@ def _cm_case(seed):
     rng = np.random.default_rng(seed)
     cm = rng.integers(0, 6, size=(10, 10))
     np.fill_diagonal(cm, rng.integers(900, 1100, size=10))
-    t, p = rng.choice(10, size=2, replace=False)
+    t, p, a, b = rng.choice(10, size=4, replace=False)
     cm[t, p], cm[p, t] = 17, 9  # one clear winner, and its mirror smaller
+    cm[a, b], cm[b, a] = 14, 13  # smaller than 17, but with its mirror the largest sum: catches cm + cm.T
     return cm
+
+
+def _symmetrised_winners(cm) -> set:
+    """The off-diagonal cells with the largest count of cm + cm.T: what adding the mirror cell finds."""
+    both = np.array(cm + cm.T, dtype=float)
+    np.fill_diagonal(both, -1)
+    return {(int(t), int(p)) for t, p in zip(*np.nonzero(both == both.max()), strict=True)}
 
 
 _CM_CASES = [_cm_case(s) for s in (0, 1, 2)]
@@ -410,14 +419,19 @@ def _check_most_confused(answer) -> None:
     if not callable(answer):
         raise Wrong(f"expected a function (def most_confused(cm)), got {type(answer).__name__}")
     for cm in _CM_CASES:
+        given = cm.copy()
         try:
-            got = answer(cm.copy())
+            got = answer(given)
         except Wrong:  # a tripwire
             raise
         except Exception as err:  # noqa: BLE001 - the learner's code crashed: report it
             raise Wrong(f"your function raised {type(err).__name__}: {err}") from None
         if got is ...:
             raise NotAttempted
+        if not np.array_equal(given, cm):
+            raise Wrong("your function changed cm in place (it wrote into the matrix it was given): in the "
+                        "notebook that would overwrite the network's own confusion matrix. Work on a copy, "
+                        "np.array(cm, dtype=float), and change that.")
         if got is None:
             raise Wrong("your function returned None: did you forget `return`?")
         t, p = most_confused(cm)
@@ -430,6 +444,9 @@ def _check_most_confused(answer) -> None:
         if pair[0] == pair[1]:
             raise Wrong(f"you returned {pair}, a cell on the diagonal: those are the correct answers. "
                         "Leave the diagonal out.")
+        if pair in _symmetrised_winners(cm) and pair != (t, p):
+            raise Wrong(f"you returned {pair}, which wins only if you added the mirror cell (cm + cm.T): a 4 "
+                        "read as 9 and a 9 read as 4 are different mistakes. Look at each cell on its own.")
         if pair == (p, t):
             raise Wrong(f"you returned {pair}, the pair the other way round: rows are the true digit, "
                         "columns the predicted one.")
@@ -502,8 +519,8 @@ p3 = ChoiceExercise(
     feedback={"a": "with smoothing the target itself is not 100% sure: it gives every wrong digit ε/K. Can a "
                    "network whose p matches that target have loss 0?",
               "c": "every term −q_k·log p_k is ≥ 0, because q_k ≥ 0 and p_k ≤ 1. Can their sum be negative?"},
-    hint="The smoothed loss is −Σ_k q_k log p_k with the smoothed target q_k = ε/K for the wrong digits. Even the "
-         "best p (p = q) leaves those terms above 0.",
+    hint="The smoothed target is itself unsure: it gives every wrong digit ε/K, not 0. Each term of the loss is "
+         "−q_k·log p_k. Can a network match a target that is itself unsure and still get loss 0?",
     solution='p3_answer = "b"  # the best p is p = q, and its loss, the entropy of q, is above 0',
 )
 
@@ -576,7 +593,7 @@ q6 = FunctionExercise(
 # ---- the notebook runs your code once it passes ----
 
 
-def yours_or_reference(name: str, yours, exercise: CustomExercise):
+def yours_or_reference(name: str, yours, exercise: Exercise):
     """Your function if it passes its exercise's check now, else the reference; prints which one runs, and why."""
     try:
         with contextlib.redirect_stdout(io.StringIO()):  # silent: the exercise's own cell gives the feedback
