@@ -22,10 +22,17 @@ Before the course's notebooks, a "floor" notebook is timed the same way (FLOOR_M
 pictures made in advance, so no plot is drawn. It is the part no plot code can remove: JupyterLab, the websocket,
 the comm and the browser. It gets its own row and JSON key ("floor"), outside p50_ms and p95_ms.
 
+After the notebooks, the playground of notebook 08 gets its own row ("playground", in the JSON too): a small notebook
+shows `playground(Playground("circle", hidden=(4, 4)))`, the 2-4-4 network of TensorFlow Playground's 2-4-4-1 (ours
+ends in two scores); the bench presses Play and, in the page's own clock, counts the network picture's new `src`s
+for --playground-seconds (default 10): frames per second = (frames - 1) / (last frame - first frame). Target: 10.
+Then Pause. `--playground-only` runs this row alone.
+
 Prints p50 and p95 per notebook and the five slowest sliders, then a JSON line: p50_ms, p95_ms, moves, then
-per notebook, the median per slider ("03 plot 4: h1 ← x₁"), machine, load average before/after and date.
-The machine's speed varies: compare runs made minutes apart, and look at `load_before`.
-Options: --presses N, --notebooks GLOB..., --timeout S (make: BENCH_FLAGS="--presses 3").
+per notebook, the median per slider ("03 plot 4: h1 ← x₁"), the playground's row, machine, load average
+before/after and date. The machine's speed varies: compare runs made minutes apart, and look at `load_before`.
+Options: --presses N, --notebooks GLOB..., --timeout S, --playground-seconds S, --playground-only
+(make: BENCH_FLAGS="--presses 3").
 """
 
 from __future__ import annotations
@@ -53,7 +60,7 @@ CHROMIUM = os.environ.get("NN_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--no-first-run", "--disable-dev-shm-usage"]
 NOTEBOOKS = ["01_*.ipynb", "02_*.ipynb", "03_*.ipynb", "04_*.ipynb", "05_*.ipynb"]
-TARGETS = {"p50_ms": 50.0, "p95_ms": 100.0}
+TARGETS = {"p50_ms": 50.0, "p95_ms": 100.0, "playground_fps": 10.0}
 MOVE_TIMEOUT_MS = 10_000
 FLOOR_MOVES = 20
 # The floor: a slider whose picture needs no drawing at all. It swaps two PNGs made in advance, the size of a
@@ -80,6 +87,25 @@ box = widgets.VBox([widgets.HBox([control]), image])
 box.add_class("nn-liveplot")
 box
 """
+
+# The playground row: notebook 08's widget on a 2-4-4 network (TensorFlow Playground's 2-4-4-1), playing.
+PLAYGROUND_CODE = """\
+from helpers.playground import Playground
+from helpers.plots.playground import playground
+
+playground(Playground("circle", hidden=(4, 4)))
+"""
+# Count the network picture's new srcs for `ms` milliseconds, in the page's clock; and the epochs trained meanwhile.
+COUNT_FRAMES = """async ([widget, ms]) => {
+    const img = widget.querySelector('img.nn-playground-network');
+    const epoch = () => +(/Epoch (\\d+)/.exec(widget.querySelector('.nn-playground-epoch').innerText) || [0, 0])[1];
+    const times = [], first = epoch();
+    const obs = new MutationObserver(() => times.push(performance.now()));
+    obs.observe(img, {attributes: true, attributeFilter: ['src']});
+    await new Promise(resolve => setTimeout(resolve, ms));
+    obs.disconnect();
+    return {times, epochs: epoch() - first};
+}"""
 
 ARM = """([img]) => {
     const st = {t0: null, src: null, painted: null, before: img.getAttribute('src')};
@@ -184,15 +210,31 @@ def summary(moves: list[dict]) -> dict:
             "paint_p50_ms": percentile(paint, 50), "paint_p95_ms": percentile(paint, 95), "moves": len(moves)}
 
 
-def write_floor_notebook(folder: Path) -> Path:
-    """The floor notebook (FLOOR_CODE in one cell), written into `folder`."""
+def write_one_cell_notebook(folder: Path, name: str, code: str) -> Path:
+    """A notebook `name`.ipynb of one code cell, written into `folder` (the floor, the playground)."""
     import nbformat
 
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(FLOOR_CODE)])
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     folder.mkdir()
-    nbformat.write(nb, folder / "floor.ipynb")
-    return folder / "floor.ipynb"
+    nbformat.write(nb, folder / f"{name}.ipynb")
+    return folder / f"{name}.ipynb"
+
+
+def time_playground(page, seconds: float) -> dict:
+    """Press Play on the playground, count its frames for `seconds` (page clock), press Pause: the row's numbers."""
+    widget = page.locator(".nn-playground").first
+    widget.scroll_into_view_if_needed()
+    widget.get_by_role("button", name="Play").click()
+    page.wait_for_function("w => /Epoch [1-9]/.test(w.querySelector('.nn-playground-epoch').innerText)",
+                           arg=widget.element_handle(), timeout=60_000)
+    counted = page.evaluate(COUNT_FRAMES, [widget.element_handle(), int(seconds * 1000)])
+    widget.get_by_role("button", name="Pause").click()
+    times = counted["times"]
+    span_s = (times[-1] - times[0]) / 1000 if len(times) > 1 else 0.0
+    fps = round((len(times) - 1) / span_s, 1) if span_s > 0 else None
+    return {"fps": fps, "frames": len(times), "seconds": round(seconds, 1), "epochs": counted["epochs"],
+            "network": "2-4-4 (+ 2 scores), circle, 100 training points, batch 10"}
 
 
 def run(args) -> dict:
@@ -204,7 +246,10 @@ def run(args) -> dict:
     result = {"notebooks": {}, "missed": 0}
     per_slider = {}
     with tempfile.TemporaryDirectory(prefix="nn-bench-") as tmp:
-        notebooks = [write_floor_notebook(Path(tmp) / "floor"), *paths]  # the floor first
+        playground = write_one_cell_notebook(Path(tmp) / "playground", "playground", PLAYGROUND_CODE)
+        notebooks = [write_one_cell_notebook(Path(tmp) / "floor", "floor", FLOOR_CODE), *paths, playground]
+        if args.playground_only:
+            notebooks = [playground]
         with jupyter_lab(Path(tmp), notebooks) as (base, token), sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
             result["browser"] = f"Chromium {browser.version}"
@@ -221,12 +266,21 @@ def run(args) -> dict:
                 try:
                     run_all_cells(page, f"{base}/lab/tree/{path.name}?token={token}&reset",
                                   run_timeout_ms=int(min(args.run_timeout, left) * 1000))
-                    missed = time_sliders(page, FLOOR_MOVES if floor else args.presses, deadline, moves)
+                    if path == playground:
+                        result["playground"] = time_playground(page, args.playground_seconds)
+                        row = result["playground"]
+                        print(f"{'playground 2-4-4 playing (frames/s)':40s} {row['frames']:5d} "
+                              f"{row['fps'] or float('nan'):8.1f} fps over {row['seconds']} s, "
+                              f"{row['epochs']} epochs", flush=True)
+                    else:
+                        missed = time_sliders(page, FLOOR_MOVES if floor else args.presses, deadline, moves)
                 except Exception as err:  # noqa: BLE001 - one notebook's failure must not hide the others
                     print(f"{path.name}: failed: {type(err).__name__}: {str(err)[:300]}", flush=True)
                 finally:
                     context.close()
                     shut_down_kernels(base, token)
+                if path == playground:  # its own row, printed above
+                    continue
                 stats = {**summary(moves), "missed": missed}
                 times = [f"{stats[k] or float('nan'):{w}.1f}" for k, w in
                          [("p50_ms", 8), ("p95_ms", 8), ("paint_p50_ms", 10), ("paint_p95_ms", 10)]]
@@ -255,6 +309,9 @@ def main() -> int:
     parser.add_argument("--notebooks", nargs="+", default=NOTEBOOKS, help="globs under notebooks/")
     parser.add_argument("--timeout", type=int, default=900, help="stop after this many seconds (default 900)")
     parser.add_argument("--run-timeout", type=int, default=300, help="seconds for one notebook's Run All")
+    parser.add_argument("--playground-seconds", type=float, default=10.0,
+                        help="how long to count the playground's frames while it plays (default 10)")
+    parser.add_argument("--playground-only", action="store_true", help="time the playground row alone")
     args = parser.parse_args()
     if not Path(CHROMIUM).exists():
         print(f"Chromium not found at {CHROMIUM}: install it (apt-get install chromium) or set NN_CHROMIUM")
@@ -282,10 +339,13 @@ def main() -> int:
     if result.get("moves"):
         print(f"all: {result['moves']} moves, p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms "
               f"(targets: p50 <= {TARGETS['p50_ms']:.0f}, p95 <= {TARGETS['p95_ms']:.0f})")
+    if result.get("playground", {}).get("fps") is not None:
+        print(f"playground (2-4-4, playing): {result['playground']['fps']} frames/s "
+              f"(target: >= {TARGETS['playground_fps']:.0f})")
     if result.get("floor", {}).get("moves"):
         print(f"floor (no drawing): p50 {result['floor']['p50_ms']} ms, p95 {result['floor']['p95_ms']} ms")
     print(json.dumps(result))
-    return 0 if result.get("moves") else 1
+    return 0 if result.get("moves") or result.get("playground", {}).get("fps") else 1
 
 
 if __name__ == "__main__":

@@ -111,15 +111,14 @@ def _colour(values: np.ndarray, table: np.ndarray, low: float, high: float) -> n
 
 
 def _signed(values: np.ndarray, activation: str | None) -> np.ndarray:
-    """A map's values scaled to -1..1 for VALUES: sigmoid's 0..1 around 0.5, tanh as it is, ReLU and the input
-    features by their largest size on the plane (0 stays white)."""
+    """Maps (..., h, w) scaled to -1..1 for VALUES: sigmoid's 0..1 around 0.5, tanh as it is, ReLU and the input
+    features each by its own largest size on the plane (0 stays white)."""
     if activation == "sigmoid":
         return 2 * values - 1
     if activation == "tanh":
         return values
-    finite = np.abs(values[np.isfinite(values)])
-    top = float(finite.max()) if finite.size else 1.0
-    return values / top if top > 0 else values
+    top = np.where(np.isfinite(values), np.abs(values), 0.0).max(axis=(-2, -1), keepdims=True)
+    return values / np.where(top > 0, top, 1.0)
 
 
 def _resize(rgb: np.ndarray, size: int) -> np.ndarray:
@@ -132,23 +131,21 @@ def png(rgb: np.ndarray) -> bytes:
     return canvas_png(SimpleNamespace(buffer_rgba=lambda: rgb))
 
 
-def _dashed(draw: PIL.ImageDraw.ImageDraw, start, end, fill, width: int, dash: float, gap: float) -> None:
-    """A dashed straight line from start to end."""
-    (x0, y0), (x1, y1) = start, end
-    length = float(np.hypot(x1 - x0, y1 - y0))
-    for a in np.arange(0.0, length, dash + gap):
-        b = min(a + dash, length)
-        draw.line([(x0 + (x1 - x0) * a / length, y0 + (y1 - y0) * a / length),
-                   (x0 + (x1 - x0) * b / length, y0 + (y1 - y0) * b / length)], fill=fill, width=width)
-
-
 def _line(draw, points, fill, width: int, dashed: bool, s: float) -> None:
-    """A polyline, solid or dashed (a negative weight, the test curve)."""
+    """A polyline, solid or dashed (a negative weight, the test curve): dashes follow the whole line's length."""
     if not dashed:
         draw.line(points, fill=fill, width=width)
         return
-    for start, end in zip(points[:-1], points[1:], strict=True):
-        _dashed(draw, start, end, fill, width, 5 * s, 4 * s)
+    p = np.asarray(points, dtype=float)  # (m, 2)
+    along = np.concatenate([[0.0], np.cumsum(np.hypot(*np.diff(p, axis=0).T))])  # (m,): length so far
+    t = np.append(np.arange(0.0, along[-1], 1.0), along[-1])  # a sample every pixel, and the end
+    xs, ys = np.interp(t, along, p[:, 0]), np.interp(t, along, p[:, 1])
+    on = (t % (9 * s)) < 5 * s  # 5 pixels drawn, 4 skipped (at the default scale)
+    ends = np.flatnonzero(np.diff(np.concatenate([[0], on.astype(np.int8), [0]])))  # where dashes start and stop
+    for start, stop in zip(ends[::2], ends[1::2], strict=True):
+        if stop - start > 1:
+            draw.line(list(zip(xs[start:stop].tolist(), ys[start:stop].tolist(), strict=True)), fill=fill,
+                      width=width)
 
 
 # ---------------------------------------------------------------------------------------------- the network picture
@@ -184,10 +181,15 @@ class Layout:
         return centres
 
 
-def _summary_lines(pg: Playground) -> tuple[str, str, str]:
+def _stats(pg: Playground) -> dict:
+    """The losses and accuracies now, computed once per frame for the picture and its alt text."""
+    return {"train_loss": pg.loss("train"), "test_loss": pg.loss("test"),
+            "train_accuracy": pg.accuracy("train"), "test_accuracy": pg.accuracy("test")}
+
+
+def _summary_lines(pg: Playground, stats: dict) -> tuple[str, str, str]:
     """The picture's three text lines: epoch, losses; data; settings."""
-    train, test = pg.loss("train"), pg.loss("test")
-    losses = f"train loss {_number(train)}   test loss {_number(test)}"
+    losses = f"train loss {_number(stats['train_loss'])}   test loss {_number(stats['test_loss'])}"
     data = PRESET_NAMES.get(pg.data, {"csv": "your CSV file", "drawn": "drawn points"}.get(pg.data, pg.data))
     drawn = f", {pg.drawn} drawn" if pg.drawn else ""
     counts = np.bincount(pg.y_train, minlength=2)
@@ -202,63 +204,81 @@ def _number(value: float) -> str:
     return f"{value:.3f}" if np.isfinite(value) else ("none" if np.isnan(value) else "inf")
 
 
-def network_pixels(pg: Playground, outputs, layout: Layout) -> np.ndarray:
+def _tile_box(x: float, y: float, side: int) -> tuple[int, int]:
+    """The top left pixel of a map of `side` pixels centred on (x, y)."""
+    return round(x - side / 2), round(y - side / 2)
+
+
+@lru_cache(maxsize=32)
+def _background(features: tuple, hidden: tuple, s: float) -> PIL.Image.Image:
+    """What stays while the network trains: the input features' maps, every map's frame, the names, the column
+    titles, the loss box and its legend. Drawn once per network shape (text costs time per character)."""
+    L = Layout(s)
+    image = PIL.Image.new("RGB", (L.width, L.height), "white")
+    draw = PIL.ImageDraw.Draw(image)
+    centres = L.columns([len(features), *hidden, 1])
+    maps = feature_matrix(grid_points(L.node), features).T.reshape(len(features), L.node, L.node)
+    tiles = _colour(_signed(maps, None), VALUES, -1, 1)  # (k, node, node, 3)
+    for tile, (x, y) in zip(tiles, centres[0], strict=True):
+        image.paste(PIL.Image.fromarray(tile), _tile_box(x, y, L.node))
+    for c, column in enumerate(centres):
+        side = L.out if c == len(centres) - 1 else L.node
+        for x, y in column:
+            left, top = _tile_box(x, y, side)
+            draw.rectangle([left - 1, top - 1, left + side, top + side], outline=(0, 0, 0) if side == L.out
+                           else (90, 90, 90))
+    for name, (fx, fy) in zip(features, centres[0], strict=True):
+        draw.text((fx - L.node / 2 - 4 * s, fy), FEATURE_LABELS[name], font=L.small, fill="black", anchor="rm")
+    titles = ["features", *(f"layer {i + 1}" for i in range(len(hidden))), "output"]
+    for title, column in zip(titles, centres, strict=True):
+        draw.text((column[0, 0], L.top - 6 * s), title, font=L.small, fill="black", anchor="ms")
+    x0, x1, y0, y1 = L.left, L.width - L.right, L.curve_top, L.curve_top + L.curve_height
+    draw.rectangle([x0, y0, x1, y1], outline=(150, 150, 150))
+    draw.text((x0 + 4 * s, y0 + 2 * s), "loss", font=L.small, fill="black", anchor="la")
+    draw.text((x0 - 4 * s, y1), "0", font=L.small, fill="black", anchor="rd")
+    legend_y = y0 + 8 * s
+    for k, (name, dashed) in enumerate((("train", False), ("test", True))):
+        lx = x1 - 110 * s + k * 55 * s
+        _line(draw, [(lx, legend_y), (lx + 16 * s, legend_y)], _rgb(SERIES[k]), max(1, round(2 * s)), dashed, s)
+        draw.text((lx + 19 * s, legend_y), name, font=L.small, fill="black", anchor="lm")
+    return image
+
+
+def network_pixels(pg: Playground, outputs, layout: Layout, stats: dict | None = None) -> np.ndarray:
     """The network picture (h, w, 3): text lines, the maps of the features, the hidden neurons and the output, the
     edges (width: |weight|; solid blue +, dashed orange −), and the loss curves."""
     s, L = layout.s, layout
-    canvas = PIL.Image.new("RGB", (L.width, L.height), "white")
-    draw = PIL.ImageDraw.Draw(canvas)
-    output, neurons = outputs
-    sizes = [len(pg.features), *pg.hidden, 1]
-    centres = L.columns(sizes)
-    # edges first, under the maps; the last layer's two rows become one: what moves p(class B) is their difference
+    image = _background(pg.features, pg.hidden, s).copy()
+    draw = PIL.ImageDraw.Draw(image)
+    centres = L.columns([len(pg.features), *pg.hidden, 1])
+    # edges first; the last layer's two rows become one: what moves p(class B) is their difference
     weights = pg.weights()
     weights[-1] = weights[-1][1:] - weights[-1][:1]  # (1, k)
     for i, W in enumerate(weights):
         src, dst = centres[i], centres[i + 1]
-        half_src = L.node / 2
         half_dst = (L.out if i + 1 == len(centres) - 1 else L.node) / 2
-        order = np.argsort(np.abs(W), axis=None)  # the strongest edges on top
-        for flat in order:
+        for flat in np.argsort(np.abs(W), axis=None):  # the strongest edges on top
             j, k = np.unravel_index(flat, W.shape)
             w = float(W[j, k])
             width = max(1, round(s * (0.6 + 5.4 * min(abs(w) / WEIGHT_FULL, 1.0)))) if np.isfinite(w) else 1
             colour = _rgb(POS if w > 0 else NEG if w < 0 else "#cccccc")
-            start = (src[k, 0] + half_src, src[k, 1])
-            end = (dst[j, 0] - half_dst, dst[j, 1])
-            _line(draw, [start, end], colour, width, dashed=w < 0, s=s)
-    # the maps: features, hidden neurons, output
-    grid = grid_points(RESOLUTION)
-    feature_maps = [column.reshape(RESOLUTION, RESOLUTION) for column in feature_matrix(grid, pg.features).T]
-    columns = [feature_maps]
-    start = 0
-    for size in pg.hidden:
-        columns.append(neurons[start:start + size])
-        start += size
-    for c, maps in enumerate(columns):
-        activation = None if c == 0 else pg.activation
-        for (x, y), values in zip(centres[c], maps, strict=True):
-            tile = _resize(_colour(_signed(values, activation), VALUES, -1, 1), L.node)
-            canvas.paste(PIL.Image.fromarray(tile), (round(x - L.node / 2), round(y - L.node / 2)))
-            draw.rectangle([round(x - L.node / 2) - 1, round(y - L.node / 2) - 1,
-                            round(x + L.node / 2), round(y + L.node / 2)], outline=(90, 90, 90))
-    x, y = centres[-1][0]
-    tile = _resize(_colour(output, OUTPUT, 0, 1), L.out)
-    canvas.paste(PIL.Image.fromarray(tile), (round(x - L.out / 2), round(y - L.out / 2)))
-    draw.rectangle([round(x - L.out / 2) - 1, round(y - L.out / 2) - 1, round(x + L.out / 2), round(y + L.out / 2)],
-                   outline=(0, 0, 0))
-    for name, (fx, fy) in zip(pg.features, centres[0], strict=True):
-        draw.text((fx - L.node / 2 - 4 * s, fy), FEATURE_LABELS[name], font=L.small, fill="black", anchor="rm")
-    # column titles and the text lines
-    titles = ["features", *(f"layer {i + 1}" for i in range(len(pg.hidden))), "output"]
-    for title, column in zip(titles, centres, strict=True):
-        draw.text((column[0, 0], L.top - 6 * s), title, font=L.small, fill="black", anchor="ms")
-    epoch, losses, lines = _summary_lines(pg)
+            _line(draw, [(src[k, 0] + L.node / 2 + 1, src[k, 1]), (dst[j, 0] - half_dst - 2, dst[j, 1])], colour,
+                  width, dashed=w < 0, s=s)
+    stats = stats or _stats(pg)
+    epoch, losses, lines = _summary_lines(pg, stats)
     draw.text((6 * s, 4 * s), epoch, font=L.bold, fill="black")
     draw.text((L.width - 6 * s, 5 * s), losses, font=L.text, fill="black", anchor="ra")
     draw.multiline_text((6 * s, 21 * s), lines, font=L.small, fill=(60, 60, 60), spacing=1)
     _loss_curves(draw, pg.history, L)
-    return np.asarray(canvas)
+    pixels = np.array(image)  # (h, w, 3), writable: the maps go in by slicing
+    if pg.hidden:  # every hidden neuron's map, computed at the tile's own size: no resizing
+        tiles = _colour(_signed(np.stack(pg.grid_outputs(L.node)[1]), pg.activation), VALUES, -1, 1)
+        for tile, (x, y) in zip(tiles, np.vstack(centres[1:-1]), strict=True):
+            left, top = _tile_box(x, y, L.node)
+            pixels[top:top + L.node, left:left + L.node] = tile
+    left, top = _tile_box(*centres[-1][0], L.out)
+    pixels[top:top + L.out, left:left + L.out] = _resize(_colour(outputs[0], OUTPUT, 0, 1), L.out)
+    return pixels
 
 
 def _loss_curves(draw, history, L: Layout) -> None:
@@ -266,15 +286,13 @@ def _loss_curves(draw, history, L: Layout) -> None:
     s = L.s
     x0, x1 = L.left, L.width - L.right
     y0, y1 = L.curve_top, L.curve_top + L.curve_height
-    draw.rectangle([x0, y0, x1, y1], outline=(150, 150, 150))
-    draw.text((x0 + 4 * s, y0 + 2 * s), "loss", font=L.small, fill="black", anchor="la")
     epochs = np.array([h[0] for h in history], dtype=float)
     curves = np.array([h[1:] for h in history], dtype=float).reshape(-1, 2)  # (epochs, 2): train, test
     finite = curves[np.isfinite(curves)]
     top = float(finite.max()) if finite.size else 1.0
     top = top if top > 0 else 1.0
-    draw.text((x0 - 4 * s, y1), "0", font=L.small, fill="black", anchor="rd")
-    draw.text((x0 - 4 * s, y0), f"{top:.2g}", font=L.small, fill=(90, 90, 90), anchor="ra")
+    y0 += 14 * s  # the curves stay under the legend's line
+    draw.text((x0 - 4 * s, y0), f"{top:.2g}", font=L.small, fill=(90, 90, 90), anchor="rm")
     span = max(epochs[-1], 1.0) if epochs.size else 1.0
     for column, dashed in ((0, False), (1, True)):
         ys = curves[:, column]
@@ -287,11 +305,6 @@ def _loss_curves(draw, history, L: Layout) -> None:
         points = list(zip(px[::step].tolist(), py[::step].tolist(), strict=True))
         if len(points) > 1:
             _line(draw, points, _rgb(SERIES[column]), max(1, round(2 * s)), dashed, s)
-    legend_y = y0 + 8 * s
-    for k, (name, dashed) in enumerate((("train", False), ("test", True))):
-        lx = x1 - 110 * s + k * 55 * s
-        _line(draw, [(lx, legend_y), (lx + 16 * s, legend_y)], _rgb(SERIES[k]), max(1, round(2 * s)), dashed, s)
-        draw.text((lx + 19 * s, legend_y), name, font=L.small, fill="black", anchor="lm")
     draw.text((x1 - 3 * s, y1 - 2 * s), f"epochs 0 … {int(span) if epochs.size else 0}", font=L.small,
               fill=(90, 90, 90), anchor="rd")
 
@@ -378,7 +391,7 @@ class PlaygroundWidget(LivePlot):
         self.error: str | None = None
         self._task: asyncio.Task | None = None
         self._quiet = False
-        self._outputs = None
+        self._outputs, self._stats = None, None
         self._update, self._background, self._animated = (lambda **_values: None), None, []  # LivePlot's redraw
         pg = self.pg
         noise = round(100 * pg.noise) if pg.data in PRESETS else 0
@@ -610,9 +623,9 @@ class PlaygroundWidget(LivePlot):
 
     def _render(self, full: bool = True) -> bytes:
         """The network picture for the current state, and the plane drawn from the same forward pass."""
-        self._outputs = self.pg.grid_outputs(RESOLUTION)
+        self._outputs, self._stats = self.pg.grid_outputs(RESOLUTION), _stats(self.pg)
         self._draw_plane()
-        return png(network_pixels(self.pg, self._outputs, self.layout_px))
+        return png(network_pixels(self.pg, self._outputs, self.layout_px, self._stats))
 
     def _draw_plane(self) -> None:
         """The decision map (one picture) and the points (shapes) on the canvas, in one message."""
@@ -643,10 +656,10 @@ class PlaygroundWidget(LivePlot):
 
     def describe(self) -> str:
         """Alt text: the data, the network, the epoch, losses and accuracies now, then every control's value."""
-        pg = self.pg
-        epoch, losses, lines = _summary_lines(pg)
+        pg, stats = self.pg, self._stats or _stats(self.pg)  # the frame's own numbers, computed once in _render
+        epoch, losses, lines = _summary_lines(pg, stats)
         sizes = " → ".join(str(k) for k in (len(pg.features), *pg.hidden, 2))
-        accuracy = (f"accuracy: train {pg.accuracy('train'):.0%}, test {pg.accuracy('test'):.0%}"
+        accuracy = (f"accuracy: train {stats['train_accuracy']:.0%}, test {stats['test_accuracy']:.0%}"
                     if len(pg.y_train) and len(pg.y_test) else "")
         values = [f"{c.description or name} = {_value(c.value)}" for name, c in self.controls.items()]
         return (f"Plot: the playground at {epoch}; {losses}; {accuracy}; {lines.replace(chr(10), '; ')}; network "
@@ -655,9 +668,11 @@ class PlaygroundWidget(LivePlot):
                 f"orange for negative ones. Controls: {', '.join(values)}.")
 
     def static_bundle(self) -> dict:
-        """For viewers without a kernel: the network picture and the plane side by side, with the alt text."""
-        outputs = self._outputs or self.pg.grid_outputs(RESOLUTION)
-        left = network_pixels(self.pg, outputs, self.layout_px)
+        """For viewers without a kernel: the network picture and the plane side by side, with the alt text (redrawn
+        first, so that both show the playground as it is now)."""
+        self.redraw()
+        outputs = self._outputs
+        left = network_pixels(self.pg, outputs, self.layout_px, self._stats)
         right = plane_pixels(self.pg, outputs[0], self.size, self.controls["show_test"].value)
         height = max(left.shape[0], right.shape[0])
         both = np.full((height, left.shape[1] + 10 + right.shape[1], 3), 255, np.uint8)
