@@ -53,6 +53,13 @@ def _net(forward, init=None):
     return type("MnistNet", (ex.MnistLayers,), {"forward": forward, **({"__init__": init} if init else {})})
 
 
+def count_one_pair_too_far(sizes):
+    total = 0
+    for i in range(len(sizes)):  # the last i has no sizes[i + 1]
+        total += sizes[i] * sizes[i + 1] + sizes[i + 1]
+    return total
+
+
 REFERENCE = {
     "p1": "a",
     "p2": "a",
@@ -62,6 +69,7 @@ REFERENCE = {
     "q4": ex.XOR_RELU_REFERENCE,
     "q5": ex.SHAPES_REFERENCE,
     "q6": MnistNet,
+    "q7": 10 * sigmoid(5.0) - 10 * sigmoid(-5.0) - 5,
 }
 
 
@@ -85,7 +93,9 @@ WRONG = {
         (lambda Xc, W, b: Xc @ W, "keeps the rows of U and the columns of V"),
         (lambda Xc, W, b: Xc @ W + b[:, None], "could not add arrays of shapes (2, 2) and (3, 1). Z must have shape "
                                                "(d_out, n) = (3, 3)"),
-        (lambda Xc, W, b: np.tanh(W @ Xc + b[:, None]), "when called with Xc="),  # no activation asked for
+        (lambda Xc, W, b: np.tanh(W @ Xc + b[:, None]), "Z only: no activation in this exercise"),
+        (lambda Xc, W, b: sigmoid(W @ Xc + b[:, None]), "Z only: no activation in this exercise"),
+        (lambda Xc, W, b: relu(W @ Xc + b[:, None]), "Z only: no activation in this exercise"),
         (lambda Xc, W, b: None, "did you forget `return`"),
     ],
     "q2": [
@@ -107,11 +117,14 @@ WRONG = {
          "the sigmoid must be the last step"),  # b2 added after the sigmoid: ŷ leaves 0..1
         (lambda X, W1, b1, W2, b2: (X @ W1.T + b1, relu(X @ W1.T + b1), sigmoid(X @ W2.T + b2)),
          "Y_hat is not right"),  # the output layer read X (the first case has d_in = d_hidden)
+        (lambda X, W1, b1, W2, b2: (X @ W1.T + b1, relu(X @ W1.T + b1), relu(relu(X @ W1.T + b1) @ W2.T + b2)),
+         "a ReLU on the output layer"),  # the hidden layer's activation used twice
     ],
     "q3": [
         (lambda sizes: sum(a * b for a, b in zip(sizes[:-1], sizes[1:], strict=True)), "not the biases"),
         (lambda sizes: sum(a * b + a for a, b in zip(sizes[:-1], sizes[1:], strict=True)), "not one per input"),
         (lambda sizes: int(np.prod(sizes)), "when called with sizes=[3, 4, 2]"),
+        (count_one_pair_too_far, "the loop runs one pair too far"),
     ],
     "q4": [
         (tuple(XOR_PRESET.values()), "at x = (1, 1) your network gives ŷ = 1.000, but XOR's target is 0"),
@@ -166,6 +179,16 @@ WRONG = {
         (type("MnistNet", (ex.MnistLayers,), {"forward": SimpleNN.forward}), "course's own `helpers.models"),
         (type("MnistNet", (), {"forward": lambda self, x: x}), "must be a subclass of nn.Module"),
         ("MnistNet", "expected your class MnistNet"),
+    ],
+    "q7": [
+        (5.0, "h₂ = σ(−5) is small but not 0"),  # h rounded to 1 and 0 (or +10 into the output)
+        (4.8, "rounded h₁ and h₂ to 2 decimals"),
+        (10 * sigmoid(5.0) - 10 * sigmoid(-5.0), "the output bias b₂ = −5 is missing"),
+        (sigmoid(10 * sigmoid(5.0) - 10 * sigmoid(-5.0) - 5), "that is ŷ = σ(z₂)"),
+        (95.0, "the hidden neurons' z"),
+        (-5.0, "h₂'s z at (1, 0) is 10·1 + 10·0 − 15 = −5"),
+        (4.5, "too small"),  # a guess: guided, not told
+        ("4.87", "a number"),
     ],
 }
 

@@ -343,3 +343,12 @@ def test_xor_network_titles_name_each_units_own_weights():
                       "output ŷ = σ(z₂)\n(blue 0, red 1)"]
     plot.controls["hidden"].value = "relu"
     assert plot.fig.axes[0].get_title().startswith("h1 = ReLU(W1[0]·x + b1[0])\n(0 … ")
+
+
+def test_xor_network_gentler_h1_of_what_to_try_is_not_confident():
+    # Section 5's "what to try": h1 at 1, 1, −0.5 is the same line, and the widget says "not confidently"
+    # (at 2, 2, −1 it would still say "confidently", which taught nothing).
+    plot = xor_network()
+    plot.controls["w11"].value, plot.controls["w12"].value, plot.controls["b1"].value = 1.0, 1.0, -0.5
+    assert "solves XOR, but not\n confidently" in texts(plot)
+    assert "0.761" in texts(plot) and "0.227" in texts(plot)

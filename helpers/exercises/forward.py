@@ -1,5 +1,6 @@
 """Exercises for notebook 03 (forward propagation): predictions, the other batch convention, a forward pass,
-counting parameters, XOR with ReLUs, shapes in an MNIST network, and that network's forward() in PyTorch."""
+counting parameters, XOR with ReLUs, shapes in an MNIST network, that network's forward() in PyTorch, and one
+number of the XOR network traced by hand."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from helpers.exercises.core import (
     CustomExercise,
     FunctionExercise,
     NotAttempted,
+    ValueExercise,
     Wrong,
     _course_function,
     show,
@@ -130,6 +132,9 @@ q1 = ColumnsExercise(
         (lambda Xc, W, b: Xc @ W,
          "Xc @ W has shape (d_in, d_in), and the bias is missing. A product U @ V keeps the rows of U and the columns "
          "of V, and Z needs one row per neuron (W's rows) and one column per example (Xc's columns)."),
+        *[(lambda Xc, W, b, g=g: g(W @ Xc + b[:, None]),
+           f"your Z is right, but then went through {name}. Return Z only: no activation in this exercise.")
+          for g, name in ((sigmoid, "a sigmoid"), (relu, "a ReLU"), (np.tanh, "tanh"))],
     ],
 )
 
@@ -160,9 +165,9 @@ q2 = FunctionExercise(
         {"X": _normal(6, 3), "W1": _normal(5, 3), "b1": _normal(5), "W2": _normal(2, 5), "b2": _normal(2)},
     ],
     names=("Z1", "H", "Y_hat"),
-    hint=["Three steps, one per row of the table above: the hidden layer's weighted sums; the ReLU of those sums, "
-          "made as a new array so that the sums stay as they were; and the output layer's weighted sums, passed "
-          "through the sigmoid. Return all three, in that order.",
+    hint=["Three steps: the table's Z1, the hidden layer's weighted sums; then H, the ReLU of those sums, made as a "
+          "new array so that the sums stay as they were; then Z2 and Ŷ together, the output layer's weighted sums "
+          "passed through the sigmoid. Return Z1, H and the prediction, in that order.",
           "Each layer is the formula from the table, Z = A Wᵀ + b, with A the layer's input (X for the first layer, "
           "H for the second), then its activation: relu for the hidden layer, sigmoid for the output. In NumPy, Wᵀ "
           "is W.T and the matrix product is @.",
@@ -194,6 +199,9 @@ q2 = FunctionExercise(
          "belongs to the weighted sum Z2, and the sigmoid must be the last step."),
         (lambda X, W1, b1, W2, b2: (X @ W1.T + b1, relu(X @ W1.T + b1), sigmoid(relu(X @ W1.T + b1) @ W2.T)),
          "Y_hat: b2 is missing. The output neuron adds its bias to its weighted sum, as the hidden layer does."),
+        (lambda X, W1, b1, W2, b2: (X @ W1.T + b1, relu(X @ W1.T + b1), relu(relu(X @ W1.T + b1) @ W2.T + b2)),
+         "Y_hat: you put a ReLU on the output layer too (some ŷ is above 1, or exactly 0). Only the hidden layer "
+         "uses ReLU; this output layer is a sigmoid, so that every ŷ lies between 0 and 1."),
         (lambda X, W1, b1, W2, b2: (relu(X @ W1.T + b1), X @ W1.T + b1, sigmoid(relu(X @ W1.T + b1) @ W2.T + b2)),
          "Z1 and H are swapped: the order is Z1 (the weighted sums), then H = relu(Z1), then Y_hat."),
         (lambda X, W1, b1, W2, b2: (X @ W1.T, relu(X @ W1.T + b1), sigmoid(relu(X @ W1.T + b1) @ W2.T + b2)),
@@ -226,7 +234,33 @@ def count_parameters(sizes):
     return sum(d_out * d_in + d_out for d_in, d_out in zip(sizes[:-1], sizes[1:], strict=True))
 
 
-q3 = FunctionExercise(
+_PAIR_TOO_FAR = ("the loop runs one pair too far: with i going up to len(sizes) − 1, the last sizes[i + 1] is past "
+                 "the end of the list. There is one layer per pair of neighbouring sizes, one fewer than the sizes: "
+                 "let i go up to len(sizes) − 2 (range(len(sizes) - 1)), or pair them with "
+                 "zip(sizes[:-1], sizes[1:]).")
+
+
+class CountExercise(FunctionExercise):
+    """Exercise 3: an IndexError from a loop over every index of `sizes` is named as that slip."""
+
+    def _check(self, answer) -> None:
+        if not callable(answer):
+            super()._check(answer)
+            return
+
+        def named(sizes):
+            try:
+                return answer(sizes)
+            except IndexError as err:
+                if "out of range" in str(err):
+                    raise Wrong(f"your function raised IndexError ({err}): {_PAIR_TOO_FAR}\n"
+                                f"  when called with sizes={show(sizes)}") from None
+                raise
+
+        super()._check(named)
+
+
+q3 = CountExercise(
     "Exercise 3 (counting parameters)", count_parameters,
     cases=[{"sizes": [3, 4, 2]}, {"sizes": [784, 128, 10]}, {"sizes": [5, 1]}, {"sizes": [4, 8, 8, 3]}],
     hint=["Take the layers in pairs, each size with the next one. A layer from some number of inputs to some number "
@@ -557,4 +591,43 @@ q6 = ModuleExercise(
              "        h = torch.relu(self.fc1(x))     # (n, 128): the hidden layer\n"
              "        return self.fc2(h)              # (n, 10): the scores (logits), no activation",
     forbid=("helpers.models", "helpers.forward", "helpers.nn"),  # SimpleNN, also SimpleNN.forward(self, x)
+)
+
+
+# ---- q7: one number of the XOR network, traced by hand ----
+
+def _z2_by_hand(h1: float, h2: float, bias: float = -5.0) -> float:
+    """The output neuron's weighted sum at x = (1, 0): 10·h1 − 10·h2 + 0·h3 + b2."""
+    return 10.0 * h1 - 10.0 * h2 + bias
+
+
+q7 = ValueExercise(
+    "Exercise 7 (one number traced by hand)", lambda: _z2_by_hand(float(sigmoid(5.0)), float(sigmoid(-5.0))),
+    hint=["Go layer by layer. Each hidden neuron first: its weighted sum at this input, then the sigmoid of it. Then "
+          "the output neuron's weighted sum of the three hidden outputs, plus its bias; stop before its sigmoid.",
+          "At x = (1, 0): h₁'s z is 10·1 + 10·0 − 5 and h₂'s z is 10·1 + 10·0 − 15; h₃ = σ(0) = 0.5 has weight 0. "
+          "Take σ of each z (sigmoid(…) works as a calculator) and keep 4 decimals; then "
+          "z₂ = 10·h₁ − 10·h₂ + 0·h₃ − 5."],
+    solution="z2_by_hand = 10 * sigmoid(5.0) - 10 * sigmoid(-5.0) + 0 * sigmoid(0.0) - 5   "
+             "# h1 = σ(5) ≈ 0.9933, h2 = σ(−5) ≈ 0.0067: z2 ≈ 4.87",
+    atol=0.01, rtol=0.0,  # 2 decimals: h₁ and h₂ kept to 3 or 4 decimals pass
+    mistakes=[
+        (lambda: _z2_by_hand(1.0, 0.0),
+         "that is z₂ with h₁ exactly 1 and h₂ exactly 0 (or with +10 into the output from h₂). h₂ = σ(−5) is small "
+         "but not 0, and h₁ = σ(5) is a little under 1: with weights of 10 those small gaps matter. Keep 4 decimals "
+         "of each h, and mind the sign of h₂'s weight, −10."),
+        (lambda: _z2_by_hand(0.99, 0.01),
+         "close: you rounded h₁ and h₂ to 2 decimals (0.99 and 0.01), and the weights of 10 multiply that rounding "
+         "by 10. Keep 4 decimals of each h; round only z₂ itself."),
+        (lambda: _z2_by_hand(float(sigmoid(5.0)), float(sigmoid(-5.0)), bias=0.0),
+         "the output bias b₂ = −5 is missing: the output neuron adds it to its weighted sum, as the hidden ones do."),
+        (lambda: float(sigmoid(_z2_by_hand(float(sigmoid(5.0)), float(sigmoid(-5.0))))),
+         "that is ŷ = σ(z₂), the output after its sigmoid (the forward-pass cell of section 4 prints it). The "
+         "question asks for z₂, the output neuron's weighted sum before the sigmoid."),
+        (lambda: _z2_by_hand(5.0, -5.0),
+         "you fed the hidden neurons' z into the output. The output neuron reads their activations, h = σ(z): "
+         "h₁ = σ(5), h₂ = σ(−5)."),
+        (lambda: _z2_by_hand(float(sigmoid(5.0)), float(sigmoid(5.0))),
+         "h₂'s z at (1, 0) is 10·1 + 10·0 − 15 = −5, so h₂ = σ(−5), near 0, not σ(5)."),
+    ],
 )
