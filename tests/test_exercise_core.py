@@ -474,3 +474,14 @@ def test_a_prediction_answered_with_a_variable_asks_for_quotes(capsys):
     q = ChoiceExercise("pick", "b", {"a": "one", "b": "two"}, hint="think")
     out = assert_rejected(q, np.array([0.1, 0.2]), capsys, "letter in quotes")
     assert "TypeError" not in out and "unhashable" not in out
+
+
+def test_an_exercise_reference_reached_as_an_attribute_is_refused(capsys):
+    """`q.reference(...)` inside the learner's function is the exercise's own reference, reached through the
+    exercise object rather than a name: refused like the name, and put back afterwards."""
+    import helpers.exercises.losses as losses
+
+    q = losses.q5
+    assert_rejected(q, lambda Y, Z: q.reference(Y, Z), capsys, "your function calls softmax_ce_grad")
+    assert_rejected(q, lambda Y, Z: q._reference(Y, Z), capsys, "your function calls softmax_ce_grad")
+    assert q.reference is losses.softmax_ce_grad

@@ -8,6 +8,7 @@ display: `_check` raises `Wrong` (or `NotAttempted`), and `check` turns that int
 from __future__ import annotations
 
 import ast
+import contextlib
 import functools
 import inspect
 import re
@@ -19,7 +20,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from helpers.errors import NotNumbersError, as_float_array
-from helpers.exercises.tripwires import Tripped, places, tripwires
+from helpers.exercises.tripwires import Tripped, _Tripwire, places, tripwires
 
 NOT_ATTEMPTED = "⏳ Not attempted yet: replace the `...` with your answer, run the cell, then check again."
 STATUSES = ("untouched", "attempted", "solved")
@@ -242,7 +243,7 @@ class Exercise:
         @functools.wraps(fn)
         def run(*args, **kwargs):
             try:
-                with tripwires(fn, forbid):
+                with tripwires(fn, forbid), _references_tripped(self, forbid):
                     return fn(*args, **kwargs)
             except Tripped as tripped:
                 raise Wrong(f"your function calls {tripped.what}, which does the very computation this exercise "
@@ -274,6 +275,30 @@ class Exercise:
     def solution(self) -> None:
         """Print the reference solution's code."""
         print(f"Solution ({self.title}):\n\n{self.solution_code}")
+
+
+@contextlib.contextmanager
+def _references_tripped(exercise: Exercise, forbid: Sequence):
+    """The tripwires swap forbidden callables where a name holds them (globals, modules, closures); an exercise
+    object is no such namespace, so `q4.reference` would still reach the real function. While the learner's
+    function runs, every loaded exercise (and `exercise` itself) whose reference is forbidden holds a stand-in."""
+    labels = {id(obj): label for _, _, obj, label in places(forbid) if obj is not None}
+    everyone = [exercise, *(e for group in loaded_exercises().values() for _, e in group)]
+    swapped = {id(e): e for e in everyone if callable(e._reference) and id(e._reference) in labels}.values()
+    calls: list[str] = []
+    originals = [(e, e._reference) for e in swapped]
+    for e, ref in originals:
+        e._reference = _Tripwire(labels[id(ref)], calls)
+    try:
+        yield
+    except Exception:
+        if not calls:
+            raise
+    finally:
+        for e, ref in originals:
+            e._reference = ref
+    if calls:
+        raise Tripped(calls[0])
 
 
 def _as_tuple(value, n: int) -> tuple:
