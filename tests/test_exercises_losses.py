@@ -1,6 +1,7 @@
 """Notebook 04's exercises and predictions: the shared exercise suite, plus the checks that are specific to them."""
 
 import contextlib
+import copy
 import io
 
 import numpy as np
@@ -13,7 +14,7 @@ from helpers.activations import sigmoid, softmax
 from helpers.exercises import losses as ex
 from helpers.gradcheck import numerical_grad
 from helpers.losses import log_softmax, mse, mse_grad, softmax_cross_entropy, softmax_cross_entropy_grad
-from tests.exercise_checks import assert_rejected, exercise_suite, run_check
+from tests.exercise_checks import assert_rejected, exercise_suite, in_place, loopholes, run_check
 from tests.test_losses import _finite_difference as central_differences
 
 
@@ -180,6 +181,22 @@ WRONG = {
 }
 
 globals().update(exercise_suite(ex, REFERENCE, WRONG))
+
+
+@pytest.mark.parametrize("name, how, cheat, label",
+                         [(n, how, cheat, label)
+                          for n in sorted(REFERENCE) for how, cheat, label in loopholes(getattr(ex, n))])
+def test_a_function_that_calls_what_it_should_write_is_refused(name, how, cheat, label, capsys):
+    """The shared suite's check (it replaces it here), except that exercise 6 asks to USE PyTorch's loss: its refusal
+    says so, where the others say "Do it by hand" (cold read 04_n2)."""
+    q = copy.copy(getattr(ex, name))
+    before, names_before = in_place(q), dict(cheat.__globals__)
+    out = assert_rejected(q, cheat, capsys, f"your function calls {label}")
+    if name == "q6":
+        assert "call nn.CrossEntropyLoss instead" in out and "by hand" not in out, out
+    else:
+        assert "Do it by hand" in out, out
+    assert in_place(q) == before and dict(cheat.__globals__) == names_before, "a tripwire was left in place"
 
 
 # ---- checks specific to notebook 04
@@ -376,6 +393,8 @@ def test_nn_cross_entropy_exercise_takes_float32_and_refuses_the_course_loss(cap
     assert not ok and "returned a NumPy array" in out, out
     ok, out = run_check(ex.q6, lambda labels, Z: softmax_cross_entropy(labels, Z), capsys)
     assert not ok and "calls softmax_cross_entropy from helpers.losses" in out, out
+    # exercise 6 asks to USE PyTorch's loss: the refusal must not say "write it yourself, by hand"
+    assert "call nn.CrossEntropyLoss instead" in out and "by hand" not in out and "yourself" not in out, out
     for case in ex.q6.cases:
         expected = F.cross_entropy(torch.tensor(case["Z"]), torch.as_tensor(case["labels"]).long()).item()
         assert ex.torch_cross_entropy(case["labels"], case["Z"]) == pytest.approx(expected, rel=1e-12)
@@ -488,3 +507,49 @@ def test_a_float32_formula_is_told_float32_not_finite_differences(capsys):
                       (ex.q5, lambda Y, Z: ((softmax(Z) - Y) / len(Z)).astype(np.float32))]:
         ok, out = run_check(q, answer, capsys)
         assert not ok and "float32" in out and "looks right" in out and "numerical approximation" not in out, out
+
+
+def test_global_max_softmax_in_the_gradient_is_named(capsys):
+    """Exercise 5 has exercise 4's rows at very different heights: a softmax shifted by the whole batch's max gives
+    nan there (every e^(z − m) of the −300 row rounds to 0), and the slip is named. Cold read 04_n2."""
+    def global_max(Y, Z):
+        E = np.exp(Z - Z.max())
+        return (E / E.sum(1, keepdims=True) - Y) / len(Z)
+
+    assert any(np.ptp(Z.max(axis=1)) > 500 and np.abs(Z).max() < 1000 for _, Z, _ in ex._CE_GRAD_CASES)
+    with np.errstate(all="ignore"):
+        ok, out = run_check(ex.q5, global_max, capsys)
+    assert not ok and "each row's own max" in out, out
+
+
+def test_an_unsimplified_right_formula_is_told_zero_times_inf_not_wrong(capsys):
+    """The derivation's formula before the p(1 − p) or P cancels is right on paper but gives 0·inf = nan where a
+    probability rounds to 0: say so, and do not send the learner to a test case it passes. Cold read 04_n2."""
+    def bce_grad_unsimplified(y, z):
+        p = sigmoid(z)
+        return (-y / p + (1 - y) / (1 - p)) * p * (1 - p) / len(z)
+
+    def ce_grad_jacobian(Y, Z):
+        P = softmax(Z)
+        G = -Y / P                                                   # ∂L/∂P, n = 1 per row
+        return (P * G - P * np.sum(P * G, axis=1, keepdims=True)) / len(Z)   # Jacobian of softmax, applied
+
+    for q, answer in [(ex.q3, bce_grad_unsimplified), (ex.q5, ce_grad_jacobian)]:
+        with np.errstate(all="ignore"):
+            ok, out = run_check(q, answer, capsys)
+        assert not ok and "0·inf" in out and "simplify" in out and "is not right" not in out, out
+        assert "Try your function on prediction 5" not in out, out
+    with np.errstate(all="ignore"):  # a nan that is no such formula keeps the ordinary words
+        ok, out = run_check(ex.q5, lambda Y, Z: (softmax(Z) - Y) / len(Z) * np.nan, capsys)
+    assert not ok and "0·inf" not in out, out
+
+
+def test_clipping_feedback_nudges_and_leaves_the_recipe_to_the_hints(capsys):
+    """A clipped p is told why clipping is wrong and pointed to the hints, not handed the identities (cold read
+    04_n2)."""
+    for clipped in (ex._bce_clipped, WRONG["q2"][9][0]):
+        with np.errstate(all="ignore"):
+            ok, out = run_check(ex.q2, clipped, capsys)
+        assert not ok and "clip" in out and "q2.hint()" in out, out
+        for recipe in ("−log(1 + e^(−z))", "log σ(−z)", "logaddexp", "e^0"):
+            assert recipe not in out, f"the feedback must not hand over the recipe: {recipe}"

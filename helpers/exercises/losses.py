@@ -58,6 +58,25 @@ _APPROXIMATION = ("that is a numerical approximation; derive the formula. Your g
                   "has no such error. (If you did derive one, compute it in float64: float32 keeps only 7 digits.)")
 
 
+_ZERO_TIMES_INF = ("your result has nan here, where your formula passed the earlier cases: it may well be right on "
+                   "paper. But here {what} rounds to exactly 0, so a 1/p in your formula is inf, and the chain "
+                   "rule's factor p then makes 0·inf = nan. So simplify it on paper first: the p's cancel, and what "
+                   "is left never divides by a probability")
+
+
+def _zero_times_inf(got, expected, rounded) -> bool:
+    """Whether `got` is nan/inf only where a probability rounds to exactly 0 or 1 (`rounded`, a boolean mask that
+    broadcasts to the shape of `expected`) and agrees with `expected` everywhere else: a formula right on paper."""
+    try:
+        arr = np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        return False
+    finite = np.isfinite(arr)
+    if arr.shape != np.shape(expected) or finite.all() or np.any(~finite & ~np.asarray(rounded)):
+        return False
+    return bool(np.allclose(arr[finite], np.asarray(expected)[finite], rtol=1e-5, atol=1e-6))
+
+
 _FLOAT32 = ("your formula looks right, but the result is float32, which keeps only about 7 significant digits, so "
             "it is off by {off:.1g}. Compute and return float64 (NumPy's default): drop any float32 conversion")
 
@@ -238,9 +257,6 @@ def _bce_clipped(labels, z):
     return -np.mean(labels * np.log(p) + (1 - labels) * np.log(1 - p))
 
 
-_STABLE_LOGS = ("Never form p: take the logs straight from z. Two facts do it: log σ(z) = −log(1 + e^(−z)), "
-                "and log(1 − σ(z)) = log σ(−z). NumPy's np.logaddexp(a, b) computes log(e^a + e^b) without "
-                "overflow (section 6 shows how), and 1 = e^0")
 _NAIVE_BCE = ("your formula is right, but it does not survive a confident logit: σ(40) rounds to exactly 1.0 "
               "(and σ(−1000) to 0.0), so log(1 − p) or log p is log 0 = −inf and the loss is inf, while the true "
               "loss of a label 0 at z = 40 is a finite 40. The way round is to never form p and take both logs "
@@ -250,7 +266,9 @@ _OVERFLOW_BCE = ("your formula survives z = 40 but not z = ±1000: there e^1000 
                  "taken, so log(1 + e^1000) is inf, while its true value is about 1000. NumPy's np.logaddexp(a, b) "
                  "computes log(e^a + e^b) without ever forming e^a or e^b, and 1 = e^0")
 _CLIPPED_BCE = ("did you clip p (or z)? Clipping keeps the loss finite but wrong: at z = 40 the true loss of a "
-                "label 0 is about 40, while a clip caps it at minus the log of the clipping floor. " + _STABLE_LOGS)
+                "label 0 is about 40, while a clip caps it at minus the log of the clipping floor. No floor is "
+                "right for every z: never form p, and take both logs straight from z (q2.hint() gets there step "
+                "by step)")
 
 
 class _BinaryCrossEntropyExercise(FunctionExercise):
@@ -371,6 +389,13 @@ class _DerivedBinaryGradExercise(FunctionExercise):
             if not str(wrong).endswith(described):
                 raise  # an ordinary case failed: its own feedback says what is wrong
             self._approximation(answer, case, described)
+            if "contains nan or inf" in str(wrong):  # p = σ(−1,000,000) = 0: an unsimplified formula's 0·inf
+                with np.errstate(all="ignore"):
+                    got = call_learner(answer, [case["labels"].copy(), case["z"].copy()], described)
+                p = _sigmoid(case["z"])  # (n,): σ(−1,000,000) is exactly 0
+                if _zero_times_inf(got, self._reference(case["labels"], case["z"]), (p == 0) | (p == 1)):
+                    raise Wrong(_ZERO_TIMES_INF.format(what="p = σ(−1,000,000)")
+                                + f"\n  when called with {described}") from None
             raise
         self._approximation(answer, case, described)
 
@@ -612,6 +637,9 @@ _CE_GRAD_CASES = [  # (what the case is, Z, Y)
     ("n = 5, K = 10, soft targets", np.round(_grad_rng.normal(0.0, 2.0, size=(5, 10)), 2),
      _soft_rows(_grad_rng, 5, 10)),
     ("n = 1, K = 3, soft target", np.array([[0.5, -1.0, 2.0]]), np.array([[0.7, 0.2, 0.1]])),
+    # exercise 4's rows at very different heights (+600, −300): a softmax needs each row's own max, not the batch's
+    ("n = 3, K = 3, rows at very different heights, one-hot targets",
+     np.array([[600.0, 601.0, 599.0], [-300.0, -299.0, -301.0], [2.0, 0.0, 1.0]]), _onehot([1, 0, 2], 3)),
     ("n = 3, K = 3, logits of ±1000, one-hot targets",
      np.array([[1000.0, 0.0, -1000.0], [-1000.0, 1000.0, 5.0], [3.0, 1000.0, 999.0]]), _onehot([2, 0, 1], 3)),
     # last: one confidently wrong example whose loss is about 1,000,000; finite differences lose digits here
@@ -646,6 +674,11 @@ def _grad_over_nk(Y, Z):
 def _grad_whole_table(Y, Z):
     e = np.exp(Z - Z.max())
     return (e / e.sum() - Y) / len(Z)
+
+
+def _grad_global_max(Y, Z):
+    e = np.exp(Z - Z.max())  # the largest logit of the whole batch
+    return (e / e.sum(axis=1, keepdims=True) - Y) / len(Z)
 
 
 def _grad_columns(Y, Z):
@@ -703,6 +736,9 @@ CE_GRAD_SLIPS = [
                     "the sum over the classes stays a sum. Divide by n"),
     (_grad_whole_table, "your softmax normalises the whole table at once. Each example has its own softmax: "
                         "normalise row by row (the course's softmax does, along the last axis)"),
+    (_grad_global_max, "your softmax subtracts the largest logit of the whole batch. In a row far below it every "
+                       "e^(z − m) rounds to 0, and 0/0 is nan. Subtract each row's own max: "
+                       "Z.max(axis=1, keepdims=True), as in exercise 4"),
     (_grad_columns, "your softmax runs down the columns (axis=0). Each example is a row: normalise along axis=1"),
     (_grad_one_hot_only, "right for one-hot targets, but you turned Y into one-hot rows. With soft targets Y is a row "
                          "of probabilities: use Y as it is"),
@@ -748,6 +784,10 @@ def _check_ce_grad(fn) -> None:
             check_outputs(got, expected, [_CE_GRAD_NAME], f"\n  when called with {described}", slips,
                           reveal=False)  # guide (sign, factor), never print the expected table
         except Wrong as wrong:
+            rounded = np.any(softmax(Z, axis=1) == 0, axis=1, keepdims=True)  # (n, 1): rows with a p of exactly 0
+            if "contains nan or inf" in str(wrong) and _zero_times_inf(got, expected, rounded):  # −Y/P, Jacobian
+                raise Wrong(_ZERO_TIMES_INF.format(what="a probability such as e^−2000 (a softmax of logits ±1000)")
+                            + f"\n  when called with {described}") from None
             if str(wrong).startswith(f"{_CE_GRAD_NAME} is not right: "):  # no named slip: a concrete test to run
                 raise Wrong(str(wrong) + _TRY_P5) from None
             raise
@@ -814,6 +854,8 @@ _NOT_LONG = ("your labels reached the loss as int32 (or another type), and nn.Cr
              "torch.tensor keeps NumPy's type: ask for the type when you make the tensor")
 
 
+_COURSE_LOSS = (": this exercise is about PyTorch's loss, so call nn.CrossEntropyLoss instead of the course's NumPy "
+                "helper (q6.hint() shows how to hand it the arrays)")
 _NOT_A_FLOAT = ("your function returned a {kind}, not a Python float: the loss gives a one-number (0-d) tensor, "
                 "and its .item() method turns that into a float, as the exercise asks")
 _NOT_CALLED = ("your numbers are right, but your function never called nn.CrossEntropyLoss (nor "
@@ -853,6 +895,8 @@ class _TorchLossExercise(FunctionExercise):
         except Wrong as wrong:
             text = str(wrong)
             _, where, case = text.partition("\n  when called with")
+            if text.startswith("your function calls ") and ", which does the very computation" in text:
+                raise Wrong(text.partition(", which does")[0] + _COURSE_LOSS) from None
             if "your function raised" in text and ("not implemented for 'Long'" in text
                                                     or "not implemented for 'Int'" in text):
                 raise Wrong(_SWAPPED + where + case) from None
