@@ -1,6 +1,7 @@
 """Notebook 00's first exercise, in the shared exercise_suite style."""
 
 import numpy as np
+import pytest
 
 from helpers.exercises import start_here as ex
 from tests.exercise_checks import exercise_suite
@@ -34,3 +35,26 @@ def test_a_quoted_number_is_told_to_drop_the_quotes_not_that_an_array_would_do(c
     assert not ex.q0.check("-2")
     out = capsys.readouterr().out
     assert "remove the quotes" in out and "array" not in out, out
+
+
+@pytest.mark.parametrize("answer", [[-2], [[-2.0]], (-2.0,), np.array([-2.0])])
+def test_the_sum_inside_brackets_is_told_to_drop_the_brackets(answer, capsys):
+    """[-2] is the right number in a list: the slip is the brackets, not an unsummed pair ("1 numbers")."""
+    assert not ex.q0.check(answer)
+    out = capsys.readouterr().out
+    assert "without the brackets" in out and "numbers" not in out and "add the products" not in out, out
+
+
+def test_w2_not_multiplied_by_its_input_is_named(capsys):
+    """w₁x₁ + w₂ = 0 has no sign: the slip is a product left out, and the feedback says so."""
+    assert not ex.q0.check(0.5 * 2 + (-1))
+    out = capsys.readouterr().out
+    assert "multiply w₂ by its input" in out and "sign" not in out, out
+
+
+@pytest.mark.parametrize("answer", [-1.99, -2.004, np.float32(-2.01)])
+def test_a_near_miss_is_told_to_compute_exactly_without_float_talk(answer, capsys):
+    """Every value in q0 is exact: a near miss hears "compute exactly", never float32/float64 (new in 00)."""
+    assert not ex.q0.check(answer)
+    out = capsys.readouterr().out
+    assert "whole numbers" in out and "float" not in out and "-2" not in out.replace("−", "-").split("answer")[-1], out

@@ -19,3 +19,17 @@ def test_title_writes_the_sum_for_the_slider_value():
 
 def test_the_slider_changes_the_image():
     assert_control_changes_image(widget_check(), "w2", 2.5)
+
+
+def test_alt_text_names_each_bar_with_its_value():
+    """A screen reader hears which bar a number belongs to, not bare "1.0; 0"."""
+    plot = widget_check()
+    plot.controls["w2"].value = 0.0
+    text = plot.describe()
+    assert "w₁·x₁ = 1.0" in text and "w₂·x₂ = 0" in text and "sum z = 1.0" in text, text
+
+
+def test_one_page_down_from_the_start_reaches_the_exercise_weight():
+    """Page Down moves a slider 5 steps: from the start value one press lands on w₂ = −1 (keyboard route)."""
+    control = widget_check().controls["w2"]
+    assert control.value - 5 * control.step == -1.0

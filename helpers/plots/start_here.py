@@ -15,8 +15,9 @@ def weighted_sum_parts(w2: float) -> tuple[float, float, float]:
     return first, second, first + second
 
 
-def widget_check(w2: float = 1.0) -> LivePlot:
-    """One slider (w₂) and three bars: w₁·x₁, w₂·x₂ and their sum, each with its value written beside it."""
+def widget_check(w2: float = 1.5) -> LivePlot:
+    """One slider (w₂) and three bars: w₁·x₁, w₂·x₂ and their sum, each with its name and value written beside it
+    (so the alt text names every number). The slider starts at 1.5: one Page Down (5 steps) lands on −1."""
     fig = new_figure(6.0, 2.6)
     ax = fig.add_subplot()
     bars = ax.barh([2, 1, 0], [0, 0, 0], height=0.6, color=BLUE)
@@ -24,14 +25,14 @@ def widget_check(w2: float = 1.0) -> LivePlot:
     animate(*bars, *values)
     title = animated_title(ax, fontsize=11)
     ax.axvline(0, color="black", lw=0.8)
-    ax.set(xlim=(-11.5, 11.5), yticks=[2, 1, 0], yticklabels=LABELS, ylim=(-0.6, 2.6))
+    ax.set(xlim=(-16, 16), yticks=[2, 1, 0], yticklabels=LABELS, ylim=(-0.6, 2.6))
     ax.set_xlabel("value")
 
     def update(w2):
         parts = weighted_sum_parts(w2)
-        for bar, text, v in zip(bars, values, parts, strict=True):
+        for bar, text, label, v in zip(bars, values, LABELS, parts, strict=True):
             bar.set_width(v)
-            text.set_text(f" {num(v)} " if v else " 0")
+            text.set_text(f" {label} = {num(v) if v else '0'} ")
             text.set_x(v)
             text.set_ha("left" if v >= 0 else "right")
         title.set_text(f"w₁·x₁ + w₂·x₂ = {W1:g}·{X1:g} + {operand(w2)}·{X2:g} = {num(parts[2])}")
