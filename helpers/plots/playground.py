@@ -463,9 +463,9 @@ class PlaygroundWidget(LivePlot):
                             layout=widgets.Layout(align_items="center"))
         plane_column = widgets.VBox([plane_box, draw, widgets.HBox([self.undo_button, self.clear_button]),
                                      widgets.HTML(
-            "<small>The plane, x₁ across and x₂ up, from −6 to 6, coloured by the network's probability of class B. "
-            "A click adds a point of the class chosen above. Circles: class A, squares: class B, hollow: test "
-            "points.</small>")], layout=widgets.Layout(width=f"{self.size + 10}px"))
+            "<div style='line-height:1.25; font-size:0.85em'>The plane: x₁ across, x₂ up, −6 to 6; colour: the "
+            "network's probability of class B. A click adds a point of the class chosen above. Circles: class A, "
+            "squares: class B, hollow: test points.</div>")], layout=widgets.Layout(width=f"{self.size + 10}px"))
         main = widgets.HBox([self.image, plane_column], layout=widgets.Layout(flex_flow="row wrap"))
         features = widgets.HBox([widgets.HTML("<b>features</b>"), *(controls[n] for n in FEATURES)])
         layers = widgets.HBox([widgets.HTML("<b>neurons</b> (0: no layer)"),
