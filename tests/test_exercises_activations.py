@@ -227,7 +227,43 @@ def test_tanh_grad_may_use_the_sigmoid_and_its_derivative(capsys):
     assert_accepted(ex.q3, lambda z: 4 * sigmoid_grad(2 * z), capsys)
     assert_accepted(ex.q3, lambda z: 4 * sigmoid(2 * z) * (1 - sigmoid(2 * z)), capsys)
     assert_accepted(ex.q3, lambda z: 1 - (2 * sigmoid(2 * z) - 1) ** 2, capsys)
-    assert_accepted(ex.q3, lambda z: 4 * np.exp(-2 * z) / (1 + np.exp(-2 * z)) ** 2, capsys)
+
+
+def tanh_grad_from_exp(z):
+    """tanh rebuilt from exp by hand: the prompt allows σ and σ′ only, and e^(2z) overflows at z = 1000."""
+    e2 = np.exp(2 * z)
+    t = (e2 - 1) / (e2 + 1)
+    return 1 - t ** 2
+
+
+def sigmoid_grad_from_exp(z):
+    """σ′ rebuilt from exp by hand (e^(−2z) overflows at z = −1000)."""
+    return 4 * np.exp(-2 * z) / (1 + np.exp(-2 * z)) ** 2
+
+
+def test_tanh_grad_from_exp_by_hand_is_told_the_prompts_rule(capsys):
+    """'Using only sigmoid and sigmoid_grad': a tanh or σ rebuilt from exp is named, and the cases reach ±1000."""
+    for answer in (tanh_grad_from_exp, sigmoid_grad_from_exp):
+        out = assert_rejected(ex.q3, answer, capsys, "computes exp itself")
+        assert "only" in out and "nan" in out
+    assert any(np.max(np.abs(case["z"])) >= 1000 for case in ex.q3.cases)
+
+
+def tanh_grad_with_comments(z):
+    """Not from exp, nor np.exp(z): from σ′ alone."""
+    return 4 * sigmoid_grad(2 * z)  # no np.exp( here; no tanh either
+
+
+def test_tanh_grad_refusals_read_code_not_comments(capsys):
+    assert_accepted(ex.q3, tanh_grad_with_comments, capsys)
+
+
+def test_tanh_grad_refusal_of_tanh_quotes_the_prompt(capsys):
+    """np.tanh does not compute tanh′: the refusal gives the prompt's rule (σ and σ′ only), not 'the very
+    computation'."""
+    out = assert_rejected(ex.q3, lambda z: 1 - np.tanh(z) ** 2, capsys, "from `sigmoid` and `sigmoid_grad` only")
+    assert "very computation" not in out
+    assert_rejected(ex.q3, lambda z: 1 / np.cosh(z) ** 2, capsys, "no tanh, cosh or sinh")
 
 
 def test_tanh_grad_refuses_a_difference_quotient_at_any_step(capsys):
@@ -251,7 +287,7 @@ def test_tanh_grad_refuses_np_tanh_and_puts_it_back(capsys):
     """The prompt asks for tanh′ from σ, 'no tanh': 1 − tanh² looked up is refused, and np.tanh is itself after."""
     tanh_before = np.tanh
     out = assert_rejected(ex.q3, lambda z: 1 - np.tanh(z) ** 2, capsys, "calls tanh from numpy")
-    assert "Do it by hand" in out
+    assert "only" in out
     assert np.tanh is tanh_before and np.tanh(0.5) == tanh_before(0.5)
 
 
@@ -496,3 +532,48 @@ def test_q2_one_minus_sigma_passes_with_a_note_on_lost_precision(capsys):
     for honest in (ex.q2.reference.__wrapped__, lambda z: np.exp(-np.logaddexp(0, -z))):
         ok, out = run_check(ex.q2, honest, capsys)
         assert ok and "σ(−30)" not in out, out
+
+
+# ---- comments and docstrings are not code
+
+def sigmoid_with_comments(z):
+    """σ(z), like torch.sigmoid but in NumPy (no float128 needed, no np.errstate, nothing to clip)."""
+    e = np.exp(-np.abs(z))  # like torch.sigmoid, but in NumPy; no need for np.errstate here
+    return np.where(z >= 0, 1 / (1 + e), e / (1 + e))  # np.clip is not needed, nor catch_warnings
+
+
+def test_stable_sigmoid_refusals_read_code_not_comments_or_docstrings(capsys):
+    """The reference solution with comments that name torch, errstate, float128 and clip passes, with no note."""
+    ok, out = run_check(ex.q2, sigmoid_with_comments, capsys)
+    assert ok is True, out
+    assert "Clipping" not in out
+
+
+def float128_by_name(z):
+    e = np.exp(-np.abs(z)).astype("float128")  # a string argument is code
+    return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
+
+
+def test_stable_sigmoid_still_reads_strings_that_are_code(capsys):
+    assert_rejected(ex.q2, float128_by_name, capsys, "longer float")
+
+
+def test_source_drops_comments_of_a_lambda_fragment():
+    """A lambda's source is its whole line, unclosed brackets included: its comments go all the same."""
+    sources = [ex._source(lambda z: z),  # np.errstate
+               ]
+    assert "errstate" not in sources[0]
+    assert "lambda z: z" in sources[0]
+
+
+# ---- q1: two slips at once
+
+def test_merge_layers_names_each_outputs_slip(capsys):
+    """Two slips together, or a W slip with a right b, are each named, output by output."""
+    out = assert_rejected(ex.q1, lambda W1, b1, W2, b2: (W1 @ W2, b1 + b2), capsys, "wrong order")
+    assert "passes through the second layer's weights W2" in out
+    out = assert_rejected(ex.q1, lambda W1, b1, W2, b2: (W2 * W1, W2 @ b1 + b2), capsys, "entry by entry")
+    assert "b is right" in out
+    out = assert_rejected(ex.q1, lambda W1, b1, W2, b2: (W2 @ W1 + 1, b1 + b2), capsys, "W is not right either")
+    assert "passes through the second layer's weights W2" in out
+    assert_rejected(ex.q1, lambda W1, b1, W2, b2: (W2 @ W1 + 1, b1 + b2 + 5), capsys, "W is not right: expected")

@@ -80,6 +80,20 @@ def test_slope_verdict(name, z0, slope, words):
     assert words in slope_verdict(name, z0, slope)
 
 
+def test_saturation_starts_where_the_text_says_about_5_not_at_3():
+    """Notebook 02 says the sigmoid's slope is tiny past |z| ≈ 5: σ′(3) = 0.045 still flows, σ′(5) does not."""
+    assert slope_verdict("sigmoid", 3.0, float(sigmoid_grad(3.0))) == "gradient flows"
+    assert slope_verdict("sigmoid", -4.0, float(sigmoid_grad(-4.0))) == "gradient flows"
+    assert "saturated" in slope_verdict("sigmoid", 5.0, float(sigmoid_grad(5.0)))
+
+
+def test_explorer_title_never_shows_minus_zero():
+    """Leaky ReLU with α = 0 at z = −1 is 0 · (−1) = −0.0: the title says 0.000."""
+    plot = function_explorer(name="leaky_relu", z0=-1.0, alpha=0.0)
+    assert "g(-1.00) = 0.000," in plot.fig.axes[0].get_title()
+    assert "-0.000" not in plot.fig.axes[0].get_title() + plot.fig.axes[1].get_title()
+
+
 def test_depth_plot_follows_the_depth_slider():
     plot = gradient_depth(depth=10)
     lines = plot.fig.axes[0].lines

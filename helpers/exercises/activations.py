@@ -4,17 +4,21 @@ for a batch; three predictions."""
 
 from __future__ import annotations
 
+import ast
 import functools
 import importlib.util
 import inspect
+import io
 import re
+import textwrap
+import tokenize
 import warnings
 
 import numpy as np
 
 from helpers.activations import sigmoid, sigmoid_grad
 from helpers.exercises.core import ChoiceExercise, FunctionExercise, ValueExercise, Wrong, show
-from helpers.exercises.tripwires import AUTOGRAD
+from helpers.exercises.tripwires import AUTOGRAD, Tripped, tripwires
 
 NOTEBOOK = "02_activation_functions"
 _rng = np.random.default_rng(2)
@@ -87,7 +91,7 @@ class ArrayFunctionExercise(FunctionExercise):
 
     def guarded(self, fn):
         """The learner's function behind its tripwires, with Python's truth-value error on an array explained."""
-        run = super().guarded(fn)
+        run = self._tripwired(fn)
         own = id(fn) in _REFERENCES  # the reference handed in as the answer: it may run
 
         @functools.wraps(fn)
@@ -114,6 +118,10 @@ class ArrayFunctionExercise(FunctionExercise):
                 if not own:
                     _LEARNER_RUNNING.pop()
         return explained
+
+    def _tripwired(self, fn):
+        """`fn` behind the tripwires of everything it may not call (FunctionExercise's refusal)."""
+        return super().guarded(fn)
 
     def check(self, answer):
         """As FunctionExercise.check; a passing answer that changed the array it was given is told so."""
@@ -164,7 +172,73 @@ def _layer_case(d_in, d_hidden, d_out):
             "W2": np.round(_rng.normal(size=(d_out, d_hidden)), 1), "b2": np.round(_rng.normal(size=d_out), 1)}
 
 
-q1 = ArrayFunctionExercise(
+_ORDER = "the product is in the wrong order: W1 acts on x first, so it stands next to x (on the right)."
+_STAR = "`*` multiplies entry by entry. A layer applies its weights with the matrix product `@`."
+# q1's slips one output at a time: two slips together (W1 @ W2 and b1 + b2) are each named
+_W_SLIPS = [(lambda W1, b1, W2, b2: W1 @ W2, _ORDER), (lambda W1, b1, W2, b2: W2 * W1, _STAR)]
+_B_SLIPS = [(lambda W1, b1, W2, b2: W2 * b1 + b2, _STAR),
+            (lambda W1, b1, W2, b2: b1 + b2, "the first bias b1 also passes through the second layer's weights W2 "
+                                             "before b2 is added."),
+            (lambda W1, b1, W2, b2: b2, "it lost the first layer's bias: where does b1 end up after the second "
+                                        "layer?"),
+            (lambda W1, b1, W2, b2: W2 @ b1, "the second layer's own bias b2 is missing."),
+            (lambda W1, b1, W2, b2: b1 @ W2 + b2, "`b1 @ W2` puts the vector on the left, which multiplies it by "
+                                                  "W2's transpose: the matrix stands on the left."),
+            (lambda W1, b1, W2, b2: W1 @ b1 + b2, "b1 is added after the first layer, so it passes through W2, "
+                                                  "not through W1."),
+            (lambda W1, b1, W2, b2: W2 @ (b1 + b2), "b2 is added after the second layer, so it does not pass "
+                                                    "through W2; only b1 does.")]
+
+
+class MergeLayersExercise(ArrayFunctionExercise):
+    """q1: where W and b are both wrong, and no slip of the pair explains them together, each output is matched
+    with its own slips, and each slip found is named."""
+
+    def _check(self, answer) -> None:
+        try:
+            super()._check(answer)
+        except Wrong as wrong:
+            told = _each_output(answer, self) if str(wrong).startswith(("W is not right", "b is not right")) else ""
+            if told:
+                raise Wrong(told) from None
+            raise
+
+
+def _each_output(answer, q) -> str:
+    """The slip of W and the slip of b, each named, for the first case the answer gets wrong ('' where neither
+    output is a known slip)."""
+    for case in q.cases:
+        try:
+            with np.errstate(all="ignore"):
+                W, b = answer(*[np.array(v, copy=True) for v in case.values()])
+        except Exception:  # noqa: BLE001 - a crash or a wrong number of outputs was reported already
+            return ""
+        said, known = [], False
+        for name, got, want, slips in (("W", W, q.reference(*case.values())[0], _W_SLIPS),
+                                       ("b", b, q.reference(*case.values())[1], _B_SLIPS)):
+            if _close(got, want):
+                said.append(f"{name} is right.")
+                continue
+            slip = next((message for slip, message in slips if _close(got, _quiet(slip)(*case.values()))), None)
+            known = known or slip is not None
+            said.append(f"{name}: {slip}" if slip else f"{name} is not right either: multiply out the brackets "
+                                                        "again.")
+        if len(said) == 2 and said == ["W is right.", "b is right."]:
+            continue
+        return "output by output:\n  " + "\n  ".join(said) + _called_with(q, case.values()) if known else ""
+    return ""
+
+
+def _close(got, want) -> bool:
+    """True if `got` has `want`'s shape and values (to the checker's tolerance)."""
+    try:
+        got = np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        return False
+    return got.shape == np.shape(want) and bool(np.allclose(got, want, rtol=1e-5, atol=1e-6))
+
+
+q1 = MergeLayersExercise(
     "Exercise 1 (two linear layers are one)", merge_layers,
     [_layer_case(2, 2, 2), _layer_case(2, 3, 2), _layer_case(3, 4, 3)],  # d_in = d_out, so W1 @ W2 can run too
     names=("W", "b"),
@@ -180,10 +254,8 @@ q1 = ArrayFunctionExercise(
     b = W2 @ b1 + b2  # the first bias goes through W2 too
     return W, b''',
     mistakes=[
-        (_quiet(lambda W1, b1, W2, b2: (W1 @ W2, W2 @ b1 + b2)),
-         "W is the product in the wrong order: W1 acts on x first, so it stands next to x (on the right)."),
-        (_quiet(lambda W1, b1, W2, b2: (W2 * W1, W2 * b1 + b2)),
-         "`*` multiplies entry by entry. A layer applies its weights with the matrix product `@`."),
+        (_quiet(lambda W1, b1, W2, b2: (W1 @ W2, W2 @ b1 + b2)), "W is " + _ORDER),
+        (_quiet(lambda W1, b1, W2, b2: (W2 * W1, W2 * b1 + b2)), _STAR),
         (_quiet(lambda W1, b1, W2, b2: (W2 @ W1, b1 + b2)),
          "W is right. For b: the first bias b1 also passes through the second layer's weights before b2 is added."),
         (_quiet(lambda W1, b1, W2, b2: (W2 @ W1, b2)),
@@ -300,11 +372,37 @@ def _value_at(run, z: float) -> float | None:
 
 
 def _source(fn) -> str:
-    """The source of a learner's function, or '' where Python has none (a builtin, a lambda typed at a prompt)."""
+    """The code of a learner's function, without its comments and docstrings (a comment such as "# no np.errstate
+    needed" is no call), or '' where Python has none (a builtin, a lambda typed at a prompt). String arguments
+    stay: `z.astype("float128")` is code."""
     try:
-        return inspect.getsource(fn)
+        text = textwrap.dedent(inspect.getsource(fn))
     except (OSError, TypeError):
         return ""
+    try:  # a whole def: the AST drops the comments; a string standing alone as a statement is a docstring
+        tree = ast.parse(text)
+    except SyntaxError:  # a lambda's source is its whole line, which may be a fragment: drop the comments only
+        return _without_comments(text)
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if isinstance(body, list):
+            kept = [s for s in body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant)
+                                            and isinstance(s.value.value, str))]
+            node.body = kept or [ast.Pass()]
+    return ast.unparse(tree)
+
+
+def _without_comments(text: str) -> str:
+    """`text` without its # comments; a fragment (an unclosed bracket) loses those found before Python gives up."""
+    lines = text.splitlines(keepends=True)
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(text).readline):
+            if tok.type == tokenize.COMMENT:
+                row, col = tok.start
+                lines[row - 1] = lines[row - 1][:col] + "\n"
+    except (tokenize.TokenError, SyntaxError):  # the rest of a fragment: its comments stay
+        pass
+    return "".join(lines)
 
 
 def _overflow_feedback(run, err: FloatingPointError, source: str = "") -> str:
@@ -449,10 +547,41 @@ def _largest_gap(answer, q) -> float | None:
                 want = q.reference(*[np.array(v, copy=True) for v in case.values()])
         except Exception:  # noqa: BLE001 - a crash was reported already; no diagnosis from it
             return None
-        if got.shape != np.shape(want):
+        if got.shape != np.shape(want) or not np.all(np.isfinite(got)):  # a nan is no approximation
             return None
         gap = max(gap, float(np.max(np.abs(got - want))))
     return gap
+
+
+_EXP = re.compile(r"\b(exp|expm1|exp2)\s*\(|\b(np|numpy|math)\.e\b")  # e^z computed by hand
+
+
+class FromSigmoidExercise(DerivedFormulaExercise):
+    """tanh′ from σ and σ′ only, as the prompt says: a function that calls tanh (cosh, sinh) is refused with the
+    prompt's rule, and one that computes exp itself (tanh or σ rebuilt by hand) is told that it broke the rule,
+    and that its exp overflows for large |z| (the cases go to ±1000)."""
+
+    def _tripwired(self, fn):
+        forbid = self._own()
+
+        @functools.wraps(fn)
+        def run(*args):
+            if _EXP.search(_source(fn)):
+                raise Wrong("your function computes exp itself: it rebuilds tanh (or σ) from e^z by hand. The "
+                            "prompt asks for tanh′ from `sigmoid` and `sigmoid_grad` only, and these stay finite "
+                            "where e^z overflows: at z = 1000, e^2000 is inf and (inf − 1) / (inf + 1) is nan. "
+                            "Write it with σ and σ′: " + self.hints[0])
+            try:
+                with tripwires(fn, forbid):
+                    return fn(*args)
+            except Tripped as tripped:
+                if tripped.what.split(" from ")[0] not in ("tanh", "cosh", "sinh"):
+                    why = ", which does the very computation this exercise asks you to write yourself."
+                else:  # tanh itself is not tanh′: what rules it out is the prompt
+                    why = (". The prompt asks for tanh′ from `sigmoid` and `sigmoid_grad` only: no tanh, cosh or "
+                           "sinh (1 − tanh(z)² is the answer looked up, not derived).")
+                raise Wrong(f"your function calls {tripped.what}{why} Do it by hand: {self.hints[0]}") from None
+        return run
 
 
 @_reference
@@ -461,9 +590,10 @@ def tanh_grad(z):
     return 4 * sigmoid_grad(2 * z)
 
 
-q3 = DerivedFormulaExercise(
+q3 = FromSigmoidExercise(
     "Exercise 3 (tanh′ from the sigmoid)", tanh_grad,
-    [{"z": np.array([0.0, 1.0])}, {"z": np.linspace(-3, 3, 7)}, {"z": np.array([-20.0, 0.5, 20.0])}],
+    [{"z": np.array([0.0, 1.0])}, {"z": np.linspace(-3, 3, 7)}, {"z": np.array([-20.0, 0.5, 20.0])},
+     {"z": np.array([-1000.0, 1000.0])}],  # far out: σ and σ′ stay finite, a tanh rebuilt from exp gives nan
     hint=["Differentiate the formula that writes tanh with the sigmoid, piece by piece: a constant added at the end "
           "has slope zero, a factor in front stays, and the stretched input brings one more factor by the chain "
           "rule. At zero the answer must be exactly one.",

@@ -26,7 +26,8 @@ FUNCTIONS = ("sigmoid", "tanh", "relu", "leaky_relu")  # the activations (helper
 MARKERS = {"sigmoid": "o", "tanh": "s", "relu": "^"}  # the depth plot tells its lines apart by marker too
 ZMAX = 6.0
 Z = np.linspace(-ZMAX, ZMAX, 481)  # the z axis of every curve
-SATURATED = 0.05  # below this slope we call a unit saturated: almost no gradient gets through
+SATURATED = 0.01  # below this slope we call a unit saturated: almost no gradient gets through (the sigmoid
+# past |z| ≈ 4.6, as notebook 02 says: "larger than about 5")
 
 
 def pick(name: str, alpha: float = 0.01):
@@ -73,7 +74,7 @@ def function_explorer(name: str = "sigmoid", compare: str = "none", z0: float = 
 
     def update(name, compare, z0, alpha):
         label, f, df = pick(name, alpha)
-        y0, s0 = float(f(z0)), float(df(z0))
+        y0, s0 = float(f(z0)) + 0.0, float(df(z0)) + 0.0  # + 0.0: leaky ReLU with α = 0 gives −0.0
         zt = np.array([z0 - 2.5, z0 + 2.5])
         tangent.set_data(zt, y0 + s0 * (zt - z0))  # the line through (z0, g(z0)) with slope g′(z0)
         dot_f.set_data([z0], [y0])
