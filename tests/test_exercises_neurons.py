@@ -230,8 +230,12 @@ def _slips_that_differ_from_the_answer_here(q, case):
     only the first k inputs with k the number of inputs, or one output per input where there are as many neurons."""
     d = len(case.get("x", ()))
     square = d == np.size(case.get("b", ()))
+    def reads_all(message):  # "only the first k inputs" with k >= d reads every input here
+        k = re.search(r"only the first (\d+) input", message)
+        return k is not None and int(k.group(1)) >= d
+
     values = [(message, np.asarray(slip(*case.values()), dtype=float)) for slip, message in q.mistakes
-              if f"only the first {d} input" not in message and not (square and "one output per input" in message)]
+              if not reads_all(message) and not (square and "one output per input" in message)]
     return [*values, ("the reference", np.asarray(q.reference(*case.values()), dtype=float))]
 
 
@@ -308,3 +312,9 @@ def test_neuron_handed_to_torch_is_refused_as_in_the_layer_exercise(capsys):
 ])
 def test_named_slips_of_the_second_read(q, slip, words, capsys):
     assert_rejected(q, slip, capsys, words)
+
+
+def test_every_input_counts_in_the_checks_five_input_cases(capsys):
+    """01_n3: the 5-input cases used step (q1) and an all-zero ReLU (q5), so reading 4 inputs of 5 passed."""
+    assert_rejected(ex.q1, lambda x, w, b, g: g(np.dot(w[:4], x[:4]) + b), capsys, "only the first 4 inputs")
+    assert_rejected(ex.q5, lambda x, W, b, g: np.array([g(W[i][:4] @ x[:4] + b[i]) for i in range(len(b))]), capsys)

@@ -46,9 +46,10 @@ def _neuron_cases() -> list[dict]:
     equal to −2b (the old case: products (−1, −1.5, −1), b = 0.5) the first two inputs, all but the first and b
     added to every product all gave the same z."""
     cases = [{"x": np.array([2.0, -1.0, 0.5]), "w": np.array([-0.5, 1.5, -1.5]), "b": 0.3, "g": sigmoid}]
-    for d, g in [(4, tanh), (1, relu), (5, step), (3, relu)]:
+    for d, g in [(4, tanh), (1, relu), (5, tanh), (3, relu)]:  # 5 inputs with a g that shows every input's part
         cases.append({"x": np.round(_rng.normal(size=d), 2), "w": np.round(_rng.normal(size=d), 2),
                       "b": float(np.round(_rng.normal(), 2)), "g": g})
+    cases.append({"x": np.array([0.5, -1.2]), "w": np.array([1.1, 0.4]), "b": -0.3, "g": step})  # z = −0.23
     return cases
 
 
@@ -101,6 +102,9 @@ q1 = FunctionExercise(
            "Add up every product w_i·x_i, whatever the length d: a sum written out term by term fits one length "
            "only, and a loop must visit every index (range(len(x)), not stopping one early).")
           for k in (1, 2, 3)],
+        (lambda x, w, b, g: g(np.dot(w[:4], x[:4]) + b),  # sliced: right below 5 inputs, as a learner's test is
+         "your neuron reads only the first 4 inputs, but here x and w have 5 entries. Add up every product "
+         "w_i·x_i, whatever the length d."),
         (_all_but_first,
          "your sum leaves out the first input: Python counts from 0, so x[0] is the first input, and a loop "
          "that starts at 1 skips it."),
@@ -304,7 +308,7 @@ def layer(x, W, b, g):
 def _layer_cases() -> list[dict]:
     """x (d_in,), W (d_out, d_in), b (d_out,), g; the first W is square so that W.T fits too (and is caught)."""
     cases = []
-    for (d_out, d_in), g in [((3, 3), sigmoid), ((4, 3), tanh), ((2, 5), relu), ((1, 2), sigmoid)]:
+    for (d_out, d_in), g in [((3, 3), sigmoid), ((4, 3), tanh), ((2, 5), tanh), ((1, 2), relu)]:
         cases.append({"x": np.round(_rng.normal(size=d_in), 2), "W": np.round(_rng.normal(size=(d_out, d_in)), 2),
                       "b": np.round(_rng.normal(size=d_out), 2), "g": g})
     return cases
