@@ -2,6 +2,7 @@
 right (finite differences, torch) and that the gradient-descent exercise catches an in-place update."""
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -15,6 +16,7 @@ from tests.exercise_checks import (
     assert_accepted,
     assert_not_attempted,
     assert_rejected,
+    code_in_hint,
     exercise_suite,
 )
 
@@ -759,3 +761,33 @@ def test_adam_nan_from_missing_brackets_is_named_not_sent_to_t(capsys):
     out = assert_rejected(ex.q6, brackets, capsys, "brackets around 1 − β1ᵗ")
     assert "one step behind" not in out
     assert_rejected(ex.q6, adam_t_minus_one, capsys, "one step behind")  # the t − 1 slip is still named
+
+
+def test_a_relu_mask_without_the_bias_is_named(capsys):
+    def mask_without_bias(X, W, b, G):
+        dZ = G * (X @ W.T > 0)  # the pre-activation recomputed without its bias
+        return dZ @ W, dZ.T @ X, dZ.sum(axis=0)
+
+    assert_rejected(ex.q3, mask_without_bias, capsys, "bias included")
+
+
+def test_a_float32_tanh_value_is_named_and_shown_to_the_digits_that_differ(capsys):
+    def float32_tanh(self):
+        t = torch.tanh(torch.tensor(self.data)).item()  # float32: PyTorch's default dtype
+        out = Value(t, (self,), "tanh")
+
+        def _backward():
+            self.grad += (1 - t**2) * out.grad
+
+        out._backward = _backward
+        return out
+
+    feedback = assert_rejected(ex.q7, float32_tanh, capsys, "float32")
+    expected, got = re.search(r"= (-?\d\.\d+), got (-?\d\.\d+)", feedback).groups()
+    assert expected != got, feedback  # printed to the digits where they differ
+
+
+@pytest.mark.parametrize("q", [ex.q2, ex.q4])
+def test_the_gradient_exercises_have_a_code_free_middle_hint(q):
+    assert len(q.hints) == 3
+    assert not code_in_hint(q, q.hints[1]), code_in_hint(q, q.hints[1])

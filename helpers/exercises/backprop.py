@@ -334,6 +334,9 @@ q2 = _ByChainRule(
            {"x": 1.0, "w": -0.6, "b": 0.2, "y": 0.9}],
     hint=["Walk the graph backwards, multiplying local slopes: first how the loss changes with the neuron's output, "
           "then how tanh's output changes with its input, then how that input changes with w, and with b.",
+          "The same three links as the sigmoid neuron worked above, with one box changed: the loss's slope with "
+          "respect to the output a, the activation's slope, and the weighted sum's slope with respect to w or to b. "
+          "Only the middle link is new: tanh's slope, written in its output a (notebook 02).",
           "The graph is the one above with tanh in place of σ. Walk back: ∂L/∂a = 2(a − y), then multiply by "
           "tanh'(z) = 1 − a², then by ∂z/∂w = x (for w) or ∂z/∂b = 1 (for b)."],
     forbid=("helpers.gradcheck", "helpers.value", "helpers.nn", "sympy", *AUTOGRAD),  # sympy: algebra software derives
@@ -374,6 +377,11 @@ def _relu_mask_from_g(X, W, b, G):
 
 def _relu_times_output(X, W, b, G):
     dZ = G * np.maximum(X @ W.T + b, 0)  # the layer's output, not ReLU's slope
+    return dZ @ W, dZ.T @ X, dZ.sum(axis=0)
+
+
+def _relu_mask_without_bias(X, W, b, G):
+    dZ = G * (X @ W.T > 0)
     return dZ @ W, dZ.T @ X, dZ.sum(axis=0)
 
 
@@ -454,6 +462,8 @@ q3 = _ReluLayer(
               (_relu_times_output, "you multiplied G by relu(Z), the layer's output A, not by ReLU's derivative. "
                                    "The ReLU passes G through a mask: relu'(z) is 1 where z > 0 and 0 elsewhere, "
                                    "whatever the size of z"),
+              (_relu_mask_without_bias, "the mask must use the whole pre-activation Z = X Wᵀ + b, bias included: "
+                                        "without b, some units are on the wrong side of 0"),
               (_relu_mean_bias, "db: b is added to every example, so the gradients of the rows add up "
                                 "(sum over axis 0), they are not averaged")],
 )
@@ -557,6 +567,10 @@ q4 = _SigmoidNet(
           "the mean squared error (its factor two and its one over n), the output layer's weight and bias gradients, "
           "back into the hidden layer, through the sigmoid's slope, and the linear formulas once more for the first "
           "layer.",
+          "The Linear formulas carry over from the worked network unchanged: a weight gradient is the upstream "
+          "gradient transposed times the layer's input, a bias gradient its column sums, and the hidden layer gets "
+          "the upstream gradient times W2. Two links change: the loss's gradient is the mean squared error's, twice "
+          "the error divided by n, and the hidden slope is the sigmoid's, written in its output H (notebook 02).",
           "Forward first, keeping H. Then from the end: dY_hat = 2(Ŷ − y)/n (the 1/n from the mean), "
           "dW2 = dY_hatᵀ H, db2 = the column sums of dY_hat, dH = dY_hat W2, then through the sigmoid: "
           "dZ1 = dH ⊙ H(1 − H), and the Linear formulas once more for dW1 and db1."],
@@ -959,7 +973,10 @@ def _check_one_node(answer, x: float) -> None:
     if not math.isfinite(out.data):
         raise Wrong(OVERFLOW.format(x=x) if x > 300 else f"the new Value's data is {out.data}{where}")
     if abs(out.data - math.tanh(x)) > 1e-9:
-        raise Wrong(f"the new Value's data should be tanh(self.data) = {math.tanh(x):.6g}, got {out.data:.6g}{where}")
+        close = (" Close, but not close enough: did you compute it in float32 (PyTorch's default dtype, or "
+                 "np.float32) where float64 was needed?") if abs(out.data - math.tanh(x)) < 1e-6 else ""
+        raise Wrong(f"the new Value's data should be tanh(self.data) = {math.tanh(x):.12g}, got {out.data:.12g}."
+                    f"{close}{where}")
     if not isinstance(out.parents, tuple | list):
         what = "one Value" if isinstance(out.parents, Value) else f"a {type(out.parents).__name__}"
         raise Wrong(NOT_A_TUPLE.format(what=what) + where)
