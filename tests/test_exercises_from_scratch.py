@@ -604,3 +604,45 @@ def test_an_epoch_shuffled_by_another_generator_is_told_to_use_rng(capsys):
     # a permutation drawn from rng and thrown away still uses rng: the generic message, not this one
     out = assert_rejected(ex.q4, train_epoch_with(extra_draw=True), capsys, "the first minibatch differs")
     assert "generator passed in" not in out, out
+
+
+def test_the_exercise_objects_reference_attribute_is_refused_too(capsys):
+    """`q4.reference` (tab completion shows it) reaches the reference as an attribute, not a name: still refused,
+    for the exercise itself and for the other notebooks' exercises; the attribute is the real function afterwards."""
+    from helpers.exercises import losses
+
+    def delegates_q4(params, X, labels, forward, backward, lr, batch_size, rng):
+        return ex.q4.reference(params, X, labels, forward, backward, lr, batch_size, rng)
+
+    def delegates_q1(X, W1, b1, W2, b2):
+        return ex.q1.reference(X, W1, b1, W2, b2)
+
+    def swallows(X, W1, b1, W2, b2):  # catches the refusal and does the work by another route: still refused
+        try:
+            ex.q1._reference(X, W1, b1, W2, b2)
+        except Exception:  # noqa: BLE001 - the cheat under test
+            pass
+        return learner_forward(X, W1, b1, W2, b2)
+
+    def via_04(labels, Z2):
+        return losses.q5.reference(np.eye(10)[labels], Z2)
+
+    assert_rejected(ex.q4, delegates_q4, capsys, "your function calls train_epoch")
+    assert_rejected(ex.q1, delegates_q1, capsys, "your function calls forward")
+    assert_rejected(ex.q1, swallows, capsys, "your function calls forward")
+    assert_rejected(ex.q2, via_04, capsys, "your function calls softmax_ce_grad")
+    assert ex.q4.reference is ex.train_epoch and ex.q1.reference is ex.forward  # put back
+    assert losses.q5.reference is losses.softmax_ce_grad
+    assert_accepted(ex.q1, learner_forward, capsys)  # the honest answer still passes
+
+
+def test_a_softmax_without_keepdims_is_not_blamed_on_the_labels(capsys):
+    """E / E.sum(axis=1) also meets an (n,) array with an (n, 10) one: the feedback names keepdims, not only labels."""
+    def no_keepdims(labels, Z2):
+        E = np.exp(Z2 - Z2.max(axis=1, keepdims=True))
+        P = E / E.sum(axis=1)
+        P[np.arange(len(labels)), labels] -= 1
+        return P / len(labels)
+
+    out = assert_rejected(ex.q2, no_keepdims, capsys, "keepdims=True")
+    assert "labels" in out  # the other cause is still named

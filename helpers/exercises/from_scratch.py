@@ -378,7 +378,9 @@ def _call_with_labels(answer, args: list, described: str, n: int, in_backward: b
             advice = ("one-hot rows have one column per digit, 10, not one per image: np.eye(10)[labels] gives "
                       "(n, 10), np.eye(n) gives (n, n).")
         elif "could not be broadcast" in text and f"({n},)" in text:
-            advice = LABELS_ADVICE
+            advice = ("an array of shape (n,) met one of shape (n, 10). Two usual causes: a sum over each row "
+                      "without keepdims=True (a hand-made softmax: E.sum(axis=1) is (n,), E.sum(axis=1, "
+                      "keepdims=True) is (n, 1) and divides row by row); or the labels: " + LABELS_ADVICE)
         elif "axis 1 is out of bounds for array of dimension 1" in text:
             advice = ("an array with one axis reached the softmax: the labels (n,) in place of the logits? "
                       "logits_grad takes the labels first, then the logits, logits_grad(labels, Z2), like "
