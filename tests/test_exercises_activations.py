@@ -107,6 +107,8 @@ WRONG = {
            (lambda W1, b1, W2, b2: (W2 @ W1, W1 @ b1 + b2), "not through W1"),
            (lambda W1, b1, W2, b2: (W2 @ W1, W2 @ (b1 + b2)), "it does not pass through W2"),
            (lambda W1, b1, W2, b2: (W2 * W1, W2 * b1 + b2), "entry by entry"),
+           (lambda W1, b1, W2, b2: ((W2 @ W1).T, W2 @ b1 + b2), "the transpose of the right one"),
+           (lambda W1, b1, W2, b2: (W1.T @ W2.T, W2 @ b1 + b2), "rows = neurons"),
            (lambda W1, b1, W2, b2: W2 @ W1, "return 2 values"),
            (lambda W1, b1, W2, b2: (W2 @ W1, ...), "b is still `...`")],
     "p1": [("b", "1 / (1 + inf)"), ("c", "NumPy does not stop"), ("d", "smallest positive one"),
@@ -146,7 +148,8 @@ WRONG = {
            (2.5, "multiplies them"),
            (0.5 ** 10, "its slope σ′(0)"),
            (1.0, "at its steepest"),
-           (1e-6, "Right order of magnitude"),
+           (1e-6, "one significant figure"),
+           (9.6e-7, "not the ceiling correctly rounded"),
            (3.48e-7, "one particular input"),
            (chain_gradients("sigmoid", 10, 1.0, -0.16)[0], "largest gradient an actual input reaches"),
            (-(0.25 ** 10), "sign"),
@@ -184,6 +187,17 @@ def test_q5_ceiling_is_right_and_never_reached():
 def test_q5_accepts_the_ceiling_rounded_to_two_digits(capsys):
     assert_accepted(ex.q5, 9.5e-7, capsys)
     assert_accepted(ex.q5, (1 / 4) ** 10, capsys)
+
+
+def test_q5_one_rounding_rule_correctly_rounded_to_two_or_more_figures(capsys):
+    """0.25**10 = 9.5367431640625e-07: any correct rounding to 2 or more significant figures passes; a mis-rounding
+    (or a nudge within 1%) and the one-figure 1e-6 are refused, the message naming the rule without the value."""
+    for right in (9.5e-7, 9.54e-7, 9.537e-7, 9.5367e-7, 9.53674e-7, 2 ** -20):
+        assert_accepted(ex.q5, right, capsys)
+    for wrong in (9.6e-7, 9.53e-7, 9.45e-7, 9.536e-7, 0.25 ** 10 * 1.009, 0.25 ** 10 * 0.995):
+        out = assert_rejected(ex.q5, wrong, capsys, "not the ceiling correctly rounded")
+        assert "9.5" not in out.replace(str(wrong), ""), out  # the value is not handed over
+    assert_rejected(ex.q5, 1e-6, capsys, "at least two significant figures")
 
 
 def test_q6_global_max_is_caught_by_rows_at_different_scales(capsys):
@@ -577,3 +591,5 @@ def test_merge_layers_names_each_outputs_slip(capsys):
     out = assert_rejected(ex.q1, lambda W1, b1, W2, b2: (W2 @ W1 + 1, b1 + b2), capsys, "W is not right either")
     assert "passes through the second layer's weights W2" in out
     assert_rejected(ex.q1, lambda W1, b1, W2, b2: (W2 @ W1 + 1, b1 + b2 + 5), capsys, "W is not right: expected")
+    out = assert_rejected(ex.q1, lambda W1, b1, W2, b2: ((W2 @ W1).T, b1 + b2), capsys, "transpose of the right one")
+    assert "passes through the second layer's weights W2" in out and "expected" not in out

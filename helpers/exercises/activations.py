@@ -9,6 +9,7 @@ import functools
 import importlib.util
 import inspect
 import io
+import math
 import re
 import textwrap
 import tokenize
@@ -174,8 +175,11 @@ def _layer_case(d_in, d_hidden, d_out):
 
 _ORDER = "the product is in the wrong order: W1 acts on x first, so it stands next to x (on the right)."
 _STAR = "`*` multiplies entry by entry. A layer applies its weights with the matrix product `@`."
+_TRANSPOSED = ("your W is the transpose of the right one: W must have shape (d_out, d_in), rows = neurons, like W1 "
+               "and W2.")
 # q1's slips one output at a time: two slips together (W1 @ W2 and b1 + b2) are each named
-_W_SLIPS = [(lambda W1, b1, W2, b2: W1 @ W2, _ORDER), (lambda W1, b1, W2, b2: W2 * W1, _STAR)]
+_W_SLIPS = [(lambda W1, b1, W2, b2: W1 @ W2, _ORDER), (lambda W1, b1, W2, b2: W2 * W1, _STAR),
+            (lambda W1, b1, W2, b2: (W2 @ W1).T, _TRANSPOSED)]  # also W1.T @ W2.T, the same matrix
 _B_SLIPS = [(lambda W1, b1, W2, b2: W2 * b1 + b2, _STAR),
             (lambda W1, b1, W2, b2: b1 + b2, "the first bias b1 also passes through the second layer's weights W2 "
                                              "before b2 is added."),
@@ -256,6 +260,7 @@ q1 = MergeLayersExercise(
     mistakes=[
         (_quiet(lambda W1, b1, W2, b2: (W1 @ W2, W2 @ b1 + b2)), "W is " + _ORDER),
         (_quiet(lambda W1, b1, W2, b2: (W2 * W1, W2 * b1 + b2)), _STAR),
+        (_quiet(lambda W1, b1, W2, b2: ((W2 @ W1).T, W2 @ b1 + b2)), "b is right, but " + _TRANSPOSED),
         (_quiet(lambda W1, b1, W2, b2: (W2 @ W1, b1 + b2)),
          "W is right. For b: the first bias b1 also passes through the second layer's weights before b2 is added."),
         (_quiet(lambda W1, b1, W2, b2: (W2 @ W1, b2)),
@@ -665,7 +670,24 @@ q4 = ArrayFunctionExercise(
 
 # ---- q5: the ceiling on the gradient through ten sigmoid layers ----
 
-q5 = ValueExercise(
+def _correctly_rounded(got: float, exact: float) -> bool:
+    """True if `got` is `exact`, or `exact` correctly rounded to two or more significant figures."""
+    return any(math.isclose(got, float(f"{exact:.{figures - 1}e}"), rel_tol=1e-12) for figures in range(2, 18))
+
+
+class CeilingExercise(ValueExercise):
+    """q5: one rounding rule. Within 1% of the ceiling, the answer must be the ceiling itself or the ceiling
+    correctly rounded to two or more significant figures (9.5e-7, 9.54e-7 pass; 9.6e-7 and 9.53e-7 do not)."""
+
+    def _check(self, answer) -> None:
+        super()._check(answer)
+        if not _correctly_rounded(float(np.asarray(answer, dtype=float)), self.reference):
+            raise Wrong("close, but not the ceiling correctly rounded: round the exact value to two or more "
+                        "significant figures (the last digit rounded, not cut off), or give it as a Python "
+                        "expression (like 2 ** -5) and let Python compute it.")
+
+
+q5 = CeilingExercise(
     "Exercise 5 (a ceiling for ten sigmoids)", lambda: 0.25 ** 10,
     hint=["Each of the ten factors is the weight, here one, times the sigmoid's slope at some point. Ask how steep "
           "the sigmoid can ever be, at its steepest; the ceiling is that largest slope, ten times over in a product.",
@@ -682,8 +704,9 @@ q5 = ValueExercise(
                              "the input a₀ = x is not a layer."),
         (lambda: 0.5 ** 10, "0.5 is σ(0), the sigmoid's height at 0. The factor is its slope σ′(0) = σ(0)(1 − σ(0))."),
         (lambda: 1.0, "1 would be the ceiling if the sigmoid's slope could reach 1. How steep is it at its steepest?"),
-        (lambda: 1e-6, "Right order of magnitude, but rounded: give the exact ceiling (a Python expression like "
-                       "2 ** -5 is fine)."),
+        (lambda: 1e-6, "That is the ceiling rounded to one significant figure, too coarse to tell it from 10⁻⁶: "
+                       "give at least two significant figures, correctly rounded, or a Python expression (like "
+                       "2 ** -5)."),
         (lambda: 3.48e-7, "That is the gradient for one particular input (x = 0.5). The question asks for the number "
                           "no input can exceed: the product of the largest possible factors."),
         (lambda: 3.9e-7, "That is the largest gradient an actual input reaches. The question asks for the simpler "
