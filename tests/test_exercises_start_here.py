@@ -58,3 +58,11 @@ def test_a_near_miss_is_told_to_compute_exactly_without_float_talk(answer, capsy
     assert not ex.q0.check(answer)
     out = capsys.readouterr().out
     assert "whole numbers" in out and "float" not in out and "-2" not in out.replace("−", "-").split("answer")[-1], out
+
+
+@pytest.mark.parametrize("answer, named", [(-4.0, "only w₂ is negative"), (5.0, "multiply each input by its weight")])
+def test_two_plausible_slips_get_their_own_message(answer, named, capsys):
+    """−4 carries w₂'s minus onto w₁ (not "a factor applied twice"); 5 is x₁ + x₂, the weights left out."""
+    assert not ex.q0.check(answer)
+    out = capsys.readouterr().out
+    assert named in out and "too big" not in out and "recompute" not in out, out

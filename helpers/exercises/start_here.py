@@ -48,6 +48,8 @@ q0 = WeightedSum(
     solution="answer = 0.5 * 2 + (-1) * 3   # = -2.0",
     mistakes=[(lambda: 0.5 * 2 + 1 * 3, "check the sign of w₂: it is −1, so its product is negative"),
               (lambda: 0.5 + 2 - 1 + 3, "multiply each input by its weight before adding"),
+              (lambda: 2 + 3, "that is x₁ + x₂, the inputs alone: multiply each input by its weight before adding"),
+              (lambda: -(0.5 * 2) + (-1) * 3, "only w₂ is negative: w₁ = 0.5, so w₁·x₁ = +1"),
               (lambda: (-1) * 3, "that is w₂·x₂ alone: add the first product, w₁·x₁, too"),
               (lambda: 0.5 * 2 + (-1), "multiply w₂ by its input x₂ = 3 before adding"),
               (lambda: 0.5 * 2, "that is w₁·x₁ alone: add the second product, w₂·x₂, too"),
