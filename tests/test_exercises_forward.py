@@ -69,7 +69,7 @@ REFERENCE = {
     "q4": ex.XOR_RELU_REFERENCE,
     "q5": ex.SHAPES_REFERENCE,
     "q6": MnistNet,
-    "q7": 10 * sigmoid(5.0) - 10 * sigmoid(-5.0) - 5,
+    "q7": 10 * sigmoid(15.0) - 10 * sigmoid(5.0) - 5,
 }
 
 
@@ -181,14 +181,17 @@ WRONG = {
         ("MnistNet", "expected your class MnistNet"),
     ],
     "q7": [
-        (5.0, "h₂ = σ(−5) is small but not 0"),  # h rounded to 1 and 0 (or +10 into the output)
-        (4.8, "rounded h₁ and h₂ to 2 decimals"),
-        (10 * sigmoid(5.0) - 10 * sigmoid(-5.0), "the output bias b₂ = −5 is missing"),
-        (sigmoid(10 * sigmoid(5.0) - 10 * sigmoid(-5.0) - 5), "that is ŷ = σ(z₂)"),
+        (-5.0, "h₁ and h₂ both exactly 1"),  # h rounded to 1 and 1
+        (-4.9, "rounded h₁ and h₂ to 2 decimals"),
+        (10 * sigmoid(15.0) - 10 * sigmoid(5.0), "the output bias b₂ = −5 is missing"),
+        (sigmoid(10 * sigmoid(15.0) - 10 * sigmoid(5.0) - 5), "that is ŷ = σ(z₂)"),
         (95.0, "the hidden neurons' z"),
-        (-5.0, "h₂'s z at (1, 0) is 10·1 + 10·0 − 15 = −5"),
-        (4.5, "too small"),  # a guess: guided, not told
-        ("4.87", "a number"),
+        (4.87, "that is z₂ at x = (1, 0)"),  # the widget's opening input
+        (4.93, "so h₂ = σ(5), near 1, not σ(−5)"),
+        (14.93, "mind the sign of h₂'s weight"),
+        (-4.96, "4 decimals of each h"),  # a near miss: hand rounding, not float32
+        (-5.5, "too far from 0"),  # a guess: guided, not told
+        ("-4.93", "a number"),
     ],
 }
 
@@ -384,3 +387,19 @@ def test_q5_hint_keeps_the_xor_net_that_section_7_reuses():
     # Following the hint literally must not overwrite `net` (section 7 compares XorNet against it).
     last = ex.q5.hints[-1]
     assert "mnist_net" in last and "net[0]" not in last.replace("mnist_net[0]", "")
+
+
+def test_q7_is_asked_where_the_trace_widget_does_not_open():
+    # The widget opens at x = (1, 0) and prints z2 there: the exercise asks at (1, 1), which it does not show.
+    assert abs(ex.q7.reference - (10 * sigmoid(15.0) - 10 * sigmoid(5.0) - 5)) < 1e-12
+    with np.testing.assert_raises(ex.Wrong) as caught:
+        ex.q7._check(10 * sigmoid(5.0) - 10 * sigmoid(-5.0) - 5)
+    assert "(1, 0)" in str(caught.exception)
+
+
+def test_q7_near_miss_speaks_of_hand_rounding_not_float32():
+    with np.testing.assert_raises(ex.Wrong) as caught:
+        ex.q7._check(round(ex.q7.reference, 2) - 0.03)  # a near miss that is none of the named slips
+    message = str(caught.exception)
+    assert "float32" not in message
+    assert "4 decimals of each h" in message

@@ -595,39 +595,59 @@ q6 = ModuleExercise(
 
 
 # ---- q7: one number of the XOR network, traced by hand ----
+# Asked at x = (1, 1): the trace widget opens at (1, 0) (and (0, 1) gives the same z₂), where it prints z₂.
 
-def _z2_by_hand(h1: float, h2: float, bias: float = -5.0) -> float:
-    """The output neuron's weighted sum at x = (1, 0): 10·h1 − 10·h2 + 0·h3 + b2."""
-    return 10.0 * h1 - 10.0 * h2 + bias
+def _z2_by_hand(h1: float, h2: float, bias: float = -5.0, w2: float = -10.0) -> float:
+    """The output neuron's weighted sum: 10·h1 − 10·h2 + 0·h3 + b2."""
+    return 10.0 * h1 + w2 * h2 + bias
 
 
-q7 = ValueExercise(
-    "Exercise 7 (one number traced by hand)", lambda: _z2_by_hand(float(sigmoid(5.0)), float(sigmoid(-5.0))),
+class _HandTrace(ValueExercise):
+    """A value traced by hand: a near miss is a rounding of the h values, not float32."""
+
+    def _check(self, answer) -> None:
+        try:
+            super()._check(answer)
+        except Wrong as wrong:
+            if "close, but not close enough" not in str(wrong):
+                raise
+            raise Wrong("close, but a little off: did you round on the way? Keep 4 decimals of each h and round "
+                        "only z₂ itself, to 2 decimals. Check each term's sign too.") from None
+
+
+_H1, _H2 = float(sigmoid(15.0)), float(sigmoid(5.0))  # at x = (1, 1)
+
+q7 = _HandTrace(
+    "Exercise 7 (one number traced by hand)", lambda: _z2_by_hand(_H1, _H2),
     hint=["Go layer by layer. Each hidden neuron first: its weighted sum at this input, then the sigmoid of it. Then "
           "the output neuron's weighted sum of the three hidden outputs, plus its bias; stop before its sigmoid.",
-          "At x = (1, 0): h₁'s z is 10·1 + 10·0 − 5 and h₂'s z is 10·1 + 10·0 − 15; h₃ = σ(0) = 0.5 has weight 0. "
+          "At x = (1, 1): h₁'s z is 10·1 + 10·1 − 5 and h₂'s z is 10·1 + 10·1 − 15; h₃ = σ(0) = 0.5 has weight 0. "
           "Take σ of each z (sigmoid(…) works as a calculator) and keep 4 decimals; then "
           "z₂ = 10·h₁ − 10·h₂ + 0·h₃ − 5."],
-    solution="z2_by_hand = 10 * sigmoid(5.0) - 10 * sigmoid(-5.0) + 0 * sigmoid(0.0) - 5   "
-             "# h1 = σ(5) ≈ 0.9933, h2 = σ(−5) ≈ 0.0067: z2 ≈ 4.87",
+    solution="z2_by_hand = 10 * sigmoid(15.0) - 10 * sigmoid(5.0) + 0 * sigmoid(0.0) - 5   "
+             "# h1 = σ(15) ≈ 1.0000, h2 = σ(5) ≈ 0.9933: z2 ≈ −4.93",
     atol=0.01, rtol=0.0,  # 2 decimals: h₁ and h₂ kept to 3 or 4 decimals pass
     mistakes=[
-        (lambda: _z2_by_hand(1.0, 0.0),
-         "that is z₂ with h₁ exactly 1 and h₂ exactly 0 (or with +10 into the output from h₂). h₂ = σ(−5) is small "
-         "but not 0, and h₁ = σ(5) is a little under 1: with weights of 10 those small gaps matter. Keep 4 decimals "
-         "of each h, and mind the sign of h₂'s weight, −10."),
-        (lambda: _z2_by_hand(0.99, 0.01),
-         "close: you rounded h₁ and h₂ to 2 decimals (0.99 and 0.01), and the weights of 10 multiply that rounding "
-         "by 10. Keep 4 decimals of each h; round only z₂ itself."),
-        (lambda: _z2_by_hand(float(sigmoid(5.0)), float(sigmoid(-5.0)), bias=0.0),
+        (lambda: _z2_by_hand(1.0, 1.0),
+         "that is z₂ with h₁ and h₂ both exactly 1. h₂'s z at (1, 1) is 10·1 + 10·1 − 15 = 5, and σ(5) is a "
+         "little under 1: with weights of 10 that small gap matters. Keep 4 decimals of each h."),
+        (lambda: _z2_by_hand(1.0, 0.99),
+         "close: you rounded h₁ and h₂ to 2 decimals (1.00 and 0.99), as Prediction 2's rough estimate did, and the "
+         "weights of 10 multiply that rounding by 10. Keep 4 decimals of each h; round only z₂ itself."),
+        (lambda: _z2_by_hand(_H1, _H2, bias=0.0),
          "the output bias b₂ = −5 is missing: the output neuron adds it to its weighted sum, as the hidden ones do."),
-        (lambda: float(sigmoid(_z2_by_hand(float(sigmoid(5.0)), float(sigmoid(-5.0))))),
+        (lambda: float(sigmoid(_z2_by_hand(_H1, _H2))),
          "that is ŷ = σ(z₂), the output after its sigmoid (the forward-pass cell of section 4 prints it). The "
          "question asks for z₂, the output neuron's weighted sum before the sigmoid."),
-        (lambda: _z2_by_hand(5.0, -5.0),
+        (lambda: _z2_by_hand(15.0, 5.0),
          "you fed the hidden neurons' z into the output. The output neuron reads their activations, h = σ(z): "
-         "h₁ = σ(5), h₂ = σ(−5)."),
-        (lambda: _z2_by_hand(float(sigmoid(5.0)), float(sigmoid(5.0))),
-         "h₂'s z at (1, 0) is 10·1 + 10·0 − 15 = −5, so h₂ = σ(−5), near 0, not σ(5)."),
+         "h₁ = σ(15), h₂ = σ(5)."),
+        (lambda: _z2_by_hand(float(sigmoid(5.0)), float(sigmoid(-5.0))),
+         "that is z₂ at x = (1, 0), the input the widget opens on. This exercise asks at x = (1, 1): both inputs "
+         "are 1."),
+        (lambda: _z2_by_hand(_H1, float(sigmoid(-5.0))),
+         "h₂'s z at (1, 1) is 10·1 + 10·1 − 15 = 5, so h₂ = σ(5), near 1, not σ(−5)."),
+        (lambda: _z2_by_hand(_H1, _H2, w2=10.0),
+         "mind the sign of h₂'s weight into the output: W2 is [10, −10, 0], so h₂ counts −10·h₂."),
     ],
 )
