@@ -318,3 +318,19 @@ def test_every_input_counts_in_the_checks_five_input_cases(capsys):
     """01_n3: the 5-input cases used step (q1) and an all-zero ReLU (q5), so reading 4 inputs of 5 passed."""
     assert_rejected(ex.q1, lambda x, w, b, g: g(np.dot(w[:4], x[:4]) + b), capsys, "only the first 4 inputs")
     assert_rejected(ex.q5, lambda x, W, b, g: np.array([g(W[i][:4] @ x[:4] + b[i]) for i in range(len(b))]), capsys)
+
+
+def test_the_fourth_read_slips(capsys):
+    """01_n4: a list of outputs, an unfinished neuron inside the layer, a count missing one layer's biases."""
+    assert_rejected(ex.q5, lambda x, W, b, g: [g(np.dot(W[i], x) + b[i]) for i in range(len(b))], capsys,
+                    "return a NumPy array")
+
+    def layer_over_unfinished_neuron(x, W, b, g):
+        h = np.zeros(len(b))
+        for i in range(len(b)):
+            h[i] = ...  # what an unsolved Exercise 1 returns
+        return h
+
+    assert_rejected(ex.q5, layer_over_unfinished_neuron, capsys, "unfinished function")
+    for count in (22, 24):
+        assert_rejected(ex.q6, count, capsys, "only one of the two layers its biases")

@@ -443,7 +443,10 @@ def call_learner(fn: Callable, args: Sequence, described: str):
     except Exception as err:  # noqa: BLE001 - the learner's code crashed: report, don't raise
         if isinstance(err, ValueError) and _GUFUNC.search(str(err)):
             raise Wrong(f"your function stopped: {_explain_matmul(err)}\n  when called with {described}") from None
-        raise Wrong(f"your function raised {type(err).__name__}: {err}\n  when called with {described}") from None
+        unfinished = ("\n  (`ellipsis` is the `...` of an unfinished function: is one you call, say from an earlier "
+                      "exercise, still `return ...`?)") if "ellipsis" in str(err) else ""
+        raise Wrong(f"your function raised {type(err).__name__}: {err}{unfinished}\n  when called with {described}"
+                    ) from None
 
 
 class FunctionExercise(Exercise):

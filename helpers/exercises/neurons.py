@@ -8,7 +8,7 @@ import numbers
 import numpy as np
 
 from helpers.activations import relu, sigmoid, step, tanh
-from helpers.exercises.core import ChoiceExercise, CustomExercise, FunctionExercise, Wrong, show
+from helpers.exercises.core import ChoiceExercise, CustomExercise, FunctionExercise, Wrong, call_learner, show
 from helpers.plots.neurons import exact_sum
 from helpers.widgets import num, operand
 
@@ -314,7 +314,19 @@ def _layer_cases() -> list[dict]:
     return cases
 
 
-q5 = FunctionExercise(
+class _LayerExercise(FunctionExercise):
+    """Exercise 5 asks for a NumPy array: a plain list of outputs is right in value but prints as np.float64(...)."""
+
+    def _check(self, answer) -> None:
+        super()._check(answer)
+        case = self.cases[0]
+        got = call_learner(answer, list(case.values()), "the first case")
+        if not isinstance(got, np.ndarray):
+            raise Wrong(f"the values are right, but your function returns a {type(got).__name__}: return a NumPy "
+                        "array, one entry per neuron (np.array(...) turns a list into one)")
+
+
+q5 = _LayerExercise(
     "Exercise 5 (a layer of neurons)", layer, _layer_cases(),
     hint=["A layer is several neurons side by side, all reading the same input. Neuron number i uses row i of the "
           "weight matrix and entry i of the biases: work out each neuron as in Exercise 1, and collect the outputs "
@@ -367,6 +379,9 @@ def check_count(answer) -> None:
                     "also has one bias.")
     if n in (3 + 4 + 2, 4 + 2):
         raise Wrong(f"{n} counts neurons; count the numbers a neuron holds: one weight per input, plus a bias.")
+    if n in (weights + 2, weights + 4):
+        raise Wrong(f"{n} gives only one of the two layers its biases: the hidden neurons and the output neurons "
+                    "each have one.")
     if n == weights + 3 + 4 + 2:
         raise Wrong(f"{n} gives the inputs a bias too; the input layer holds no neurons, only the data.")
     raise Wrong(f"{n} is not it. Count layer by layer: each hidden neuron has 3 weights and a bias; "
