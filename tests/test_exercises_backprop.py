@@ -340,7 +340,7 @@ WRONG = {
            (relu_layer_by_differences, "steps across the kink"),
            (relu_times_output, "not by ReLU's derivative"),
            (lambda X, W, b, G: (2 * relu_layer_backward(X, W, b, G)[0], *relu_layer_backward(X, W, b, G)[1:]),
-            "dX is not right: 15 of 30 entries differ; the first is dX[")],
+            "dX is not right: 15 of 30 entries differ; the largest difference is at dX[")],
     "q4": [(lambda X, y, W1, b1, W2, b2: _tanh_slope_net(X, y, W1, b1, W2, b2), "tanh's derivative"),
            (lambda X, y, W1, b1, W2, b2: tuple(g * len(X) for g in sigmoid_net_backward(X, y, W1, b1, W2, b2)),
             "n times too big"),
@@ -791,3 +791,54 @@ def test_a_float32_tanh_value_is_named_and_shown_to_the_digits_that_differ(capsy
 def test_the_gradient_exercises_have_a_code_free_middle_hint(q):
     assert len(q.hints) == 3
     assert not code_in_hint(q, q.hints[1]), code_in_hint(q, q.hints[1])
+
+
+def test_a_relu_backward_that_overwrites_the_upstream_gradient_is_named(capsys):
+    def masks_g_in_place(X, W, b, G):
+        G[X @ W.T + b <= 0] = 0  # right numbers, but the caller's G is now masked too
+        return G @ W, G.T @ X, G.sum(axis=0)
+
+    assert_rejected(ex.q3, masks_g_in_place, capsys, "changed the array `G` it was given")
+
+    def masks_a_copy(X, W, b, G):
+        G = G.copy()
+        G[X @ W.T + b <= 0] = 0
+        return G @ W, G.T @ X, G.sum(axis=0)
+
+    assert_accepted(ex.q3, masks_a_copy, capsys)
+
+
+def test_a_sigmoid_net_backward_that_changes_its_input_in_place_is_named(capsys):
+    def scales_y_in_place(X, y, W1, b1, W2, b2):
+        y *= 1.0  # a harmless-looking in-place edit of the caller's targets
+        y -= 1.0
+        grads = sigmoid_net_backward(X, y + 1.0, W1, b1, W2, b2)
+        return grads
+
+    assert_rejected(ex.q4, scales_y_in_place, capsys, "changed the array `y` it was given")
+
+
+def test_two_slips_at_once_name_the_output_layer_first_at_its_largest_difference(capsys):
+    def softmax_gradient_and_tanh_slope(X, y, W1, b1, W2, b2):
+        H = sigmoid(X @ W1.T + b1)
+        dY_hat = (H @ W2.T + b2 - y) / len(X)  # the softmax-CE gradient of the worked network: no 2
+        dZ1 = dY_hat @ W2 * (1 - H**2)  # and tanh's slope
+        return dZ1.T @ X, dZ1.sum(axis=0), dY_hat.T @ H, dY_hat.sum(axis=0)
+
+    out = assert_rejected(ex.q4, softmax_gradient_and_tanh_slope, capsys, "dW2 is not right")
+    at = re.search(r"largest difference is at dW2\[0, (\d)\]: expected (\S+), got (\S+)", out)
+    assert at, out
+    case = ex.q4.cases[0]
+    expected_dW2 = sigmoid_net_backward(*case.values())[2]
+    assert int(at.group(1)) == int(np.argmax(np.abs(expected_dW2[0]))), out  # got is half: largest where expected is
+    assert float(at.group(3)) == pytest.approx(float(at.group(2)) / 2, rel=1e-3), out
+
+
+@pytest.mark.parametrize("slip, says", [("m_sum", "m ← β1·m + (1 − β1)·g"), ("s_sum", "s ← β2·s + (1 − β2)·g²")])
+def test_adam_with_one_average_written_as_momentums_sum_is_named(slip, says, capsys):
+    def one_sum(w, g, m, s, t, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+        m = beta1 * m + (g if slip == "m_sum" else (1 - beta1) * g)
+        s = beta2 * s + (g**2 if slip == "s_sum" else (1 - beta2) * g**2)
+        return w - lr * (m / (1 - beta1**t)) / (np.sqrt(s / (1 - beta2**t)) + eps), m, s
+
+    assert_rejected(ex.q6, one_sum, capsys, says)

@@ -204,12 +204,34 @@ def _uses_complex(fn) -> bool:
     return False
 
 
+IN_PLACE_ARGUMENT = ("your gradients are right, but your function changed the array `{name}` it was given (an "
+                     "in-place update such as `{name}[...] = 0` or `{name} *= ...`): the caller still needs it, and "
+                     "once layers are chained, the layer that handed it over reads it again. Make a new array "
+                     "instead, as `{name} * mask` or `{name} = {name} - ...` does")
+
+
+def _changed_argument(answer, case: dict) -> str:
+    """The name of the first array argument that `answer` changes in place, called on a copy of `case`; or ''."""
+    given = _copy(case)
+    try:
+        call_learner(answer, list(given.values()), "")
+    except Wrong:
+        return ""
+    for name, value in case.items():
+        if isinstance(value, np.ndarray) and not np.array_equal(given[name], value, equal_nan=True):
+            return name
+    return ""
+
+
 class _ByChainRule(FunctionExercise):
     """A gradient to derive by the chain rule: checked to 1e-12, so that a finite-difference estimate (right to
-    1e-7 ... 1e-10) fails, with a message that says why; calling the notebook's numerical_derivative is refused."""
+    1e-7 ... 1e-10) fails, with a message that says why; calling the notebook's numerical_derivative is refused.
+    The learner's function must leave its array arguments as they were (as q5 asks of gradient_descent).
+    `order` is the order in which a wrong matrix's entries are looked at: the backward pass's own order."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, order: tuple[str, ...] | None = None, **kwargs):
         super().__init__(*args, atol=EXACT_ATOL, rtol=EXACT_RTOL, **kwargs)
+        self.order = order or self.names
 
     def _check(self, answer) -> None:
         if "numerical_derivative" in _names_used(answer):
@@ -229,9 +251,14 @@ class _ByChainRule(FunctionExercise):
                     where = text[text.index("\n  when called"):] if "\n  when called" in text else ""
                     raise Wrong(first + where) from None
             raise wrong from None
+        for case in self.cases:
+            name = _changed_argument(answer, case)
+            if name:
+                raise Wrong(IN_PLACE_ARGUMENT.format(name=name))
 
     def _first_difference(self, answer) -> str:
-        """'dX is not right: 7 of 30 entries differ; the first is dX[0, 2]: expected ..., got ...', or ''."""
+        """'dX is not right: 7 of 30 entries differ; the largest difference is at dX[0, 2]: expected ..., got ...'
+        for the first wrong output in self.order (the entry where got is furthest from expected), or ''."""
         for case in self.cases:
             try:
                 got = call_learner(answer, list(_copy(case).values()), "")
@@ -242,7 +269,9 @@ class _ByChainRule(FunctionExercise):
                 got, expected = (got,), (expected,)
             if not isinstance(got, tuple | list) or len(got) != len(self.names):
                 return ""
-            for name, g, e in zip(self.names, got, expected, strict=True):
+            outputs = dict(zip(self.names, zip(got, expected, strict=True), strict=True))
+            for name in self.order:
+                g, e = outputs[name]
                 try:
                     g = np.asarray(g, dtype=float)
                 except (TypeError, ValueError):
@@ -251,10 +280,11 @@ class _ByChainRule(FunctionExercise):
                     return ""
                 wrong = ~np.isclose(g, e, atol=self.atol, rtol=self.rtol)
                 if wrong.any():
-                    index = tuple(int(i) for i in np.argwhere(wrong)[0])
+                    gap = np.where(wrong, np.nan_to_num(np.abs(g - e), nan=np.inf, posinf=np.inf), -1.0)
+                    index = tuple(int(i) for i in np.unravel_index(np.argmax(gap), e.shape))
                     at = f"{name}[{', '.join(map(str, index))}]"
-                    return (f"{name} is not right: {int(wrong.sum())} of {wrong.size} entries differ; the first is "
-                            f"{at}: expected {e[index]:.4g}, got {g[index]:.4g}")
+                    return (f"{name} is not right: {int(wrong.sum())} of {wrong.size} entries differ; the largest "
+                            f"difference is at {at}: expected {e[index]:.4g}, got {g[index]:.4g}")
         return ""
 
     def _estimate(self, answer) -> str:
@@ -589,6 +619,7 @@ q4 = _SigmoidNet(
               "    db1 = dZ1.sum(axis=0)               # (d_hidden,)\n"
               "    return dW1, db1, dW2, db2"),
     names=["dW1", "db1", "dW2", "db2"],
+    order=("dW2", "db2", "dW1", "db1"),  # a wrong output layer is named before the hidden layer it feeds
     mistakes=[(_sigmoid_net_tanh_slope, "1 − H² is tanh's derivative, from the worked network. This hidden layer "
                                         "is a sigmoid: σ'(z) = σ(z)(1 − σ(z)) = H(1 − H)"),
               (_sigmoid_net_slope_in_z, "σ'(z) = σ(z)(1 − σ(z)): both factors are in σ(z) = H, the hidden "
@@ -707,7 +738,8 @@ def _adam_slip(slip: str, hard_coded: tuple[str, ...] = tuple(DEFAULTS)):
         if slip == "defaults":
             given = {"beta1": beta1, "beta2": beta2, "eps": eps} | {k: DEFAULTS[k] for k in hard_coded}
             beta1, beta2, eps = given["beta1"], given["beta2"], given["eps"]
-        share1, share2 = (1, 1) if slip == "sums" else (1 - beta1, 1 - beta2)  # sums: momentum's convention
+        share1 = 1 if slip in ("sums", "m_sum") else 1 - beta1  # a sum: momentum's convention
+        share2 = 1 if slip in ("sums", "s_sum") else 1 - beta2
         m_new, s_new = beta1 * m + share1 * g, beta2 * s + share2 * (g if slip == "g_not_squared" else g**2)
         t = t + {"t_plus_one": 1, "t_minus_one": -1}.get(slip, 0)
         m_hat, s_hat = (m, s) if slip == "old_averages" else (m_new, s_new)
@@ -733,6 +765,10 @@ ADAM_SLIPS = {
                      "Divide m by 1 − β1ᵗ and s by 1 − β2ᵗ before the step",
     "sums": "m and s are averages, not sums (that is momentum's v): the new gradient enters with weight 1 − β1 (and "
             "its square with 1 − β2), the old average keeps β1 (β2)",
+    "m_sum": "m is a running average, not a sum: beta1 * m + g is momentum's v, where the new gradient enters "
+             "whole. Adam's m takes it with weight 1 − β1: m ← β1·m + (1 − β1)·g",
+    "s_sum": "s is a running average, not a sum: beta2 * s + g**2 lets the new square enter whole. Adam's s takes "
+             "it with weight 1 − β2: s ← β2·s + (1 − β2)·g²",
     "uphill": "you stepped uphill: subtract the step from w, as in gradient descent",
     "old_averages": "you stepped with the averages of the step before: first fold this step's gradient into m and s, "
                     "then step with the new ones",
