@@ -446,7 +446,15 @@ def test_q4_np_max_of_zero_and_z_is_explained(capsys):
 
     out = assert_rejected(ex.q4, my_relu, capsys, "its second argument is an axis")
     assert "scalar index" not in out
-    assert "one of those questions" not in out and "q4.hint(2)` says which" in out  # no truth-value paragraph
+    assert "one of those questions" not in out and "q4.hint(3)` names it" in out  # no truth-value paragraph
+
+
+def test_q4_python_max_points_to_the_hint_that_names_np_maximum(capsys):
+    def my_relu(z):
+        return max(0, z)
+
+    assert_rejected(ex.q4, my_relu, capsys, "q4.hint(3)` names it")
+    assert "`np.maximum`" in ex.q4.hints[2]  # the hint it points to names the function (not the whole call)
 
 
 def test_q4_hints_do_not_paste_the_solution():

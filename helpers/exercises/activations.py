@@ -647,16 +647,16 @@ q4 = ArrayFunctionExercise(
           "NumPy has an element-by-element maximum of two arrays, or of an array and a number; it sits next to "
           "`np.max` in the docs. (Python's `max(0, z)` does not work on arrays, and `np.max` returns a single "
           "number.)",
-          "That function takes two arguments and keeps, element by element, the larger of the two; either one "
-          "may be a single number, which is then compared with every element of the other."],
+          "That function is `np.maximum`. It takes two arguments and keeps, element by element, the larger of the "
+          "two; either one may be a single number, which is then compared with every element of the other."],
     solution='''def my_relu(z):
     return np.maximum(0, z)  # 0 where z < 0, z itself elsewhere, element by element''',
     # all of helpers.activations: relu, leaky_relu, and relu_grad (z * relu_grad(z) is ReLU too)
     forbid=("helpers.activations", "helpers.nn", "torch.relu", "torch.nn.functional"),
     ambiguous="Python's built-in `max` is one of those questions; NumPy has an element-by-element version of it "
-              "(`q4.hint(2)` says where to find it).",
-    ambiguous_loop="NumPy's element-by-element maximum does it in one call (`q4.hint(2)` says where to find it).",
-    maximum="(`q4.hint(2)` says which.)",
+              "(`q4.hint(3)` names it).",
+    ambiguous_loop="NumPy's element-by-element maximum does it in one call (`q4.hint(3)` names it).",
+    maximum="(`q4.hint(3)` names it.)",
     mistakes=[
         (_quiet(np.abs), "That is |z|: it flips negative values to positive. ReLU replaces them by 0 instead."),
         (_quiet(lambda z: np.minimum(0, z)), "That keeps the negative half and zeroes the positive one: "
