@@ -135,7 +135,13 @@ WRONG = {
         (lambda Y, Z: -np.sum(Y * np.log(_softmax(Z))) / len(Z), "never form the probabilities"),
         (lambda Y, Z: -np.sum(Y * np.log(np.clip(_softmax(Z), 1e-12, 1))) / len(Z), "finite but wrong"),
         (lambda Y, Z: -np.mean(Y * np.log(_softmax(Z))), "divides by n·K"),
-        (lambda Y, Z: ce_learner(Y, Z) * len(Z), "when called with"),  # the sum over examples
+        (lambda Y, Z: ce_learner(Y, Z) * len(Z), "the loss is their mean: divide by n"),  # the sum over examples
+        # keepdims dropped: the row's sum (or max) has shape (n,), which NumPy lines up with Z's columns
+        (lambda Y, Z: -np.sum(Y * (Z - (Z.max(axis=1, keepdims=True)
+                                        + np.log(np.exp(Z - Z.max(axis=1, keepdims=True)).sum(axis=1))))) / len(Z),
+         "keepdims=True"),
+        (lambda Y, Z: -np.sum(Y * (Z - Z.max(axis=1) - np.log(np.exp(Z - Z.max(axis=1)).sum(axis=1)))) / len(Z),
+         "keepdims=True"),
         # log-sum-exp without its m added back: too small by m, negative on the first case
         (lambda Y, Z: -np.sum(Y * (Z - np.log(np.exp(Z - Z.max(axis=1, keepdims=True)).sum(axis=1, keepdims=True))))
          / len(Z), "too small by each row's max m"),
@@ -157,6 +163,9 @@ WRONG = {
         (lambda Z, Y: (softmax(Z) - Y) / len(Z), "when called with"),  # the arguments taken the other way round
         (lambda Y, Z: softmax(Z) * (1 - softmax(Z)) * (softmax(Z) - Y) / len(Z), "the sigmoid's habit"),
         (lambda Y, Z: (softmax(Z) - Y) * softmax(Z) / len(Z), "diagonal of softmax's Jacobian"),
+        # a hand-made softmax whose row sum lost its axis: (n, K) / (n,) lines the sums up with the columns
+        (lambda Y, Z: (np.exp(Z - Z.max(axis=1, keepdims=True)) / np.exp(Z - Z.max(axis=1, keepdims=True)).sum(axis=1)
+                       - Y) / len(Z), "keepdims=True"),
         (lambda Y, Z: 3 * (softmax(Z) - Y) / len(Z), "Try your function on prediction 5's example"),
         (ce_grad_by_differences, "that is a numerical approximation; derive the formula"),
         (lambda Y, Z: ce_grad_by_differences(Y, Z, h=1e-3), "loss is about 1,000,000"),

@@ -8,6 +8,7 @@ case with a huge loss, where finite differences lose digits: there only the exac
 from __future__ import annotations
 
 import functools
+import re
 
 import numpy as np
 import torch
@@ -517,9 +518,34 @@ def _mean_over_table(Y, Z):
     return _ce_onehot(Y, Z) / Z.shape[1]
 
 
+def _ce_sum(Y, Z):
+    return _ce_onehot(Y, Z) * len(Z)
+
+
 def _lse_without_m(Y, Z):
     m = Z.max(axis=1, keepdims=True)
     return -np.sum(Y * (Z - np.log(np.exp(Z - m).sum(axis=1, keepdims=True)))) / len(Z)
+
+
+_LOST_AXIS = ("a row's sum (or max) lost its axis: Z.sum(axis=1) has shape (n,), and NumPy lines an (n,) array up "
+              "with the last axis of an (n, K) table, its columns, not its rows. Sum (and take the max) with "
+              "axis=1, keepdims=True: shape (n, 1), a column that lines up with Z's rows")
+_BROADCAST = re.compile(r"could not be broadcast together")
+
+
+def _explain_lost_axis(fn):
+    """fn(Y, Z), with NumPy's broadcast crash from a dropped keepdims=True turned into Wrong naming that slip."""
+    @functools.wraps(fn)
+    def explained(Y, Z, *rest):
+        try:
+            return fn(Y, Z, *rest)
+        except ValueError as err:
+            n = len(Z)
+            if not _BROADCAST.search(str(err)) or not re.search(rf"\({n},\)|\({n},{n}\)", str(err)):
+                raise
+            raise Wrong(f"your function stopped: {str(err).strip()}. Most likely {_LOST_AXIS}\n  when called with "
+                        f"Y = {show(Y)}, Z = {show(Z)}") from None
+    return explained
 
 
 _NEGATIVE_CE = ("a cross-entropy is never negative: each example costs −log p, and p ≤ 1 makes that ≥ 0. Check the "
@@ -532,7 +558,7 @@ class _CrossEntropyExercise(FunctionExercise):
 
     def _check(self, answer) -> None:
         try:
-            super()._check(answer)
+            super()._check(_explain_lost_axis(answer) if callable(answer) else answer)
         except Wrong as wrong:
             text = str(wrong)
             _, where, case = text.partition("\n  when called with")
@@ -574,6 +600,7 @@ q4 = _CrossEntropyExercise(
               (_clipped, "clipping the probabilities gives a finite but wrong loss: e^−20000 is not 1e−12. "
                          "Compute log p = z − m − log Σ_j e^(z_j − m) directly, with no probabilities"),
               (_ce_per_example, _PER_EXAMPLE),
+              (_ce_sum, "that is the sum over the examples; the loss is their mean: divide by n = len(Z)"),
               (_mean_over_table, "np.mean over the (n, K) table divides by n·K. The loss is the mean over the "
                                  "n examples: sum over everything, then divide by n (len(Z))"),
               (_lse_without_m, "your loss is too small by each row's max m, and can even be negative, which a "
@@ -772,7 +799,7 @@ def _check_ce_grad(fn) -> None:
         raise Wrong(f"expected a function (def ...), got {type(fn).__name__}: {show(fn)}")
     for what, Z, Y in _CE_GRAD_CASES:
         described = f"{what}\n  Z = {show(Z)}\n  Y = {show(Y)}"
-        got = call_learner(fn, [Y.copy(), Z.copy()], described)
+        got = call_learner(_explain_lost_axis(fn), [Y.copy(), Z.copy()], described)
         if got is None:
             raise Wrong(f"your function returned None: did you forget `return`?\n  when called with {described}")
         expected = _ce_grad(Y, Z)  # (n, K)
@@ -799,11 +826,12 @@ q5 = CustomExercise(
           "single term contains the logit of class c, and what is its slope? In the log of the sum of exponentials, "
           "the slope is that logit's exponential over the whole sum: which number from section 3 is that? Last, "
           "what does the mean over n examples do to every entry?",
-          "One example: ∂L/∂z_c = p_c − Y_c, with p = softmax(z). For the table, P = softmax(Z) works row by row "
-          "(shape (n, K)), and the mean over the n examples divides every entry by n = len(Z). The result has the "
-          "shape of Z.",
-          "Compute P = softmax(Z) with the course's softmax (it works along the last axis, so row by row for an "
-          "(n, K) table, and survives logits of 1000). Then subtract Y and divide by the number of rows."],
+          "One example, one class c at a time. In −Σ_k Y_k z_k only the term −Y_c z_c contains z_c, so its slope "
+          "is −Y_c. The slope of log Σ_j e^(z_j) along z_c is e^(z_c) / Σ_j e^(z_j): that is softmax(z)_c, the "
+          "probability p_c. Add the two slopes for one example's gradient; the mean over n examples then scales "
+          "every entry once more.",
+          "In code, for the whole table: P = softmax(Z) with the course's softmax (row by row for an (n, K) table, "
+          "and it survives logits of 1000), then (P − Y) / len(Z). The result has the shape of Z, (n, K)."],
     forbid=("helpers.losses", "helpers.gradcheck", "helpers.nn", "torch.nn.functional", *AUTOGRAD),
     solution="""\
 def my_softmax_ce_grad(Y, Z):
