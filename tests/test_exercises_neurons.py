@@ -38,7 +38,7 @@ REFERENCE = {
 WRONG = {
     "p1": [("a", "What is e⁰?"), ("c", "never happens"), ("d", "power 0 is 1"), ("e", 'one of "a"'),
            (0.5, 'one of "a"')],
-    "p2": [("b", "grow or shrink"), ("c", "not the height"), ("d", "does not multiply x")],
+    "p2": [("b", "grow or shrink"), ("c", "it is not lifted"), ("d", "does not multiply x")],
     "p3": [("a", "Which points satisfy it?"), ("b", "Which points satisfy it?"), ("d", "near the line")],
     "p4": [("a", "can 2 + b be ≤ 0"), ("b", "which points must it put on each side"),
            ("d", "same side of the same straight line")],
@@ -332,5 +332,5 @@ def test_the_fourth_read_slips(capsys):
         return h
 
     assert_rejected(ex.q5, layer_over_unfinished_neuron, capsys, "unfinished function")
-    for count in (22, 24):
-        assert_rejected(ex.q6, count, capsys, "only one of the two layers its biases")
+    assert_rejected(ex.q6, 22, capsys, "only the output layer its biases")
+    assert_rejected(ex.q6, 24, capsys, "multiplies the layer sizes")

@@ -133,8 +133,8 @@ p2 = ChoiceExercise(
     options={"a": "to the left", "b": "to the right", "c": "up", "d": "it gets steeper"},
     feedback={"b": "Find the x where the neuron is exactly halfway, σ = 0.5: that is where w·x + b = 0. "
                    "Does that x grow or shrink when b grows (with w = 1)?",
-              "c": "σ(w·x + b) stays between 0 and 1 whatever b is: b changes z, not the height of σ. "
-                   "Find the x where w·x + b = 0 and follow it.",
+              "c": "every output does rise, but the curve keeps its shape and its limits 0 and 1: it is not lifted. "
+                   "Find the x where w·x + b = 0 (the halfway point) and follow it.",
               "d": "The steepness comes from how fast z changes with x; b does not multiply x. "
                    "Find the x where w·x + b = 0 and follow it."},
     hint="The curve crosses 0.5 where z = w·x + b = 0, that is at x = −b / w. Take w = 1 and b = 0, then b = 2.",
@@ -208,7 +208,8 @@ p3 = ChoiceExercise(
              "d": "nothing at all changes"},
     feedback={"a": "Write the line's equation with 3w₁, 3w₂ and 3b. Which points satisfy it?",
               "b": "Write the line's equation with 3w₁, 3w₂ and 3b. Which points satisfy it?",
-              "d": "The points with z = 0 stay the same, but what happens to z (and σ(z)) at a point near the line?"},
+              "d": "With the step activation, right: step(3z) = step(z). The plane shows the sigmoid, though: "
+                   "the points with z = 0 stay the same, but what happens to σ(z) at a point near the line?"},
     hint="The line is where w₁x₁ + w₂x₂ + b = 0. Multiply the equation by 3: are the same points on it? "
          "Then look at a point just off the line: what happens to its z?",
     solution='p3_answer = "c"  # 3(w₁x₁ + w₂x₂ + b) = 0 has the same solutions; z is 3× larger everywhere',
@@ -379,9 +380,11 @@ def check_count(answer) -> None:
                     "also has one bias.")
     if n in (3 + 4 + 2, 4 + 2):
         raise Wrong(f"{n} counts neurons; count the numbers a neuron holds: one weight per input, plus a bias.")
-    if n in (weights + 2, weights + 4):
-        raise Wrong(f"{n} gives only one of the two layers its biases: the hidden neurons and the output neurons "
-                    "each have one.")
+    if n == 3 * 4 * 2:
+        raise Wrong(f"{n} = 3·4·2 multiplies the layer sizes; a weight joins a neuron to one input of the layer "
+                    "before, so count layer by layer and add: weights and a bias per neuron.")
+    if n == weights + 2:
+        raise Wrong(f"{n} gives only the output layer its biases: the hidden neurons have one each too.")
     if n == weights + 3 + 4 + 2:
         raise Wrong(f"{n} gives the inputs a bias too; the input layer holds no neurons, only the data.")
     raise Wrong(f"{n} is not it. Count layer by layer: each hidden neuron has 3 weights and a bias; "
