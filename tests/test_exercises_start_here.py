@@ -66,3 +66,16 @@ def test_two_plausible_slips_get_their_own_message(answer, named, capsys):
     assert not ex.q0.check(answer)
     out = capsys.readouterr().out
     assert named in out and "too big" not in out and "recompute" not in out, out
+
+
+def test_a_course_function_handed_in_is_told_the_answer_is_a_number(capsys):
+    """q0 asks for a number: handing in a course function hears that, not "write that function yourself"."""
+    from helpers.doctor import report
+    assert not ex.q0.check(report)
+    out = capsys.readouterr().out
+    assert "a number you compute" in out and "function yourself" not in out, out
+
+
+def test_the_concrete_hint_writes_its_minus_sign_as_code_can_type_it():
+    """Hint 2 is what a learner pastes into the answer cell: its minus must be ASCII '-', not U+2212."""
+    assert "−" not in ex.q0.hints[-1] and "-1" in ex.q0.hints[-1], ex.q0.hints[-1]

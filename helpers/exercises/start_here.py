@@ -15,6 +15,14 @@ class WeightedSum(ValueExercise):
     """A value exercise whose answer is one number: a str, one number in brackets, two numbers (the products,
     unsummed) and a near miss (every value here is exact) are named."""
 
+    def _refuse_handed_in(self, answer) -> None:
+        """The shared refusal says "write that function yourself"; q0's answer is a number, so say that instead."""
+        try:
+            super()._refuse_handed_in(answer)
+        except Wrong:
+            raise Wrong("the answer is a number you compute, not one of the course's functions: write the sum "
+                        "w₁·x₁ + w₂·x₂ as a number (or the expression that computes it)") from None
+
     def _check(self, answer) -> None:
         if isinstance(answer, str):
             raise Wrong("the answer is one number, not a str (text in quotes): remove the quotes and write the "
@@ -44,7 +52,7 @@ q0 = WeightedSum(
     reference=lambda: 0.5 * 2 + (-1) * 3,
     hint=["A weighted sum takes each input times its own weight, then adds the results. Watch the sign of the second "
           "weight.",
-          "The two products are 0.5 times 2, and −1 times 3. Add them."],
+          "The two products are 0.5 * 2 and -1 * 3. Add them."],
     solution="answer = 0.5 * 2 + (-1) * 3   # = -2.0",
     mistakes=[(lambda: 0.5 * 2 + 1 * 3, "check the sign of w₂: it is −1, so its product is negative"),
               (lambda: 0.5 + 2 - 1 + 3, "multiply each input by its weight before adding"),

@@ -6,7 +6,7 @@ from helpers.style import BLUE, animate, animated_title
 from helpers.widgets import LivePlot, new_figure, num, operand, slider
 
 W1, X1, X2 = 0.5, 2.0, 3.0  # the exercise's first weight and its two inputs; the slider sets w₂
-LABELS = ("w₁·x₁", "w₂·x₂", "sum z")
+LABELS = ("w₁·x₁", "w₂·x₂", "sum")
 
 
 def weighted_sum_parts(w2: float) -> tuple[float, float, float]:
