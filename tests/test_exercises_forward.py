@@ -84,7 +84,7 @@ WRONG = {
            ("e", 'answer with one of "a", "b", "c", "d"')],
     "p2": [("b", "what sign is that"), ("C", "is about 0.5 only when z₂ is near 0")],
     "q1": [
-        (lambda Xc, W, b: W @ Xc + b, "Bias b[i] belongs to neuron i, row i: it must be added to every entry"),
+        (lambda Xc, W, b: W @ Xc + b, "bias b[i] belongs to neuron i, row i: it must be added to every entry"),
         (lambda Xc, W, b: Xc.T @ W.T + b, "rows convention"),
         (lambda Xc, W, b: W.T @ Xc + b[:, None], "needs a transpose (.T)"),  # d_in != d_out: a shape error
         (lambda Xc, W, b: Xc @ W.T + b, "needs a transpose (.T)"),
@@ -155,7 +155,8 @@ WRONG = {
     ],
     "q6": [
         (_net(lambda self, x: self.fc2(self.fc1(x))), "nothing acts on fc1's output"),
-        (_net(lambda self, x: self.fc2(self.fc1(torch.relu(x)))), "apply torch.relu to fc1's output (not to x"),
+        (_net(lambda self, x: self.fc2(self.fc1(torch.relu(x)))), "a ReLU on the input x, and none on fc1's output"),
+        (_net(lambda self, x: self.fc2(torch.relu(self.fc1(torch.relu(x))))), "a ReLU on the input x: forward()"),
         (_net(lambda self, x: self.fc2(relu(self.fc1(x)))), "imported in the Setup cell are NumPy functions"),
         (_net(lambda self, x: self.fc2(torch.relu(self.fc1(x)).double())), "your tensor became float64 (Double)"),
         (_net(lambda self, x: sigmoid(scores(self, x))), "no relu or sigmoid from the Setup cell"),
@@ -202,7 +203,13 @@ def test_q1_bias_along_the_rows_is_named_where_numpy_cannot_add_it():
     # On data with n != d_out, W @ Xc + b crashes in NumPy; the crash is explained as the slip it is.
     with np.testing.assert_raises(ex.Wrong) as caught:
         ex._explain_broadcast(lambda Xc, W, b: W @ Xc + b)(np.ones((2, 4)), np.ones((3, 2)), np.ones(3))
-    assert "b must stand as a column" in str(caught.exception) and "(3, 4) and (3,)" in str(caught.exception)
+    assert "b[k] went to column k" in str(caught.exception) and "(3, 4) and (3,)" in str(caught.exception)
+
+
+def test_q1_bias_slip_feedback_diagnoses_without_giving_the_fix():
+    # The hints climb to the fix (a column, shape (d_out, 1)); the feedback on the slip only says what went wrong.
+    assert "(d_out, 1)" not in ex._BIAS_AS_COLUMN and "[:, None]" not in ex._BIAS_AS_COLUMN
+    assert "(d_out, 1)" in ex.q1.hints[-1]
 
 
 def test_q2_names_the_failing_input(capsys):
@@ -375,6 +382,11 @@ def test_q6_weights_are_exact_in_float32_and_the_reference_agrees_with_numpy():
     assert np.abs(got - ex._scores()).max() < 1e-5 / 5  # well inside the tolerance the learner gets
     assert (ex.MNIST_X @ ex.MNIST_W1.T + ex.MNIST_b1 < 0).mean() > 0.2  # the ReLU matters
     assert (ex._scores() < 0).any()  # a ReLU after the last layer would show
+    assert (ex.MNIST_X < 0).mean() > 0.1  # standardised as in notebook 06: a ReLU on x would show
+
+
+def test_q6_feedback_does_not_say_a_relu_on_the_input_changes_nothing():
+    assert not any("never negative" in message for _, message in ex._MODULE_SLIPS)
 
 
 def test_q1_last_hint_names_a_way_to_make_a_column_and_the_first_has_no_code():

@@ -59,9 +59,9 @@ def dense_columns(Xc, W, b):
 
 
 _BIAS_AS_COLUMN = ("b was laid along each row (NumPy lines b up with the last axis, the examples), so b[k] went to "
-                   "column k, example k. Bias b[i] belongs to neuron i, row i: it must be added to every entry of "
-                   "that row, so b must stand as a column, shape (d_out, 1). (b.T does nothing to a 1-D array: it has "
-                   "only one axis, so there is nothing to swap.)")
+                   "column k, example k. But bias b[i] belongs to neuron i, row i: it must be added to every entry "
+                   "of that row. (b.T does nothing to a 1-D array: it has only one axis, so there is nothing to "
+                   "swap.) The hints show how to make NumPy add b along the other axis.")
 _BROADCAST = re.compile(r"could not be broadcast together with shapes ((?:\([\d,\s]*\)\s*)+)")
 
 
@@ -118,8 +118,9 @@ q1 = ColumnsExercise(
           "W @ Xc already has shape (d_out, n): row i is neuron i, column k is example k. Plain b, shape (d_out,), "
           "is lined up with the last axis, the examples, so it lands along each row instead. Give b a shape with a 1 "
           "in it, so that it stands as a column and NumPy repeats it across the n columns.",
-          "Two NumPy ways turn a 1-D array into a column: b.reshape(-1, 1) and b[:, None] both give shape "
-          "(d_out, 1), which broadcasts against (d_out, n) by repeating along the columns."],
+          "Two NumPy ways turn a 1-D array into a column: b.reshape(-1, 1) (the -1 asks NumPy to work that size out "
+          "from the others) and b[:, None] (None adds an axis of length 1) both give shape (d_out, 1), which "
+          "broadcasts against (d_out, n) by repeating along the columns."],
     forbid=("helpers.forward", "helpers.nn", "torch.nn.functional"),
     solution="def dense_columns(Xc, W, b):\n    return W @ Xc + b[:, None]   # or (Xc.T @ W.T + b).T",
     mistakes=[
@@ -434,13 +435,14 @@ def _float32(*shape, scale: float) -> np.ndarray:
 
 MNIST_W1, MNIST_b1 = _float32(128, 784, scale=1 / 28), _float32(128, scale=0.1)  # (128, 784), (128,)
 MNIST_W2, MNIST_b2 = _float32(10, 128, scale=0.1), _float32(10, scale=0.1)  # (10, 128), (10,)
-MNIST_X = np.random.default_rng(7).uniform(size=(5, 784)).astype(np.float32).astype(float)  # 5 "images": (5, 784)
+# 5 "images", (5, 784): pixels in [0, 1) standardised as in notebook 06, so the background is negative (-0.42)
+MNIST_X = ((np.random.default_rng(7).uniform(size=(5, 784)) - 0.1307) / 0.3081).astype(np.float32).astype(float)
 MNIST_ATOL = MNIST_RTOL = 1e-5  # float32 sums of 784 products agree with float64 to about 1e-6
 
 
-def _scores(hidden=relu, out=lambda z: z, b1=MNIST_b1, b2=MNIST_b2) -> np.ndarray:
+def _scores(hidden=relu, out=lambda z: z, b1=MNIST_b1, b2=MNIST_b2, x=MNIST_X) -> np.ndarray:
     """The NumPy forward pass of the 784-128-10 network (or a slip of it) on MNIST_X: (5, 10)."""
-    H = hidden(MNIST_X @ MNIST_W1.T + b1)  # (5, 128)
+    H = hidden(x @ MNIST_W1.T + b1)  # (5, 128)
     return out(H @ MNIST_W2.T + b2)  # (5, 10)
 
 
@@ -449,8 +451,15 @@ _LOGITS = ("Return the raw scores (logits), fc2's output as it is: the loss that
 _MODULE_SLIPS = [
     (lambda: _scores(hidden=lambda z: z),
      "nothing acts on fc1's output, so the hidden layer has no ReLU. Without it, fc2(fc1(x)) is one linear map (a "
-     "product of matrices is a matrix), and the hidden layer adds nothing: apply torch.relu to fc1's output (not to "
-     "x: the inputs here are never negative, so a ReLU on x changes nothing)."),
+     "product of matrices is a matrix), and the hidden layer adds nothing: apply torch.relu to fc1's output."),
+    (lambda: _scores(hidden=lambda z: z, x=relu(MNIST_X)),
+     "a ReLU on the input x, and none on fc1's output. The ReLU belongs to the hidden layer: forward() starts with "
+     "fc1 on x as it is, then torch.relu on fc1's output. (Inputs can be negative: standardised MNIST pixels are, "
+     "-0.42 on the background, and a ReLU on x would set them all to 0.)"),
+    (lambda: _scores(x=relu(MNIST_X)),
+     "a ReLU on the input x: forward() starts with fc1 on x as it is. The only ReLU is the one on fc1's output. "
+     "(Inputs can be negative: standardised MNIST pixels are, -0.42 on the background, and a ReLU on x would set "
+     "them all to 0.)"),
     (lambda: _scores(out=lambda z: softmax(z, axis=1)),
      f"every row of your output sums to 1: you applied softmax. {_LOGITS}: with a softmax in forward() too, "
      f"softmax would be applied twice."),
