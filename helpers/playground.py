@@ -177,13 +177,14 @@ def parse_csv(text: str) -> tuple[np.ndarray, np.ndarray]:
 
     A PlaygroundError names the first bad line and why: not 3 fields, not a number, a label that is not 0/1 or
     A/B, a point outside the plane; or a file with no points, one point, or points of one class only."""
-    points, labels = [], []
+    points, labels, header = [], [], None
     for number, line in enumerate(text.splitlines(), start=1):
         line = line.split("#")[0].strip()
         if not line:
             continue
         fields = [field.strip() for field in re.split(r"[,;\t]", line)]
-        if not points and _is_header(fields):
+        if not points and header is None and _is_header(fields):
+            header = f"line {number} ({line!r})"
             continue  # a header such as "x1,x2,label"
         where = f"line {number} ({line!r})"
         if len(fields) != 3:
@@ -193,6 +194,9 @@ def parse_csv(text: str) -> tuple[np.ndarray, np.ndarray]:
             raise PlaygroundError(f"{where}: too many points, at most {MAX_POINTS}")
         points.append(_point(fields[0], fields[1], where))
         labels.append(_label(fields[2], where))
+    if not points and header:
+        raise PlaygroundError(f"the file holds no points: {header} holds no numbers, so it was read as a "
+                              "header. Write one point per line, as x1, x2, label")
     if not points:
         raise PlaygroundError("the file holds no points: write one point per line, as x1, x2, label")
     if len(points) < 2:
@@ -321,8 +325,17 @@ class Playground:
     def load_csv(self, path_or_text) -> None:
         """Data from a CSV file or its text (`x1, x2, label` per line), split by test_fraction; new weights."""
         X, y = parse_csv(_csv_text(path_or_text))
-        self._set_data(X, y, "csv", self.test_fraction)
-        self.n, self.noise = len(y), 0.0
+        self._set_data(X, y, "csv", self.test_fraction)  # n and noise stay: they are the presets' settings
+
+    def resplit(self, test_fraction) -> None:
+        """Split the points there are now again, test_fraction of each class for testing; new weights. Loaded and
+        drawn points are kept (drawn ones join the data, named 'drawn'); a preset's own points split as the preset."""
+        test_fraction = _check_fraction(test_fraction)
+        if self.data in PRESETS and not self.drawn:
+            self.set_preset(self.data, test_fraction=test_fraction)
+            return
+        X, y = np.vstack([self.X_train, self.X_test]), np.concatenate([self.y_train, self.y_test])
+        self._set_data(X, y, "csv" if self.data == "csv" else "drawn", test_fraction)
 
     def _set_data(self, X: np.ndarray, y: np.ndarray, name: str, test_fraction: float) -> None:
         """Split the points into training and test sets, forget drawn points, and reset the network."""
@@ -481,7 +494,7 @@ class Playground:
     def __repr__(self) -> str:
         layers = " → ".join(str(size) for size in (len(self.features), *self.hidden, 2))
         return (f"Playground({self.data!r}, {len(self.y_train)} training and {len(self.y_test)} test points, "
-                f"network {layers}, {self.activation}, epoch {self.epoch})")
+                f"network {layers}, {self.activation if self.hidden else 'no activation'}, epoch {self.epoch})")
 
     # ---- export
 

@@ -64,7 +64,7 @@ OVERFIT = {"noise": 0.3, "hidden": (8, 8, 8), "activation": "relu", "lr": 0.1}  
 REFERENCE = {
     "p1": "b",
     "q1": Later(ex.q1.reference),
-    "q2": trained(30, "xor", hidden=(), features=("x1*x2",)),  # x1 and x2 may go: one feature beyond them
+    "q2": trained(30, "xor", hidden=(), features=("x1", "x2", "x1*x2")),
     "q3": trained(500, "circle", noise=0.3, test_fraction=0.9, hidden=(8, 8), lr=0.1),  # tanh overfits too
     "q4": trained(300, "circle", test_fraction=0.9, l2=0.1, **OVERFIT),  # L2 alone fixes it
 }
@@ -74,7 +74,8 @@ WRONG = {
            ("d", "the labels the wrong way round would raise it"), ("e", 'answer with one of "a", "b", "c", "d"')],
     "q1": [
         (trained(0, "circle"), "this challenge is on the spiral data set, and your playground holds 'circle' data"),
-        (drawn_on("spiral"), "you drew 1 point(s) on the spiral"),
+        (drawn_on("spiral"), "you drew 1 point(s) on the spiral: the challenge is on "
+                                "its own points. Press Undo point, or Reload data"),
         (trained(0, "spiral", features=("x1", "x2", "sin(x1)")), "you use x1, x2, sin(x1): switch off sin(x1)"),
         (trained(0, "spiral", features=("x1",)), "switch both x1 and x2 on"),
         (trained(0, "spiral", hidden=(8, 8, 8, 8)), "32 hidden neurons, (8, 8, 8, 8); the challenge allows 24"),
@@ -91,7 +92,8 @@ WRONG = {
         (trained(30, "xor", hidden=(4,), features=("x1", "x2", "x1*x2")), "no hidden layer, and yours has 1"),
         (trained(30, "xor", hidden=()), "the boundary is one straight line (Prediction 1): add one more input"),
         (trained(30, "xor", hidden=(), features=("x1", "x2", "x1^2", "x2^2")), "you added 2: x1^2, x2^2"),
-        (trained(0, "xor", hidden=(), features=("x1*x2",)), "has not been trained yet"),
+        (trained(0, "xor", hidden=(), features=("x1", "x2", "x1*x2")), "has not been trained yet"),
+        (trained(30, "xor", hidden=(), features=("x1*x2",)), "keep x1 and x2 on: the challenge adds one feature"),
         (trained(30, "xor", hidden=(), features=("x1", "x2", "x1^2")),
          "with x1^2 added, the test accuracy is 32%; the bar is 95%. Training longer will not help"),
         (drawn_on("xor"), "you drew 1 point(s) on the xor"),
@@ -99,7 +101,8 @@ WRONG = {
     "q3": [
         (trained(0, "xor", **OVERFIT), "this challenge is on the circle data set"),
         (trained(0, "circle", test_fraction=0.9, **{**OVERFIT, "noise": 0.0}), "the noise is 0%; these challenges "
-                                                                               "need at least 20%"),
+                                                                               "need at least 30%"),
+        (trained(0, "circle", test_fraction=0.9, **{**OVERFIT, "noise": 0.2}), "the noise is 20%"),
         (trained(0, "circle", test_fraction=0.9, noise=0.3, hidden=(4, 2)), "your network has 6 hidden neurons; "
                                                                             "these challenges use a big network"),
         (trained(0, "circle", test_fraction=0.9, l2=0.01, **OVERFIT), "the L2 strength is 0.01; overfitting on "

@@ -153,6 +153,43 @@ def test_load_csv_from_text_bytes_and_a_path(tmp_path):
         assert pg.y_train.sum() == 5
 
 
+def test_a_csv_does_not_change_the_number_of_points_of_the_presets():
+    pg = Playground("circle")
+    pg.load_csv("1,1,0\n2,2,1\n-1,-1,0\n-2,-2,1\n")
+    pg.set_preset("spiral")
+    assert len(pg.y_train) + len(pg.y_test) == 200
+
+
+def test_resplit_keeps_loaded_and_drawn_points():
+    text = "\n".join(f"{x},{-x},{int(x > 0)}" for x in np.linspace(-5, 5, 20))
+    pg = Playground("gauss", test_fraction=0.5)
+    pg.load_csv(text)
+    points = {tuple(p) for p in np.vstack([pg.X_train, pg.X_test])}
+    pg.resplit(0.2)
+    assert (pg.data, len(pg.y_train), len(pg.y_test), pg.test_fraction) == ("csv", 16, 4, 0.2)
+    assert {tuple(p) for p in np.vstack([pg.X_train, pg.X_test])} == points
+    pg.set_preset("circle")
+    pg.add_point(1.0, 1.0, "A")
+    pg.resplit(0.5)
+    assert (pg.data, len(pg.y_train) + len(pg.y_test), pg.drawn) == ("drawn", 201, 0)
+    assert [1.0, 1.0] in np.vstack([pg.X_train, pg.X_test]).tolist()
+    fresh = Playground("xor", test_fraction=0.3)
+    pg.set_preset("xor")
+    pg.resplit(0.3)  # a preset's own points: the same split as asking the preset for it
+    assert np.array_equal(pg.X_test, fresh.X_test) and pg.data == "xor"
+    with pytest.raises(PlaygroundError, match="test_fraction"):
+        pg.resplit(0.95)
+
+
+def test_a_file_of_words_says_its_line_was_taken_for_a_header():
+    with pytest.raises(PlaygroundError, match="line 1 .'hello'. holds no numbers"):
+        parse_csv("hello\n")
+
+
+def test_the_repr_shows_no_activation_without_a_hidden_layer():
+    assert "2 → 2, no activation," in repr(Playground("xor", hidden=()))
+
+
 # ----------------------------------------------------------------------------- drawing
 
 

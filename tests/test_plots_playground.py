@@ -66,7 +66,7 @@ def test_every_control_over_its_grid_sets_the_playground_and_the_picture():
                                                                     v["l2"])
             assert (pg.data, round(100 * pg.noise), round(100 * (1 - pg.test_fraction))) == (
                 v["preset"], v["noise"], v["train_percent"])
-            if moved:
+            if moved and (name, value) != ("preset", "own"):  # "your points" is refused: nothing to change
                 assert w.image.tooltip != alt, f"{name}: the alt text did not follow"
                 if name != "show_test":  # the test points are shown on the plane only
                     assert picture(w) != before, f"{name}={value!r}: the picture did not change"
@@ -142,6 +142,38 @@ def test_a_csv_upload_loads_its_points():
     assert w.pg.data == "csv" and len(w.pg.y_train) + len(w.pg.y_test) == 8
     assert "Loaded points.csv" in w.note.value
     assert w.upload.value == ()  # ready for the next file, the same one included
+
+
+def test_your_points_stay_when_the_split_or_noise_moves_and_reload_brings_the_data_set_back():
+    w = playground()
+    upload(w, GOOD_CSV)
+    assert w.controls["preset"].value == "own"  # the menu says the points are yours
+    points = {tuple(p) for p in np.vstack([w.pg.X_train, w.pg.X_test])}
+    w.controls["train_percent"].value = 70
+    assert w.pg.data == "csv" and {tuple(p) for p in np.vstack([w.pg.X_train, w.pg.X_test])} == points
+    assert "Your points split again" in w.note.value
+    w.controls["noise"].value = 20
+    assert w.pg.data == "csv" and "your points are unchanged" in w.note.value
+    w.controls["preset"].value = "spiral"  # a data set of the menu: its own 200 points, not the CSV's 8
+    assert len(w.pg.y_train) + len(w.pg.y_test) == 200 and "your points went" in w.note.value
+    click(w, 10, 10)
+    w.controls["preset"].value = "spiral"  # already chosen: no change, so Reload is the way back
+    assert w.pg.drawn == 1
+    w.reload_button.click()
+    assert (w.pg.data, w.pg.drawn, len(w.pg.y_train) + len(w.pg.y_test)) == ("spiral", 0, 200)
+    w.clear_button.click()
+    assert w.controls["preset"].value == "own"
+    w.reload_button.click()
+    assert w.pg.data == "drawn" and "pick a data set" in w.note.value
+
+
+def test_the_picture_shows_accuracies_and_the_seed_gives_another_start():
+    w = playground()
+    w.step_button.click()
+    assert f"({w.pg.accuracy('test'):.0%} right)" in w.image.tooltip
+    weights = w.pg.weights()
+    w.controls["seed"].value = 3
+    assert w.pg.seed == 3 and not np.array_equal(weights[0], w.pg.weights()[0])
 
 
 def test_a_bad_csv_shows_its_message_and_keeps_the_data():

@@ -25,7 +25,7 @@ NOTEBOOK = "08_playground"
 MIN_TEST = 50  # test points a challenge needs, so that its accuracy means something
 SPIRAL_NEURONS, SPIRAL_ACCURACY = 24, 0.85
 XOR_ACCURACY = 0.95
-NOISE, BIG, LITTLE_DATA = 0.2, 16, 30  # q3 and q4: the circle with this much noise at least, a big network
+NOISE, BIG, LITTLE_DATA = 0.3, 16, 30  # q3 and q4: the circle with this much noise at least, a big network
 OVERFIT_TRAIN_ACCURACY, OVERFIT_GAP = 0.95, 0.5
 FIXED_GAP, FIXED_ACCURACY, FIXED_EPOCHS = 0.35, 0.8, 100
 
@@ -65,7 +65,7 @@ def _data(state: dict, preset: str) -> None:
                     f"data: pick {preset} in the data menu (or call set_preset)")
     if state["drawn"]:
         raise Wrong(f"you drew {state['drawn']} point(s) on the {preset}: the challenge is on its own points. "
-                    f"Pick {preset} again (or undo them)")
+                    "Press Undo point, or Reload data (in code: set_preset) to get its points back")
 
 
 def _enough_test_points(state: dict) -> None:
@@ -164,6 +164,9 @@ def _check_xor(answer) -> None:
         raise Wrong(f"this challenge has no hidden layer, and yours has {len(state['hidden'])}: remove them all, "
                     "so the inputs go straight to the output")
     added = [name for name in state["features"] if name not in ("x1", "x2")]
+    if not {"x1", "x2"} <= set(state["features"]):
+        raise Wrong("keep x1 and x2 on: the challenge adds one feature to them, and they are "
+                    f"{'off' if not {'x1', 'x2'} & set(state['features']) else 'not both on'}")
     if not added:
         raise Wrong("with x1 and x2 alone and no hidden layer, the boundary is one straight line (Prediction 1): "
                     "add one more input feature")

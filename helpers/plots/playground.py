@@ -63,6 +63,7 @@ RESOLUTION = 50  # each map is computed on a 50 x 50 grid over the plane
 FRAMES_PER_SECOND = 25  # the most frames a second while playing
 LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)  # TensorFlow Playground's
 L2_STRENGTHS = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+OWN, YOUR_POINTS = "own", "your points"  # the menu's entry when the points are drawn or loaded
 PRESET_NAMES = {"circle": "circle", "xor": "XOR", "gauss": "two Gaussians", "spiral": "spiral"}
 WEIGHT_FULL = 2.0  # an edge of a weight this large (or larger) gets the widest line
 CLASS_LABELS = {0: f"{CLASS_NAMES[0]} (circle)", 1: f"{CLASS_NAMES[1]} (square)"}
@@ -188,15 +189,22 @@ def _stats(pg: Playground) -> dict:
 
 
 def _summary_lines(pg: Playground, stats: dict) -> tuple[str, str, str]:
-    """The picture's three text lines: epoch, losses; data; settings."""
-    losses = f"train loss {_number(stats['train_loss'])}   test loss {_number(stats['test_loss'])}"
+    """The picture's three text lines: epoch, losses and accuracies; data; settings."""
+    losses = (f"train loss {_number(stats['train_loss'])} ({_share(stats['train_accuracy'])} right)   "
+              f"test loss {_number(stats['test_loss'])} ({_share(stats['test_accuracy'])} right)")
     data = PRESET_NAMES.get(pg.data, {"csv": "your CSV file", "drawn": "drawn points"}.get(pg.data, pg.data))
     drawn = f", {pg.drawn} drawn" if pg.drawn else ""
     counts = np.bincount(pg.y_train, minlength=2)
     data_line = (f"data: {data}, {len(pg.y_train)} training points ({CLASS_NAMES[0]} {counts[0]}, "
                  f"{CLASS_NAMES[1]} {counts[1]}{drawn}), {len(pg.y_test)} test")
-    settings = (f"{pg.activation}, learning rate {pg.lr:g}, batch {pg.batch_size}, L2 {pg.l2:g}")
+    activation = pg.activation if pg.hidden else "no activation"
+    settings = f"{activation}, learning rate {pg.lr:g}, batch {pg.batch_size}, L2 {pg.l2:g}"
     return f"epoch {pg.epoch}", losses, data_line + "\n" + settings
+
+
+def _share(value: float) -> str:
+    """An accuracy as the picture writes it: a whole percentage, or 'none' when there are no points."""
+    return f"{value:.0%}" if np.isfinite(value) else "none"
 
 
 def _number(value: float) -> str:
@@ -396,8 +404,8 @@ class PlaygroundWidget(LivePlot):
         pg = self.pg
         noise = round(100 * pg.noise) if pg.data in PRESETS else 0
         controls = {
-            "preset": dropdown("data", [(PRESET_NAMES[p], p) for p in PRESETS],
-                               pg.data if pg.data in PRESETS else PRESETS[0]),
+            "preset": dropdown("data", [(PRESET_NAMES[p], p) for p in PRESETS] + [(YOUR_POINTS, OWN)],
+                               pg.data if pg.data in PRESETS else OWN),
             "noise": _narrow(int_slider("noise %", noise, 0, round(100 * MAX_NOISE), 5)),
             "train_percent": _narrow(int_slider("training data %", round(100 * (1 - pg.test_fraction)), 10, 90, 10)),
             "show_test": widgets.Checkbox(value=True, description="show test points", indent=False),
@@ -409,17 +417,20 @@ class PlaygroundWidget(LivePlot):
             "lr": dropdown("learning rate", [(f"{v:g}", v) for v in _with(LEARNING_RATES, pg.lr)], pg.lr),
             "batch_size": _narrow(int_slider("batch size", min(pg.batch_size, 30), 1, 30), 220),
             "l2": dropdown("L2", [(f"{v:g}", v) for v in _with(L2_STRENGTHS, pg.l2)], pg.l2),
+            "seed": dropdown("seed", sorted(set(range(10)) | {pg.seed}), pg.seed),
         }
         self.controls = controls
         for name in ("activation", "lr", "l2"):
             controls[name].layout.width = "190px"
+        controls["seed"].layout.width = "150px"
         controls["preset"].layout.width = "180px"
         controls["noise"].layout.width = controls["train_percent"].layout.width = "210px"
         # buttons
         self.play_button = widgets.ToggleButton(description="Play", icon="play", tooltip="Play / pause training")
         self.step_button = widgets.Button(description="Step", icon="step-forward", tooltip="Train one epoch")
         self.reset_button = widgets.Button(description="Reset", icon="refresh",
-                                           tooltip="New weights from the seed, epoch 0")
+                                           tooltip="Back to the seed's starting weights, epoch 0: the same start "
+                                                   "each time (pick another seed for a new one)")
         self.torch_button = widgets.Button(description="PyTorch code", icon="code",
                                            tooltip="Show this network and its training as a PyTorch script")
         self.numpy_button = widgets.Button(description="NumPy code", icon="code",
@@ -433,8 +444,11 @@ class PlaygroundWidget(LivePlot):
         self.undo_button = widgets.Button(description="Undo point", icon="undo", tooltip="Remove the last drawn point")
         self.clear_button = widgets.Button(description="Clear points", icon="eraser",
                                            tooltip="Remove every point, to draw your own data")
+        self.reload_button = widgets.Button(description="Reload data", icon="repeat",
+                                            tooltip="The data set of the menu with its own points again (drawn or "
+                                                    "loaded points go)")
         for button in (self.step_button, self.reset_button, self.torch_button, self.numpy_button, self.undo_button,
-                       self.clear_button):
+                       self.clear_button, self.reload_button):
             button.layout.width = "auto"
         # the pictures
         self.image = Picture(format="png", layout=widgets.Layout(border="1px solid #999", align_self="flex-start",
@@ -457,20 +471,22 @@ class PlaygroundWidget(LivePlot):
         top = widgets.HBox([self.play_button, self.step_button, self.reset_button, self.epoch_label,
                             self.torch_button, self.numpy_button], layout=widgets.Layout(align_items="center"))
         data = widgets.HBox([controls[name] for name in ("preset", "noise", "train_percent", "show_test")]
-                            + [self.upload], layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
+                            + [self.upload, self.reload_button],
+                            layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
         self.label_choice.layout.width = "auto"
         draw = widgets.HBox([widgets.HTML("<b>clicks add</b>"), self.label_choice],
                             layout=widgets.Layout(align_items="center"))
         plane_column = widgets.VBox([plane_box, draw, widgets.HBox([self.undo_button, self.clear_button]),
                                      widgets.HTML(
             "<div style='line-height:1.25; font-size:0.85em'>The plane: x₁ across, x₂ up, −6 to 6; colour: the "
-            "network's probability of class B. A click adds a point of the class chosen above. Circles: class A, "
-            "squares: class B, hollow: test points.</div>")], layout=widgets.Layout(width=f"{self.size + 10}px"))
+            "network's answer, blue for class A (low probability of B), orange for class B (high), pale near 50%. "
+            "A click adds a point of the class chosen above. Circles: class A, squares: class B, hollow: test "
+            "points.</div>")], layout=widgets.Layout(width=f"{self.size + 10}px"))
         main = widgets.HBox([self.image, plane_column], layout=widgets.Layout(flex_flow="row wrap"))
         features = widgets.HBox([widgets.HTML("<b>features</b>"), *(controls[n] for n in FEATURES)])
         layers = widgets.HBox([widgets.HTML("<b>neurons</b> (0: no layer)"),
                                *(controls[f"layer{i + 1}"] for i in range(MAX_LAYERS))])
-        training = widgets.HBox([controls[n] for n in ("activation", "lr", "batch_size", "l2")])
+        training = widgets.HBox([controls[n] for n in ("activation", "lr", "batch_size", "l2", "seed")])
         widgets.VBox.__init__(self, [top, data, main, features, layers, training, self.note, self.message,
                                      self.code])
         self.add_class("nn-liveplot")
@@ -485,6 +501,7 @@ class PlaygroundWidget(LivePlot):
         self.numpy_button.on_click(lambda _b: self.show_code("NumPy (helpers.nn)", self.pg.export_numpy()))
         self.undo_button.on_click(lambda _b: self._act(self.pg.undo))
         self.clear_button.on_click(lambda _b: self._act(self.pg.clear))
+        self.reload_button.on_click(lambda _b: self.reload())
         self.upload.observe(self._on_upload, names="value")
         self.plane.on_mouse_down(self.click)
         self.redraw()
@@ -494,20 +511,43 @@ class PlaygroundWidget(LivePlot):
         """A control moved: change the data or the network (a refused setting is put back, with its reason)."""
         if self._quiet:
             return
-        v = self.values
+        v, pg, note = self.values, self.pg, ""
+        test_fraction = (100 - v["train_percent"]) / 100
         try:
-            if name in ("preset", "noise", "train_percent"):
-                self.pg.set_preset(v["preset"], noise=v["noise"] / 100,
-                                  test_fraction=(100 - v["train_percent"]) / 100)
+            if name == "preset" and v["preset"] == OWN:
+                note = ("“your points” is what the menu shows once you draw on an empty plane (Clear points) or "
+                        "load a CSV; pick a data set here to get its points")
+            elif name == "train_percent":  # the points stay, drawn and loaded ones too: only the split changes
+                pg.resplit(test_fraction)
+                if pg.data not in PRESETS:
+                    note = (f"Your points split again: {len(pg.y_train)} training and {len(pg.y_test)} test "
+                            "(drawn points now count as data, so Undo cannot remove them).")
+            elif name == "noise" and v["preset"] == OWN:
+                note = ("the noise applies to the data sets of the menu; your points are unchanged. Pick a data set "
+                        "to use it")
+            elif name in ("preset", "noise"):
+                if pg.drawn or pg.data not in PRESETS:
+                    mine = f"the {pg.drawn} drawn point(s)" if pg.data in PRESETS else "your points"
+                    note = f"The {PRESET_NAMES[v['preset']]} now: {mine} went with the old data."
+                pg.set_preset(v["preset"], noise=v["noise"] / 100, test_fraction=test_fraction)
             elif name != "show_test":
                 hidden = tuple(v[f"layer{i + 1}"] for i in range(MAX_LAYERS) if v[f"layer{i + 1}"])
-                self.pg.configure(features=tuple(f for f in FEATURES if v[f]), hidden=hidden,
-                                  activation=v["activation"], lr=v["lr"], batch_size=v["batch_size"], l2=v["l2"])
-            self.note.value = ""
+                pg.configure(features=tuple(f for f in FEATURES if v[f]), hidden=hidden, activation=v["activation"],
+                             lr=v["lr"], batch_size=v["batch_size"], l2=v["l2"], seed=v["seed"])
+            self.note.value = f"<div role='status'>{html.escape(note)}</div>" if note else ""
         except CourseError as err:
             self._say(str(err))
             self._restore(name)
         self.redraw()
+
+    def reload(self) -> None:
+        """The menu's data set with its own points again, at the sliders' noise and split (drawn points go)."""
+        v = self.values
+        if v["preset"] == OWN:
+            self._say("pick a data set in the menu first: your own points cannot be reloaded")
+            return
+        self._act(lambda: self.pg.set_preset(v["preset"], noise=v["noise"] / 100,
+                                             test_fraction=(100 - v["train_percent"]) / 100))
 
     def _restore(self, name: str) -> None:
         """Put a refused control back to what the playground still has."""
@@ -515,8 +555,7 @@ class PlaygroundWidget(LivePlot):
         old = {f: f in pg.features for f in FEATURES} | {
             f"layer{i + 1}": pg.hidden[i] if i < len(pg.hidden) else 0 for i in range(MAX_LAYERS)} | {
             "noise": round(100 * pg.noise), "train_percent": round(100 - 100 * pg.test_fraction)}
-        if pg.data in PRESETS:
-            old["preset"] = pg.data
+        old["preset"] = pg.data if pg.data in PRESETS else OWN
         if name in old:
             self._quiet = True
             try:
@@ -617,6 +656,11 @@ class PlaygroundWidget(LivePlot):
     def redraw(self) -> None:
         """Redraw the network picture, its alt text and the plane (LivePlot's redraw: errors shown under the plot),
         then the epoch counter and the Undo button's state."""
+        self._quiet, before = True, self._quiet  # the menu says whose points these are; no change follows
+        try:
+            self.controls["preset"].value = self.pg.data if self.pg.data in PRESETS else OWN
+        finally:
+            self._quiet = before
         super().redraw()
         self.epoch_label.value = f"<b style='font-size:1.2em'>Epoch {self.pg.epoch}</b>"
         self.undo_button.disabled = not self.pg.can_undo
@@ -659,13 +703,12 @@ class PlaygroundWidget(LivePlot):
         pg, stats = self.pg, self._stats or _stats(self.pg)  # the frame's own numbers, computed once in _render
         epoch, losses, lines = _summary_lines(pg, stats)
         sizes = " → ".join(str(k) for k in (len(pg.features), *pg.hidden, 2))
-        accuracy = (f"accuracy: train {stats['train_accuracy']:.0%}, test {stats['test_accuracy']:.0%}"
-                    if len(pg.y_train) and len(pg.y_test) else "")
         values = [f"{c.description or name} = {_value(c.value)}" for name, c in self.controls.items()]
-        return (f"Plot: the playground at {epoch}; {losses}; {accuracy}; {lines.replace(chr(10), '; ')}; network "
+        return (f"Plot: the playground at {epoch}; {losses}; {lines.replace(chr(10), '; ')}; network "
                 f"{sizes} ({', '.join(FEATURE_LABELS[f] for f in pg.features)} in, two scores out), each neuron's "
-                f"map over the plane (blue high, orange low), edges solid blue for positive weights and dashed "
-                f"orange for negative ones. Controls: {', '.join(values)}.")
+                "map over the plane (blue high, orange low; the output's map and the plane: blue class A, orange "
+                "class B), edges solid blue for positive weights and dashed orange for negative ones. Controls: "
+                f"{', '.join(values)}.")
 
     def static_bundle(self) -> dict:
         """For viewers without a kernel: the network picture and the plane side by side, with the alt text (redrawn
