@@ -330,6 +330,7 @@ WRONG = {
            (tanh_neuron_one_sided, "accuracy of a finite difference"),
            (tanh_neuron_central, "accuracy of a finite difference")],
     "q3": [(lambda X, W, b, G: (G @ W, G.T @ X, G.sum(axis=0)), "went straight through the ReLU"),
+           (ex._relu_mask_at_zero, "where z = 0 too"),
            (lambda X, W, b, G: ((G * (G > 0)) @ W, (G * (G > 0)).T @ X, (G * (G > 0)).sum(axis=0)), "forward pass"),
            (lambda X, W, b, G: (*relu_layer_backward(X, W, b, G)[:2], relu_layer_backward(X, W, b, G)[2] / len(X)),
             "not averaged"),

@@ -415,6 +415,11 @@ def _relu_mask_without_bias(X, W, b, G):
     return dZ @ W, dZ.T @ X, dZ.sum(axis=0)
 
 
+def _relu_mask_at_zero(X, W, b, G):
+    dZ = G * (X @ W.T + b >= 0)
+    return dZ @ W, dZ.T @ X, dZ.sum(axis=0)
+
+
 def _relu_mean_bias(X, W, b, G):
     dZ = G * (X @ W.T + b > 0)
     return dZ @ W, dZ.T @ X, dZ.mean(axis=0)
@@ -434,6 +439,8 @@ def _relu_cases() -> list[dict]:
     k, j, z = KINK
     first = cases[0]
     first["b"][j] = z - first["X"][k] @ first["W"][j]  # so that z_kj = 3e-8 (to rounding, about 1e-16)
+    cases.append({"X": np.array([[1.0, 2.0], [0.5, -1.0]]), "W": np.array([[1.0, -0.5], [2.0, 1.0]]),
+                  "b": np.array([0.0, -0.5]), "G": np.array([[1.0, -2.0], [0.5, 1.5]])})  # z_00 is exactly 0
     return cases
 
 
@@ -459,13 +466,15 @@ class _ReluLayer(_ByChainRule):
             return ""
         reached = [np.arange(len(case["X"]))[:, None] == k, np.arange(len(case["W"]))[:, None] == j,
                    np.arange(len(case["b"])) == j]  # the entries of dX, dW, db that unit j of example k reaches
+        off_at_kink = False
         for g, e, mask in zip(got, self._reference(*_copy(case).values()), reached, strict=True):
             if _scale_error(g, e) == math.inf:
                 return ""
             mask = np.broadcast_to(mask, e.shape)
             if not _near(np.asarray(g, dtype=float)[~mask], e[~mask]):
                 return ""
-        return KINK_MESSAGE.format(k=k, j=j, z=z)
+            off_at_kink = off_at_kink or not _near(np.asarray(g, dtype=float)[mask], e[mask])
+        return KINK_MESSAGE.format(k=k, j=j, z=z) if off_at_kink else ""  # right everywhere here: another case
 
 
 q3 = _ReluLayer(
@@ -494,6 +503,8 @@ q3 = _ReluLayer(
                                    "whatever the size of z"),
               (_relu_mask_without_bias, "the mask must use the whole pre-activation Z = X Wᵀ + b, bias included: "
                                         "without b, some units are on the wrong side of 0"),
+              (_relu_mask_at_zero, "the mask lets the gradient through where z = 0 too: ReLU's slope there is "
+                                   "taken as 0 (PyTorch's convention, and this notebook's: 0 where z ≤ 0)"),
               (_relu_mean_bias, "db: b is added to every example, so the gradients of the rows add up "
                                 "(sum over axis 0), they are not averaged")],
 )
