@@ -565,8 +565,6 @@ the training points shuffled each epoch as the playground shuffles them. One ste
 _TORCH_SETUP = '''import numpy as np
 import torch
 from torch import nn
-
-torch.set_default_dtype(torch.float64)  # the playground computes in float64
 '''
 
 _NUMPY_SETUP = '''import numpy as np
@@ -601,7 +599,8 @@ WEIGHTS = [
 ]
 '''
 
-_TORCH_TRAIN = '''linears = [layer for layer in model if isinstance(layer, nn.Linear)]
+_TORCH_TRAIN = '''model = model.double()  # the playground computes in float64 (the data arrays are float64 too)
+linears = [layer for layer in model if isinstance(layer, nn.Linear)]
 with torch.no_grad():
     for layer, (W, b) in zip(linears, WEIGHTS):
         layer.weight.copy_(torch.tensor(W))

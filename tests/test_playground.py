@@ -493,3 +493,13 @@ def test_the_export_of_an_empty_test_set_runs():
     namespace = _run_script(pg.export_numpy())
     assert namespace["X_test"].shape == (0, 2) and namespace["y_train"].tolist() == [1, 0]
     assert np.allclose(namespace["predict_proba"](pg.X_train), pg.predict_proba(pg.X_train))
+
+
+def test_running_the_exported_script_leaves_torchs_default_dtype_alone():
+    """The script runs in the learner's kernel (and in this test process): it must not switch torch to float64 for
+    everything after it (it did once, and the MNIST plots built later in the same process broke)."""
+    import torch
+
+    before = torch.get_default_dtype()
+    _run_script(Playground("xor", hidden=(4,)).export_torch())
+    assert torch.get_default_dtype() == before

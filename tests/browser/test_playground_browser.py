@@ -27,7 +27,7 @@ BAD_CSV = GOOD_CSV + b"5,oops,B\n"
 
 def epoch(widget) -> int:
     """The epoch counter as the page shows it."""
-    return int(re.search(r"Epoch (\d+)", widget.locator(".nn-playground-epoch").inner_text()).group(1))
+    return int(re.search(r"Epoch (\d+)", widget.locator(".nn-playground-epoch").text_content()).group(1))
 
 
 def alt_text(widget) -> str:
@@ -68,6 +68,7 @@ def test_play_pause_draw_and_load_csv(page, lab):
         assert not broken.count(), f"a widget failed to display: {broken.first.inner_text()[:500]}"
         widget = page.locator(WIDGET).first
         widget.scroll_into_view_if_needed()
+        wait_for(page, widget, EPOCH_AT_LEAST, 0)  # the counter is drawn with the first frame (later on a busy machine)
         assert epoch(widget) == 0
         picture = widget.locator("img.nn-playground-network").get_attribute("src")
 
