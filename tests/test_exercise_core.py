@@ -445,6 +445,18 @@ def test_whole_course_lists_every_notebook(tmp_path, capsys):
         assert f"Notebook {nb}:" in out
 
 
+def test_an_unanswered_prediction_keeps_the_notebook_open(fake, tmp_path, capsys):
+    fake.q1.check(1.0)
+    fake.q2.check(2.0)
+    capsys.readouterr()
+    progress("98", path=tmp_path / "p.json")
+    out = capsys.readouterr().out.strip()
+    assert out.endswith("still open: p1 (not answered)"), out
+    fake.p1.check("b")  # answered (wrong): no longer open, and not counted right
+    progress("98", path=tmp_path / "p.json")
+    assert capsys.readouterr().out.strip().endswith("0 of 1 predictions right at the first answer. All done!")
+
+
 def test_summary_line_all_done():
     rows = [{"notebook": "01_x", "exercise": "q1", "title": "E1", "status": "solved"}]
     assert summary_line(rows, "01_x") == "Notebook 01: 1 of 1 exercises solved. All done!"

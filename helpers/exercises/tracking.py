@@ -74,6 +74,7 @@ def summary_line(rows: list[dict], notebook: str) -> str:
     hinted = [f"{r['exercise']} ({hints_of(r)} level{'s' if hints_of(r) > 1 else ''})" for r in rows if hints_of(r)]
     line += f"; hints used: {', '.join(hinted)}" if hinted else ""
     still = [r["title"] for r in exercises if r["status"] != "solved"]
+    still += [f"{r['exercise']} (not answered)" for r in predictions if r["status"] == "untouched"]
     return line + (f"; still open: {', '.join(still)}" if still else ". All done!")
 
 
