@@ -83,8 +83,8 @@ BACKWARD_SLIPS = [
 
 def train_epoch_with(shuffle=True, sign=-1.0, last=True, in_place=True, skip=(), loss_of_all=False,
                      running_mean=False, rebind=(), reshuffle=False, labels_in_order=False, sample=False,
-                     loss_after=False, extra_draw=False, global_rng=False):
-    """A learner's train_epoch with one slip switched on."""
+                     loss_after=False, extra_draw=False, global_rng=False, uphill=(), no_lr=()):
+    """A learner's train_epoch with one slip switched on (uphill, no_lr: the parameters whose one line has it)."""
     def train_epoch(params, X, labels, forward, backward, lr, batch_size, rng):
         W1, b1, W2, b2 = params
         mine = {"W1": W1, "b1": b1, "W2": W2, "b2": b2}  # the learner's own names: rebinding one loses it
@@ -113,10 +113,11 @@ def train_epoch_with(shuffle=True, sign=-1.0, last=True, in_place=True, skip=(),
                 if name in rebind:  # `b1 = b1 - lr * db1`: a new array under the learner's name only
                     mine[name] = mine[name] + sign * lr * g
                     continue
+                step = (-1.0 if name in uphill else 1.0) * (1 / lr if name in no_lr else 1.0) * sign * lr
                 if in_place:
-                    params[i] += sign * lr * g
+                    params[i] += step * g
                 else:
-                    params[i] = mine[name] = params[i] + sign * lr * g  # a new array, stored back into params
+                    params[i] = mine[name] = params[i] + step * g  # a new array, stored back into params
             if loss_after:  # the minibatch's loss taken after its update
                 losses[-1] = softmax_cross_entropy(labels_b, forward(X[idx], *params)[2])
         return losses
@@ -242,6 +243,10 @@ WRONG = {
             "the right tensors in the wrong order: you return Z2, H, Z1"),
            (lambda X, W1, b1, W2, b2: (lambda Z1, H, Z2: (H, H, Z2))(*learner_forward(X, W1, b1, W2, b2)),
             "Either you return H in Z1's place"),
+           (lambda X, W1, b1, W2, b2: (lambda Z1, H, Z2: (H, Z1, Z2))(*learner_forward(X, W1, b1, W2, b2)),
+            "the right tensors in the wrong order: you return H, Z1, Z2"),
+           (forward_with(H=lambda v: np.max(v["Z1"], 0)), "np.max reduces along an axis"),
+           (forward_with(H=lambda v: max(v["Z1"], 0)), "np.maximum(Z1, 0)"),
            (lambda X, W1, b1, W2, b2: learner_forward(X, W1, b1, W2, b2)[2], "return 3 values"),
            (lambda X, W1, b1, W2, b2: None, "forget `return`"),
            (lambda X, W1, b1, W2, b2: (X @ W1.T + b1, ..., ...), "H is still `...`")],
@@ -259,6 +264,8 @@ WRONG = {
            (lambda labels, Z2: -np.eye(10)[labels] / softmax(Z2, axis=1) / len(Z2), "gradient at the probabilities"),
            (lambda labels, Z2: 2 * learner_logits_grad(labels, Z2), "Recompute it from questions 1 to 4"),
            (lambda labels, Z2: -np.eye(10)[labels] / len(Z2), "each wrong digit k gets p_k"),
+           (lambda labels, Z2: (softmax(Z2, axis=1) - 1) * np.eye(10)[labels] / len(Z2), "only the true digit's"),
+           (lambda labels, Z2: (np.exp(Z2) / np.exp(Z2).sum() - np.eye(10)[labels]) / len(Z2), "each row"),
            (lambda labels, Z2: (softmax(Z2, axis=1) - np.eye(10)[labels]) / Z2.size, "K = 10 times too small"),
            (lambda labels, Z2: (softmax(Z2, axis=1) - np.eye(10)[labels]) / 10, "the number of digits"),
            (lambda labels, Z2: None, "forget `return`")],
@@ -593,9 +600,10 @@ def test_a_wrong_order_is_named_as_an_order_not_blamed_on_a_shape(capsys):
     # the right shapes in the wrong order, but not the right values: the order is still named, without the values
     out = assert_rejected(ex.q1, lambda X, W1, b1, W2, b2: (lambda Z1, H, Z2: (Z2, 2 * Z1, H))(
         *learner_forward(X, W1, b1, W2, b2)), capsys, "the shapes come in the wrong order")
-    # dH and dZ1 have one shape: swapping them is a value slip, named on dH as before
-    assert_rejected(ex.q3, lambda X, labels, Z1, H, Z2, W2: (lambda g: (*g[:3], g[4], g[3], *g[5:]))(
-        learner_backward(X, labels, Z1, H, Z2, W2)), capsys, "dH is the first tensor that differs")
+    # dH and dZ1 have one shape: swapped, they are still named as an order, not blamed on dH's formula
+    out = assert_rejected(ex.q3, lambda X, labels, Z1, H, Z2, W2: (lambda g: (*g[:3], g[4], g[3], *g[5:]))(
+        learner_backward(X, labels, Z1, H, Z2, W2)), capsys, "you return dZ2, dW2, db2, dZ1, dH, dW1, db1")
+    assert "mask" not in out, out
 
 
 def test_an_epoch_shuffled_by_another_generator_is_told_to_use_rng(capsys):
@@ -646,3 +654,48 @@ def test_a_softmax_without_keepdims_is_not_blamed_on_the_labels(capsys):
 
     out = assert_rejected(ex.q2, no_keepdims, capsys, "keepdims=True")
     assert "labels" in out  # the other cause is still named
+
+
+@pytest.mark.parametrize("name", ex.PARAM_NAMES)
+def test_one_wrong_update_line_is_blamed_on_its_own_weight(name, capsys):
+    """Over an epoch one bad update spoils every weight; a single step shows which line is wrong."""
+    others = [other for other in ex.PARAM_NAMES if other != name]
+    for slip, words in ((train_epoch_with(uphill=(name,)), "stepped uphill"),
+                        (train_epoch_with(no_lr=(name,)), "leaves out lr")):
+        out = assert_rejected(ex.q4, slip, capsys, f"{name} -= lr * d{name}")
+        assert words in out and "after a single step" in out, out
+        assert not any(f"{other} -= lr" in out for other in others), out
+
+
+def test_a_swapped_hidden_pair_is_named_as_an_order(capsys):
+    """H and Z1 have one shape: returned swapped, they are an order slip, not a ReLU that changed Z1."""
+    out = assert_rejected(ex.q1, lambda X, W1, b1, W2, b2: (lambda Z1, H, Z2: (H, Z1, Z2))(
+        *learner_forward(X, W1, b1, W2, b2)), capsys, "return Z1, H, Z2")
+    assert "changed Z1" not in out, out
+    # H computed twice and returned in Z1's place: two arrays, both ReLU(Z1); the message names that cause too
+    out = assert_rejected(ex.q1, lambda X, W1, b1, W2, b2: (lambda Z1, H, Z2: (H.copy(), H, Z2))(
+        *learner_forward(X, W1, b1, W2, b2)), capsys, "in Z1's place")
+
+
+def test_reductions_for_relu_are_named(capsys):
+    out = assert_rejected(ex.q1, forward_with(H=lambda v: np.max(v["Z1"], 0)), capsys, "np.maximum(Z1, 0)")
+    assert "(128,)" in out, out
+    out = assert_rejected(ex.q1, forward_with(H=lambda v: max(v["Z1"], 0)), capsys, "Python's built-in max")
+    assert "ValueError" in out, out
+
+
+def test_an_epoch_wrong_only_after_the_first_step_is_not_blamed_on_one_line(capsys):
+    """A learning rate that shrinks every step: the first step is right, so no update line is named."""
+    def decaying(params, X, labels, forward, backward, lr, batch_size, rng):
+        order, losses = rng.permutation(len(X)), []
+        for step, start in enumerate(range(0, len(X), batch_size)):
+            idx = order[start:start + batch_size]
+            Z1, H, Z2 = forward(X[idx], *params)
+            losses.append(softmax_cross_entropy(labels[idx], Z2))
+            grads = backward(X[idx], labels[idx], Z1, H, Z2, params[2])
+            for p, g in zip(params, (grads[5], grads[6], grads[1], grads[2]), strict=True):
+                p -= lr * 0.5 ** step * g
+        return losses
+
+    out = assert_rejected(ex.q4, decaying, capsys, "one step on a single minibatch updates every weight right")
+    assert "after a single step" not in out, out

@@ -107,6 +107,9 @@ def _shape_advice(name: str, shape: tuple, expected: tuple, n: int) -> str:
     if name == "dZ2" and shape == (n,):
         return (": one number per image, but the loss has one derivative per logit. Every logit k of an image gets "
                 "its probability p_k, and the true digit's gets 1 less")
+    if name == "H" and len(shape) == 1 and shape[0] in expected:
+        return (": np.max reduces along an axis (the largest entry of each column, or of each row). ReLU compares "
+                "entry by entry, each with 0, and keeps Z1's shape: np.maximum(Z1, 0)")
     if name == "dX" and shape == (n, 128):
         return (": (n, 128) is the shape of H and Z1. Go on down: through the ReLU's mask to dZ1, then through the "
                 "first layer to its input X")
@@ -164,14 +167,16 @@ def _wrong_order(got: tuple, expected: dict[str, np.ndarray], names: tuple[str, 
     except Exception:  # noqa: BLE001 - a ragged list or an odd object: compare_tensors names it, tensor by tensor
         return ""
     right_shapes = [expected[name].shape for name in names]
-    if shapes == right_shapes or sorted(shapes) != sorted(right_shapes):
+    if sorted(shapes) != sorted(right_shapes):
         return ""
     order = ", ".join(names)
     found = [next((name for name in names if expected[name].shape == shape and not differs(as_array(g),
                                                                                             expected[name])), None)
              for g, shape in zip(got, shapes, strict=True)]
-    if None not in found:
+    if sorted(found, key=str) == sorted(names) and found != list(names):  # also two of one shape swapped (H, Z1)
         return f"these are the right tensors in the wrong order: you return {', '.join(found)}; return {order}."
+    if shapes == right_shapes:
+        return ""
     return (f"the shapes come in the wrong order, {', '.join(str(s) for s in shapes)}: return {order}, in this "
             f"order, each with the shape of its variable.")
 
@@ -245,11 +250,14 @@ IN_PLACE_RELU = ("your ReLU changed Z1 in place. H = Z1 makes no copy: H and Z1 
 RELU_ON_Z1 = ("your ReLU changed Z1 itself: Z1 has no negative entries left, so it is no longer the weighted sums "
               "X W1ᵀ + b1. Z1 must keep its negative entries (for ReLU the mask Z1 > 0 happens to survive, but a "
               "backward pass through sigmoid, tanh or leaky ReLU reads Z1's values), so put ReLU(Z1) in a new "
-              "array, for example np.maximum(Z1, 0), and leave Z1 as it is.")
+              "array, for example np.maximum(Z1, 0), and leave Z1 as it is. Or, if your Z1 keeps its negative "
+              "entries, you return ReLU(Z1) (H, or a copy of it) in Z1's place: return Z1, H, Z2.")
 SAME_ARRAY = ("you return one array as both, and it holds ReLU(Z1), so the Z1 you return is no longer the weighted "
               "sums X W1ᵀ + b1. Either you return H in Z1's place (return Z1, H, Z2), or your ReLU changed Z1 in "
               "place: H = Z1 makes no copy, so setting the negative entries of H to 0 sets those of Z1 too. Keep Z1 "
               "as it is and make a new array for H, for example np.maximum(Z1, 0).")
+AMBIGUOUS = ("an array met a question that needs one True or False: Python's built-in max (or min, or an `if`) "
+             "compares whole arrays. ReLU compares each entry with 0 on its own: np.maximum(Z1, 0).")
 TRANSPOSED_LAYER = ("each layer's output has one row per image, Z1 (n, 128) and Z2 (n, 10): for a batch the layer "
                     "is Z = A Wᵀ + b (notebook 03), not W Aᵀ + b as for one column vector.")
 
@@ -296,6 +304,8 @@ def _check_forward(answer) -> None:
         n = len(X)
         if "could not be broadcast" in str(err) and any(f"({k},{n})" in str(err) for k in (128, 10)):
             raise Wrong(f"{err}\n  {TRANSPOSED_LAYER}") from None
+        if "truth value of an array" in str(err):
+            raise Wrong(f"{err}\n  {AMBIGUOUS}") from None
         raise
     if _changed_through(got[0], got[1], expected["Z1"]):
         raise Wrong(f"Z1 and H are the same array: {SAME_ARRAY if got[0] is got[1] else IN_PLACE_RELU}")
@@ -350,6 +360,13 @@ def _dZ2_slips(Z2, labels) -> list[tuple[np.ndarray, str]]:
              ((P - labels[:, None]) / n, LABELS_ADVICE),
              ((softmax(Z2, axis=0) - Y) / n, "the softmax must run along each row (axis=1): one probability "
                                              "distribution per image."),
+             ((P - 1) * Y / n, "only the true digit's entry of each row is filled in, and the wrong digits' entries "
+                               "are not 0: log Σ e^{z_j} depends on every z_k (the fact above question 1), so each "
+                               "wrong digit k gets its p_k."),
+             ((np.exp(Z2) / np.exp(Z2).sum() - Y) / n, "the softmax is normalised over the whole batch: each row "
+                                                      "(one image) must sum to 1, so divide e^Z2 by each row's "
+                                                      "sum, E.sum(axis=1, keepdims=True), or use softmax(Z2, "
+                                                      "axis=1)."),
              (-Y / n, "the wrong digits' entries are all 0, but log Σ e^{z_j} depends on every z_k (the fact "
                       "above question 1): each wrong digit k gets p_k, and the true digit gets p_y on top of its −1."),
              ((P - Y) / (n * k), f"it is K = {k} times too small: L is the mean over the n images, not over the "
@@ -568,6 +585,38 @@ def _train_variant(params, X, labels, lr, batch_size, rng, shuffle=True, sign=-1
     return losses
 
 
+def _one_step_culprit(answer, X, labels, start: list[np.ndarray], lr: float, seed: int) -> str:
+    """Which update line is wrong, from one step on a single minibatch (X holds one batch_size of images).
+
+    Over an epoch one wrong line spoils every weight through the later minibatches; after one step, each weight
+    has moved by its own line only.
+    """
+    params = [p.copy() for p in start]
+    described = (f"params = [W1, b1, W2, b2], one minibatch of {len(X)} MNIST images and their labels, the "
+                 f"reference forward and backward, lr={lr}, batch_size={len(X)}, rng=np.random.default_rng({seed})")
+    call_learner(answer, [params, X.copy(), labels.copy(), forward, backward, lr, len(X),
+                          np.random.default_rng(seed)], described)
+    grads = backward(X, labels, *forward(X, *start), start[2])
+    grads = dict(zip(PARAM_NAMES, (grads[5], grads[6], grads[1], grads[2]), strict=True))  # dW1, db1, dW2, db2
+    wrong = [name for name, p, s in zip(PARAM_NAMES, params, start, strict=True)
+             if np.shape(p) != s.shape or _differs(as_array(p), s - lr * grads[name])]
+    if not wrong:
+        return ("one step on a single minibatch updates every weight right, but the weights end the epoch wrong: "
+                "step every minibatch with the gradients of that same minibatch, W1 -= lr * dW1 and so on.")
+    name = wrong[0]
+    fine = [other for other in PARAM_NAMES if other not in wrong]
+    state = (f"after a single step (one minibatch of {len(X)} images), {', '.join(wrong)} "
+             f"{'is' if len(wrong) == 1 else 'are'} wrong" + (f" and {', '.join(fine)} right" if fine else ""))
+    moved, g = as_array(params[PARAM_NAMES.index(name)]) - start[PARAM_NAMES.index(name)], grads[name]
+    if moved.shape == g.shape and not _differs(moved, lr * g):
+        why = f"{name} stepped uphill: gradient descent moves against the gradient"
+    elif moved.shape == g.shape and not _differs(moved, -g):
+        why = f"{name}'s step leaves out lr: the step is lr times the gradient"
+    else:
+        why = f"the update of {name} is off"
+    return f"{state}. {why}, {name} -= lr * d{name}."
+
+
 def _check_train_epoch(answer) -> None:
     _need_function(answer)
     X, labels = mnist_batch(200)
@@ -645,10 +694,8 @@ def _check_train_epoch(answer) -> None:
             raise Wrong(f"{name} never changed: update it in place too, {name} -= lr * d{name}. If you wrote "
                         f"`{name} = {name} - lr * d{name}`, that makes a new array and leaves the one in params "
                         f"as it was.")
-    for name, p, r in zip(PARAM_NAMES, params, ref_params, strict=True):
-        if _differs(p, r):
-            raise Wrong(f"{name} is the first weight that ends the epoch wrong: step every minibatch with "
-                        f"{name} -= lr * d{name}, using the gradients of that same minibatch.")
+    if any(_differs(p, r) for p, r in zip(params, ref_params, strict=True)):
+        raise Wrong(_one_step_culprit(answer, X[:batch_size], labels[:batch_size], start, lr, seed))
     if _differs(np.array(losses), np.array(ref_losses)):
         raise Wrong("the weights are right, but the losses after the first are not: append the loss of each "
                     "minibatch, computed from its logits Z2 before the update.")
