@@ -108,10 +108,10 @@ execute: install  ## run notebooks top to bottom and save their outputs (NB=note
 	$(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace $(EXECUTE_FLAGS) $(NB)
 	$(VENV)/bin/jupyter nbconvert --to notebook --inplace --log-level=WARN --CoalesceStreamsPreprocessor.enabled=True $(NB)
 
-data: install  ## download MNIST into data/ (once, needs internet)
+data: install-lab  ## download MNIST into data/ (once, needs internet)
 	$(PY) -m helpers.data
 
-doctor: install  ## check Python, PyTorch, widgets and data, with fixes
+doctor: install-lab  ## check Python, the course's packages, PyTorch, widgets and data, with fixes
 	$(PY) -m helpers.doctor
 
 solutions: install  ## write the instructor edition (every exercise solved) to build/solutions/

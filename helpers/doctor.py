@@ -5,10 +5,17 @@ Run it in notebook 00, or from a terminal:  python -m helpers.doctor
 
 from __future__ import annotations
 
+import re
 import sys
+import tomllib
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+
+# The fix for anything missing from the Python the notebook runs on. `make install-lab` is the learner's install
+# (`make install` adds the test and grading tools); a conda environment installs the course with pip instead.
+INSTALL = ("Run `make install-lab` in the course folder (in your own conda environment: `pip install -e .` there, "
+           "with that environment active)")
 
 
 @dataclass
@@ -32,7 +39,30 @@ def _version(package: str) -> str | None:
 def check_python() -> Check:
     """Python 3.11 or newer."""
     ok = sys.version_info >= (3, 11)
-    return Check("Python", ok, sys.version.split()[0], "" if ok else "Install Python 3.11+ and run `make install`.")
+    return Check("Python", ok, sys.version.split()[0], "" if ok else f"Install Python 3.11+. {INSTALL}.")
+
+
+def course_requirements() -> list[str]:
+    """The distributions the course needs (pyproject's [project] dependencies), by name."""
+    try:
+        pyproject = tomllib.loads((Path(__file__).resolve().parent.parent / "pyproject.toml").read_text())
+        requirements = pyproject["project"]["dependencies"]
+    except (OSError, KeyError, tomllib.TOMLDecodeError):  # installed without its source folder: ask pip's records
+        try:
+            requirements = [r for r in metadata.requires("nn-step-by-step") or [] if "extra ==" not in r]
+        except metadata.PackageNotFoundError:
+            requirements = []
+    return [re.match(r"[A-Za-z0-9._-]+", r).group(0) for r in requirements]
+
+
+def check_packages() -> Check:
+    """Every package the course imports is installed (a missing one stops a Setup cell with ModuleNotFoundError)."""
+    names = course_requirements()
+    missing = [name for name in names if _version(name) is None]
+    if missing:
+        return Check("Course packages", False, f"not installed: {', '.join(missing)}",
+                     f"{INSTALL}, then restart the kernel (Kernel → Restart Kernel).")
+    return Check("Course packages", True, f"all {len(names)} installed")
 
 
 def check_torch() -> Check:
@@ -41,30 +71,46 @@ def check_torch() -> Check:
         import torch
 
         from helpers.device import pick_device
-    except ImportError as err:
-        return Check("PyTorch", False, f"not importable ({err})", "Run `make install` (or `pip install -e .`).")
+    except (ImportError, OSError) as err:  # OSError: a broken install, such as Windows' "DLL initialization failed"
+        return Check("PyTorch", False, f"not importable ({err})", f"{INSTALL}.")
     device, reason = pick_device()
     build = f"CUDA {torch.version.cuda}" if torch.version.cuda else "CPU-only build"
     return Check("PyTorch", True, f"torch {torch.__version__} ({build}); device: {device} — {reason}")
 
 
+def labextension_folders() -> list[Path]:
+    """Every folder JupyterLab looks in for extensions: this environment's, the user's (`pip install --user`), the
+    system's and JUPYTER_PATH's (jupyter_core knows them; without it, this environment's alone)."""
+    try:
+        from jupyter_core.paths import jupyter_path
+    except ImportError:
+        return [Path(sys.prefix) / "share/jupyter/labextensions"]
+    return [Path(p) for p in jupyter_path("labextensions")]
+
+
 def check_widgets() -> Check:
     """ipywidgets (kernel side) and jupyterlab_widgets (front end) are installed and match (8.x ↔ 3.x)."""
     kernel, front = _version("ipywidgets"), _version("jupyterlab_widgets")
-    fix = "Run `make install` (it installs matching ipywidgets and jupyterlab_widgets), then restart JupyterLab."
+    fix = f"{INSTALL}: it installs matching ipywidgets and jupyterlab_widgets. Then restart JupyterLab."
     if kernel is None or front is None:
         missing = " and ".join(n for n, v in [("ipywidgets", kernel), ("jupyterlab_widgets", front)] if v is None)
         return Check("Widgets", False, f"{missing} not installed", fix)
     ok = int(kernel.split(".")[0]) - int(front.split(".")[0]) == 5  # ipywidgets 8 pairs with jupyterlab_widgets 3
     detail = f"ipywidgets {kernel}, JupyterLab front end jupyterlab_widgets {front}"
-    if not (Path(sys.prefix) / "share/jupyter/labextensions/@jupyter-widgets/jupyterlab-manager").is_dir():
-        ok, detail = False, detail + " (but its JupyterLab extension is not in this environment)"
-    return Check("Widgets", ok, detail + ("" if ok else " (versions do not match)"), "" if ok else fix)
+    if not ok:
+        detail += " (versions do not match)"
+    if not any((folder / "@jupyter-widgets/jupyterlab-manager").is_dir() for folder in labextension_folders()):
+        ok, detail = False, detail + " (but JupyterLab's widget extension is in none of its extension folders)"
+    return Check("Widgets", ok, detail, "" if ok else fix)
 
 
 def check_mnist(root=None) -> Check:
     """The four MNIST files are present and intact."""
-    from helpers.data import file_status, raw_folder
+    try:
+        from helpers.data import file_status, raw_folder  # helpers.data imports torch
+    except (ImportError, OSError):
+        return Check("MNIST data", False, "not checked: the data helpers need PyTorch, which does not import",
+                     "Fix PyTorch first (see its line above), then run this again.")
 
     status = file_status(root)
     bad = {n: s for n, s in status.items() if s != "ok"}
@@ -72,14 +118,15 @@ def check_mnist(root=None) -> Check:
         return Check("MNIST data", True, f"all 4 files present and verified in {raw_folder(root)}")
     detail = "; ".join(f"{n}: {s}" for n, s in bad.items())
     return Check("MNIST data", False, detail,
-                 f"Run `python -m helpers.data` (needs internet once), "
-                 f"or set NN_DATA_DIR to a folder holding MNIST/raw/. "
-                 f"Only notebooks 06–07 need it. Expected in {raw_folder(root)}.")
+                 f"Run `from helpers.data import ensure_mnist; ensure_mnist()` in a notebook cell (needs internet "
+                 f"once; `make data` in a terminal does the same), or set NN_DATA_DIR to a folder holding MNIST/raw/. "
+                 f"Only notebooks 06–07 need it, and online they fetch it themselves on first use. "
+                 f"Expected in {raw_folder(root)}.")
 
 
 def run_checks(root=None) -> list[Check]:
     """Run every check and return the results."""
-    return [check_python(), check_torch(), check_widgets(), check_mnist(root)]
+    return [check_python(), check_packages(), check_torch(), check_widgets(), check_mnist(root)]
 
 
 def report(root=None) -> bool:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import sys
 from importlib import metadata
+
+import pytest
 
 from helpers import doctor
 
@@ -17,7 +20,7 @@ def test_all_checks_pass_with_tiny_valid_data(tiny_mnist, capsys):
 def test_missing_data_is_reported_with_a_fix(tmp_path, capsys):
     assert doctor.report(tmp_path) is False
     out = capsys.readouterr().out
-    assert "✗ MNIST data" in out and "python -m helpers.data" in out
+    assert "✗ MNIST data" in out and "ensure_mnist()" in out and "make data" in out
 
 
 def test_mismatched_widget_front_end_is_reported(monkeypatch):
@@ -42,3 +45,90 @@ def test_missing_widget_front_end_is_reported(monkeypatch):
 def test_torch_check_names_build_and_device():
     check = doctor.check_torch()
     assert check.ok and "torch" in check.detail and "device:" in check.detail
+
+
+def _no_course_install(monkeypatch, tmp_path):
+    """JupyterLab's extension folders all empty, except a `pip install --user` folder (returned): a learner who
+    installed the widgets with --user has the extension there, and JupyterLab finds it."""
+    import site
+
+    from jupyter_core import paths
+
+    empty = tmp_path / "env"
+    monkeypatch.setattr(sys, "prefix", str(empty))
+    monkeypatch.setattr(paths, "ENV_JUPYTER_PATH", [str(empty / "share/jupyter")])
+    monkeypatch.setattr(paths, "SYSTEM_JUPYTER_PATH", [str(tmp_path / "system/share/jupyter")])
+    monkeypatch.setenv("JUPYTER_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("JUPYTER_PATH", raising=False)
+    monkeypatch.setattr(site, "ENABLE_USER_SITE", True)
+    monkeypatch.setattr(site, "getuserbase", lambda: str(tmp_path / "userbase"))
+    return tmp_path / "userbase/share/jupyter/labextensions/@jupyter-widgets/jupyterlab-manager"
+
+
+def test_a_widget_extension_installed_with_user_is_found(monkeypatch, tmp_path):
+    """`pip install --user` puts the extension in ~/.local/share/jupyter, where JupyterLab finds it: not a ✗."""
+    _no_course_install(monkeypatch, tmp_path).mkdir(parents=True)
+    check = doctor.check_widgets()
+    assert check.ok and check.fix == "", check.detail
+
+
+def test_a_missing_widget_extension_does_not_claim_the_versions_differ(monkeypatch, tmp_path):
+    """ipywidgets 8 and jupyterlab_widgets 3 match: the ✗ names the missing extension, not a version mismatch."""
+    _no_course_install(monkeypatch, tmp_path)
+    check = doctor.check_widgets()
+    assert not check.ok and "extension" in check.detail and "do not match" not in check.detail, check.detail
+
+
+class _BrokenTorch:
+    """An import hook: `import torch` raises OSError, as a broken Windows install does ("DLL initialization failed")."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name == "torch" or name.startswith("torch."):
+            raise OSError("[WinError 1114] A dynamic link library (DLL) initialization routine failed")
+        return None
+
+
+def _forget_torch(monkeypatch):
+    """Drop torch and the helpers that import it from this process's imports (monkeypatch puts them back)."""
+    for name in [n for n in sys.modules if n == "torch" or n.startswith(("torch.", "torchvision"))]:
+        monkeypatch.delitem(sys.modules, name)
+    for name in ("helpers.data", "helpers.device"):
+        monkeypatch.delitem(sys.modules, name, raising=False)
+
+
+@pytest.mark.parametrize("broken", ["missing", "OSError"])
+def test_the_report_finishes_without_a_working_torch(broken, monkeypatch, tmp_path, capsys):
+    """No PyTorch (or one that fails to load) is a ✗ with its fix, and the MNIST line says why it was not checked:
+    the doctor never stops with a traceback (helpers.data imports torch)."""
+    _forget_torch(monkeypatch)
+    if broken == "missing":
+        monkeypatch.setitem(sys.modules, "torch", None)  # `import torch` raises ModuleNotFoundError
+    else:
+        monkeypatch.setattr(sys, "meta_path", [_BrokenTorch(), *sys.meta_path])
+    assert doctor.report(tmp_path) is False
+    out = capsys.readouterr().out
+    assert "✗ PyTorch: not importable" in out and "make install-lab" in out, out
+    assert "✗ MNIST data: not checked" in out and "Fix PyTorch first" in out, out
+
+
+def test_a_missing_course_package_is_named_with_its_fix(monkeypatch):
+    """A hand-made install without matplotlib stops a Setup cell with ModuleNotFoundError: the doctor names it."""
+    real = doctor._version
+    monkeypatch.setattr(doctor, "_version", lambda name: None if name == "matplotlib" else real(name))
+    check = doctor.check_packages()
+    assert not check.ok and check.detail == "not installed: matplotlib" and "make install-lab" in check.fix
+
+
+def test_the_course_packages_are_pyprojects_dependencies():
+    """The list comes from pyproject.toml (a learner's install), not the test tools."""
+    names = doctor.course_requirements()
+    assert {"torch", "numpy", "matplotlib", "ipywidgets"} <= set(names) and "pytest" not in names, names
+
+
+def test_every_fix_names_the_learners_install_not_the_test_tools(monkeypatch, tmp_path):
+    """`make install` adds pytest, nbgrader, Playwright …: a learner's fix is `make install-lab`."""
+    monkeypatch.setattr(doctor.metadata, "version", lambda name: "2.0.0")
+    for check in (doctor.check_widgets(), doctor.check_packages()):
+        assert "make install-lab" in check.fix or check.ok, check
+    monkeypatch.setattr(doctor.sys, "version_info", (3, 10))
+    assert "make install-lab" in doctor.check_python().fix
