@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import torch
 from torch import nn
 
@@ -10,6 +11,7 @@ from helpers.activations import relu, sigmoid
 from helpers.exercises import forward as ex
 from helpers.forward import XOR_PRESET
 from helpers.models import SimpleNN
+from helpers.plots.forward import TARGETS
 from tests.exercise_checks import (
     assert_accepted,
     assert_not_attempted,
@@ -63,6 +65,7 @@ def count_one_pair_too_far(sizes):
 REFERENCE = {
     "p1": "a",
     "p2": "a",
+    "p3": "c",
     "q1": dense_columns,
     "q2": forward_pass,
     "q3": count_parameters,
@@ -83,6 +86,7 @@ WRONG = {
     "p1": [("b", "its rows (the examples) stay rows"), ("c", "X's own shape"), ("d", "inner sizes"),
            ("e", 'answer with one of "a", "b", "c", "d"')],
     "p2": [("b", "what sign is that"), ("C", "is about 0.5 only when z₂ is near 0")],
+    "p3": [("a", "Can one value be within 0.1 of both sides?"), ("b", "a continuous curve, whatever its steepness")],
     "q1": [
         (lambda Xc, W, b: W @ Xc + b, "bias b[i] belongs to neuron i, row i: it must be added to every entry"),
         (lambda Xc, W, b: Xc.T @ W.T + b, "rows convention"),
@@ -415,3 +419,30 @@ def test_q7_near_miss_speaks_of_hand_rounding_not_float32():
     message = str(caught.exception)
     assert "float32" not in message
     assert "4 decimals of each h" in message
+
+
+@pytest.mark.parametrize("z2", [-4.93, -4.933, -4.930])  # h kept to 4 or 3 decimals, z₂ rounded to 2 or not
+def test_q7_accepts_the_2_decimal_answer(z2):
+    ex.q7._check(z2)
+
+
+@pytest.mark.parametrize("z2", [-4.94, -4.92])  # not what −4.933 rounds to, to 2 decimals
+def test_q7_refuses_a_neighbour_of_the_2_decimal_answer(z2):
+    with np.testing.assert_raises(ex.Wrong) as caught:
+        ex.q7._check(z2)
+    assert "round only z₂ itself" in str(caught.exception)
+
+
+def test_p3_answer_is_what_the_widget_shows():
+    # Prediction 3 says no slider position brings the gap on `steps` below 0.3 (half the jump from 0.2 to 0.8);
+    # tests/test_plots_forward.py checks the widget over every slider position. Here: the levels the options name.
+    f = TARGETS["steps"]
+    assert (f(0.3 - 1e-9), f(0.3 + 1e-9)) == pytest.approx((0.2, 0.8))
+    assert "0.3" in ex.p3.options["c"] and "0.2 to 0.8" in ex.p3.options["c"]
+
+
+def test_last_hints_of_q2_and_q6_leave_the_output_layer_to_the_learner():
+    # AUTHORING: the last hint is close to the answer but never the whole solution.
+    assert "W2" not in ex.q2.hints[-1] and "b2" not in ex.q2.hints[-1]
+    assert "fc2" not in ex.q6.hints[-1]
+    assert "fc2" not in ex.q6.hints[0]
