@@ -7,6 +7,9 @@ In the spirit of micrograd's ``nn.py``, but on arrays instead of single numbers.
                           after *adding* the gradients of its own parameters to their ``.grad``.
 
 Gradients accumulate, exactly as in PyTorch, so call ``zero_grad()`` before each backward pass.
+Unlike PyTorch's graph, a layer remembers only its last input: ``Sequential.backward`` refuses the gradient of a
+loss on an earlier output if the network has run on other data since (``StaleForwardError``), instead of returning
+gradients of the wrong batch.
 A first layer reads data, whose gradient nobody needs: ``Linear(..., needs_input_grad=False)`` skips that
 matrix product (its backward returns None), as PyTorch does for inputs that do not require a gradient.
 The layouts match PyTorch: ``Linear.W`` is (out, in) like ``nn.Linear.weight`` and ``Linear.b`` is (out,),
@@ -22,6 +25,8 @@ A training step reads just like its PyTorch twin:
 """
 
 from __future__ import annotations
+
+import weakref
 
 import numpy as np
 
@@ -42,6 +47,32 @@ class OrderError(CourseError, RuntimeError):
 
 class NotALayerError(CourseError, TypeError):
     """Sequential was given something that is not a layer."""
+
+
+class StaleForwardError(CourseError, RuntimeError):
+    """backward() got the gradient of a loss on an earlier output, after the network had run on other data."""
+
+
+# ----------------------------------------------------------------------------- which output a loss's gradient is of
+
+_LOSS_GRADIENT: list = [None]  # (weak ref to the gradient a loss's backward() returned last, weak ref to its input)
+
+
+def _remember_loss_gradient(grad: np.ndarray, pred) -> np.ndarray:
+    """Note that `grad` is the gradient of a loss on the predictions `pred`, for Sequential.backward; return grad."""
+    try:
+        _LOSS_GRADIENT[0] = (weakref.ref(grad), weakref.ref(pred))
+    except TypeError:  # predictions that cannot be referenced weakly (a list): nothing to check against
+        _LOSS_GRADIENT[0] = None
+    return grad
+
+
+def _loss_input_of(grad_out):
+    """The predictions whose loss gave `grad_out`, if it is the gradient a loss's backward() returned last; or None."""
+    last = _LOSS_GRADIENT[0]
+    if last is None or last[0]() is not grad_out:
+        return None
+    return last[1]()
 
 
 # ----------------------------------------------------------------------------- parameters and modules
@@ -233,15 +264,39 @@ class Sequential(Module):
             if not isinstance(layer, Module):
                 raise NotALayerError(f"Sequential takes layers (Linear, ReLU, ...), got {type(layer).__name__}")
         self.layers = list(layers)
+        self._last_output = None  # what forward returned last: the batch the layers now remember
+        self._outputs = weakref.WeakValueDictionary()  # id -> every output of forward still in use somewhere
 
     def forward(self, x):
         """Feed x through every layer in turn."""
         for layer in self.layers:
             x = layer(x)
+        self._last_output = x
+        try:
+            self._outputs[id(x)] = x
+        except TypeError:  # an output that cannot be referenced weakly: it is just not recognised later
+            pass
         return x
+
+    def _check_layers_hold_the_loss_batch(self, grad_out) -> None:
+        """Raise StaleForwardError if grad_out is a loss's gradient on an earlier output of this network, and the
+        network has run forward since on other data (or other weights): its layers no longer hold that batch."""
+        pred = _loss_input_of(grad_out)
+        if pred is None or pred is self._last_output or self._outputs.get(id(pred)) is not pred:
+            return  # not a loss on this network's outputs, or on its last one: the layers hold what it saw
+        last = self._last_output
+        if np.shape(last) == np.shape(pred) and np.array_equal(last, pred):
+            return  # the same batch run again: the layers hold what the loss saw
+        raise StaleForwardError(
+            f"backward() got the gradient of a loss on an earlier output of this network (shape {np.shape(pred)}), "
+            f"but the network has run forward since, on other data (its last output has shape {np.shape(last)}): "
+            "its layers now remember that batch, not the one the loss saw, so the gradients would be wrong. "
+            "Run other data (validation points, a plot) through the network only after backward() and step(), or "
+            "run the training batch through it once more just before backward()")
 
     def backward(self, grad_out):
         """Feed dL/d(output) back through every layer, last to first; returns dL/d(input) (None if not needed)."""
+        self._check_layers_hold_the_loss_batch(grad_out)
         for i, layer in reversed(list(enumerate(self.layers))):
             grad_out = layer.backward(grad_out)
             if grad_out is None:  # a layer whose input is data: the layers before it get no gradient
@@ -307,7 +362,8 @@ class CrossEntropyLoss:
         if self._logits is None:
             raise OrderError("CrossEntropyLoss.backward() was called before forward(): compute the loss first")
         grad = softmax_cross_entropy_grad(self._labels, self._logits)  # (n, k), float64
-        return grad.astype(_float_dtype(self._logits), copy=False)  # float32 in, float32 out
+        grad = grad.astype(_float_dtype(self._logits), copy=False)  # float32 in, float32 out
+        return _remember_loss_gradient(grad, self._logits)
 
 
 class MSELoss:
@@ -328,7 +384,8 @@ class MSELoss:
         """dL/dpred = 2 (pred − target) / (number of elements)."""
         if self._pred is None:
             raise OrderError("MSELoss.backward() was called before forward(): compute the loss first")
-        return mse_grad(self._target, self._pred).astype(_float_dtype(self._pred), copy=False)
+        grad = mse_grad(self._target, self._pred).astype(_float_dtype(self._pred), copy=False)
+        return _remember_loss_gradient(grad, self._pred)
 
 
 def _float_dtype(x) -> np.dtype:

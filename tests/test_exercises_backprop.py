@@ -558,7 +558,7 @@ def test_adam_by_torch_optim_or_the_course_optimiser_is_refused_honest_torch_ari
 
     assert_rejected(ex.q6, by_sgd_module, capsys, "your function calls SGD from torch.optim.sgd")
     assert_rejected(ex.q6, by_torch_adam, capsys, "your function calls Adam from torch.optim")
-    assert_rejected(ex.q6, by_course_adam, capsys, "your function calls Parameter from helpers.nn")
+    assert_rejected(ex.q6, by_course_adam, capsys, "your function calls Adam from helpers.nn")
     assert_accepted(ex.q6, with_torch_arithmetic, capsys)
 
 
@@ -843,3 +843,70 @@ def test_adam_with_one_average_written_as_momentums_sum_is_named(slip, says, cap
         return w - lr * (m / (1 - beta1**t)) / (np.sqrt(s / (1 - beta2**t)) + eps), m, s
 
     assert_rejected(ex.q6, one_sum, capsys, says)
+
+
+# ---- cold read 05_n4: the optimiser is named, not Parameter; named slips for q2-q4; last hints leave a step
+
+
+def test_descent_by_the_course_optimiser_names_it_and_a_parameter_alone_is_fine(capsys):
+    from helpers import nn
+
+    def by_course_sgd(w, grad_fn, lr, steps):
+        p = nn.Parameter(w.copy())
+        optimizer = nn.SGD([p], lr=lr)
+        for _ in range(steps):
+            optimizer.zero_grad()
+            p.grad += grad_fn(p.data)
+            optimizer.step()
+        return p.data
+
+    def in_a_parameter(w, grad_fn, lr, steps):
+        p = nn.Parameter(w)  # holds the array; the step is the learner's own
+        for _ in range(steps):
+            p.data = p.data - lr * grad_fn(p.data)
+        return p.data
+
+    out = assert_rejected(ex.q5, by_course_sgd, capsys, "your function calls SGD from helpers.nn")
+    assert "Parameter" not in out, out
+    assert_accepted(ex.q5, in_a_parameter, capsys)
+
+
+def test_a_tanh_neuron_with_the_error_written_y_minus_a_is_named(capsys):
+    def flipped(x, w, b, y):
+        a = np.tanh(w * x + b)
+        dL_dz = 2 * (y - a) * (1 - a**2)
+        return dL_dz * x, dL_dz
+
+    out = assert_rejected(ex.q2, flipped, capsys, "both signs are flipped")
+    assert "expected" not in out, out  # named, not a number to copy with its sign changed
+
+
+def test_a_relu_backward_whose_dx_skips_the_mask_is_named(capsys):
+    def dx_unmasked(X, W, b, G):
+        dZ = G * (X @ W.T + b > 0)
+        return G @ W, dZ.T @ X, dZ.sum(axis=0)
+
+    assert_rejected(ex.q3, dx_unmasked, capsys, "use the masked gradient for all three")
+
+
+@pytest.mark.parametrize("which", [("b2",), ("b1",), ("b1", "b2")])
+def test_a_sigmoid_net_that_averages_a_bias_gradient_is_named(which, capsys):
+    def averaged(X, y, W1, b1, W2, b2):
+        dW1, db1, dW2, db2 = sigmoid_net_backward(X, y, W1, b1, W2, b2)
+        n = len(X)
+        return dW1, db1 / n if "b1" in which else db1, dW2, db2 / n if "b2" in which else db2
+
+    out = assert_rejected(ex.q4, averaged, capsys, "they are not averaged")
+    assert " and ".join(f"d{b}" for b in which) + ":" in out, out
+    assert "already in ∂L/∂Ŷ" in out, out
+
+
+@pytest.mark.parametrize("q, solution_lines", [
+    (ex.q2, ["2(a − y)", "∂z/∂w = x"]),
+    (ex.q3, ["dZ W", "dZᵀ X", "dZ.sum", "sums dZ"]),
+    (ex.q4, ["dY_hatᵀ H", "dY_hat W2", "column sums of dY_hat", "dZ1 ="]),
+])
+def test_the_last_hint_leaves_a_step_to_the_learner(q, solution_lines):
+    """AUTHORING: the last hint is close to the answer but never the whole solution (here: not every line)."""
+    last = q.hints[-1]
+    assert not [line for line in solution_lines if line in last], last

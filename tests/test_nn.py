@@ -329,3 +329,39 @@ def test_errors_a_learner_meets_are_course_errors():
                  lambda: nn.Sequential(np.tanh), lambda: nn.SGD([], lr=-1)):
         with pytest.raises(CourseError):
             make()
+
+
+# ----------------------------------------------------------------------------- a loss on an earlier forward pass
+
+
+@pytest.mark.parametrize("loss_fn, target", [(nn.CrossEntropyLoss(), np.array([0, 1, 1, 0, 1])),
+                                             (nn.MSELoss(), RNG.normal(size=(5, 2)))])
+def test_backward_after_running_other_data_of_the_same_shape_is_refused(loss_fn, target):
+    """Cold read 05_n4 item 2: model(X_val) between the loss and backward() gave wrong gradients silently."""
+    model = nn.MLP([3, 4, 2], activation="tanh", rng=0)
+    X, X_other = RNG.normal(size=(5, 3)), RNG.normal(size=(5, 3))  # the same shape: no shape check can tell
+    loss_fn(model(X), target)
+    model(X_other)  # e.g. the validation accuracy, printed inside the loop
+    with pytest.raises(nn.StaleForwardError, match="only after backward"):
+        model.backward(loss_fn.backward())
+
+
+def test_backward_after_running_the_same_batch_again_or_in_order_is_accepted():
+    model = nn.MLP([3, 4, 2], activation="tanh", rng=0)
+    loss_fn = nn.CrossEntropyLoss()
+    X, X_other, labels = RNG.normal(size=(5, 3)), RNG.normal(size=(5, 3)), np.array([0, 1, 1, 0, 1])
+    loss_fn(model(X), labels)
+    model.backward(loss_fn.backward())
+    in_order = [p.grad.copy() for p in model.parameters()]
+    model.zero_grad()
+    loss_fn(model(X), labels)
+    model(X_other)
+    model(X.copy())  # the training batch again (as 05's TrainingRecorder does): the layers hold it once more
+    model.backward(loss_fn.backward())
+    for p, g in zip(model.parameters(), in_order, strict=True):
+        np.testing.assert_array_equal(p.grad, g)
+    model.zero_grad()  # a gradient that did not come from a loss, or a loss on something else: no check
+    model(X)
+    model.backward(np.ones((5, 2)))
+    loss_fn(model(X) * 2.0, labels)
+    model.backward(loss_fn.backward())

@@ -352,6 +352,12 @@ def _tanh_slope_at_z(x, w, b, y):
     return dL_dz * x, dL_dz
 
 
+def _tanh_flipped(x, w, b, y):
+    a = np.tanh(w * x + b)
+    dL_dz = 2 * (y - a) * (1 - a**2)  # the error written y − a
+    return dL_dz * x, dL_dz
+
+
 def _tanh_swapped(x, w, b, y):
     a = np.tanh(w * x + b)
     dL_dz = 2 * (a - y) * (1 - a**2)
@@ -367,8 +373,9 @@ q2 = _ByChainRule(
           "The same three links as the sigmoid neuron worked above, with one box changed: the loss's slope with "
           "respect to the output a, the activation's slope, and the weighted sum's slope with respect to w or to b. "
           "Only the middle link is new: tanh's slope, written in its output a (notebook 02).",
-          "The graph is the one above with tanh in place of σ. Walk back: ∂L/∂a = 2(a − y), then multiply by "
-          "tanh'(z) = 1 − a², then by ∂z/∂w = x (for w) or ∂z/∂b = 1 (for b)."],
+          "Start from the backward lines of the worked sigmoid neuron above, with a = np.tanh(w * x + b) in the "
+          "forward pass. Only the line with σ's slope a(1 − a) changes: tanh'(z) = 1 − a², in the output a. The "
+          "links before and after it, to the loss and to w and b, stay as they are there."],
     forbid=("helpers.gradcheck", "helpers.value", "helpers.nn", "sympy", *AUTOGRAD),  # sympy: algebra software derives
     solution=("def tanh_neuron_grads(x, w, b, y):\n"
               "    a = np.tanh(w * x + b)               # forward\n"
@@ -383,7 +390,10 @@ q2 = _ByChainRule(
               (_tanh_slope_at_a, "tanh' is taken at z, not at a: tanh'(z) = 1 − tanh(z)² = 1 − a²"),
               (_tanh_slope_at_z, "1 − z² is not tanh'(z): square tanh's output, not its input. "
                                  "tanh'(z) = 1 − tanh(z)² = 1 − a²"),
-              (_tanh_swapped, "you returned (dL_db, dL_dw): the order is (dL_dw, dL_db)")],
+              (_tanh_swapped, "you returned (dL_db, dL_dw): the order is (dL_dw, dL_db)"),
+              (_tanh_flipped, "both signs are flipped: the derivative of (a − y)² is ∂L/∂a = 2(a − y), with the "
+                              "output a first. With (y − a), every gradient points uphill, and a step against it "
+                              "would raise the loss")],
 )
 
 # ----------------------------------------------------------------------------- q3: a ReLU layer's backward pass
@@ -420,10 +430,19 @@ def _relu_mask_at_zero(X, W, b, G):
     return dZ @ W, dZ.T @ X, dZ.sum(axis=0)
 
 
+def _relu_dx_unmasked(X, W, b, G):
+    dZ = G * (X @ W.T + b > 0)
+    return G @ W, dZ.T @ X, dZ.sum(axis=0)  # dX from G itself, past the ReLU
+
+
 def _relu_mean_bias(X, W, b, G):
     dZ = G * (X @ W.T + b > 0)
     return dZ @ W, dZ.T @ X, dZ.mean(axis=0)
 
+
+# The slip of summing a bias's gradient with a mean, named in exercises 3 and 4 alike.
+MEAN_BIAS = ("{names}: {biases} added to every example, so the gradients of the rows add up (sum over axis 0), they "
+             "are not averaged{note}")
 
 # In the first case, example 2's unit 1 has z = 3e-8, just above ReLU's kink: the chain rule passes its gradient
 # (relu' = 1 there), while a finite difference with any usable step h (> 3e-8) steps across the kink and measures a
@@ -482,9 +501,10 @@ q3 = _ReluLayer(
     hint=["Two steps back. Through the ReLU first: the gradient passes where the layer's weighted sum was positive "
           "and is blocked elsewhere, so recompute that sum to know where. Then through the linear part, with the "
           "masked gradient as its upstream gradient: the three formulas for the input, the weights and the bias.",
-          "Through the ReLU: dZ = G where z > 0 and 0 elsewhere (recompute Z = X Wᵀ + b to know where). Then the "
-          "Linear formulas above with dZ as the upstream gradient: dX = dZ W, dW = dZᵀ X, and db sums dZ over the "
-          "examples (axis 0)."],
+          "Through the ReLU: recompute Z = X Wᵀ + b; dZ is G where Z > 0 and 0 elsewhere (a boolean array such "
+          "as Z > 0 multiplies like 1s and 0s). Then section 4's three formulas for a Linear layer, with dZ in the "
+          "place of the upstream gradient G there: one for the input, one for the weights, one for the bias. Each "
+          "result has the shape of what it is the gradient of: dX (n, d_in), dW (d_out, d_in), db (d_out,)."],
     forbid=("helpers.nn", "helpers.gradcheck", "sympy", *AUTOGRAD),  # sympy: algebra software derives
     solution=("def relu_layer_backward(X, W, b, G):\n"
               "    Z = X @ W.T + b          # (n, d_out): the forward pass, for the mask\n"
@@ -505,8 +525,9 @@ q3 = _ReluLayer(
                                         "without b, some units are on the wrong side of 0"),
               (_relu_mask_at_zero, "the mask lets the gradient through where z = 0 too: ReLU's slope there is "
                                    "taken as 0 (PyTorch's convention, and this notebook's: 0 where z ≤ 0)"),
-              (_relu_mean_bias, "db: b is added to every example, so the gradients of the rows add up "
-                                "(sum over axis 0), they are not averaged")],
+              (_relu_mean_bias, MEAN_BIAS.format(names="db", biases="b is", note="")),
+              (_relu_dx_unmasked, "dW and db are right, but dX is not: it uses G itself. The input's gradient "
+                                  "also goes back through the ReLU, so use the masked gradient for all three")],
 )
 
 # ----------------------------------------------------------------------------- q4: a sigmoid network with MSE
@@ -558,6 +579,16 @@ def _sigmoid_net_scaled(X, y, W1, b1, W2, b2, factor):
     dY_hat = factor * 2 * (H @ W2.T + b2 - y) / len(X)
     dZ1 = (dY_hat @ W2) * H * (1 - H)
     return dZ1.T @ X, dZ1.sum(axis=0), dY_hat.T @ H, dY_hat.sum(axis=0)
+
+
+def _sigmoid_net_mean_bias(X, y, W1, b1, W2, b2, which):
+    """The backward pass with the bias gradients in `which` ("b1", "b2") averaged over the rows, not summed."""
+    H = sigmoid(X @ W1.T + b1)
+    dY_hat = 2 * (H @ W2.T + b2 - y) / len(X)
+    dZ1 = (dY_hat @ W2) * H * (1 - H)
+    db1 = dZ1.mean(axis=0) if "b1" in which else dZ1.sum(axis=0)
+    db2 = dY_hat.mean(axis=0) if "b2" in which else dY_hat.sum(axis=0)
+    return dZ1.T @ X, db1, dY_hat.T @ H, db2
 
 
 def _sigmoid_net_no_mean(X, y, W1, b1, W2, b2):
@@ -612,9 +643,10 @@ q4 = _SigmoidNet(
           "gradient transposed times the layer's input, a bias gradient its column sums, and the hidden layer gets "
           "the upstream gradient times W2. Two links change: the loss's gradient is the mean squared error's, twice "
           "the error divided by n, and the hidden slope is the sigmoid's, written in its output H (notebook 02).",
-          "Forward first, keeping H. Then from the end: dY_hat = 2(Ŷ − y)/n (the 1/n from the mean), "
-          "dW2 = dY_hatᵀ H, db2 = the column sums of dY_hat, dH = dY_hat W2, then through the sigmoid: "
-          "dZ1 = dH ⊙ H(1 − H), and the Linear formulas once more for dW1 and db1."],
+          "Forward first, keeping H. The backward pass starts at dY_hat = 2(Ŷ − y)/n (the 1/n from the mean), of "
+          "shape (n, 1). From there, follow the worked network's backward lines one by one, with dY_hat in the "
+          "place of its dZ2, and change the one line that goes through the activation: the sigmoid's slope is "
+          "H(1 − H), entry by entry, where tanh's was 1 − H²."],
     forbid=("helpers.nn", "helpers.gradcheck", "helpers.losses.mse_grad", "helpers.value", "sympy",
             *AUTOGRAD),  # sympy: algebra software derives
     solution=("def sigmoid_net_backward(X, y, W1, b1, W2, b2):\n"
@@ -644,7 +676,12 @@ q4 = _SigmoidNet(
               (_sigmoid_net_no_two, "every gradient is half what it should be: the derivative of (ŷ − y)² "
                                     "is 2(ŷ − y)"),
               (_sigmoid_net_flipped, "every sign is flipped: the loss grows as Ŷ moves away from y, so "
-                                     "∂L/∂Ŷ = 2(Ŷ − y)/n, with Ŷ first")],
+                                     "∂L/∂Ŷ = 2(Ŷ − y)/n, with Ŷ first"),
+              *[(functools.partial(_sigmoid_net_mean_bias, which=which),
+                 MEAN_BIAS.format(names=" and ".join(f"d{b}" for b in which),
+                                  biases=" and ".join(which) + (" are" if len(which) > 1 else " is"),
+                                  note=" (the mean's 1/n is already in ∂L/∂Ŷ = 2(Ŷ − y)/n)"))
+                for which in (("b2",), ("b1",), ("b1", "b2"))]],
 )
 
 # ----------------------------------------------------------------------------- q5: gradient descent, as a function
@@ -689,6 +726,11 @@ def tilted_grad(w):
     return w - np.array([1.0, -2.0, 0.5])
 
 
+# What in helpers.nn takes a descent step for the learner (exercises 5 and 6; torch.optim is forbidden beside them).
+# Not all of helpers.nn: its Parameter only holds an array, so a learner who wraps w in one and calls SGD is told
+# about SGD, the step, not about Parameter (cold read 05_n4, item 4).
+_OPTIMISERS = ("helpers.nn.SGD", "helpers.nn.Adam")
+
 IN_PLACE = ("your function changed the array `w` it was given (an in-place update such as `w -= ...`): the "
             "caller's starting point is lost. Make a new array at each step instead, as `w = w - ...` does")
 
@@ -715,7 +757,7 @@ q5 = _LeavesInputAlone(
           "changing the one you were given.",
           "A loop that runs `steps` times; in it, one step w ← w − lr·∇L(w), where the gradient at the current "
           "point is grad_fn(w). Each step starts where the last one ended. Return the last point."],
-    forbid=("helpers.nn", "torch.optim"),
+    forbid=(*_OPTIMISERS, "torch.optim"),  # not Parameter: holding an array computes nothing
     solution=("def gradient_descent(w, grad_fn, lr, steps):\n"
               "    for _ in range(steps):\n"
               "        w = w - lr * grad_fn(w)   # a new array: the caller's w is not changed\n"
@@ -899,7 +941,7 @@ q6 = CustomExercise(
           "m ← β1·m + (1 − β1)·g and s ← β2·s + (1 − β2)·g², entry by entry (g**2 in NumPy). Then "
           "m̂ = m/(1 − β1ᵗ) and ŝ = s/(1 − β2ᵗ) (beta1**t), and w ← w − lr·m̂/(√ŝ + ε) with np.sqrt. "
           "Return the new w, m and s."],
-    forbid=("torch.optim", "torch.optim.adam", "torch.optim.adamw", "torch.optim.sgd", "helpers.nn", *AUTOGRAD),
+    forbid=("torch.optim", "torch.optim.adam", "torch.optim.adamw", "torch.optim.sgd", *_OPTIMISERS, *AUTOGRAD),
     solution=("def adam_step(w, g, m, s, t, lr, beta1=0.9, beta2=0.999, eps=1e-8):\n"
               "    m = beta1 * m + (1 - beta1) * g          # the running average of the gradient\n"
               "    s = beta2 * s + (1 - beta2) * g**2       # ... and of its square\n"
