@@ -601,3 +601,117 @@ def test_merge_layers_names_each_outputs_slip(capsys):
     assert_rejected(ex.q1, lambda W1, b1, W2, b2: (W2 @ W1 + 1, b1 + b2 + 5), capsys, "W is not right: expected")
     out = assert_rejected(ex.q1, lambda W1, b1, W2, b2: ((W2 @ W1).T, b1 + b2), capsys, "transpose of the right one")
     assert "passes through the second layer's weights W2" in out and "expected" not in out
+
+
+# ---- cold read 02_o1: the course's functions reached by another road are refused too
+
+def test_q2_refuses_the_course_sigmoid_through_the_registry(capsys):
+    """ACTIVATIONS["sigmoid"] keeps the real sigmoid in its `function`: calling it is the course's sigmoid."""
+    def my_sigmoid(z):
+        from helpers.activations import ACTIVATIONS
+        return ACTIVATIONS["sigmoid"](z)
+
+    assert_rejected(ex.q2, my_sigmoid, capsys, "sigmoid")
+    assert_rejected(ex.q2, lambda z: course.ACTIVATIONS["sigmoid"].function(z), capsys, "sigmoid")
+
+
+def test_q2_refuses_the_course_sigmoid_imported_through_the_exercise_module(capsys):
+    """helpers.exercises.activations imports the course's sigmoid for its slips: it is still the course's."""
+    def my_sigmoid(z):
+        from helpers.exercises.activations import sigmoid
+        return sigmoid(z)
+
+    assert_rejected(ex.q2, my_sigmoid, capsys, "sigmoid")
+
+
+def test_q2_refuses_the_course_sigmoid_through_the_plot_modules_pick(capsys):
+    def my_sigmoid(z):
+        from helpers.plots.activations import pick
+        return pick("sigmoid")[1](z)
+
+    assert_rejected(ex.q2, my_sigmoid, capsys, "sigmoid")
+
+
+def test_q3_refuses_tanh_grad_through_the_registry(capsys):
+    """ACTIVATIONS["tanh"].grad is the course's tanh_grad."""
+    assert_rejected(ex.q3, lambda z: course.ACTIVATIONS["tanh"].grad(z), capsys, "tanh")
+
+
+def test_q4_refuses_the_course_relu_through_the_registry_and_pick(capsys):
+    def through_the_registry(z):
+        from helpers.activations import ACTIVATIONS
+        return ACTIVATIONS["relu"](z)
+
+    def through_pick(z):
+        from helpers.plots.activations import pick
+        return pick("relu")[1](z)
+
+    from helpers.exercises import neurons  # imported before the check, as a learner's earlier cell would
+
+    def through_an_exercise_module(z):
+        return neurons.relu(z)  # another exercise module's import of the course's relu
+
+    for cheat in (through_the_registry, through_pick, through_an_exercise_module,
+                  lambda z: course.ACTIVATIONS["relu"].function(z)):
+        assert_rejected(ex.q4, cheat, capsys, "relu")
+
+
+# ---- cold read 02_o1: `^` for a power (XOR in Python) is named, in q5's value and in the error it leaves behind
+
+def test_q5_names_the_caret_slip_whatever_value_xor_gave(capsys):
+    """4 ^ 10 = 14, 4 ^ -10 = −14, 1 / (4 ^ 10) = 1/14, 2 ^ -20 = −18 ...: each is told that ^ is XOR, not 'too big'
+    or 'the sign'."""
+    for power in (4 ^ 10, 4 ^ -10, 1 / (4 ^ 10), 1 / (4 ^ -10), 2 ^ 20, 2 ^ -20, 1 / (2 ^ 20), 1 / (2 ^ -20)):
+        out = assert_rejected(ex.q5, power, capsys, "`^` is bitwise XOR")
+        assert "`**`" in out and "sign" not in out
+        assert "9.5" not in out and "0.25 ** 10" not in out  # the advice does not hand over the answer
+
+
+def caret_error():
+    """The TypeError that `ceiling = (1/4)^10` raises in the learner's cell."""
+    try:
+        eval("(1/4)^10")
+    except TypeError as err:
+        return err
+    raise AssertionError("(1/4)^10 should raise TypeError")
+
+
+def after_a_cell(monkeypatch, error):
+    """The learner's previous cell ended with `error` (None: it ran), as IPython records it."""
+    import types
+
+    import IPython
+
+    shell = types.SimpleNamespace(last_execution_result=types.SimpleNamespace(error_in_exec=error))
+    monkeypatch.setattr(IPython, "get_ipython", lambda: shell)
+
+
+def test_q5_after_a_caret_type_error_the_check_explains_it(capsys, monkeypatch):
+    """`ceiling = (1/4)^10` stops the cell, so `ceiling` is still `...`: the check says why, not 'Not attempted'."""
+    after_a_cell(monkeypatch, caret_error())
+    out = assert_rejected(ex.q5, ..., capsys, "`^` is bitwise XOR")
+    assert "unsupported operand type(s) for ^" in out and "`**`" in out and "9.5" not in out
+    after_a_cell(monkeypatch, None)  # the cell fixed and run again: no word about the old error
+    ok, out = run_check(ex.q5, 0.25 ** 10, capsys)
+    assert ok and "XOR" not in out, out
+    assert_not_attempted(ex.q5, ..., capsys)
+
+
+def test_q5_a_caret_error_after_an_earlier_answer_is_noted_before_the_verdict(capsys, monkeypatch):
+    after_a_cell(monkeypatch, caret_error())
+    out = assert_rejected(ex.q5, 0.25, capsys, "ceiling for one layer")  # the value from before the error
+    assert "`^` is bitwise XOR" in out and "still holds" in out
+
+
+def test_q5_other_errors_leave_the_placeholder_not_attempted(capsys, monkeypatch):
+    after_a_cell(monkeypatch, TypeError("unsupported operand type(s) for +: 'int' and 'str'"))
+    assert_not_attempted(ex.q5, ..., capsys)
+    after_a_cell(monkeypatch, None)
+    assert_not_attempted(ex.q5, ..., capsys)
+
+
+def test_q1_last_hint_leaves_the_bias_to_the_learner():
+    """The last hint gives W in words but not b's formula: the learner still works out where b1 goes."""
+    last = ex.q1.hints[-1]
+    assert "W2" in last and "W1" in last
+    assert "b1 goes through W2" not in last and "before b2 is added" not in last

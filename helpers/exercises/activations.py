@@ -18,7 +18,7 @@ import warnings
 import numpy as np
 
 from helpers.activations import sigmoid, sigmoid_grad
-from helpers.exercises.core import ChoiceExercise, FunctionExercise, ValueExercise, Wrong, show
+from helpers.exercises.core import ChoiceExercise, FunctionExercise, ValueExercise, Wrong, _is_placeholder, show
 from helpers.exercises.tripwires import AUTOGRAD, Tripped, tripwires
 
 NOTEBOOK = "02_activation_functions"
@@ -251,8 +251,9 @@ q1 = MergeLayersExercise(
           "next to the input.",
           "Expand the brackets: W2 (W1 x + b1) + b2 = (something) x + (something else). Whatever multiplies x is W, "
           "the rest is b. With matrices the order of a product matters: W1 acts on x first.",
-          "After expanding, the weights are the second layer's W2 times the first layer's W1, in that order (NumPy's "
-          "@), and the first bias b1 goes through W2 before b2 is added."],
+          "After expanding, what multiplies x is the second layer's W2 times the first layer's W1, in that order "
+          "(NumPy's @): that is W. For b, collect every term without an x: write out what the second layer does "
+          "to b1, then what it adds."],
     solution='''def merge_layers(W1, b1, W2, b2):
     W = W2 @ W1       # (d_out, d_in): first W1, then W2
     b = W2 @ b1 + b2  # the first bias goes through W2 too
@@ -675,9 +676,36 @@ def _correctly_rounded(got: float, exact: float) -> bool:
     return any(math.isclose(got, float(f"{exact:.{figures - 1}e}"), rel_tol=1e-12) for figures in range(2, 18))
 
 
+XOR = ("In Python `^` is bitwise XOR (it mixes the bits of two whole numbers), not a power: 4 ^ 10 is 14. "
+       "Powers are written `**` (2 ** -5 is 1/32).")
+_CARET = "unsupported operand type(s) for ^"  # Python's TypeError for (1/4)^10: XOR of a float
+
+
+def _last_cell_error():
+    """The error that stopped the learner's previous cell (IPython's last execution result), or None."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # plain Python: no cells
+        return None
+    return getattr(getattr(get_ipython(), "last_execution_result", None), "error_in_exec", None)
+
+
 class CeilingExercise(ValueExercise):
     """q5: one rounding rule. Within 1% of the ceiling, the answer must be the ceiling itself or the ceiling
-    correctly rounded to two or more significant figures (9.5e-7, 9.54e-7 pass; 9.6e-7 and 9.53e-7 do not)."""
+    correctly rounded to two or more significant figures (9.5e-7, 9.54e-7 pass; 9.6e-7 and 9.53e-7 do not).
+
+    `^` written for a power: a value XOR gave is a named slip, and when the cell just before the check stopped
+    with the TypeError of `(1/4)^10`, the check explains it."""
+
+    def verify(self, answer) -> None:
+        """As ValueExercise.verify; a `^` TypeError in the learner's previous cell is explained first."""
+        error = _last_cell_error()
+        if isinstance(error, TypeError) and _CARET in str(error):
+            said = f"your last cell stopped with Python's error \"TypeError: {error}\". {XOR}"
+            if _is_placeholder(answer):
+                raise Wrong(said + " So your answer was never set: fix that cell and run it again.")
+            print(f"  Note: {said} So your answer still holds the value you gave it before that.")
+        super().verify(answer)
 
     def _check(self, answer) -> None:
         super()._check(answer)
@@ -711,6 +739,8 @@ q5 = CeilingExercise(
                           "no input can exceed: the product of the largest possible factors."),
         (lambda: 3.9e-7, "That is the largest gradient an actual input reaches. The question asks for the simpler "
                          "ceiling: the product of the largest value each factor could take on its own."),
+        # `^` written for a power: 4 ^ 10 = 14, 4 ^ -10 = -14, 2 ^ 20 = 22, 2 ^ -20 = -18, and one over each
+        *[(lambda v=value: v, XOR) for xor in (14, -14, 22, -18) for value in (xor, 1 / xor)],
     ],
 )
 
