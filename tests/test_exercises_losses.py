@@ -115,6 +115,7 @@ WRONG = {
     ],
     "q3": [
         (lambda y, z: (sigmoid(z) - 1) / len(z), "Redo the derivation for a target of 0"),
+        (lambda y, z: sigmoid(z) - 1, "section 5's p − 1 as it stands"),  # handed in unchanged: labels ignored
         (lambda y, z: sigmoid(z) - y, "the factor 1/n"),
         (lambda y, z: (y - sigmoid(z)) / len(z), "sign is flipped"),
         (lambda y, z: -(y / sigmoid(z) - (1 - y) / (1 - sigmoid(z))) / len(z), "with respect to p = σ(z)"),
@@ -562,3 +563,21 @@ def test_clipping_feedback_nudges_and_leaves_the_recipe_to_the_hints(capsys):
         assert not ok and "clip" in out and "q2.hint()" in out, out
         for recipe in ("−log(1 + e^(−z))", "log σ(−z)", "logaddexp", "e^0"):
             assert recipe not in out, f"the feedback must not hand over the recipe: {recipe}"
+
+
+@pytest.mark.parametrize(("name", "given_away"), [
+    ("q1", "2 times (y_pred − y_true)"),
+    ("q3", "p − y"),
+    ("q4", "(Y * log_p)"),
+    ("q5", "(P − Y)"),
+    ("q6", ".item()"),
+])
+def test_last_hint_leaves_the_learner_one_step(name, given_away):
+    """AUTHORING: the last hint is close to the answer but never the whole solution (cold read 04_o1)."""
+    assert given_away not in getattr(ex, name).hints[-1]
+
+
+def test_section_5_formula_unchanged_is_told_it_ignores_the_labels(capsys):
+    """sigmoid(z) - 1, the target-1 case as section 5 found it, handed in for a batch with labels 0 and 1."""
+    ok, out = run_check(ex.q3, lambda y, z: sigmoid(z) - 1, capsys)
+    assert not ok and "label 0" in out and "1/n" in out, out

@@ -152,8 +152,9 @@ q1 = FunctionExercise(
           "front of the sum, and count N as every entry of the predictions, not just the rows.",
           "Only one term of the sum, (ŷ_i − y_i)², contains ŷ_i. Its derivative is 2(ŷ_i − y_i), and the 1/N in "
           "front of the sum stays. For predictions of shape (4, 2), N is 8 entries (n = 4 examples).",
-          "With NumPy, the whole array at once: 2 times (y_pred − y_true), divided by N, the number of entries: "
-          "y_pred.size."],
+          "With NumPy, the whole array at once: y_pred − y_true keeps the shape of y_pred, and y_pred.size counts "
+          "its entries, N (len(y_pred) would count only the rows). Hint 2's slope for one entry, written with those "
+          "two, is the slope of every entry."],
     forbid=("helpers.losses", "helpers.nn", "helpers.gradcheck", "torch.nn.functional", *AUTOGRAD),
     solution="""\
 def my_mse_grad(y_true, y_pred):
@@ -355,6 +356,10 @@ def _grad_target_one(labels, z):
     return (_sigmoid(z) - 1) / len(z)
 
 
+def _grad_section_5(labels, z):
+    return _sigmoid(z) - 1  # section 5's p − 1 handed in as it stands: the labels ignored, and no 1/n
+
+
 def _grad_no_n(labels, z):
     return _sigmoid(z) - labels
 
@@ -409,6 +414,10 @@ q3 = _DerivedBinaryGradExercise(
     "Exercise 3 (its gradient, for a batch)", binary_cross_entropy_grad, [*_BINARY_CASES, _BINARY_HUGE_LOSS],
     mistakes=_quietly([(_grad_target_one, "p − 1 is the gradient when the target is 1. Redo the derivation for a "
                                  "target of 0: L = −log(1 − σ(z))"),
+              (_grad_section_5, "that is section 5's p − 1 as it stands: the gradient for a target of 1, given to "
+                                "every example whatever its label, and without the mean. For a label 0 the true "
+                                "class is class 0, with probability 1 − p: derive that case from L = −log(1 − σ(z)), "
+                                "combine the two, and put the mean's 1/n in front of every entry"),
               (_grad_no_n, "each example's gradient is right, but the loss is the MEAN over n examples: "
                            "every entry also gets the factor 1/n"),
               (_grad_flipped, "the sign is flipped: where σ(z) is above the target, raising z raises the loss"),
@@ -421,8 +430,9 @@ q3 = _DerivedBinaryGradExercise(
     hint=["Derive the target-0 case the way the notebook derived the target-1 case: through the probability, with "
           "the chain rule. Both cases come out as the same simple difference between the probability and the label. "
           "The mean over n examples puts one over n in front of every entry.",
-          "For target 1 the notebook found dL/dz = p − 1. For target 0, L = −log(1 − p); with dp/dz = p(1 − p) "
-          "its derivative is p. Both cases are p − y. The loss is the mean of n such terms, so divide by n."],
+          "For target 1 the notebook found dL/dz = p − 1. For target 0, L = −log(1 − p): differentiate it with "
+          "the chain rule, the derivative of −log u being −1/u, and dp/dz = p(1 − p). Then find one expression in p "
+          "and the label y that gives both cases, and remember that the loss is the mean of n such terms."],
     forbid=("helpers.losses", "helpers.nn", "helpers.gradcheck", "torch.nn.functional", *AUTOGRAD),
     reveal=False,  # derive it: the expected gradient of an easy case would give the formula away
     solution="""\
@@ -611,8 +621,8 @@ q4 = _CrossEntropyExercise(
           "logit first: the log-sum-exp trick. The one-hot row then picks the true class's log-probability; the loss "
           "is minus its mean over the n examples.",
           "Per row: m = Z.max(axis=1, keepdims=True), shape (n, 1). Then log_p = Z − m − log(Σ e^(Z − m)) with "
-          "the sum along axis=1 (keepdims=True), shape (n, K). The one-hot Y keeps only the true class's log p "
-          "in each row: −(Y * log_p).sum() / n."],
+          "the sum along axis=1 (keepdims=True), shape (n, K). Left to do: let the one-hot Y pick each row's true "
+          "class from log_p (it is 1 there and 0 elsewhere), and turn those n log-probabilities into the loss."],
     forbid=("helpers.losses", "helpers.activations.softmax", "helpers.nn", "torch.nn.functional", "torch.logsumexp",
             "torch.log_softmax", "torch.softmax"),
     solution="""\
@@ -830,8 +840,9 @@ q5 = CustomExercise(
           "is −Y_c. The slope of log Σ_j e^(z_j) along z_c is e^(z_c) / Σ_j e^(z_j): that is softmax(z)_c, the "
           "probability p_c. Add the two slopes for one example's gradient; the mean over n examples then scales "
           "every entry once more.",
-          "In code, for the whole table: P = softmax(Z) with the course's softmax (row by row for an (n, K) table, "
-          "and it survives logits of 1000), then (P − Y) / len(Z). The result has the shape of Z, (n, K)."],
+          "In code, for the whole table: the course's softmax(Z) gives P, row by row for an (n, K) table (and it "
+          "survives logits of 1000). Write hint 2's sum of the two slopes with P and Y for every entry at once, then "
+          "scale it for the mean. The result has the shape of Z, (n, K)."],
     forbid=("helpers.losses", "helpers.gradcheck", "helpers.nn", "torch.nn.functional", *AUTOGRAD),
     solution="""\
 def my_softmax_ce_grad(Y, Z):
@@ -950,8 +961,9 @@ q6 = _TorchLossExercise(
           "since the loss applies the softmax itself.",
           "torch.tensor(Z) is a float64 tensor of shape (n, K). For the labels, torch.as_tensor(labels, "
           "dtype=torch.long) makes int64 class indices whatever integer type NumPy gave (int32 on Windows with "
-          "NumPy 1.x, which the loss refuses). nn.CrossEntropyLoss() makes the module; calling it on "
-          "(logits, labels) gives a 0-d tensor, and .item() turns that into a float."],
+          "NumPy 1.x, which the loss refuses). nn.CrossEntropyLoss() makes the module. Call it as hint 1 says; it "
+          "returns a 0-d tensor, and a tensor method turns that into a Python float (this notebook's PyTorch cells use "
+          "it to print their losses)."],
     forbid=("helpers.losses", "helpers.nn"),
     solution="""\
 def my_torch_cross_entropy(labels, Z):
