@@ -110,6 +110,22 @@ def test_a_click_adds_a_point_of_the_chosen_class_where_it_lands_and_undo_and_cl
     assert w.pg.y_train.tolist() == [0] and np.allclose(w.pg.X_train[-1], [-LIMIT, -LIMIT])
 
 
+def test_a_typed_point_is_the_keyboards_way_to_draw_and_a_bad_one_says_why():
+    w = playground()
+    n = len(w.pg.y_train)
+    w.label_choice.value = 1
+    w.point_box.value = "1.5, -2"  # what Enter sends from the box
+    assert len(w.pg.y_train) == n + 1 and w.pg.y_train[-1] == 1 and np.allclose(w.pg.X_train[-1], [1.5, -2])
+    assert w.point_box.value == "" and "1 drawn" in w.image.tooltip
+    bad = (("1.5", "two numbers"), ("1.5, x", "x2 = &#x27;x&#x27; is not a number"), ("9, 0", "outside the plane"))
+    for text, says in bad:
+        w.point_box.value = text
+        assert len(w.pg.y_train) == n + 1, text  # nothing added
+        assert says in w.note.value and w.point_box.value == text, (text, w.note.value)  # kept, to be corrected
+    w.point_box.value = "-3 4"  # a space works as well as a comma
+    assert len(w.pg.y_train) == n + 2 and w.note.value == ""
+
+
 def test_pixels_and_points_map_both_ways():
     X = np.array([[-6.0, 6.0], [0.0, 0.0], [6.0, -6.0], [1.5, -4.5]])
     assert np.allclose(to_pixels(X, 300), [[0, 0], [150, 150], [300, 300], [187.5, 262.5]])

@@ -20,7 +20,7 @@ then `await asyncio.sleep(...)`, so widget messages (Pause, a slider) are handle
 stays responsive; at most FRAMES_PER_SECOND frames a second, so the browser keeps up and Pause answers at once.
 
 Keyboard: every control is a standard widget (Tab, arrows, Page Up/Down, Home/End, Enter, Space). The plane needs
-a mouse; its keyboard alternative is a CSV file (the upload button).
+a mouse; its keyboard alternative is the point box under it (type "x₁, x₂", then Enter), or a CSV file.
 """
 
 from __future__ import annotations
@@ -444,6 +444,10 @@ class PlaygroundWidget(LivePlot):
         self.undo_button = widgets.Button(description="Undo point", icon="undo", tooltip="Remove the last drawn point")
         self.clear_button = widgets.Button(description="Clear points", icon="eraser",
                                            tooltip="Remove every point, to draw your own data")
+        self.point_box = widgets.Text(placeholder="x₁, x₂  e.g. 1.5, -2", continuous_update=False,
+                                      description="add point", layout=widgets.Layout(width="280px"),
+                                      tooltip="Type a point's x₁, x₂ and press Enter: a point of the class chosen "
+                                              "above (the keyboard's way to draw)")
         self.reload_button = widgets.Button(description="Reload data", icon="repeat",
                                             tooltip="The data set of the menu with its own points again (drawn or "
                                                     "loaded points go)")
@@ -477,11 +481,13 @@ class PlaygroundWidget(LivePlot):
         draw = widgets.HBox([widgets.HTML("<b>clicks add</b>"), self.label_choice],
                             layout=widgets.Layout(align_items="center"))
         plane_column = widgets.VBox([plane_box, draw, widgets.HBox([self.undo_button, self.clear_button]),
+                                     self.point_box,
                                      widgets.HTML(
             "<div style='line-height:1.25; font-size:0.85em'>The plane: x₁ across, x₂ up, −6 to 6; colour: the "
             "network's answer, blue for class A (low probability of B), orange for class B (high), pale near 50%. "
-            "A click adds a point of the class chosen above. Circles: class A, squares: class B, hollow: test "
-            "points.</div>")], layout=widgets.Layout(width=f"{self.size + 10}px"))
+            "A click adds a point of the class chosen above (or type its x₁, x₂ in the box and press Enter). "
+            "Circles: class A, squares: class B, hollow: test points.</div>")],
+            layout=widgets.Layout(width=f"{self.size + 10}px"))
         main = widgets.HBox([self.image, plane_column], layout=widgets.Layout(flex_flow="row wrap"))
         features = widgets.HBox([widgets.HTML("<b>features</b>"), *(controls[n] for n in FEATURES)])
         layers = widgets.HBox([widgets.HTML("<b>neurons</b> (0: no layer)"),
@@ -502,6 +508,8 @@ class PlaygroundWidget(LivePlot):
         self.undo_button.on_click(lambda _b: self._act(self.pg.undo))
         self.clear_button.on_click(lambda _b: self._act(self.pg.clear))
         self.reload_button.on_click(lambda _b: self.reload())
+        self.point_box.observe(lambda change: self.type_point(change["new"]) if change["new"] else None,
+                               names="value")
         self.upload.observe(self._on_upload, names="value")
         self.plane.on_mouse_down(self.click)
         self.redraw()
@@ -580,6 +588,17 @@ class PlaygroundWidget(LivePlot):
         """A click on the plane at canvas pixel (x, y): a point of the chosen class there."""
         x1, x2 = to_plane(x, y, self.size)
         self._act(lambda: self.pg.add_point(x1, x2, self.label_choice.value))
+
+    def type_point(self, text: str) -> None:
+        """A point typed as "x₁, x₂" (the keyboard's way to draw): added with the chosen class, then the box empties."""
+        parts = text.replace(",", " ").split()
+        if len(parts) != 2:
+            self._say(f"type a point as two numbers, x₁ and x₂, e.g. 1.5, -2 (got {text.strip()!r})")
+            return
+        before = self.pg.drawn
+        self._act(lambda: self.pg.add_point(parts[0], parts[1], self.label_choice.value))
+        if self.pg.drawn > before:
+            self.point_box.value = ""
 
     def load(self, content, name: str = "the file") -> bool:
         """Load a CSV's bytes or text into the playground; a bad file's message is shown and the data stay."""
