@@ -101,7 +101,8 @@ WRONG = {
         (lambda x, W, b, g: g(x @ W + b), "you used the columns of W"),  # x @ W is Wᵀx: caught on the square W
         (lambda x, W, b, g: np.array([g(np.dot(W[i], x) + b[i]) for i in range(len(x))]), "one output per input"),
     ],
-    "q6": [(20, "weights only"), (9, "counts neurons"), (29, "the inputs a bias"), (25, "not it"),
+    "q6": [(20, "weights only"), (9, "counts the circles"), (6, "counts neurons"), (29, "the inputs a bias"),
+           (25, "not it"),
            ("26", "whole number"), (26.5, "not a whole number")],
 }
 
@@ -334,3 +335,10 @@ def test_the_fourth_read_slips(capsys):
     assert_rejected(ex.q5, layer_over_unfinished_neuron, capsys, "unfinished function")
     assert_rejected(ex.q6, 22, capsys, "only the output layer its biases")
     assert_rejected(ex.q6, 24, capsys, "multiplies the layer sizes")
+
+
+def test_nine_is_named_as_the_circles_not_the_neurons(capsys):
+    """01_o1: 3 + 4 + 2 = 9 counts the circles of the picture, 3 of them inputs; the network has 6 neurons."""
+    out = assert_rejected(ex.q6, 9, capsys, "3 inputs and 6 neurons")
+    assert "9 counts neurons" not in out
+    assert_rejected(ex.q6, 6, capsys, "6 counts neurons")

@@ -72,8 +72,10 @@ q1 = FunctionExercise(
     hint=["A neuron does two things, in this order: it forms the weighted sum of its inputs (each input times its "
           "own weight, all added up, and the bias added once), then it passes that one number through the activation "
           "it was given.",
-          "Two steps, as in the maths above: first the weighted sum z (multiply, add up, add the bias once), "
-          "then pass z through the activation `g` you were given: `g(z)`. `np.dot(w, x)` multiplies and adds."],
+          "Two steps, as in the maths above. First the weighted sum z: `np.dot`, met just before this exercise, "
+          "multiplies two arrays entry by entry and adds the products up, whatever their length; the bias is "
+          "added once, after that. Then the activation: `g` is a function like `sigmoid`, so call it on z and "
+          "return what it gives."],
     forbid=("helpers.forward", "helpers.nn", "torch.nn", "torch.nn.functional"),
     solution=("def neuron(x, w, b, g):\n"
               "    z = np.dot(w, x) + b  # the weighted sum\n"
@@ -378,7 +380,10 @@ def check_count(answer) -> None:
     if n == weights:
         raise Wrong(f"{n} counts the weights only: every neuron of the hidden and output layers "
                     "also has one bias.")
-    if n in (3 + 4 + 2, 4 + 2):
+    if n == 3 + 4 + 2:
+        raise Wrong(f"{n} counts the circles (3 inputs and 6 neurons); count the numbers each neuron holds: one "
+                    "weight per input, plus a bias.")
+    if n == 4 + 2:
         raise Wrong(f"{n} counts neurons; count the numbers a neuron holds: one weight per input, plus a bias.")
     if n == 3 * 4 * 2:
         raise Wrong(f"{n} = 3·4·2 multiplies the layer sizes; a weight joins a neuron to one input of the layer "
