@@ -3,6 +3,7 @@ helpers bound as default arguments, and classes reached through the submodule th
 
 from __future__ import annotations
 
+import importlib
 import importlib.machinery
 import importlib.util
 import math
@@ -190,3 +191,31 @@ def test_a_single_class_forbids_its_home_module_too_and_a_step_by_hand_passes(ca
         return t.detach().numpy()
 
     assert_accepted(Q_STEP, by_hand, capsys)
+
+
+# ---- a forbidden function reached by a route no namespace shows: a registry, a stored attribute, another module
+
+@pytest.mark.parametrize("cheat", [
+    lambda z: helpers.activations.ACTIVATIONS["sigmoid"](z),  # the registry's entry holds the function itself
+    lambda z: helpers.activations.ACTIVATIONS["sigmoid"].function(z),
+    lambda z: dict(f=sigmoid)["f"](z),  # stored away before the check began
+    lambda z: importlib.import_module("helpers.exercises.activations").sigmoid(z),
+])
+def test_a_forbidden_function_trips_however_it_is_reached(cheat, capsys):
+    assert_rejected(Q_SIGMOID, cheat, capsys, "your function calls sigmoid from helpers.activations")
+    assert helpers.activations.sigmoid(0.0) == 0.5 and helpers.activations.ACTIVATIONS["sigmoid"](0.0) == 0.5
+
+
+def test_a_swapped_body_is_put_back_after_a_crash_and_names_its_own_function(capsys):
+    code = sigmoid.__code__
+
+    def crashes(z):
+        helpers.activations.ACTIVATIONS["sigmoid"](z)
+        raise ValueError("boom")
+
+    assert_rejected(Q_SIGMOID, crashes, capsys, "your function calls sigmoid from helpers.activations")
+    assert sigmoid.__code__ is code and "__nn_tripwire__" not in vars(helpers.activations)
+    relu_exercise = FunctionExercise("Own ReLU", lambda z: np.maximum(z, 0), [Z], hint=["keep the larger", "max"],
+                                     forbid=("helpers.activations",))
+    assert_rejected(relu_exercise, lambda z: helpers.activations.ACTIVATIONS["relu"](z), capsys,
+                    "your function calls relu from helpers.activations")

@@ -189,19 +189,63 @@ class _Tripwire:
         return self()
 
 
+_TRIP = "__nn_tripwire__"  # the name a forbidden function's stand-in body calls, put in its module while a check runs
+
+
+class _Recorder:
+    """What a swapped body calls: records its label and raises Tripped (one per module, shared by its functions)."""
+
+    def __init__(self, calls: list):
+        self.calls = calls
+
+    def __call__(self, label: str):
+        self.calls.append(label)
+        raise Tripped(label)
+
+
+def _stand_in(*args, **kwargs):
+    return __nn_tripwire__("LABEL")  # noqa: F821 - put in the forbidden function's globals by `tripwires`
+
+
+def _bodies(forbid: Sequence) -> list[tuple[object, object, str]]:
+    """(function, its code, label) for every plain Python function `forbid` names: its body itself is swapped, so it
+    trips however it is reached (a registry such as ACTIVATIONS["relu"], an attribute, another module's import)."""
+    found = {}
+    for _, _, obj, label in places(forbid):
+        fn = getattr(obj, "__func__", obj)  # a staticmethod's function
+        if inspect.isfunction(fn) and not fn.__code__.co_freevars and id(fn) not in found:
+            found[id(fn)] = (fn, fn.__code__, label)
+    return list(found.values())
+
+
+def _swap_body(fn, label: str) -> None:
+    """Give `fn` a body that calls the tripwire with its label (same name, so tracebacks still read right)."""
+    stand_in = _stand_in.__code__
+    consts = tuple(label if c == "LABEL" else c for c in stand_in.co_consts)
+    fn.__code__ = stand_in.replace(co_consts=consts, co_name=fn.__code__.co_name,
+                                   co_qualname=fn.__code__.co_qualname)
+
+
 @contextlib.contextmanager
 def tripwires(fn, forbid: Sequence):
     """While the block runs, every callable in `forbid` that `fn` can reach raises Tripped; all is restored after."""
     calls: list[str] = []
     sites = _sites(fn, forbid) if forbid else []
+    bodies = _bodies(forbid) if forbid else []
     for where, name, _, label in sites:
         _put(where, name, _Tripwire(label, calls))
+    for body_fn, _, label in bodies:
+        body_fn.__globals__[_TRIP] = _Recorder(calls)
+        _swap_body(body_fn, label)
     try:
         yield
     except Exception:
         if not calls:
             raise
     finally:
+        for body_fn, code, _ in bodies:
+            body_fn.__code__ = code
+            body_fn.__globals__.pop(_TRIP, None)
         for where, name, original, _ in reversed(sites):
             _put(where, name, original)
     if calls:
