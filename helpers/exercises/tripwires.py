@@ -7,8 +7,9 @@ class and ufunc it defines (a package that is not installed, such as scipy, forb
 function also forbids the tensor method of its name (`t.relu()` for torch.relu or F.relu). While the learner's
 function runs, each is swapped for a tripwire: where the spec names it, in its home module (torch.optim.sgd for
 torch.optim.SGD), in the function's globals (the notebook's names), closure and default arguments, and in every
-`helpers` module that imports it. All is put back afterwards, even when the learner's function raises. The checker's
-own code runs outside, with the real ones.
+`helpers` module that imports it; a plain Python function's body is swapped too, so it trips however it is reached
+(a registry's entry such as ACTIVATIONS["relu"], an attribute holding it). All is put back afterwards, even when
+the learner's function raises. The checker's own code runs outside, with the real ones.
 """
 
 from __future__ import annotations
