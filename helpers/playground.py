@@ -19,6 +19,7 @@ generator `np.random.default_rng([seed, epoch])`, in minibatches of `batch_size`
 
 from __future__ import annotations
 
+import copy
 import re
 from pathlib import Path
 
@@ -490,6 +491,11 @@ class Playground:
                 "seed": self.seed, "epoch": self.epoch,
                 "train_loss": self.loss("train"), "test_loss": self.loss("test"),
                 "train_accuracy": self.accuracy("train"), "test_accuracy": self.accuracy("test")}
+
+    def copy(self) -> Playground:
+        """A frozen copy: data, settings, network and history as they are now. Hand a challenge `pg.copy()`, and
+        later changes of `pg` (the next challenge in the widget) leave what you handed in as it was."""
+        return copy.deepcopy(self)
 
     def __repr__(self) -> str:
         layers = " → ".join(str(size) for size in (len(self.features), *self.hidden, 2))

@@ -503,3 +503,18 @@ def test_running_the_exported_script_leaves_torchs_default_dtype_alone():
     before = torch.get_default_dtype()
     _run_script(Playground("xor", hidden=(4,)).export_torch())
     assert torch.get_default_dtype() == before
+
+
+def test_a_copy_is_frozen_and_trains_on_as_the_original_would():
+    pg = Playground("circle", hidden=(3,), noise=0.1)
+    pg.step(2)
+    frozen = pg.copy()
+    pg.step(3)
+    pg.set_preset("xor")
+    assert frozen.data == "circle" and frozen.epoch == 2 and len(frozen.history) == 3
+    twin = Playground("circle", hidden=(3,), noise=0.1)
+    twin.step(2)
+    frozen.step(3)
+    twin.step(3)
+    assert frozen.step_losses == twin.step_losses
+    assert all(np.array_equal(a, b) for a, b in zip(frozen.weights(), twin.weights(), strict=True))

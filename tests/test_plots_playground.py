@@ -17,6 +17,7 @@ from helpers.plots.playground import (
     OUTPUT,
     RESOLUTION,
     PlaygroundWidget,
+    output_edges,
     plane_map,
     playground,
     to_pixels,
@@ -150,6 +151,22 @@ def test_the_plane_shows_each_class_where_the_network_puts_it():
     assert nearer_b(rgb[int(y), int(x)])
     (x, y), = to_pixels(bottom_left, 300)
     assert not nearer_b(rgb[int(y), int(x)])
+
+
+def test_an_edge_into_the_output_is_blue_where_a_high_neuron_pushes_towards_class_a():
+    """One colour rule from the last hidden layer to the output: a neuron's value up (bluer) along a positive
+    (blue) edge moves the output towards class A (blue), along a negative (orange) edge towards class B."""
+    pg = Playground("circle", hidden=(3,))
+    pg.step(20)
+    edges = output_edges(pg)  # (1, 3)
+    last = pg.linears()[-1]
+    h = np.zeros((1, 3))
+    for k in range(3):
+        up = h.copy()
+        up[0, k] = 0.5
+        before, after = (np.exp(last(v)) for v in (h, up))  # the two scores' exponentials, (1, 2)
+        change = after[0, 1] / after.sum() - before[0, 1] / before.sum()  # how p(class B) moved
+        assert edges[0, k] != 0 and np.sign(change) == -np.sign(edges[0, k])
 
 
 def test_a_csv_upload_loads_its_points():

@@ -9,8 +9,8 @@
   activation, learning rate, batch size, L2;
 - training: Play / Pause (one toggle button), Step (one epoch), Reset (new weights from the seed), the epoch counter;
 - pictures: the network (each input feature's and each hidden neuron's map over the plane, the edges' width and
-  style from the weights, the output's map), the train and test loss over the epochs, and the plane itself:
-  the output's decision map with the points, where clicks add points;
+  style from the weights, blue towards class A into the output, the output's map), the train and test loss over
+  the epochs, and the plane itself: the output's decision map with the points, where clicks add points;
 - export: the PyTorch or NumPy script of this network and its training, shown as code to copy.
 
 Speed: every picture is drawn with NumPy and Pillow straight into pixels and encoded with the course's fast PNG
@@ -252,16 +252,22 @@ def _background(features: tuple, hidden: tuple, s: float) -> PIL.Image.Image:
     return image
 
 
+def output_edges(pg: Playground) -> np.ndarray:
+    """The edges into the output (1, k): the last layer's two rows become one, score A minus score B, so that one
+    colour rule holds from the last hidden layer to the output. A neuron's value up (bluer) along a positive (blue)
+    edge moves the output towards class A (blue); along a negative (orange) edge, towards class B (orange)."""
+    W = pg.weights()[-1]  # (2, k): the scores of A and B
+    return W[:1] - W[1:]
+
+
 def network_pixels(pg: Playground, outputs, layout: Layout, stats: dict | None = None) -> np.ndarray:
     """The network picture (h, w, 3): text lines, the maps of the features, the hidden neurons and the output, the
-    edges (width: |weight|; solid blue +, dashed orange −), and the loss curves."""
+    edges (width: |weight|; solid blue +, dashed orange −; into the output, `output_edges`), and the loss curves."""
     s, L = layout.s, layout
     image = _background(pg.features, pg.hidden, s).copy()
     draw = PIL.ImageDraw.Draw(image)
     centres = L.columns([len(pg.features), *pg.hidden, 1])
-    # edges first; the last layer's two rows become one: what moves p(class B) is their difference
-    weights = pg.weights()
-    weights[-1] = weights[-1][1:] - weights[-1][:1]  # (1, k)
+    weights = [*pg.weights()[:-1], output_edges(pg)]  # edges first
     for i, W in enumerate(weights):
         src, dst = centres[i], centres[i + 1]
         half_dst = (L.out if i + 1 == len(centres) - 1 else L.node) / 2
@@ -471,7 +477,7 @@ class PlaygroundWidget(LivePlot):
         self.message = widgets.HTML()  # a redraw error, if any (as in every LivePlot)
         self.code = widgets.HTML()
         self.code.add_class("nn-playground-code")
-        # layout: top bar; data controls | network picture | plane; then the network's controls
+        # layout: the buttons; the data row; network picture | plane; then the network's controls
         top = widgets.HBox([self.play_button, self.step_button, self.reset_button, self.epoch_label,
                             self.torch_button, self.numpy_button], layout=widgets.Layout(align_items="center"))
         data = widgets.HBox([controls[name] for name in ("preset", "noise", "train_percent", "show_test")]
@@ -485,6 +491,8 @@ class PlaygroundWidget(LivePlot):
                                      widgets.HTML(
             "<div style='line-height:1.25; font-size:0.85em'>The plane: x₁ across, x₂ up, −6 to 6; colour: the "
             "network's answer, blue for class A (low probability of B), orange for class B (high), pale near 50%. "
+            "Blue reads the same way in the network picture: a blue (high) neuron along a blue edge into the output "
+            "pushes it towards class A, along an orange edge towards class B. "
             "A click adds a point of the class chosen above (or type its x₁, x₂ in the box and press Enter). "
             "Circles: class A, squares: class B, hollow: test points.</div>")],
             layout=widgets.Layout(width=f"{self.size + 10}px"))
@@ -726,7 +734,8 @@ class PlaygroundWidget(LivePlot):
         return (f"Plot: the playground at {epoch}; {losses}; {lines.replace(chr(10), '; ')}; network "
                 f"{sizes} ({', '.join(FEATURE_LABELS[f] for f in pg.features)} in, two scores out), each neuron's "
                 "map over the plane (blue high, orange low; the output's map and the plane: blue class A, orange "
-                "class B), edges solid blue for positive weights and dashed orange for negative ones. Controls: "
+                "class B), edges solid blue for positive weights and dashed orange for negative ones (into the "
+                "output: blue where a high neuron pushes towards class A, orange where towards class B). Controls: "
                 f"{', '.join(values)}.")
 
     def static_bundle(self) -> dict:
