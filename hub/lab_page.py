@@ -26,12 +26,19 @@ ALL_RUN = """() => {
     return !busy && cells.some(c => c.model.executionCount) && nb.sessionContext.session.kernel.status === 'idle';
 }"""
 
+PRESENTING = "() => document.body.dataset.jpDeckMode === 'presenting'"
+
 
 def run_all_cells(page, url: str, open_timeout_ms: int = 60_000, run_timeout_ms: int = 420_000) -> None:
     """Open a notebook URL (JupyterLab or Notebook 7, app exposed), clear its saved outputs, run every cell."""
     page.goto(url)
     page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Cell", timeout=open_timeout_ms)
     page.wait_for_function(KERNEL_IDLE, timeout=open_timeout_ms, polling=250)
+    # A deck left presenting in this JupyterLab (jupyterlab-slideshow restores it on the next page) shows one slide
+    # and hides the other cells' outputs: leave it first, as a learner would press Esc.
+    if page.evaluate(PRESENTING):
+        page.evaluate("() => window.jupyterapp.commands.execute('deck:stop')")
+        page.wait_for_function(f"() => !({PRESENTING})()", timeout=open_timeout_ms)
     # Saved outputs must not pass for fresh ones: clear them, then run everything and await completion.
     page.evaluate("() => window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs')")
     page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")

@@ -446,12 +446,13 @@ class PlaygroundWidget(LivePlot):
         self.upload = widgets.FileUpload(accept=".csv,.txt", multiple=False, description="Load CSV",
                                          tooltip="A file of lines x1, x2, label (label 0/1 or A/B)")
         self.label_choice = widgets.ToggleButtons(options=[(CLASS_LABELS[0], 0), (CLASS_LABELS[1], 1)], value=0,
-                                                  style={"button_width": "95px"})
+                                                  style={"button_width": "90px"})
         self.undo_button = widgets.Button(description="Undo point", icon="undo", tooltip="Remove the last drawn point")
         self.clear_button = widgets.Button(description="Clear points", icon="eraser",
                                            tooltip="Remove every point, to draw your own data")
         self.point_box = widgets.Text(placeholder="x₁, x₂  e.g. 1.5, -2", continuous_update=False,
-                                      description="add point", layout=widgets.Layout(width="280px"),
+                                      description="point", style={"description_width": "initial"},
+                                      layout=widgets.Layout(width="200px"),
                                       tooltip="Type a point's x₁, x₂ and press Enter: a point of the class chosen "
                                               "above (the keyboard's way to draw)")
         self.reload_button = widgets.Button(description="Reload data", icon="repeat",
@@ -483,20 +484,21 @@ class PlaygroundWidget(LivePlot):
         data = widgets.HBox([controls[name] for name in ("preset", "noise", "train_percent", "show_test")]
                             + [self.upload, self.reload_button],
                             layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
+        # beside the plane (below it on a narrow page): how to add points, then what the colours and shapes mean
         self.label_choice.layout.width = "auto"
-        draw = widgets.HBox([widgets.HTML("<b>clicks add</b>"), self.label_choice],
-                            layout=widgets.Layout(align_items="center"))
-        plane_column = widgets.VBox([plane_box, draw, widgets.HBox([self.undo_button, self.clear_button]),
-                                     self.point_box,
-                                     widgets.HTML(
-            "<div style='line-height:1.25; font-size:0.85em'>The plane: x₁ across, x₂ up, −6 to 6; colour: the "
-            "network's answer, blue for class A (low probability of B), orange for class B (high), pale near 50%. "
-            "Blue reads the same way in the network picture: a blue (high) neuron along a blue edge into the output "
-            "pushes it towards class A, along an orange edge towards class B. "
-            "A click adds a point of the class chosen above (or type its x₁, x₂ in the box and press Enter). "
-            "Circles: class A, squares: class B, hollow: test points.</div>")],
-            layout=widgets.Layout(width=f"{self.size + 10}px"))
-        main = widgets.HBox([self.image, plane_column], layout=widgets.Layout(flex_flow="row wrap"))
+        side = widgets.VBox([
+            widgets.HTML("<b>clicks add</b>"), self.label_choice,
+            widgets.HBox([self.undo_button, self.clear_button], layout=widgets.Layout(flex_flow="row wrap")),
+            self.point_box,
+            widgets.HTML(
+                "<div style='line-height:1.25; font-size:0.85em'>The plane: x₁ across, x₂ up, −6 to 6; colour: "
+                "the network's answer, blue for class A (low probability of B), orange for class B (high), pale "
+                "near 50%. Blue reads the same way in the network picture: a blue (high) neuron along a blue edge "
+                "into the output pushes it towards class A, along an orange edge towards class B. A click adds a "
+                "point of the class chosen above (or type its x₁, x₂ in the box and press Enter). Circles: class "
+                "A, squares: class B, hollow: test points.</div>")],
+            layout=widgets.Layout(width="205px", margin="0 0 0 6px"))
+        main = widgets.HBox([self.image, plane_box, side], layout=widgets.Layout(flex_flow="row wrap"))
         features = widgets.HBox([widgets.HTML("<b>features</b>"), *(controls[n] for n in FEATURES)])
         layers = widgets.HBox([widgets.HTML("<b>neurons</b> (0: no layer)"),
                                *(controls[f"layer{i + 1}"] for i in range(MAX_LAYERS))])

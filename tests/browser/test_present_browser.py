@@ -25,14 +25,13 @@ import nbformat
 import pytest
 
 from helpers.plots import all_builders
-from hub.lab_page import run_all_cells, wait_for_new_picture
+from hub.lab_page import PRESENTING, run_all_cells, wait_for_new_picture
 
 from .conftest import SCREENSHOTS
 
 pytestmark = pytest.mark.browser
 
 RUN_TIMEOUT_MS = int(os.environ.get("NN_BROWSER_TIMEOUT_S", "420")) * 1000
-PRESENTING = "() => document.body.dataset.jpDeckMode === 'presenting'"
 START_AT_TITLE = """() => { const nb = window.jupyterapp.shell.currentWidget.content;
     nb.mode = 'command'; nb.activeCellIndex = 0; nb.activeCell.node.focus(); }"""
 ACTIVE = "() => window.jupyterapp.shell.currentWidget.content.activeCellIndex"
@@ -212,5 +211,7 @@ def test_projector_slides_fit(browser, lab):
                for b, box in seen.items() if outside(box)]
         assert not cut, ("live plots cut off at 1280 x 720 in the projector style (screenshots in "
                          "tests/browser/screenshots/): " + "; ".join(cut))
-    finally:
+    finally:  # leave the deck: JupyterLab would open the next page still presenting (the playground test saw that)
+        page.evaluate("() => window.jupyterapp.commands.execute('deck:stop')")
+        page.wait_for_function(f"() => !({PRESENTING})()", timeout=10_000)
         context.close()
