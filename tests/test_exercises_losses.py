@@ -581,3 +581,40 @@ def test_section_5_formula_unchanged_is_told_it_ignores_the_labels(capsys):
     """sigmoid(z) - 1, the target-1 case as section 5 found it, handed in for a batch with labels 0 and 1."""
     ok, out = run_check(ex.q3, lambda y, z: sigmoid(z) - 1, capsys)
     assert not ok and "label 0" in out and "1/n" in out, out
+
+
+def test_torch_specials_twins_of_the_log_sum_exp_are_refused_too(capsys):
+    """torch.special.logsumexp, log_softmax and softmax are objects of their own, not torch.logsumexp & co.: exercise 4
+    refuses them as well, while a NumPy answer passes (cold read 04_o2 item 1)."""
+    def lse_by_torch_special(Y, Z):
+        lse = torch.special.logsumexp(torch.tensor(Z), dim=1, keepdim=True).numpy()   # (n, 1)
+        return -np.sum(Y * (Z - lse)) / len(Z)
+
+    def log_softmax_by_torch_special(Y, Z):
+        return -np.sum(Y * torch.special.log_softmax(torch.tensor(Z), dim=1).numpy()) / len(Z)
+
+    def softmax_by_torch_special(Y, Z):
+        with np.errstate(divide="ignore"):
+            return -np.sum(Y * np.log(torch.special.softmax(torch.tensor(Z), dim=1).numpy())) / len(Z)
+
+    for cheat, name in [(lse_by_torch_special, "logsumexp"), (log_softmax_by_torch_special, "log_softmax"),
+                        (softmax_by_torch_special, "softmax")]:
+        ok, out = run_check(ex.q4, cheat, capsys)
+        assert not ok and f"calls {name} from torch.special" in out, out
+    ok, out = run_check(ex.q4, ce_learner, capsys)
+    assert ok, out
+
+
+def test_finite_differences_agree_to_1e_8_for_logits_of_ordinary_size_only():
+    """Exercise 3's prompt: numerical_grad of the loss matches the formula to 1e-8 for |z| up to 50, whatever the
+    labels, but not at exercise 2's logits of ±1000, where the loss is in the hundreds (cold read 04_o2 item 2)."""
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        n = int(rng.integers(1, 8))
+        labels, z = rng.integers(0, 2, n).astype(float), rng.uniform(-50, 50, n)
+        estimate = numerical_grad(lambda v, y=labels: ex.binary_cross_entropy(y, v), z)
+        assert np.allclose(estimate, ex.binary_cross_entropy_grad(labels, z), rtol=0, atol=1e-8), (labels, z)
+    labels, z = ex._BINARY_CONFIDENT_CASES[1]["labels"], ex._BINARY_CONFIDENT_CASES[1]["z"]
+    assert ex.binary_cross_entropy(labels, z) > 100
+    estimate = numerical_grad(lambda v: ex.binary_cross_entropy(labels, v), z)
+    assert not np.allclose(estimate, ex.binary_cross_entropy_grad(labels, z), rtol=0, atol=1e-8)

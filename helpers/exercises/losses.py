@@ -194,7 +194,7 @@ p3 = ChoiceExercise(
     hint="The network moves z, and dL/dz = dL/dp · dp/dz. On the flat tail of the sigmoid dp/dz is about p, so "
          "tiny. Which loss is steep enough in p, near p = 0, to make up for that factor p: the square (1 − p)², "
          "which stays at most 1, or −log p, which shoots up as p goes to 0?",
-    solution='p3_answer = "b"  # CE: p − 1 ≈ −1.0;  MSE: −2p(1 − p)² ≈ −0.0007, a thousand times weaker',
+    solution='p3_answer = "b"  # CE: p − 1 ≈ −1.0;  MSE: −2p(1 − p)² ≈ −0.0007, about 1,500 times weaker',
 )
 
 
@@ -624,7 +624,8 @@ q4 = _CrossEntropyExercise(
           "the sum along axis=1 (keepdims=True), shape (n, K). Left to do: let the one-hot Y pick each row's true "
           "class from log_p (it is 1 there and 0 elsewhere), and turn those n log-probabilities into the loss."],
     forbid=("helpers.losses", "helpers.activations.softmax", "helpers.nn", "torch.nn.functional", "torch.logsumexp",
-            "torch.log_softmax", "torch.softmax"),
+            "torch.log_softmax", "torch.softmax",  # and torch.special's twins, which are objects of their own
+            "torch.special.logsumexp", "torch.special.log_softmax", "torch.special.softmax"),
     solution="""\
 def my_cross_entropy(Y, Z):
     m = Z.max(axis=1, keepdims=True)                                    # (n, 1): each row's max
