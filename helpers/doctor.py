@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 import sys
-import tomllib
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -37,17 +36,31 @@ def _version(package: str) -> str | None:
 
 
 def check_python() -> Check:
-    """Python 3.11 or newer."""
+    """Python 3.11 or newer; the detail names the Python this runs on (a kernel outside the course's environment
+    shows itself by its path)."""
     ok = sys.version_info >= (3, 11)
-    return Check("Python", ok, sys.version.split()[0], "" if ok else f"Install Python 3.11+. {INSTALL}.")
+    detail = f"{sys.version.split()[0]} ({sys.executable})"
+    return Check("Python", ok, detail, "" if ok else f"Install Python 3.11+. {INSTALL}.")
+
+
+def _pyproject_requirements() -> list[str] | None:
+    """pyproject's [project] dependencies, or None where it cannot be read (no source folder, or Python < 3.11,
+    whose standard library has no tomllib: imported here, so the doctor itself still runs there and says so)."""
+    try:
+        import tomllib
+    except ModuleNotFoundError:
+        return None
+    try:
+        pyproject = tomllib.loads((Path(__file__).resolve().parent.parent / "pyproject.toml").read_text())
+        return pyproject["project"]["dependencies"]
+    except (OSError, KeyError, tomllib.TOMLDecodeError):
+        return None
 
 
 def course_requirements() -> list[str]:
     """The distributions the course needs (pyproject's [project] dependencies), by name."""
-    try:
-        pyproject = tomllib.loads((Path(__file__).resolve().parent.parent / "pyproject.toml").read_text())
-        requirements = pyproject["project"]["dependencies"]
-    except (OSError, KeyError, tomllib.TOMLDecodeError):  # installed without its source folder: ask pip's records
+    requirements = _pyproject_requirements()
+    if requirements is None:  # ask pip's records of the installed course instead
         try:
             requirements = [r for r in metadata.requires("nn-step-by-step") or [] if "extra ==" not in r]
         except metadata.PackageNotFoundError:
@@ -58,6 +71,10 @@ def course_requirements() -> list[str]:
 def check_packages() -> Check:
     """Every package the course imports is installed (a missing one stops a Setup cell with ModuleNotFoundError)."""
     names = course_requirements()
+    if not names:
+        return Check("Course packages", False,
+                     "not checked: the course's package list was not found (pyproject.toml needs Python 3.11+ to "
+                     "read, and the course is not installed in this Python)", f"{INSTALL}.")
     missing = [name for name in names if _version(name) is None]
     if missing:
         return Check("Course packages", False, f"not installed: {', '.join(missing)}",

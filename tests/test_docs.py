@@ -106,7 +106,7 @@ def test_classroom_states_the_real_ranges():
     ranges = (f"notebooks 01–{NOTEBOOKS[-1]} have {WORDS[min(exercises)]} to {WORDS[max(exercises)]} exercises "
               f"(`q1`, `q2`, …) and {WORDS[min(predictions)]} to {WORDS[max(predictions)]} predictions")
     assert ranges in " ".join(CLASSROOM.split())
-    assert _counts("00") == (1, 0) and "Notebook 00 has one exercise (`q0`)" in CLASSROOM
+    assert _counts("00") == (1, 1) and "Notebook 00 has one exercise (`q0`) and one prediction (`p0`)" in CLASSROOM
 
 
 def _table_column(text: str, header: str) -> dict[str, str]:

@@ -132,3 +132,45 @@ def test_every_fix_names_the_learners_install_not_the_test_tools(monkeypatch, tm
         assert "make install-lab" in check.fix or check.ok, check
     monkeypatch.setattr(doctor.sys, "version_info", (3, 10))
     assert "make install-lab" in doctor.check_python().fix
+
+
+def _doctor_without_tomllib(monkeypatch):
+    """A fresh copy of helpers.doctor imported as on Python 3.10, where the standard library has no tomllib."""
+    import importlib.util
+
+    monkeypatch.setitem(sys.modules, "tomllib", None)  # `import tomllib` raises ModuleNotFoundError
+    spec = importlib.util.spec_from_file_location("doctor_on_3_10", doctor.__file__)
+    module = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, spec.name, module)  # dataclasses look their module up there
+    spec.loader.exec_module(module)  # fails here if the doctor imports tomllib at the top
+    return module
+
+
+def test_the_doctor_runs_and_names_the_old_python_where_tomllib_is_missing(monkeypatch, tmp_path, capsys):
+    """On Python 3.10 the doctor still imports and says why: ✗ Python with its fix, not a traceback."""
+    old = _doctor_without_tomllib(monkeypatch)
+    monkeypatch.setattr(old.sys, "version_info", (3, 10, 13))
+    assert old.report(tmp_path) is False
+    out = capsys.readouterr().out
+    assert "✗ Python:" in out and "Install Python 3.11+" in out, out
+    assert "Course packages: all" in out or "✗ Course packages" in out, out
+
+
+def test_without_tomllib_the_package_list_comes_from_the_install(monkeypatch):
+    """No tomllib: the course's packages are read from pip's records of the installed course instead."""
+    old = _doctor_without_tomllib(monkeypatch)
+    names = old.course_requirements()
+    assert names == doctor.course_requirements(), names
+
+
+def test_without_any_package_list_the_packages_are_not_called_installed(monkeypatch):
+    """Neither pyproject nor pip's records readable: a ✗ that says the list was not found, never "all 0 installed"."""
+    monkeypatch.setattr(doctor, "course_requirements", lambda: [])
+    check = doctor.check_packages()
+    assert not check.ok and "all 0" not in check.detail and "make install-lab" in check.fix, check
+
+
+def test_the_python_line_names_the_python_the_notebook_runs_on():
+    """A kernel that is not the course's environment shows itself by its path."""
+    check = doctor.check_python()
+    assert sys.executable in check.detail, check.detail

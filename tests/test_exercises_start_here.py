@@ -1,4 +1,4 @@
-"""Notebook 00's first exercise, in the shared exercise_suite style."""
+"""Notebook 00's exercise and prediction, in the shared exercise_suite style."""
 
 import numpy as np
 import pytest
@@ -7,12 +7,14 @@ import torch
 from helpers.exercises import start_here as ex
 from tests.exercise_checks import exercise_suite
 
-REFERENCE = {"q0": -2.0}
+REFERENCE = {"q0": -2.0, "p0": "b"}
 WRONG = {"q0": [(4.0, "sign of w₂"), (2.0, "belongs to w₂ only"), (4.5, "before adding"), (-2.5, "too far from 0"),
                  (-1.5, "too close to 0"), (-3.0, "w₂·x₂ alone"), (1.0, "w₁·x₁ alone"), (-1.0, "w₂ goes with x₂"),
                  (-0.5, "its own input"), ((1.0, -3.0), "add the products"), ([1.0, -3.0], "2 numbers"),
                  (np.array([1.0, -3.0]), "one number"),
-                 ("-2", "remove the quotes"), ("minus two", "one number, not a str")]}
+                 ("-2", "remove the quotes"), ("minus two", "one number, not a str")],
+         "p0": [("a", "w₁·x₁ is still there"), ("c", "the inputs alone"), ("d", 'one of "a"'),
+                (1, "the letter in quotes")]}
 
 
 globals().update(exercise_suite(ex, REFERENCE, WRONG))
@@ -111,3 +113,10 @@ def test_the_last_hint_leaves_the_second_product_to_the_learner():
     """The last hint is close to the answer but never all of it: it does not write w₂·x₂ as code."""
     last = ex.q0.hints[-1]
     assert "0.5 * 2" in last and "-1 * 3" not in last and "(-1) * 3" not in last, last
+
+
+def test_the_prediction_is_what_the_widget_shows_at_w2_zero():
+    """p0's right option is the sum the widget draws at w₂ = 0: 0.5·2 + 0·3 = 1."""
+    from helpers.plots.start_here import weighted_sum_parts
+
+    assert float(ex.p0.options[ex.p0.reference]) == weighted_sum_parts(0.0)[2]

@@ -1,4 +1,4 @@
-"""The exercise of notebook 00: a first try of check / hint / solution."""
+"""The exercise and the prediction of notebook 00: a first try of check / hint / solution, and of a prediction."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from helpers.exercises.core import ValueExercise, Wrong
+from helpers.exercises.core import ChoiceExercise, ValueExercise, Wrong
 
 NOTEBOOK = "00_start_here"
 
@@ -79,4 +79,15 @@ q0 = WeightedSum(
               (lambda: 0.5 * 2, "that is w₁·x₁ alone: add the second product, w₂·x₂, too"),
               (lambda: 0.5 * 2 + (-1) * 2, "each weight multiplies its own input: w₂ goes with x₂ = 3, not x₁"),
               (lambda: 0.5 * 3 + (-1) * 2, "each weight multiplies its own input: w₁ with x₁ = 2, w₂ with x₂ = 3")],
+)
+
+
+p0 = ChoiceExercise(
+    "Prediction 0 (the sum at w₂ = 0)", "b",
+    options={"a": "0", "b": "1", "c": "5"},
+    feedback={"a": "a weight of 0 silences only its own input: w₂·x₂ is 0, but w₁·x₁ is still there. What is it?",
+              "c": "5 is x₁ + x₂, the inputs alone: each input counts only through its weight, and a weight of 0 "
+                   "drops its input entirely."},
+    hint="Only the second product changes: what is 0 times x₂? The first product, w₁·x₁, stays as it was.",
+    solution='p0_answer = "b"  # w₁·x₁ + 0·x₂ = 0.5·2 + 0 = 1',
 )
