@@ -342,3 +342,43 @@ def test_nine_is_named_as_the_circles_not_the_neurons(capsys):
     out = assert_rejected(ex.q6, 9, capsys, "3 inputs and 6 neurons")
     assert "9 counts neurons" not in out
     assert_rejected(ex.q6, 6, capsys, "6 counts neurons")
+
+
+def test_twenty_four_names_both_readings(capsys):
+    """01_o2 C1: 24 is 3·4·2, and also 12 + 4 + 8 (the output layer's biases forgotten): both are named."""
+    out = assert_rejected(ex.q6, 3 * 4 + 4 + 4 * 2, capsys, "multiplies the layer sizes")
+    assert "the 2 output neurons have a bias each too" in out
+
+
+def _loop_layer(make_output, bias):
+    """The loop form of Exercise 5 (solution, hint 2), with the output array and the bias a learner might pick."""
+    def layer(x, W, b, g):
+        a = make_output(x, b)
+        for i in range(len(b)):
+            a[i] = g(np.dot(W[i], x) + bias(b, i))
+        return a
+    return layer
+
+
+def test_a_loop_that_adds_the_whole_bias_vector_is_told_about_the_bias(capsys):
+    """01_o2 C2: `+ b` in the loop crashes with NumPy's 'setting an array element with a sequence'."""
+    slip = _loop_layer(lambda x, b: np.zeros(len(b)), lambda b, i: b)
+    out = assert_rejected(ex.q5, slip, capsys, "setting an array element with a sequence")
+    assert "its own b[i]" in out and "one a[i] got several numbers" in out
+
+
+def test_an_output_array_as_long_as_the_input_is_named(capsys):
+    """01_o2 C2: a = np.zeros_like(x) fails with an IndexError on the 4×3 case: say the output has len(b) entries."""
+    slip = _loop_layer(lambda x, b: np.zeros_like(x), lambda b, i: b[i])
+    out = assert_rejected(ex.q5, slip, capsys, "IndexError")
+    assert "one entry per neuron, len(b)" in out
+    # an IndexError from elsewhere (reading x past its end) gets no such advice
+    out = assert_rejected(ex.q5, lambda x, W, b, g: g(W @ x + b) + x[len(x)], capsys, "IndexError")
+    assert "len(b)" not in out
+
+
+def test_a_sign_slip_in_the_step_weight_is_named_before_the_whole_number_test(capsys):
+    """01_o2 nit: ln(0.99)/0.1 = −0.1005 is told its sign first, not that it is not whole."""
+    out = assert_rejected(ex.q2, float(np.log(0.99) / 0.1), capsys, "≤ 0")
+    assert "not a whole number" not in out
+    assert_rejected(ex.q2, -46, capsys, "Check the sign")

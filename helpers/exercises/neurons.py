@@ -178,11 +178,12 @@ def check_step_weight(answer) -> None:
         z = value * X_NEAR
         raise Wrong(f"σ({text}·0.1) = σ({num(z)}) = {float(sigmoid(z)):.4f}. A number near {text} is how large z "
                     "must be; but z = w·0.1, so solve for w.")
+    if isinstance(answer, numbers.Real) and not isinstance(answer, (bool, np.bool_)) and float(answer) <= 0:
+        raise Wrong(f"with w = {num(float(answer), 4)}, z = w·0.1 ≤ 0, so σ(z) ≤ 0.5: the neuron is not even leaning "
+                    "towards 1. Check the sign in your algebra.")
     w = _whole_number(answer, "a single whole number w")
     z = w * X_NEAR
     a = float(sigmoid(z))
-    if w <= 0:
-        raise Wrong(f"with w = {w}, z = w·0.1 ≤ 0, so σ(z) ≤ 0.5: the neuron is not even leaning towards 1.")
     if a <= TARGET:
         raise Wrong(f"σ({w}·0.1) = σ({num(z)}) = {a:.4f}, not above 0.99 yet: w is too small.")
     if w > smallest_step_weight():
@@ -272,7 +273,7 @@ q3 = CustomExercise(
 
 q4 = CustomExercise(
     "Exercise 4 (a neuron that computes OR)", (1.0, 1.0, -0.5), check_or,
-    hint=["OR must stay quiet only when both inputs are 0. Keep the two equal positive weights of AND and make the "
+    hint=["OR must stay quiet only when both inputs are 0. Keep your positive weights of AND and make the "
           "bias less negative: one weight alone must now be enough to make the sum positive, while nothing at all "
           "must not.",
           "Take w1 = w2 = 1: then z = b, 1 + b, 1 + b and 2 + b for the four inputs. OR needs the first ≤ 0 and "
@@ -321,12 +322,37 @@ class _LayerExercise(FunctionExercise):
     """Exercise 5 asks for a NumPy array: a plain list of outputs is right in value but prints as np.float64(...)."""
 
     def _check(self, answer) -> None:
-        super()._check(answer)
+        try:
+            super()._check(answer)
+        except Wrong as err:
+            if "your function raised" not in str(err):
+                raise
+            raise Wrong(f"{err}{self._crash_advice(answer)}") from None
         case = self.cases[0]
         got = call_learner(answer, list(case.values()), "the first case")
         if not isinstance(got, np.ndarray):
             raise Wrong(f"the values are right, but your function returns a {type(got).__name__}: return a NumPy "
                         "array, one entry per neuron (np.array(...) turns a list into one)")
+
+    def _crash_advice(self, answer) -> str:
+        """What NumPy's words mean for a layer: a whole vector b put into one a[i], or an output array of len(x)."""
+        for case in self.cases:
+            x, b = case["x"], case["b"]
+            try:
+                answer(*[v.copy() if isinstance(v, np.ndarray) else v for v in case.values()])
+            except ValueError as err:
+                if "setting an array element with a sequence" not in str(err):
+                    return ""
+                return ("\n  In a layer this means one a[i] got several numbers instead of one: does neuron i add "
+                        "the whole vector b, not its own b[i]?")
+            except IndexError as err:
+                if f"with size {len(x)}" not in str(err) or len(x) == len(b):
+                    return ""
+                return (f"\n  If that array is your output: it has len(x) = {len(x)} entries, but a layer has one "
+                        f"entry per neuron, len(b) = {len(b)}.")
+            except Exception:  # noqa: BLE001 - another crash, or a tripwire: the message above says it all
+                return ""
+        return ""
 
 
 q5 = _LayerExercise(
@@ -386,8 +412,10 @@ def check_count(answer) -> None:
     if n == 4 + 2:
         raise Wrong(f"{n} counts neurons; count the numbers a neuron holds: one weight per input, plus a bias.")
     if n == 3 * 4 * 2:
-        raise Wrong(f"{n} = 3·4·2 multiplies the layer sizes; a weight joins a neuron to one input of the layer "
-                    "before, so count layer by layer and add: weights and a bias per neuron.")
+        raise Wrong(f"{n} can be read two ways. If it is 3·4·2, it multiplies the layer sizes; a weight joins a "
+                    "neuron to one input of the layer before, so count layer by layer and add: weights and a bias "
+                    "per neuron. If it is the 20 weights plus the 4 hidden biases: the 2 output neurons have a bias "
+                    "each too.")
     if n == weights + 2:
         raise Wrong(f"{n} gives only the output layer its biases: the hidden neurons have one each too.")
     if n == weights + 3 + 4 + 2:
