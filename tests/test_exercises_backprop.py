@@ -910,3 +910,30 @@ def test_the_last_hint_leaves_a_step_to_the_learner(q, solution_lines):
     """AUTHORING: the last hint is close to the answer but never the whole solution (here: not every line)."""
     last = q.hints[-1]
     assert not [line for line in solution_lines if line in last], last
+
+
+def test_a_crash_inside_the_learners_backward_is_reported_like_exercises_1_to_6(capsys):
+    def typo_in_backward(self):
+        t = math.tanh(self.data)
+        out = Value(t, (self,), "tanh")
+
+        def _backward():
+            self.grad += (1 - t**2) * out_grad  # noqa: F821 - the typo under test
+
+        out._backward = _backward
+        return out
+
+    def sech_squared(self):  # a right slope, 1/cosh², whose cosh overflows at u·v = 400
+        out = Value(math.tanh(self.data), (self,), "tanh")
+
+        def _backward():
+            self.grad += out.grad / math.cosh(self.data) ** 2
+
+        out._backward = _backward
+        return out
+
+    feedback = assert_rejected(ex.q7, typo_in_backward, capsys, "your function raised NameError")
+    assert "out_grad" in feedback and "when called with a Value with data" in feedback and "_backward" in feedback
+    assert "checking your answer failed" not in feedback and "Try again" in feedback, feedback
+    feedback = assert_rejected(ex.q7, sech_squared, capsys, "overflow")
+    assert "at x = 400" in feedback and "_backward" in feedback and "Try again" in feedback, feedback

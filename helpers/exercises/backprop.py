@@ -939,7 +939,8 @@ q6 = CustomExercise(
           "for having started at zero, using the step number. Last, move the weights against the corrected average "
           "divided by the square root of the corrected average of squares, plus the tiny ε.",
           "m ← β1·m + (1 − β1)·g and s ← β2·s + (1 − β2)·g², entry by entry (g**2 in NumPy). Then "
-          "m̂ = m/(1 − β1ᵗ) and ŝ = s/(1 − β2ᵗ) (beta1**t), and w ← w − lr·m̂/(√ŝ + ε) with np.sqrt. "
+          "m̂ = m/(1 − β1ᵗ) (beta1**t), and ŝ corrects s the same way, with β2. Last, w ← w − lr·m̂/(√ŝ + ε) "
+          "with np.sqrt. "
           "Return the new w, m and s."],
     forbid=("torch.optim", "torch.optim.adam", "torch.optim.adamw", "torch.optim.sgd", *_OPTIMISERS, *AUTOGRAD),
     solution=("def adam_step(w, g, m, s, t, lr, beta1=0.9, beta2=0.999, eps=1e-8):\n"
@@ -995,6 +996,8 @@ def _tanh_slip(slip: str):
 
 OVERFLOW = ("at x = {x:g}, e^(2x) overflows (float64 ends near 1.8e308, that is e^709.8): compute the forward value "
             "with math.tanh or np.tanh, which are allowed here and never overflow")
+BACKWARD_OVERFLOW = ("in your _backward, at x = {x:g}, a number overflowed (float64 ends near 1.8e308, that is "
+                     "e^709.8): write tanh's slope with the output t, as 1 − t², which never overflows")
 TANH_SLIPS = {
     "overwrites": "self.grad must be added to (+=), not set (=): self may be used elsewhere too (fan-out), and = "
                   "throws away the gradient the other uses already put there",
@@ -1048,6 +1051,21 @@ def _call_tanh(answer, v: Value):
     return call_learner(run, [v], f"a Value with data {v.data:g}")
 
 
+def _learner_backward(backward, x: float):
+    """The learner's _backward of a tanh node at input x, behind the tripwires, as a function of no arguments: a
+    crash in it is reported as call_learner reports one (your function raised ...), an overflow named."""
+    guarded = q7.guarded(backward)
+
+    def run():
+        try:
+            return guarded()
+        except OverflowError:
+            raise Wrong(BACKWARD_OVERFLOW.format(x=x)) from None
+
+    return lambda: call_learner(run, [], f"a Value with data {x:g}, in the _backward of the Value it returned "
+                                          "(backward() runs it)")
+
+
 def _check_one_node(answer, x: float) -> None:
     """One tanh node on its own: the new Value, its data, its parents, and what its _backward adds."""
     v = Value(x)
@@ -1075,7 +1093,7 @@ def _check_one_node(answer, x: float) -> None:
         raise Wrong(CALLED.format(what=show(out._backward)) + where)
     t, before, upstream = math.tanh(x), 0.5, 2.0  # self already holds a gradient, and out.grad is not 1
     v.grad, out.grad = before, upstream
-    q7.guarded(out._backward)()
+    _learner_backward(out._backward, x)()
     right = before + (1 - t**2) * upstream
     if abs(v.grad - right) <= 1e-9:
         return
@@ -1101,7 +1119,7 @@ def _check_value_tanh(answer) -> None:
 
         def tanh(value):
             out = _call_tanh(answer, value)
-            out._backward = q7.guarded(out._backward)  # the learner's _backward runs behind the tripwires too
+            out._backward = _learner_backward(out._backward, value.data)  # behind the tripwires too
             return out
 
         f = tanh_expression(tanh, u, v)
