@@ -186,6 +186,14 @@ def most_confused_in_place(cm):
     return np.unravel_index(np.argmax(cm), cm.shape)
 
 
+def most_confused_row_and_column_apart(cm):
+    """A slip: the diagonal left out, then the true digit with the most mistakes and the predicted digit with the most
+    wrong predictions picked one apart from the other (on the check's first matrix: a cell on the diagonal)."""
+    m = np.array(cm)
+    np.fill_diagonal(m, 0)
+    return m.sum(1).argmax(), m.sum(0).argmax()
+
+
 def floor_by_vector(e, k):
     t = np.full(k, e / k)
     t[0] += 1 - e
@@ -249,6 +257,9 @@ WRONG = {
         (lambda cm: most_confused_loop(cm)[::-1], "other way round"),
         (lambda cm: most_confused_loop(cm + cm.T), "added the mirror cell"),
         (most_confused_in_place, "changed cm in place"),
+        (most_confused_row_and_column_apart, "the row and the column separately"),
+        (lambda cm: (np.argmax(cm.sum(1) - np.diag(cm)), np.argmax(cm.sum(0) - np.diag(cm))),
+         "the row and the column separately"),
         (lambda cm: np.unravel_index(np.argmin(cm + 10**6 * np.eye(len(cm))), cm.shape), "Look for the largest"),
         (lambda cm: 7, "pair"),
         (lambda cm: None, "did you forget `return`"),

@@ -284,8 +284,9 @@ q2 = CustomExercise(
           "model.parameters(). The update goes inside a `with torch.no_grad():` block and changes each weight in "
           "place; loss.item() is the loss as a float.",
           "Forward and loss: loss = loss_fn(model(x), y); then loss.backward() fills p.grad for every p in "
-          "model.parameters(). Inside `with torch.no_grad():` change each weight in place, p -= lr * p.grad, "
-          "and clear its gradient (p.grad = None). Return loss.item()."],
+          "model.parameters(). Inside `with torch.no_grad():` go through the parameters: move each one in place "
+          "(an in-place operator, not p = ...), by lr times its gradient, downhill, and clear its gradient "
+          "(p.grad = None). Return loss.item()."],
     forbid=("torch.optim", "helpers.nn"),
     solution='''def sgd_step(model, x, y, loss_fn, lr):
     loss = loss_fn(model(x), y)
@@ -441,6 +442,15 @@ def _check_most_confused(answer) -> None:
             raise Wrong(f"return a pair (true digit, predicted digit), got {show(got)}") from None
         if len(pair) != 2:
             raise Wrong(f"return a pair (true digit, predicted digit), got {show(got)}")
+        off = np.array(cm)
+        np.fill_diagonal(off, 0)
+        apart = (int(off.sum(1).argmax()), int(off.sum(0).argmax()))  # the row and the column, each picked alone
+        largest_correct = int(np.argmax(np.diag(cm)))  # where argmax lands if the diagonal stays in: that slip below
+        if pair == apart and pair != (t, p) and pair != (largest_correct, largest_correct):
+            raise Wrong(f"you returned {pair}: the true digit with the most mistakes and the predicted digit with the "
+                        "most wrong predictions, found one apart from the other. Picking the row and the column "
+                        "separately can land on a cell that holds few images, even one on the diagonal. The answer "
+                        "is one cell: the largest single off-diagonal count, and its row and column together.")
         if pair[0] == pair[1]:
             raise Wrong(f"you returned {pair}, a cell on the diagonal: those are the correct answers. "
                         "Leave the diagonal out.")
@@ -459,9 +469,10 @@ q4 = CustomExercise(
     "Exercise 4 (the most confused pair)", most_confused, _check_most_confused,
     hint=["The diagonal holds the correct answers: take it out of the running first. Then find the largest cell that "
           "is left; its row is the true digit and its column the predicted one.",
-          "Copy the matrix as floats, set its diagonal to −1 with np.fill_diagonal (those are correct "
-          "answers), then find the largest cell: np.unravel_index(np.argmax(m), m.shape) gives its "
-          "(row, column) = (true digit, predicted digit)."],
+          "Copy the matrix as floats and set its diagonal to −1 with np.fill_diagonal (those are correct "
+          "answers). Then look for one cell, not a row and a column apart: np.argmax gives the largest cell's "
+          "position in the flattened matrix, and np.unravel_index turns such a position into (row, column) = "
+          "(true digit, predicted digit)."],
     solution='''def most_confused(cm):
     off = np.array(cm, dtype=float)
     np.fill_diagonal(off, -1)

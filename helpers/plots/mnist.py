@@ -39,19 +39,43 @@ def _blank(ax) -> None:
 
 # ----------------------------------------------------------------------------- static figures
 
+def _mosaic(images, rows: int, cols: int, gap: int = 4) -> np.ndarray:
+    """Images (n, 28, 28) laid out row by row in one array, NaN (drawn blank) between them and in empty places.
+
+    One imshow of this array draws a whole grid of digits far faster than one panel per digit."""
+    cell = 28 + gap
+    grid = np.full((rows * cell - gap, cols * cell - gap), np.nan)
+    for k, image in enumerate(images):
+        row, col = divmod(k, cols)
+        grid[row * cell:row * cell + 28, col * cell:col * cell + 28] = image
+    return grid
+
+
 def digit_grid(images, labels, per_class: int = 6) -> Figure:
-    """The first `per_class` digits of each class: one column per digit 0-9."""
+    """The first `per_class` digits of each class: one column per digit 0-9 (one image, so it draws quickly)."""
     pixels, labels = _pixels(images), _np(labels)
+    cell, gap = 32, 4
+    placed, frames = [], []  # row by row: the image of each place (a blank one where a digit has too few)
+    firsts = [np.flatnonzero(labels == digit)[:per_class] for digit in range(10)]
+    for row in range(per_class):
+        for digit in range(10):
+            has = row < len(firsts[digit])
+            placed.append(pixels[firsts[digit][row]] if has else np.full((28, 28), np.nan))
+            if has:
+                frames.append((digit * cell - 0.5, row * cell - 0.5))
     fig = new_figure(7.5, 0.8 * per_class + 0.4)
-    axes = fig.subplots(per_class, 10, squeeze=False)
-    for digit in range(10):
-        where = np.flatnonzero(labels == digit)[:per_class]
-        for row in range(per_class):
-            ax = axes[row, digit]
-            _blank(ax)
-            if row < len(where):
-                ax.imshow(pixels[where[row]], cmap="gray_r", vmin=0, vmax=1)
-        axes[0, digit].set_title(str(digit))
+    ax = fig.subplots()
+    ax.imshow(_mosaic(placed, per_class, 10, gap), cmap="gray_r", vmin=0, vmax=1, interpolation="nearest")
+    for corner in frames:
+        ax.add_patch(Rectangle(corner, 28, 28, fill=False, linewidth=0.8, edgecolor="black"))
+    ax.set_xticks(np.arange(10) * cell + 13.5, [str(digit) for digit in range(10)])
+    ax.set_yticks([])
+    ax.xaxis.tick_top()
+    ax.tick_params(length=0)
+    ax.set_xlim(-1.5, 10 * cell - gap + 0.5)
+    ax.set_ylim(per_class * cell - gap + 0.5, -1.5)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
     fig.suptitle("Training images, one column per label")
     return fig
 
@@ -139,18 +163,18 @@ def misclassified_gallery(images, labels, probs, n: int = 24, cols: int = 8) -> 
 
 
 def weight_images(weight, units: int = 32, cols: int = 8) -> Figure:
-    """The first `units` rows of the first layer's weights (128, 784), each drawn as a 28 x 28 image (red +, blue -)."""
+    """The first `units` rows of the first layer's weights (128, 784), each drawn as a 28 x 28 image (red +, blue -).
+
+    Each image has its own colour scale (its largest |weight| is full red or blue): it shows a unit's pattern."""
     total = len(_np(weight))
-    w = _np(weight)[:units].reshape(-1, 28, 28)  # (units, 28, 28)
+    w = _np(weight)[:units].reshape(-1, 28, 28).astype(float)  # (units, 28, 28)
+    limits = np.abs(w).max(axis=(1, 2), keepdims=True)
+    scaled = w / np.where(limits > 0, limits, 1.0)  # each image in -1..1
     rows = -(-len(w) // cols)
     fig = new_figure(cols * 0.8, rows * 0.8 + 0.5)
-    axes = np.atleast_1d(fig.subplots(rows, cols)).ravel()
-    for ax in axes:
-        _blank(ax)
-        ax.axis("off")
-    for ax, image in zip(axes, w, strict=False):
-        limit = np.abs(image).max() or 1.0
-        ax.imshow(image, cmap="RdBu_r", vmin=-limit, vmax=limit, interpolation="nearest")
+    ax = fig.subplots()
+    ax.imshow(_mosaic(scaled, rows, cols), cmap="RdBu_r", vmin=-1, vmax=1, interpolation="nearest")
+    ax.axis("off")
     fig.suptitle(f"{len(w)} of the {total} hidden units' input weights as 28 x 28 images\n(red: ink here raises the "
                  "unit, blue: lowers it)", fontsize=9)
     return fig
