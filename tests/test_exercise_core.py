@@ -457,6 +457,28 @@ def test_an_unanswered_prediction_keeps_the_notebook_open(fake, tmp_path, capsys
     assert capsys.readouterr().out.strip().endswith("0 of 1 predictions right at the first answer. All done!")
 
 
+def test_a_prediction_answered_in_the_wrong_form_keeps_its_first_answer(fake, tmp_path, capsys):
+    """A slip of form (not a letter, or none of the letters) is refused but is not the learner's first answer."""
+    for slip in (1, "1", "d"):
+        fake.p1.check(slip)
+        assert "did not count" in capsys.readouterr().out or not isinstance(slip, str) and slip == 1
+    assert fake.p1.first_right is None and fake.p1.status == "attempted"
+    fake.p1.check("a")
+    assert fake.p1.first_right is True
+    fake.p1.check("b")  # a later wrong answer changes nothing
+    assert fake.p1.first_right is True
+
+
+def test_an_answer_checked_after_the_solution_is_not_right_at_the_first(fake, capsys):
+    fake.p1._solution = 'p1_answer = "a"'
+    fake.p1.solution()
+    fake.p1.check("a")
+    assert fake.p1.status == "solved" and fake.p1.first_right is False
+    fake.p1.first_right = True  # answered right before the solution was shown: that verdict stays
+    fake.p1.solution()
+    assert fake.p1.first_right is True
+
+
 def test_summary_line_all_done():
     rows = [{"notebook": "01_x", "exercise": "q1", "title": "E1", "status": "solved"}]
     assert summary_line(rows, "01_x") == "Notebook 01: 1 of 1 exercises solved. All done!"

@@ -34,6 +34,11 @@ class NotAttempted(Wrong):
     """Raised inside a check when the answer is still the `...` placeholder."""
 
 
+class Unreadable(Wrong):
+    """Raised inside a check when the answer is not in the form asked for (a prediction's letter): it is refused,
+    but does not use up the learner's first answer."""
+
+
 class Verdict:
     """What `check()` returns: truthy when the answer is right; shows nothing under a notebook cell."""
 
@@ -180,7 +185,7 @@ class Exercise:
             print(NOT_ATTEMPTED)
             return Verdict(False)
         except Wrong as wrong:
-            self._attempted(right=False)
+            self._attempted(right=False, counts=not isinstance(wrong, Unreadable))
             print(f"✗ {self.title}: not yet. {wrong}\n  Try again, or call .hint() for a nudge.")
             return Verdict(False)
         except Exception as err:  # noqa: BLE001 - the checker itself must never crash on a learner
@@ -191,10 +196,12 @@ class Exercise:
         print(f"✓ {self.title}: correct!")
         return Verdict(True)
 
-    def _attempted(self, right: bool) -> None:
-        """Record a checked answer: solved stays solved; the first answer's verdict is kept."""
+    def _attempted(self, right: bool, counts: bool = True) -> None:
+        """Record a checked answer: solved stays solved; the first answer's verdict is kept (an unreadable one, such
+        as a prediction's answer that is none of its letters, is not an answer yet)."""
         self.status = "solved" if right or self.status == "solved" else "attempted"
-        self.first_right = right if self.first_right is None else self.first_right
+        if counts and self.first_right is None:
+            self.first_right = right
 
     def verify(self, answer) -> None:
         """Raise Wrong (or NotAttempted) unless `answer` is right; a learner's function runs behind tripwires."""
@@ -273,7 +280,9 @@ class Exercise:
         return (self._solution or textwrap.dedent(inspect.getsource(self._reference))).strip()
 
     def solution(self) -> None:
-        """Print the reference solution's code."""
+        """Print the reference solution's code (an answer checked after it no longer counts as right at the first)."""
+        if self.first_right is None:
+            self.first_right = False
         print(f"Solution ({self.title}):\n\n{self.solution_code}")
 
 
@@ -536,11 +545,12 @@ class ChoiceExercise(Exercise):
     def _check(self, answer) -> None:
         choices = ", ".join(f'"{k}"' for k in self.options)
         if not isinstance(answer, str):  # p1_answer = a: the letter without quotes is an earlier variable
-            raise Wrong(f"answer with one of {choices}, the letter in quotes (without quotes, a name such as a or b "
-                        f"is a variable from earlier in the notebook; got {show(answer)})")
+            raise Unreadable(f"answer with one of {choices}, the letter in quotes (without quotes, a name such as a "
+                             f"or b is a variable from earlier in the notebook; got {show(answer)})")
         key = answer.strip().lower()
         if key not in self.options:
-            raise Wrong(f"answer with one of {choices} (got {show(answer)})")
+            raise Unreadable(f"answer with one of {choices} (got {show(answer)}); this did not count as your "
+                             "first answer")
         if key != self.reference:
             raise Wrong(self.feedback.get(key, f'"{key}" ({self.options[key]}) is not it. Think it through once more.'))
 
