@@ -82,6 +82,12 @@ def _in_place_maximum(X, W1, b1, W2, b2):
     return Z1, H, sigmoid(H @ W2.T + b2)
 
 
+def _relu_as_z1(X, W1, b1, W2, b2):
+    Z1 = relu(X @ W1.T + b1)  # what dense_layer(X, W1, b1, relu) gives: the ReLU'd sums kept as Z1
+    H = relu(Z1)
+    return Z1, H, sigmoid(H @ W2.T + b2)
+
+
 WRONG = {
     "p1": [("b", "its rows (the examples) stay rows"), ("c", "X's own shape"), ("d", "inner sizes"),
            ("e", 'answer with one of "a", "b", "c", "d"')],
@@ -104,6 +110,9 @@ WRONG = {
     ],
     "q2": [
         (_in_place_maximum, "your ReLU changed Z1 in place"),
+        # Z1 stored after its ReLU, as dense_layer(X, W1, b1, relu) does: nothing in place, so that cause is named
+        (_relu_as_z1, "Z1 must be the weighted sums before the ReLU"),
+        (_relu_as_z1, "Z1 = dense_layer(X, W1, b1, relu)"),
         (lambda X, W1, b1, W2, b2: (X @ W1 + b1, relu(X @ W1 + b1), sigmoid(relu(X @ W1 + b1) @ W2.T + b2)),
          "X @ W1.T"),
         (lambda X, W1, b1, W2, b2: (X @ W1.T + b1, relu(X @ W1.T + b1), relu(X @ W1.T + b1) @ W2.T + b2),

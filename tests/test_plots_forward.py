@@ -17,6 +17,7 @@ from helpers.forward import XOR_2_2_1, XOR_PRESET, XOR_X, XOR_Y, forward, xor_la
 from helpers.plots.forward import (
     BUILDERS,
     JUMP_X,
+    STUCK_LOSS,
     SURE_0,
     SURE_1,
     TARGETS,
@@ -29,6 +30,7 @@ from helpers.plots.forward import (
     forward_trace,
     hidden_params,
     largest_gap,
+    train_presses,
     universality,
     xor_controls,
     xor_hidden_space,
@@ -278,6 +280,17 @@ def test_a_solved_run_is_not_called_stuck():
     assert "4/4 right" in texts(plot) and "stuck" not in texts(plot)
     plot.controls["v2"].value = 0.0  # by hand, a bad weight: no training, so nothing is "stuck"
     assert "stuck" not in texts(plot)
+
+
+def test_train_presses_replays_the_widgets_presses():
+    # The notebook prints train_presses(12) as the widget's first 12 presses: the same runs, press by press.
+    runs = train_presses(3)
+    plot = xor_hidden_space()
+    for loss, right in runs:
+        plot.train_button.click()
+        assert abs(plot.history[-1] - loss) < 0.01  # the widget's loss reads its weights rounded to 2 decimals
+        assert f"{right}/4 right" in texts(plot)
+    assert train_presses(3, seed=0)[0][0] > STUCK_LOSS  # another seed, other runs (seed 0's first press is stuck)
 
 
 # ---- universality ----

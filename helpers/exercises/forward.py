@@ -150,7 +150,8 @@ def forward_pass(X, W1, b1, W2, b2):
 
 
 def _in_place(X, W1, b1, W2, b2):
-    """The slip: a ReLU written in place (H = Z1; H[H < 0] = 0) also zeroes Z1's negative entries."""
+    """The slip: a ReLU written in place (H = Z1; H[H < 0] = 0) also zeroes Z1's negative entries. Storing the
+    ReLU'd sums as Z1 (Z1 = dense_layer(X, W1, b1, relu)) returns the same arrays, so the message names both."""
     Z1 = X @ W1.T + b1
     H = Z1
     H[H < 0] = 0
@@ -183,10 +184,13 @@ q2 = FunctionExercise(
              "    Y_hat = sigmoid(H @ W2.T + b2)   # output layer, (n, d_out)\n"
              "    return Z1, H, Y_hat",
     mistakes=[
-        (_in_place,
-         "Z1 came back with its negative entries set to 0: your ReLU changed Z1 in place. After H = Z1, both names "
-         "point to the same array, so H[H < 0] = 0 changes Z1 too. Make a new array: H = relu(Z1) or "
-         "np.maximum(Z1, 0). (Notebook 05 needs Z1 as it was.)"),
+        (_in_place,  # Z1 = relu(...) or dense_layer(X, W1, b1, relu) returns the very same arrays
+         "Z1 came back with its negative entries set to 0: Z1 must be the weighted sums before the ReLU (notebook 05 "
+         "needs them as they are). Either you stored the ReLU'd values as Z1, for example Z1 = dense_layer(X, W1, "
+         "b1, relu) or relu(...) around the sums: compute Z1 without an activation (X @ W1.T + b1, or dense_layer "
+         "with lambda z: z), then H = relu(Z1). Or your ReLU changed Z1 in place: after H = Z1 both names point to "
+         "the same array, so H[H < 0] = 0 (or np.maximum(Z1, 0, out=Z1)) changes Z1 too. Make a new array: "
+         "H = relu(Z1) or np.maximum(Z1, 0)."),
         (lambda X, W1, b1, W2, b2: (X @ W1 + b1, relu(X @ W1 + b1), sigmoid(relu(X @ W1 + b1) @ W2.T + b2)),
          "Z1 uses W1 without its transpose. W1 is (d_hidden, d_in), one row per neuron: X @ W1.T."),
         (lambda X, W1, b1, W2, b2: (X @ W1.T + b1, sigmoid(X @ W1.T + b1), sigmoid(sigmoid(X @ W1.T + b1) @ W2.T + b2)),

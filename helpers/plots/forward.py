@@ -335,6 +335,7 @@ HGRID = np.linspace(HLOW, HHIGH, 61)
 HPLANE = np.column_stack([g.ravel() for g in np.meshgrid(HGRID, HGRID)])  # (3721, 2): points of hidden space
 TRAIN_STEPS, TRAIN_EVERY, TRAIN_LR = 300, 15, 5.0  # 300 gradient steps, a frame every 15: 21 frames
 STUCK_LOSS = 0.1  # a run that ends above this loss is stuck (near 0.35 or 0.48, with 2 or 3 of 4 right)
+TRAIN_SEED = 3  # the Train button's random generator starts from this seed
 MESH = [np.column_stack([np.full(41, v), np.linspace(0, 1, 41)]) for v in np.linspace(0, 1, 5)] + \
        [np.column_stack([np.linspace(0, 1, 41), np.full(41, v)]) for v in np.linspace(0, 1, 5)]  # unit square grid
 
@@ -361,6 +362,31 @@ class TrainablePlot(LivePlot):
             super()._on_change(change)
 
 
+def training_run(rng: np.random.Generator):
+    """One press of Train: random weights drawn from `rng`, then TRAIN_STEPS gradient steps; yields (step, weights)."""
+    params = random_xor_weights(rng)
+    for step in range(TRAIN_STEPS + 1):
+        yield step, params
+        if step < TRAIN_STEPS:
+            params = xor_gradient_step(*params, lr=TRAIN_LR, limit=WMAX)
+
+
+def corners_right(W1, b1, W2, b2) -> int:
+    """How many of XOR's four corners the network puts on the right side of ŷ = 0.5."""
+    y4 = forward(XOR_X, xor_layers(W1, b1, W2, b2))[-1][:, 0]  # (4,)
+    return int(((y4 > 0.5) == (XOR_Y == 1)).sum())
+
+
+def train_presses(presses: int, seed: int = TRAIN_SEED) -> list[tuple[float, int]]:
+    """The Train button pressed `presses` times, without drawing: each run's final loss and corners right."""
+    rng = np.random.default_rng(seed)  # the widget's own generator
+    runs = []
+    for _ in range(presses):
+        *_, (_, params) = training_run(rng)  # the last (step, weights) of the run
+        runs.append((xor_loss(*params), corners_right(*params)))
+    return runs
+
+
 def _as_values(W1, b1, W2, b2) -> dict:
     """Weights as slider values, rounded to 2 decimals so the sliders and the drawing stay readable."""
     values = {}
@@ -369,7 +395,7 @@ def _as_values(W1, b1, W2, b2) -> dict:
     return {k: round(float(v), 2) for k, v in (values | {"c": b2[0]}).items()}
 
 
-def xor_hidden_space(W1=None, b1=None, W2=None, b2=None, seed: int = 3) -> TrainablePlot:
+def xor_hidden_space(W1=None, b1=None, W2=None, b2=None, seed: int = TRAIN_SEED) -> TrainablePlot:
     """A 2-2-1 sigmoid network: each hidden unit's map, ŷ's map, and the four points in hidden space (h₁, h₂)
     with the output neuron's line there. The Train button runs gradient descent from random weights."""
     p = XOR_2_2_1
@@ -418,8 +444,7 @@ def xor_hidden_space(W1=None, b1=None, W2=None, b2=None, seed: int = 3) -> Train
         Hx = sigmoid(XOR_X @ W1.T + b1)  # (4, 2): the four corners in hidden space
         for target, dot in enumerate(dots):
             dot.set_offsets(Hx[XOR_Y == target])
-        y4 = forward(XOR_X, xor_layers(W1, b1, W2, b2))[-1][:, 0]  # (4,)
-        right = int(((y4 > 0.5) == (XOR_Y == 1)).sum())
+        right = corners_right(W1, b1, W2, b2)
         step = "" if state["step"] is None else f"training: step {state['step']} of {TRAIN_STEPS}\n"
         loss = xor_loss(W1, b1, W2, b2)
         stuck = "\nstuck: press Train again" if state["step"] == TRAIN_STEPS and loss > STUCK_LOSS else ""
@@ -433,16 +458,14 @@ def xor_hidden_space(W1=None, b1=None, W2=None, b2=None, seed: int = 3) -> Train
 
     def train(_button=None) -> None:
         """Gradient descent from random weights, TRAIN_STEPS steps, a frame every TRAIN_EVERY."""
-        params = random_xor_weights(rng)
         plot.history = []
         try:
-            for step in range(TRAIN_STEPS + 1):
+            for step, params in training_run(rng):
                 if step % TRAIN_EVERY == 0:
                     state["step"] = step
                     values = _as_values(*params)
                     plot.set_values(values)
                     plot.history.append(xor_loss(*hidden_params(values)))
-                params = xor_gradient_step(*params, lr=TRAIN_LR, limit=WMAX)
         finally:
             state["step"] = None
 
