@@ -353,6 +353,7 @@ class Playground:
         self.X_train = np.vstack([self.X_train, [point]])  # (n_train + 1, 2)
         self.y_train = np.append(self.y_train, np.int64(label))
         self.drawn += 1
+        self.changed_at = self.epoch
 
     @property
     def can_undo(self) -> bool:
@@ -365,12 +366,14 @@ class Playground:
             raise PlaygroundError("nothing to undo: no point was drawn since the data were last chosen or cleared")
         self.X_train, self.y_train = self.X_train[:-1], self.y_train[:-1]
         self.drawn -= 1
+        self.changed_at = self.epoch
 
     def clear(self) -> None:
         """Remove every point (training and test): the plane is empty, ready to draw on."""
         self.X_train, self.X_test = np.zeros((0, 2)), np.zeros((0, 2))
         self.y_train, self.y_test = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
         self.data, self.drawn = "drawn", 0
+        self.changed_at = self.epoch
 
     # ---- settings
 
@@ -382,6 +385,8 @@ class Playground:
             raise PlaygroundError(f"unknown setting {unknown[0]!r}: the settings are {', '.join(_CHECKS)}")
         checked = {name: _CHECKS[name](value) for name, value in settings.items()}  # all checked before any change
         rebuild = any(checked[name] != getattr(self, name) for name in checked if name in REBUILD)
+        if "l2" in checked and checked["l2"] != self.l2:
+            self.changed_at = self.epoch  # the epochs before trained another model: see epochs_since_change
         for name, value in checked.items():
             setattr(self, name, value)
         self._optimizer.lr = self.lr
@@ -395,6 +400,7 @@ class Playground:
         self._optimizer = SGD(self.net.parameters(), lr=self.lr)
         self._loss_fn = CrossEntropyLoss()
         self.epoch = 0
+        self.changed_at = 0  # the epoch of the last change of the data, the split, the network or L2
         self.step_losses: list[float] = []  # the minibatch loss of every step since the reset
         self.history = [(0, self.loss("train"), self.loss("test"))]
 
@@ -484,11 +490,12 @@ class Playground:
         return sum(self.hidden)
 
     def state(self) -> dict:
-        """What a challenge's check() reads: data, settings, epoch, losses and accuracies now."""
+        """What a challenge's check() reads: data, settings, epoch, losses and accuracies now. epochs_since_change
+        counts the epochs trained since the data, the split, the network or L2 last changed (Reset starts it at 0)."""
         return {"data": self.data, "noise": self.noise, "n_train": len(self.y_train), "n_test": len(self.y_test),
                 "drawn": self.drawn, "features": self.features, "hidden": self.hidden, "neurons": self.neurons,
                 "activation": self.activation, "lr": self.lr, "batch_size": self.batch_size, "l2": self.l2,
-                "seed": self.seed, "epoch": self.epoch,
+                "seed": self.seed, "epoch": self.epoch, "epochs_since_change": self.epoch - self.changed_at,
                 "train_loss": self.loss("train"), "test_loss": self.loss("test"),
                 "train_accuracy": self.accuracy("train"), "test_accuracy": self.accuracy("test")}
 

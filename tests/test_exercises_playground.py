@@ -51,6 +51,15 @@ def drawn_on(preset: str) -> Later:
     return Later(make)
 
 
+def l2_after_overfitting(l2: float, epochs: int) -> Playground:
+    """Challenge 3's overfitting playground (200 epochs), then L2 switched on and `epochs` more epochs, no Reset."""
+    pg = Playground("circle", test_fraction=0.9, **OVERFIT)
+    pg.step(200)
+    pg.configure(l2=l2)
+    pg.step(epochs)
+    return pg
+
+
 def diverged() -> Playground:
     """A spiral playground whose weights overflowed."""
     pg = Playground("spiral", features=("x1", "x2"), hidden=(4,), lr=3.0, l2=10.0)
@@ -82,6 +91,9 @@ WRONG = {
         (trained(0, "spiral", test_fraction=0.1), "only 20 points are kept for testing"),
         (trained(0, "spiral", hidden=(8, 8)), "the network has not been trained yet: press Play"),
         (trained(20, "spiral", hidden=(2,)), "the test accuracy is 51%; the bar is 85%. Train longer"),
+        # it fits its training points: the feedback names the network, the seed and the learning rate, not time
+        (trained(200, "spiral", hidden=(8, 8), activation="relu", lr=0.1),
+         "so it learned them, not the spiral between them. Training longer rarely helps now: change the network"),
         (Later(diverged), "the training diverged (the losses are nan): lower the learning rate"),
         (lambda pg: pg, "expected your Playground (the one you trained, such as pg), got a function"),
         ("pg", "expected your Playground"),
@@ -131,6 +143,11 @@ WRONG = {
         (trained(200, "circle", test_fraction=0.9, l2=0.001, **OVERFIT), "the test loss is still 0.64 above the "
                                                                          "training loss; the bar is 0.35"),
         (trained(0, "circle", test_fraction=0.5, l2=0.01, **{**OVERFIT, "noise": 0.1}), "the noise is 10%"),
+        # Challenge 3's 200 epochs do not count for the fix: 1 epoch after L2 1.0 is a collapse caught midway
+        (Later(lambda: l2_after_overfitting(1.0, 1)), "has trained 1 epoch since you last changed L2, the data or "
+                                                      "the network, and 200 before that"),
+        (Later(lambda: l2_after_overfitting(0.1, 9)), "Press Reset (new weights at epoch 0), then train at least "
+                                                      "100 epochs"),
     ],
 }
 

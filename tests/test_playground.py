@@ -397,6 +397,35 @@ def test_state_reports_what_a_check_needs():
     assert state["test_accuracy"] == pg.accuracy("test") and state["train_loss"] == pg.loss("train")
 
 
+def test_epochs_since_change_counts_from_the_last_change_of_l2_data_split_or_network():
+    """Challenge 4 reads it: epochs trained with other settings before the fix do not count."""
+    pg = Playground("circle", hidden=(3,))
+    pg.step(3)
+    assert pg.state()["epochs_since_change"] == 3
+    pg.configure(lr=0.1, batch_size=5)  # these apply from the next step on and keep the count
+    pg.step(1)
+    assert pg.state()["epochs_since_change"] == 4
+    pg.configure(l2=0.01)  # a new L2 trains another model: the count starts again, the epoch goes on
+    pg.step(2)
+    assert (pg.state()["epoch"], pg.state()["epochs_since_change"]) == (6, 2)
+    pg.configure(l2=0.01)  # the same value is no change
+    assert pg.state()["epochs_since_change"] == 2
+    pg.add_point(1.0, 1.0, "A")
+    assert pg.state()["epochs_since_change"] == 0
+    pg.step(1)
+    pg.undo()
+    assert pg.state()["epochs_since_change"] == 0
+    pg.step(1)
+    pg.reset()
+    assert pg.state()["epochs_since_change"] == 0
+    pg.step(2)
+    pg.resplit(0.3)
+    assert (pg.state()["epoch"], pg.state()["epochs_since_change"]) == (0, 0)
+    pg.step(1)
+    pg.clear()
+    assert (pg.state()["epoch"], pg.state()["epochs_since_change"]) == (1, 0)
+
+
 # ----------------------------------------------------------------------------- export to code
 
 

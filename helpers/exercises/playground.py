@@ -106,7 +106,11 @@ def _check_spiral(answer) -> None:
     if state["test_accuracy"] < SPIRAL_ACCURACY:
         why = (f"it classifies {_pct(state['train_accuracy'])} of the training points, so it learned them, not the "
                "spiral between them. " if state["train_accuracy"] >= SPIRAL_ACCURACY else "")
-        raise Wrong(f"the test accuracy is {_pct(state['test_accuracy'])}; the bar is {_pct(SPIRAL_ACCURACY)}. {why}"
+        if why:  # it fits its points already: more epochs of the same network rarely lift the test accuracy
+            raise Wrong(f"the test accuracy is {_pct(state['test_accuracy'])}; the bar is {_pct(SPIRAL_ACCURACY)}. "
+                        f"{why}Training longer rarely helps now: change the network within {SPIRAL_NEURONS} hidden "
+                        "neurons (more layers rather than wider ones), try another seed, or another learning rate")
+        raise Wrong(f"the test accuracy is {_pct(state['test_accuracy'])}; the bar is {_pct(SPIRAL_ACCURACY)}. "
                     "Train longer, or change how the network is built (layers, activation, learning rate), "
                     f"within {SPIRAL_NEURONS} hidden neurons")
 
@@ -265,6 +269,12 @@ def _check_fixed(answer) -> None:
                     "with one of the two remedies, not by making the network smaller")
     _enough_test_points(state)
     _trained(state, FIXED_EPOCHS)
+    if state["epochs_since_change"] < FIXED_EPOCHS:
+        since = state["epochs_since_change"]
+        raise Wrong(f"the network has trained {since} epoch{'' if since == 1 else 's'} since you last changed L2, the "
+                    f"data or the network, and {state['epoch'] - since} before that, with "
+                    "other settings: a fix must work from the start. Press Reset (new weights at epoch 0), then "
+                    f"train at least {FIXED_EPOCHS} epochs")
     if state["test_accuracy"] < FIXED_ACCURACY:
         low = (f"the test accuracy is {_pct(state['test_accuracy'])}; a fix must keep it at {_pct(FIXED_ACCURACY)} "
                f"or more. The network gets {_pct(state['train_accuracy'])} of its {state['n_train']} training points "
@@ -293,10 +303,10 @@ q4 = _challenge(
     hint=["Two remedies keep a big network from memorising noise: more data, so the noise of single points averages "
           "out, and a penalty on large weights, which keeps the boundary smooth. Keep the network as big as it was.",
           "Move the split back so that many more points train, or raise the L2 strength from 0 (small values first: "
-          "too much L2 and the network cannot fit the circle at all). Train at least 100 epochs, then compare the "
-          "two loss curves.",
+          "too much L2 and the network cannot fit the circle at all). Press Reset, train at least 100 epochs, then "
+          "compare the two loss curves.",
           "The network of Challenge 3 keeps its test loss close to its training loss once about 100 of the 200 "
-          "points train (find that stop of the slider), with a little L2 on top if you like (0.01 works). Then "
-          "train at least 100 epochs."],
+          "points train (find that stop of the slider), with a little L2 on top if you like (0.01 works). Then press "
+          "Reset and train at least 100 epochs."],
     solution=FIXED_SOLUTION,
 )
