@@ -146,6 +146,36 @@ def test_a_sum_that_is_zero_on_paper_does_not_fire_whatever_the_float_noise(caps
     assert "(1, 1): z = 0.1·1 + 0.2·1 + (−0.3) = 0.0 ≤ 0" in out and "AND(1, 1) = 1" in out
 
 
+@pytest.mark.parametrize(("q", "answer", "line"), [
+    ("q3", (1, 1, -0.999), "(0, 1): z = 1.0·0 + 1.0·1 + (−0.999) = 0.001 > 0"),
+    ("q3", (0.6, 0.6, -0.599), "(0, 1): z = 0.6·0 + 0.6·1 + (−0.599) = 0.001 > 0"),
+    ("q4", (1, 1, -1.001), "(0, 1): z = 1.0·0 + 1.0·1 + (−1.001) = −0.001 ≤ 0"),
+    ("q3", (0.25, 0.125, -0.0625), "(0, 1): z = 0.25·0 + 0.125·1 + (−0.0625) = 0.0625 > 0"),
+])
+def test_gate_feedback_shows_the_learners_own_numbers_and_a_true_comparison(q, answer, line, capsys):
+    """Rounded to 2 decimals, a bias of −0.999 read '(−1.0) = 0.0 > 0': a bias the learner did not type, and false."""
+    _, out = run_check(getattr(ex, q), answer, capsys)
+    assert line in out
+
+
+@pytest.mark.parametrize("answer", [(1, 1, -0.999), (0.6, 0.6, -0.599), (1, 1, -1.001), (1.0, 1.0, -1.0),
+                                    (0.123, -0.4567, 0.00089), (3.14159, 2.71828, -5.85987), (1, 1, -1.99999)])
+def test_the_arithmetic_in_the_gate_feedback_is_true(answer, capsys):
+    """Whatever the learner typed, the line's numbers are theirs, they add up to the z it states, and the stated
+    comparison of z with 0 holds."""
+    pattern = re.compile(r"\((\d), (\d)\): z = (\S+)·\d \+ (\S+)·\d \+ (\S+) = (\S+) (> 0|≤ 0)")
+    outs = [out for ok, out in (run_check(q, answer, capsys) for q in (ex.q3, ex.q4)) if not ok]
+    assert outs  # each answer is wrong for at least one of the two gates
+    for out in outs:
+        match = pattern.search(out)
+        assert match, out
+        x1, x2 = int(match[1]), int(match[2])
+        w1, w2, b, z = (float(t.strip("()").replace("−", "-")) for t in match.group(3, 4, 5, 6))
+        assert (w1, w2, b) == tuple(float(v) for v in answer)
+        assert z == pytest.approx(w1 * x1 + w2 * x2 + b, abs=1e-12)
+        assert (z > 0) == (match[7] == "> 0")
+
+
 def test_stopping_at_z_is_named_before_the_whole_number_test(capsys):
     _, out = run_check(ex.q2, float(np.log(99)), capsys)
     assert "solve for w" in out and "not a whole number" not in out

@@ -10,7 +10,7 @@ import numpy as np
 from helpers.activations import relu, sigmoid, step, tanh
 from helpers.exercises.core import ChoiceExercise, CustomExercise, FunctionExercise, Wrong, call_learner, show
 from helpers.plots.neurons import exact_sum
-from helpers.widgets import num, operand
+from helpers.widgets import num
 
 NOTEBOOK = "01_neurons"
 _rng = np.random.default_rng(1)
@@ -237,6 +237,13 @@ def _numbers(answer, count: int, what: str) -> list[float]:
     return values
 
 
+def _exact(v: float, bracket: bool = False) -> str:
+    """A number with all the digits it has, as the learner typed it: 1.0, −0.999, 0.001 (never rounded, so the
+    arithmetic in the feedback stays true); `bracket` puts a negative one in brackets, as inside a sum."""
+    text = np.format_float_positional(float(v) + 0.0, trim="0").replace("-", "−")  # + 0.0: −0.0 is 0.0
+    return f"({text})" if bracket and text.startswith("−") else text
+
+
 def check_gate(answer, table: dict, gate: str) -> None:
     """Raise Wrong unless step(w1·x1 + w2·x2 + b) is gate(x1, x2) on all four inputs, as `table` gives it."""
     # the example of the format solves neither gate
@@ -246,9 +253,9 @@ def check_gate(answer, table: dict, gate: str) -> None:
         out = int(step(z))
         if out != target:
             sign = "> 0" if z > 0 else "≤ 0"
-            raise Wrong(f"for the input (x1, x2) = ({x1}, {x2}): z = {operand(w1)}·{x1} + {operand(w2)}·{x2} + "
-                        f"{operand(b)} = {num(z)} {sign}, so the neuron outputs {out}, but {gate}({x1}, {x2}) = "
-                        f"{target}.")
+            raise Wrong(f"for the input (x1, x2) = ({x1}, {x2}): z = {_exact(w1, True)}·{x1} + {_exact(w2, True)}·"
+                        f"{x2} + {_exact(b, True)} = {_exact(z)} {sign}, so the neuron outputs {out}, but "
+                        f"{gate}({x1}, {x2}) = {target}.")
 
 
 def check_and(answer) -> None:
