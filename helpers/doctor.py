@@ -124,10 +124,12 @@ def check_widgets() -> Check:
 def check_mnist(root=None) -> Check:
     """The four MNIST files are present and intact."""
     try:
-        from helpers.data import file_status, raw_folder  # helpers.data imports torch
-    except (ImportError, OSError):
-        return Check("MNIST data", False, "not checked: the data helpers need PyTorch, which does not import",
-                     "Fix PyTorch first (see its line above), then run this again.")
+        from helpers.data import file_status, raw_folder  # helpers.data imports torch (and NumPy)
+    except (ImportError, OSError) as err:
+        missing = getattr(err, "name", None) or "PyTorch"  # the module that failed to import, when Python says
+        which = "PyTorch" if missing.split(".")[0] == "torch" else missing
+        return Check("MNIST data", False, f"not checked: the data helpers need {which}, which does not import",
+                     f"Fix {which} first (see the lines above), then run this again.")
 
     status = file_status(root)
     bad = {n: s for n, s in status.items() if s != "ok"}

@@ -111,6 +111,20 @@ def test_the_report_finishes_without_a_working_torch(broken, monkeypatch, tmp_pa
     assert "✗ MNIST data: not checked" in out and "Fix PyTorch first" in out, out
 
 
+def test_the_mnist_line_names_the_module_that_does_not_import(monkeypatch, tmp_path):
+    """With PyTorch fine but NumPy missing, the MNIST line blames NumPy, not the PyTorch line above it (✓)."""
+    class _NoNumpy:  # an import hook: helpers.data's own `import numpy` fails, as with NumPy not installed
+        def find_spec(self, name, path=None, target=None):
+            if name == "helpers.data":
+                raise ModuleNotFoundError("No module named 'numpy'", name="numpy")
+            return None
+
+    monkeypatch.delitem(sys.modules, "helpers.data", raising=False)
+    monkeypatch.setattr(sys, "meta_path", [_NoNumpy(), *sys.meta_path])
+    check = doctor.check_mnist(tmp_path)
+    assert not check.ok and "need numpy" in check.detail and "Fix numpy first" in check.fix, check
+
+
 def test_a_missing_course_package_is_named_with_its_fix(monkeypatch):
     """A hand-made install without matplotlib stops a Setup cell with ModuleNotFoundError: the doctor names it."""
     real = doctor._version
