@@ -871,14 +871,14 @@ def test_descent_by_the_course_optimiser_names_it_and_a_parameter_alone_is_fine(
     assert_accepted(ex.q5, in_a_parameter, capsys)
 
 
-def test_a_tanh_neuron_with_the_error_written_y_minus_a_is_named(capsys):
-    def flipped(x, w, b, y):
-        a = np.tanh(w * x + b)
-        dL_dz = 2 * (y - a) * (1 - a**2)
-        return dL_dz * x, dL_dz
-
-    out = assert_rejected(ex.q2, flipped, capsys, "both signs are flipped")
-    assert "expected" not in out, out  # named, not a number to copy with its sign changed
+@pytest.mark.parametrize("slip, says", [
+    (lambda x, w, b, y: tuple(-g for g in tanh_neuron_grads(x, w, b, y)), "both signs are flipped"),  # y − a
+    (lambda x, w, b, y: (tanh_neuron_grads(x, w, b, y)[1] * w, tanh_neuron_grads(x, w, b, y)[1]),
+     "the *other* factor"),  # dL_dz·w: w where x belongs
+])
+def test_a_tanh_neuron_slip_is_named_without_a_number_to_copy(slip, says, capsys):
+    out = assert_rejected(ex.q2, slip, capsys, says)
+    assert "expected" not in out, out  # named, not a number to copy (with its sign changed)
 
 
 def test_a_relu_backward_whose_dx_skips_the_mask_is_named(capsys):
@@ -937,3 +937,42 @@ def test_a_crash_inside_the_learners_backward_is_reported_like_exercises_1_to_6(
     assert "checking your answer failed" not in feedback and "Try again" in feedback, feedback
     feedback = assert_rejected(ex.q7, sech_squared, capsys, "overflow")
     assert "at x = 400" in feedback and "_backward" in feedback and "Try again" in feedback, feedback
+
+
+def test_value_tanh_made_a_method_first_still_passes_and_leaves_later_checks_working(capsys, monkeypatch):
+    """The prompt suggests `Value.tanh = value_tanh`: after it, a right answer passes, before and after, and the
+    course's own tanh (captured at import) is still refused, also when called from inside."""
+    original = Value.tanh
+    monkeypatch.setattr(Value, "tanh", value_tanh)
+    assert_accepted(ex.q7, value_tanh, capsys)
+    assert_accepted(ex.q7, value_tanh, capsys)  # nothing left patched that breaks a later check
+    assert Value.tanh is value_tanh
+    assert_rejected(ex.q7, original, capsys, "the course's own")
+    assert_rejected(ex.q7, lambda self: original(self), capsys, "your function calls tanh")
+    assert Value.tanh is value_tanh  # the learner's assignment is put back after each check
+    monkeypatch.undo()
+    assert_accepted(ex.q7, value_tanh, capsys)
+
+
+def test_a_sigmoid_net_that_applies_the_sigmoid_twice_is_named_with_each_output_marked(capsys):
+    def sigmoid_twice(X, y, W1, b1, W2, b2):
+        H = sigmoid(X @ W1.T + b1)
+        dY_hat = 2 * (H @ W2.T + b2 - y) / len(X)
+        dZ1 = dY_hat @ W2 * sigmoid(H) * (1 - sigmoid(H))
+        return dZ1.T @ X, dZ1.sum(axis=0), dY_hat.T @ H, dY_hat.sum(axis=0)
+
+    out = assert_rejected(ex.q4, sigmoid_twice, capsys, "applies the sigmoid twice")
+    assert "dW2 ✓, db2 ✓, dW1 ✗, db1 ✗" in out, out
+    assert "expected" not in out, out
+
+
+def test_a_wrong_backward_pass_marks_each_output_right_or_wrong_without_expected_values(capsys):
+    def db_halved(X, W, b, G):
+        dX, dW, db = relu_layer_backward(X, W, b, G)
+        return dX, dW, db / 2
+
+    out = assert_rejected(ex.q3, db_halved, capsys, "db is not right")
+    assert "dX ✓, dW ✓, db ✗" in out, out
+    out = assert_rejected(ex.q4, lambda *args: (*sigmoid_net_backward(*args)[:3], 2 * sigmoid_net_backward(*args)[3]),
+                          capsys, "db2 is not right")
+    assert "dW2 ✓, db2 ✗, dW1 ✓, db1 ✓" in out, out

@@ -244,47 +244,68 @@ class _ByChainRule(FunctionExercise):
             estimate = self._estimate(answer)
             if estimate:
                 raise Wrong(estimate) from None
+            if type(wrong) is not Wrong:  # not attempted, or unreadable: as it is
+                raise wrong from None
             text = str(wrong)
+            where = text[text.index("\n  when called"):] if "\n  when called" in text else ""
+            head = text.removesuffix(where)
             if "expected [[" in text:  # a whole matrix, expected and got: name the first entry that differs instead
-                first = self._first_difference(answer)
-                if first:
-                    where = text[text.index("\n  when called"):] if "\n  when called" in text else ""
-                    raise Wrong(first + where) from None
-            raise wrong from None
+                head = self._first_difference(answer) or head
+            marks = self._marks(answer)
+            raise Wrong(head + (f"\n  output by output: {marks}" if marks else "") + where) from None
         for case in self.cases:
             name = _changed_argument(answer, case)
             if name:
                 raise Wrong(IN_PLACE_ARGUMENT.format(name=name))
 
-    def _first_difference(self, answer) -> str:
-        """'dX is not right: 7 of 30 entries differ; the largest difference is at dX[0, 2]: expected ..., got ...'
-        for the first wrong output in self.order (the entry where got is furthest from expected), or ''."""
+    def _outputs(self, answer) -> dict | None:
+        """{name: (got as a float array, expected)} for the first case where some output differs, in self.order;
+        None if the answer crashes, returns the wrong number of outputs, or one of the wrong shape."""
         for case in self.cases:
             try:
                 got = call_learner(answer, list(_copy(case).values()), "")
             except Wrong:
-                return ""
+                return None
             expected = self._reference(*_copy(case).values())
             if len(self.names) == 1:
                 got, expected = (got,), (expected,)
             if not isinstance(got, tuple | list) or len(got) != len(self.names):
-                return ""
+                return None
             outputs = dict(zip(self.names, zip(got, expected, strict=True), strict=True))
+            found = {}
             for name in self.order:
                 g, e = outputs[name]
                 try:
                     g = np.asarray(g, dtype=float)
                 except (TypeError, ValueError):
-                    return ""
-                if g.shape != e.shape:
-                    return ""
-                wrong = ~np.isclose(g, e, atol=self.atol, rtol=self.rtol)
-                if wrong.any():
-                    gap = np.where(wrong, np.nan_to_num(np.abs(g - e), nan=np.inf, posinf=np.inf), -1.0)
-                    index = tuple(int(i) for i in np.unravel_index(np.argmax(gap), e.shape))
-                    at = f"{name}[{', '.join(map(str, index))}]"
-                    return (f"{name} is not right: {int(wrong.sum())} of {wrong.size} entries differ; the largest "
-                            f"difference is at {at}: expected {e[index]:.4g}, got {g[index]:.4g}")
+                    return None
+                if g.shape != np.shape(e):
+                    return None
+                found[name] = (g, np.asarray(e))
+            if any(not np.allclose(g, e, atol=self.atol, rtol=self.rtol) for g, e in found.values()):
+                return found
+        return None
+
+    def _marks(self, answer) -> str:
+        """'dW2 ✓, db2 ✓, dW1 ✗, db1 ✗': which outputs are right in the first case that fails (no values shown,
+        so that a gradient check's lesson holds: it says *where* the bug is); '' for fewer than three outputs."""
+        outputs = self._outputs(answer) if len(self.names) > 2 else None
+        if not outputs:
+            return ""
+        return ", ".join(f"{name} {'✓' if np.allclose(g, e, atol=self.atol, rtol=self.rtol) else '✗'}"
+                         for name, (g, e) in outputs.items())
+
+    def _first_difference(self, answer) -> str:
+        """'dX is not right: 7 of 30 entries differ; the largest difference is at dX[0, 2]: expected ..., got ...'
+        for the first wrong output in self.order (the entry where got is furthest from expected), or ''."""
+        for name, (g, e) in (self._outputs(answer) or {}).items():
+            wrong = ~np.isclose(g, e, atol=self.atol, rtol=self.rtol)
+            if wrong.any():
+                gap = np.where(wrong, np.nan_to_num(np.abs(g - e), nan=np.inf, posinf=np.inf), -1.0)
+                index = tuple(int(i) for i in np.unravel_index(np.argmax(gap), e.shape))
+                at = f"{name}[{', '.join(map(str, index))}]"
+                return (f"{name} is not right: {int(wrong.sum())} of {wrong.size} entries differ; the largest "
+                        f"difference is at {at}: expected {e[index]:.4g}, got {g[index]:.4g}")
         return ""
 
     def _estimate(self, answer) -> str:
@@ -340,6 +361,12 @@ def _tanh_no_two(x, w, b, y):
     return dL_dz * x, dL_dz
 
 
+def _tanh_times_w(x, w, b, y):
+    a = np.tanh(w * x + b)
+    dL_dz = 2 * (a - y) * (1 - a**2)
+    return dL_dz * w, dL_dz
+
+
 def _tanh_slope_at_a(x, w, b, y):
     a = np.tanh(w * x + b)
     dL_dz = 2 * (a - y) * (1 - np.tanh(a) ** 2)
@@ -387,6 +414,8 @@ q2 = _ByChainRule(
               (_tanh_no_slope, "you skipped the activation: on the way back, multiply by tanh'(z) = 1 − a²"),
               (_tanh_no_two, "you are off by a factor of 2: the derivative of (a − y)² is 2(a − y)"),
               (_tanh_forgot_x, "dL_dw equals dL_db: the last link to w is ∂z/∂w = x, so dL_dw needs one more factor"),
+              (_tanh_times_w, "dL_dw has w where x belongs: ∂z/∂w = x, as a product sends each input the *other* "
+                              "factor (∂(w·x)/∂w = x)"),
               (_tanh_slope_at_a, "tanh' is taken at z, not at a: tanh'(z) = 1 − tanh(z)² = 1 − a²"),
               (_tanh_slope_at_z, "1 − z² is not tanh'(z): square tanh's output, not its input. "
                                  "tanh'(z) = 1 − tanh(z)² = 1 − a²"),
@@ -569,6 +598,10 @@ def _sigmoid_net_slope_of_z(X, y, W1, b1, W2, b2):
     return _sigmoid_net_slope(X, y, W1, b1, W2, b2, lambda Z1, H: Z1 * (1 - Z1))
 
 
+def _sigmoid_net_sigmoid_twice(X, y, W1, b1, W2, b2):
+    return _sigmoid_net_slope(X, y, W1, b1, W2, b2, lambda Z1, H: sigmoid(H) * (1 - sigmoid(H)))
+
+
 def _sigmoid_net_times_output(X, y, W1, b1, W2, b2):
     return _sigmoid_net_slope(X, y, W1, b1, W2, b2, lambda Z1, H: H)
 
@@ -669,6 +702,8 @@ q4 = _SigmoidNet(
                                         "layer's output; one of yours uses the weighted sum Z1 itself"),
               (_sigmoid_net_slope_of_z, "σ'(z) = σ(z)(1 − σ(z)) is written in σ(z) = H, the hidden layer's output, "
                                         "not in the weighted sum Z1"),
+              (_sigmoid_net_sigmoid_twice, "σ(H)(1 − σ(H)) applies the sigmoid twice: H is σ(z) already, so "
+                                           "σ'(z) = H(1 − H)"),
               (_sigmoid_net_times_output, "you multiplied dH by the hidden layer's output H, not by the sigmoid's "
                                           "slope σ'(z) at each hidden unit"),
               (_sigmoid_net_no_mean, "every gradient is n times too big: the loss is a *mean* over the n "
@@ -938,10 +973,9 @@ q6 = CustomExercise(
           "share of its old value and takes a small share of the new gradient (or of its square). Then correct both "
           "for having started at zero, using the step number. Last, move the weights against the corrected average "
           "divided by the square root of the corrected average of squares, plus the tiny ε.",
-          "m ← β1·m + (1 − β1)·g and s ← β2·s + (1 − β2)·g², entry by entry (g**2 in NumPy). Then "
-          "m̂ = m/(1 − β1ᵗ) (beta1**t), and ŝ corrects s the same way, with β2. Last, w ← w − lr·m̂/(√ŝ + ε) "
-          "with np.sqrt. "
-          "Return the new w, m and s."],
+          "m ← β1·m + (1 − β1)·g, entry by entry; s is the same kind of running average, with β2, of g² (g**2 in "
+          "NumPy). Then m̂ = m/(1 − β1ᵗ) (beta1**t), and ŝ corrects s the same way, with β2. Last, w takes a step "
+          "of size lr against m̂ divided by (√ŝ + ε), with np.sqrt. Return the new w, m and s."],
     forbid=("torch.optim", "torch.optim.adam", "torch.optim.adamw", "torch.optim.sgd", *_OPTIMISERS, *AUTOGRAD),
     solution=("def adam_step(w, g, m, s, t, lr, beta1=0.9, beta2=0.999, eps=1e-8):\n"
               "    m = beta1 * m + (1 - beta1) * g          # the running average of the gradient\n"
@@ -954,6 +988,26 @@ q6 = CustomExercise(
 q6.mistakes = [(lambda slip=slip: _adam_slip(slip), message) for slip, message in ADAM_SLIPS.items()]  # for the tests
 
 # ----------------------------------------------------------------------------- q7: tanh for Value
+
+# Value's own tanh, as the course defines it, captured at import: the prompt suggests `Value.tanh = value_tanh`, after
+# which the attribute is the learner's function.
+COURSE_TANH = Value.tanh
+
+
+class _ValueTanh(CustomExercise):
+    """Exercise 7: what is forbidden is the course's own tanh, not whatever `Value.tanh` holds now. While an answer is
+    checked, the class holds the original again (so it alone is refused, and tripped if called); the learner's
+    assignment is put back afterwards, whatever happens."""
+
+    def verify(self, answer) -> None:
+        now = vars(Value).get("tanh")
+        if now is COURSE_TANH:
+            return super().verify(answer)
+        Value.tanh = COURSE_TANH
+        try:
+            return super().verify(answer)
+        finally:
+            Value.tanh = now
 
 
 def value_tanh(self):
@@ -1130,7 +1184,7 @@ def _check_value_tanh(answer) -> None:
                             f"torch.autograd's {theirs:.6g}")
 
 
-q7 = CustomExercise(
+q7 = _ValueTanh(
     "Exercise 7 (tanh for Value)", value_tanh, _check_value_tanh,
     hint=["Two parts, like the multiplication printed above. Forward: a new Value that holds tanh of this Value's "
           "number and remembers this Value as its only parent. Backward: a small function, attached to the new "
