@@ -444,8 +444,9 @@ q2 = CustomExercise(
           "only, the second gives that logit's probability. Then the mean: every image's gradient is divided by "
           "the number of images, and image i's loss touches only row i.",
           "For one image, ∂L/∂z_k = p_k − 1[k = y]: the probabilities, with 1 taken off at the true digit. For the "
-          "batch, stack the rows and divide by n = len(Z2). With softmax(Z2, axis=1) for P and one-hot rows "
-          "Y = np.eye(10)[labels], that is one line; or copy P and subtract 1 at P[np.arange(n), labels]."],
+          "batch, stack the rows and divide by the number of images: (P − Y)/n, with P = softmax(Z2, axis=1) and "
+          "Y the one-hot rows of section 1, which you build from the integer labels (a row of np.eye(10) per "
+          "label)."],
     forbid=("helpers.losses", "helpers.nn", "helpers.gradcheck", "torch.nn.functional", *AUTOGRAD),
     solution='''def logits_grad(labels, Z2):
     n = len(Z2)                          # the batch size: the loss is the mean over the n images
