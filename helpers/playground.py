@@ -379,7 +379,8 @@ class Playground:
 
     def configure(self, **settings) -> None:
         """Change settings; features, hidden, activation or seed rebuild the network (epoch 0), while lr,
-        batch_size and l2 apply from the next step on, as in TensorFlow Playground."""
+        batch_size and l2 apply from the next step on (TensorFlow Playground keeps the network for a new learning
+        rate only, and restarts for a new batch size or regularisation rate)."""
         unknown = sorted(set(settings) - set(_CHECKS))
         if unknown:
             raise PlaygroundError(f"unknown setting {unknown[0]!r}: the settings are {', '.join(_CHECKS)}")
@@ -414,6 +415,10 @@ class Playground:
         """Train for `epochs` epochs: each shuffles the training points and takes one SGD step per minibatch."""
         epochs = _check_whole("epochs", epochs, 1, 100_000)
         if len(self.y_train) == 0:
+            if len(self.y_test):  # a small data set split at a low training share: every point went to the test set
+                raise PlaygroundError(f"there are no training points: all {len(self.y_test)} points are test points: "
+                                      "raise the training-data slider (in code: resplit with a smaller "
+                                      "test_fraction), or draw some points")
             raise PlaygroundError("there are no training points: pick a data set, load a CSV or draw some points")
         inputs = feature_matrix(self.X_train, self.features)  # (n_train, k)
         with np.errstate(over="ignore", invalid="ignore"):  # divergence is reported by _update, not by warnings

@@ -97,6 +97,8 @@ WRONG = {
         (Later(diverged), "the training diverged (the losses are nan): lower the learning rate"),
         (lambda pg: pg, "expected your Playground (the one you trained, such as pg), got a function"),
         ("pg", "expected your Playground"),
+        (Playground("spiral").copy, "call it: pg.copy() with parentheses, as in q1_answer = pg.copy()"),
+        (Playground("spiral").state, "you handed in the method pg.state itself, not a playground: call it"),
     ],
     "q2": [
         (trained(0, "spiral"), "this challenge is on the xor data set"),
@@ -148,6 +150,12 @@ WRONG = {
                                                       "the network, and 200 before that"),
         (Later(lambda: l2_after_overfitting(0.1, 9)), "Press Reset (new weights at epoch 0), then train at least "
                                                       "100 epochs"),
+        # L2 0.001 at the default learning rate, 100 epochs: the gap is small only because it has not opened yet
+        (trained(100, "circle", test_fraction=0.9, l2=0.001, **{**OVERFIT, "lr": 0.03}),
+         "the same playground with L2 at 0 ends 0.33 above it after the same 100 epochs: your change narrows the gap "
+         "by 0.01, and a fix narrows it by at least 0.2, so it fixes nothing yet"),
+        (Playground("circle").copy, "you handed in the method pg.copy itself, not a playground: call it: pg.copy() "
+                                    "with parentheses, as in q4_answer = pg.copy()"),
     ],
 }
 

@@ -547,3 +547,12 @@ def test_a_copy_is_frozen_and_trains_on_as_the_original_would():
     twin.step(3)
     assert frozen.step_losses == twin.step_losses
     assert all(np.array_equal(a, b) for a, b in zip(frozen.weights(), twin.weights(), strict=True))
+
+
+def test_no_training_points_after_a_split_says_to_move_the_slider():
+    """A small CSV at a 10% split keeps every point for testing: the message names the slider, not a CSV."""
+    pg = Playground("circle", test_fraction=0.9)
+    pg.load_csv("1,1,0\n2,2,1\n-1,-1,0\n-2,-2,1\n1,-1,0\n2,-2,1\n-1,1,0\n-2,2,1\n")
+    assert len(pg.y_train) == 0 and len(pg.y_test) == 8
+    with pytest.raises(PlaygroundError, match="all 8 points are test points: raise the training-data slider"):
+        pg.step()

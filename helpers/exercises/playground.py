@@ -9,8 +9,9 @@ again on the spot. Nothing is retrained, so a check takes milliseconds.
 - q2: XOR with no hidden layer, but one added feature: test accuracy of at least 95%.
 - q3: overfit on purpose: the noisy circle, 30 training points or fewer, no L2, a big network; the test loss ends
   at least 0.5 above the training loss.
-- q4: fix it: the same data and big network, with L2 or more training data; the gap falls to 0.35 or less while the
-  test accuracy stays at 80% or more.
+- q4: fix it: the same data and big network, with L2 or more training data; the gap falls to 0.35 or less, and at
+  least 0.2 below the gap the same playground has without the fix (L2 at 0, 20 training points), while the test
+  accuracy stays at 80% or more.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ XOR_ACCURACY = 0.95
 NOISE, BIG, LITTLE_DATA = 0.3, 16, 30  # q3 and q4: the circle with this much noise at least, a big network
 OVERFIT_TRAIN_ACCURACY, OVERFIT_GAP = 0.95, 0.5
 FIXED_GAP, FIXED_ACCURACY, FIXED_EPOCHS = 0.35, 0.8, 100
+FIXED_NARROWER, UNFIXED_TEST_FRACTION = 0.2, 0.9  # q4 narrows the gap of the unfixed setup by this much
 
 
 def _solved(solution: str, name: str) -> Playground:
@@ -44,17 +46,37 @@ def _challenge(title: str, name: str, checker, hint: list[str], solution: str) -
         return _solved(solution, f"{name}_answer")
 
     reference.__name__ = reference.__qualname__ = f"{name}_reference"
-    return CustomExercise(title, reference, checker, hint=hint, solution=solution, notebook=NOTEBOOK)
+    return _Challenge(title, reference, checker, hint=hint, solution=solution, notebook=NOTEBOOK)
 
 
-def _playground(answer) -> Playground:
-    """The Playground handed in: a Playground, or an object holding one as `.playground` or `.pg` (the widget)."""
+class _Challenge(CustomExercise):
+    """A challenge: a playground's method handed in without its parentheses (pg.copy) is a slip, not a cheat."""
+
+    def _refuse_handed_in(self, answer) -> None:
+        owner = getattr(answer, "__self__", None)
+        if isinstance(_inner(owner), Playground):
+            name = getattr(answer, "__name__", "copy")
+            raise Wrong(f"you handed in the method pg.{name} itself, not a playground: call it: pg.copy() with "
+                        f"parentheses, as in {self._reference.__name__.split('_')[0]}_answer = pg.copy()")
+        super()._refuse_handed_in(answer)
+
+
+def _inner(answer):
+    """A Playground, or the one an object holds as `.playground` or `.pg` (the widget); None if neither."""
     if isinstance(answer, Playground):
         return answer
     for name in ("playground", "pg"):  # the widget keeps its Playground as .pg
         inner = getattr(answer, name, None)
         if isinstance(inner, Playground):
             return inner
+    return None
+
+
+def _playground(answer) -> Playground:
+    """The Playground handed in: a Playground, or an object holding one as `.playground` or `.pg` (the widget)."""
+    inner = _inner(answer)
+    if inner is not None:
+        return inner
     raise Wrong(f"expected your Playground (the one you trained, such as pg), got a {type(answer).__name__}")
 
 
@@ -261,8 +283,21 @@ q3 = _challenge(
 )
 
 
+def _unfixed_gap(pg: Playground, epochs: int) -> float:
+    """The gap of the same playground without the fix: L2 at 0 and, if it trains on more points than Challenge 3
+    allows, Challenge 3's split; trained from the same seed for the same epochs."""
+    unfixed = pg.copy()
+    unfixed.configure(l2=0.0)
+    if len(unfixed.y_train) > LITTLE_DATA:
+        unfixed.resplit(UNFIXED_TEST_FRACTION)
+    unfixed.reset()
+    unfixed.step(epochs)
+    return _gap(unfixed.state())
+
+
 def _check_fixed(answer) -> None:
-    state = _playground(answer).state()
+    pg = _playground(answer)
+    state = pg.state()
     _noisy_circle(state)
     if not state["l2"] and state["n_train"] <= LITTLE_DATA:
         raise Wrong(f"this is still the overfitting setup ({state['n_train']} training points, no L2): fix it "
@@ -289,6 +324,16 @@ def _check_fixed(answer) -> None:
     if _gap(state) > FIXED_GAP:
         raise Wrong(f"the test loss is still {_gap(state):.2f} above the training loss; the bar is {FIXED_GAP}. "
                     "Make the remedy stronger, or use both")
+    epochs = state["epochs_since_change"]
+    unfixed = _unfixed_gap(pg, epochs)
+    if unfixed - _gap(state) < FIXED_NARROWER:
+        without = "L2 at 0" + (f" and {LITTLE_DATA} training points or fewer" if state["n_train"] > LITTLE_DATA else "")
+        raise Wrong(f"your test loss ends {_gap(state):.2f} above the training loss, and the same playground with "
+                    f"{without} ends {unfixed:.2f} above it after the same {epochs} epochs: your change narrows the "
+                    f"gap by {unfixed - _gap(state):.2f}, and a fix narrows it by at least {FIXED_NARROWER}, so it "
+                    "fixes nothing yet. Make the overfitting show first (Challenge 3's learning rate of 0.1, a few "
+                    "hundred epochs), then raise the L2 strength (0.01 rather than 0.001) or move the split "
+                    "towards train; press Reset and train again")
 
 
 FIXED_SOLUTION = (
@@ -303,8 +348,9 @@ q4 = _challenge(
     hint=["Two remedies keep a big network from memorising noise: more data, so the noise of single points averages "
           "out, and a penalty on large weights, which keeps the boundary smooth. Keep the network as big as it was.",
           "Move the split back so that many more points train, or raise the L2 strength from 0 (small values first: "
-          "too much L2 and the network cannot fit the circle at all). Press Reset, train at least 100 epochs, then "
-          "compare the two loss curves.",
+          "too much L2 and the network cannot fit the circle at all). Press Reset and train a few hundred epochs at "
+          "Challenge 3's learning rate of 0.1 (long enough that the gap would open without the fix), then compare "
+          "the two loss curves.",
           "The network of Challenge 3 keeps its test loss close to its training loss once about 100 of the 200 "
           "points train (find that stop of the slider), with a little L2 on top if you like (0.01 works). Then press "
           "Reset and train at least 100 epochs."],
