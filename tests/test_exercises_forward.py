@@ -62,6 +62,10 @@ def count_one_pair_too_far(sizes):
     return total
 
 
+def count_three_sizes(sizes):
+    return sizes[0] * sizes[1] + sizes[1] + sizes[1] * sizes[2] + sizes[2]  # written for [2, 3, 1] only
+
+
 REFERENCE = {
     "p1": "a",
     "p2": "a",
@@ -138,6 +142,7 @@ WRONG = {
         (lambda sizes: sum(a * b + a for a, b in zip(sizes[:-1], sizes[1:], strict=True)), "not one per input"),
         (lambda sizes: int(np.prod(sizes)), "when called with sizes=[3, 4, 2]"),
         (count_one_pair_too_far, "the loop runs one pair too far"),
+        (count_three_sizes, "must work for any number of layers (sizes=[5, 1] has 1 layer)"),
     ],
     "q4": [
         (tuple(XOR_PRESET.values()), "at x = (1, 1) your network gives ŷ = 1.000, but XOR's target is 0"),

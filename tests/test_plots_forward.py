@@ -291,6 +291,8 @@ def test_train_presses_replays_the_widgets_presses():
         assert abs(plot.history[-1] - loss) < 0.01  # the widget's loss reads its weights rounded to 2 decimals
         assert f"{right}/4 right" in texts(plot)
     assert train_presses(3, seed=0)[0][0] > STUCK_LOSS  # another seed, other runs (seed 0's first press is stuck)
+    assert train_presses(3, steps=TRAIN_STEPS) == runs  # the button's own number of steps by default
+    assert train_presses(1, steps=600)[0][0] < runs[0][0]  # more steps: the same start, further down
 
 
 # ---- universality ----

@@ -245,8 +245,19 @@ _PAIR_TOO_FAR = ("the loop runs one pair too far: with i going up to len(sizes) 
                  "zip(sizes[:-1], sizes[1:]).")
 
 
+def _layers_fixed(answer, sizes) -> bool:
+    """Whether `answer`, which raised IndexError on `sizes`, runs once `sizes` is longer: it reads sizes by fixed
+    positions (written for one number of layers), not one pair too many (that still fails on a longer list)."""
+    try:
+        answer(list(sizes) + [1] * 8)
+    except Exception:  # noqa: BLE001 - still an IndexError (a loop over every index), or any other failure
+        return False
+    return True
+
+
 class CountExercise(FunctionExercise):
-    """Exercise 3: an IndexError from a loop over every index of `sizes` is named as that slip."""
+    """Exercise 3: an IndexError on `sizes` is named: sizes read at fixed positions (a function written for one
+    number of layers), or a loop over every index of `sizes` (one pair too far)."""
 
     def _check(self, answer) -> None:
         if not callable(answer):
@@ -257,6 +268,12 @@ class CountExercise(FunctionExercise):
             try:
                 return answer(sizes)
             except IndexError as err:
+                if "out of range" in str(err) and _layers_fixed(answer, sizes):
+                    raise Wrong(f"your function raised IndexError ({err}) when called with sizes={show(sizes)}: it "
+                                f"reads a size that this list does not have. Your function must work for any number "
+                                f"of layers (sizes={show(sizes)} has {counted(len(sizes) - 1, 'layer')}): go over the "
+                                "pairs of neighbouring sizes, however many there are, instead of naming sizes[0], "
+                                "sizes[1], sizes[2] one by one.") from None
                 if "out of range" in str(err):
                     raise Wrong(f"your function raised IndexError ({err}): {_PAIR_TOO_FAR}\n"
                                 f"  when called with sizes={show(sizes)}") from None

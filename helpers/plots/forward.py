@@ -362,12 +362,12 @@ class TrainablePlot(LivePlot):
             super()._on_change(change)
 
 
-def training_run(rng: np.random.Generator):
-    """One press of Train: random weights drawn from `rng`, then TRAIN_STEPS gradient steps; yields (step, weights)."""
+def training_run(rng: np.random.Generator, steps: int = TRAIN_STEPS):
+    """One press of Train: random weights drawn from `rng`, then `steps` gradient steps; yields (step, weights)."""
     params = random_xor_weights(rng)
-    for step in range(TRAIN_STEPS + 1):
+    for step in range(steps + 1):
         yield step, params
-        if step < TRAIN_STEPS:
+        if step < steps:
             params = xor_gradient_step(*params, lr=TRAIN_LR, limit=WMAX)
 
 
@@ -377,12 +377,13 @@ def corners_right(W1, b1, W2, b2) -> int:
     return int(((y4 > 0.5) == (XOR_Y == 1)).sum())
 
 
-def train_presses(presses: int, seed: int = TRAIN_SEED) -> list[tuple[float, int]]:
-    """The Train button pressed `presses` times, without drawing: each run's final loss and corners right."""
+def train_presses(presses: int, seed: int = TRAIN_SEED, steps: int = TRAIN_STEPS) -> list[tuple[float, int]]:
+    """The Train button pressed `presses` times, without drawing: each run's final loss and corners right (runs of
+    `steps` gradient steps: the button's 300, or more to see where a stuck run goes)."""
     rng = np.random.default_rng(seed)  # the widget's own generator
     runs = []
     for _ in range(presses):
-        *_, (_, params) = training_run(rng)  # the last (step, weights) of the run
+        *_, (_, params) = training_run(rng, steps)  # the last (step, weights) of the run
         runs.append((xor_loss(*params), corners_right(*params)))
     return runs
 
