@@ -2,7 +2,8 @@
 
 Each challenge is solved in the playground (the widget, or a `Playground` driven from code) and handed in as the
 playground itself: `q1.check(q1_answer)` reads its data, settings and network, and measures its accuracy and losses
-again on the spot. Nothing is retrained, so a check takes milliseconds.
+again on the spot, without retraining it; only Challenge 4 trains a small copy without the fix (about a second) to
+measure how much the fix narrows the gap.
 
 - q1: the spiral with the inputs x1 and x2 only and at most 24 hidden neurons: test accuracy of at least 85%.
 - p1: a prediction: XOR with no hidden layer and the inputs x1 and x2, what happens and why.
