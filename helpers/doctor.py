@@ -138,8 +138,8 @@ def check_mnist(root=None) -> Check:
     detail = "; ".join(f"{n}: {s}" for n, s in bad.items())
     return Check("MNIST data", False, detail,
                  f"Run `from helpers.data import ensure_mnist; ensure_mnist()` in a notebook cell (needs internet "
-                 f"once; in a terminal, `make data` fetches it too, after setting up the course's .venv if it has none), "
-                 f"or set NN_DATA_DIR to a folder holding MNIST/raw/. "
+                 f"once; in a terminal, `make data` fetches it too, after setting up the course's .venv if it "
+                 f"has none), or set NN_DATA_DIR to a folder holding MNIST/raw/. "
                  f"Only notebooks 06–07 need it, and online they fetch it themselves on first use. "
                  f"Expected in {raw_folder(root)}.")
 
