@@ -809,6 +809,19 @@ def test_a_relu_backward_that_overwrites_the_upstream_gradient_is_named(capsys):
     assert_accepted(ex.q3, masks_a_copy, capsys)
 
 
+def test_a_relu_backward_that_masks_an_alias_of_g_is_told_the_alias_is_no_copy(capsys):
+    def masks_an_alias(X, W, b, G):
+        Z = X @ W.T + b
+        dZ = G  # not a copy: a second name for G
+        dZ[Z <= 0] = 0
+        return dZ @ W, dZ.T @ X, dZ.sum(axis=0)
+
+    out = assert_rejected(ex.q3, masks_an_alias, capsys, "`dZ = G` does not copy")
+    assert "second name for the same array" in out and "G * (Z > 0)" in out and "G.copy()" in out
+    assert "layers are chained" not in out  # the old, false reason
+    assert "The caller still owns `G`" in out
+
+
 def test_a_sigmoid_net_backward_that_changes_its_input_in_place_is_named(capsys):
     def scales_y_in_place(X, y, W1, b1, W2, b2):
         y *= 1.0  # a harmless-looking in-place edit of the caller's targets

@@ -12,10 +12,12 @@ finite-difference estimate (right to 1e-7 ... 1e-10) fails with a message that s
 
 from __future__ import annotations
 
+import ast
 import functools
 import inspect
 import itertools
 import math
+import textwrap
 
 import numpy as np
 
@@ -205,9 +207,28 @@ def _uses_complex(fn) -> bool:
 
 
 IN_PLACE_ARGUMENT = ("your gradients are right, but your function changed the array `{name}` it was given (an "
-                     "in-place update such as `{name}[...] = 0` or `{name} *= ...`): the caller still needs it, and "
-                     "once layers are chained, the layer that handed it over reads it again. Make a new array "
-                     "instead, as `{name} * mask` or `{name} = {name} - ...` does")
+                     "in-place update such as `{name}[...] = 0` or `{name} *= ...`). The caller still owns "
+                     "`{name}`: in a training loop it may read it again (to log it, to check it, or to hand it to a "
+                     "second branch that fed this layer) and would find it changed. Make a new array instead, as "
+                     "`{name} * mask` or `{name} = {name} - ...` does")
+ALIAS = ("\n  `{alias} = {name}` does not copy: `{alias}` is a second name for the same array, so changing "
+         "`{alias}` changes `{name}`. Make a new array instead: {product}`{alias} = {name}.copy()` before "
+         "changing `{alias}`")
+RELU_PRODUCT = "`{alias} = G * (Z > 0)`, or "  # Exercise 3's upstream gradient: the mask as a product
+
+
+def _alias_of(fn, name: str) -> str:
+    """The first variable that `fn`'s code binds to the argument `name` itself (`dZ = G`), or ''."""
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(inspect.unwrap(fn))))
+    except (OSError, TypeError, SyntaxError):
+        return ""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Name) and node.value.id == name:
+            for target in node.targets:
+                if isinstance(target, ast.Name) and target.id != name:
+                    return target.id
+    return ""
 
 
 def _changed_argument(answer, case: dict) -> str:
@@ -256,7 +277,10 @@ class _ByChainRule(FunctionExercise):
         for case in self.cases:
             name = _changed_argument(answer, case)
             if name:
-                raise Wrong(IN_PLACE_ARGUMENT.format(name=name))
+                alias = _alias_of(answer, name)
+                product = RELU_PRODUCT.format(alias=alias) if name == "G" else ""
+                raise Wrong(IN_PLACE_ARGUMENT.format(name=name)
+                            + (ALIAS.format(alias=alias, name=name, product=product) if alias else ""))
 
     def _outputs(self, answer) -> dict | None:
         """{name: (got as a float array, expected)} for the first case where some output differs, in self.order;
