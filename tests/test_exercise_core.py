@@ -14,6 +14,7 @@ import torch
 import helpers.activations
 import helpers.losses
 from helpers.activations import relu, sigmoid
+from helpers.errors import CourseError
 from helpers.exercises.core import (
     ChoiceExercise,
     CustomExercise,
@@ -26,7 +27,7 @@ from helpers.exercises.core import (
     compare,
     show,
 )
-from helpers.exercises.tracking import progress, progress_rows, summary_line
+from helpers.exercises.tracking import _notebook_number, progress, progress_rows, summary_line
 from helpers.exercises.tripwires import places
 from tests.exercise_checks import assert_accepted, assert_not_attempted, assert_rejected, run_check
 
@@ -477,6 +478,16 @@ def test_an_answer_checked_after_the_solution_is_not_right_at_the_first(fake, ca
     fake.p1.first_right = True  # answered right before the solution was shown: that verdict stays
     fake.p1.solution()
     assert fake.p1.first_right is True
+
+
+def test_progress_takes_a_notebooks_number_as_int_or_short_text(fake, tmp_path, capsys):
+    for written in ("98", 98, " 98 "):
+        progress(written, path=tmp_path / "p.json")
+        assert capsys.readouterr().out.startswith("Notebook 98:"), written
+    assert _notebook_number(1) == _notebook_number("1") == "01"  # notebook 01, not "No exercises found for '1'"
+    for bad in (1.5, ["01"], True):
+        with pytest.raises(CourseError, match=r'progress\("01"\)'):
+            progress(bad, path=tmp_path / "p.json")
 
 
 def test_summary_line_all_done():

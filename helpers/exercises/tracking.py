@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import helpers.exercises
+from helpers.errors import CourseError
 from helpers.exercises.core import STATUSES, loaded_exercises
 
 PROGRESS_FILE = "progress.json"
@@ -78,8 +79,23 @@ def summary_line(rows: list[dict], notebook: str) -> str:
     return line + (f"; still open: {', '.join(still)}" if still else ". All done!")
 
 
+def _notebook_number(notebook) -> str | None:
+    """ "01" as given; 1 or "1" become "01"; anything else is a CourseError saying how to write it."""
+    if notebook is None:
+        return None
+    if isinstance(notebook, int) and not isinstance(notebook, bool) and 0 <= notebook <= 99:
+        return f"{notebook:02d}"
+    if isinstance(notebook, str) and notebook.strip().isdigit() and len(notebook.strip()) <= 2:
+        return notebook.strip().zfill(2)
+    if isinstance(notebook, str) and notebook.strip():
+        return notebook.strip()
+    raise CourseError(f'progress() takes a notebook\'s number in quotes, such as progress("01"), or nothing for the '
+                      f"whole course (got {notebook!r})")
+
+
 def progress(notebook: str | None = None, save: bool = False, path: str | Path = PROGRESS_FILE) -> None:
     """Print your progress (one notebook, e.g. "01", or the whole course); `save=True` also writes `path`."""
+    notebook = _notebook_number(notebook)
     rows = progress_rows(notebook, path)
     for nb in sorted({r["notebook"] for r in rows}):
         print(summary_line([r for r in rows if r["notebook"] == nb], nb))
