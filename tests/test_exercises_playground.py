@@ -153,7 +153,14 @@ WRONG = {
         # L2 0.001 at the default learning rate, 100 epochs: the gap is small only because it has not opened yet
         (trained(100, "circle", test_fraction=0.9, l2=0.001, **{**OVERFIT, "lr": 0.03}),
          "the same playground with L2 at 0 ends 0.33 above it after the same 100 epochs: your change narrows the gap "
-         "by 0.01, and a fix narrows it by at least 0.2, so it fixes nothing yet"),
+         "by 0.01, and a fix narrows it by at least 0.2. The run without your fix has not overfitted yet"),
+        # a real fix (half the points train) at the widget's tanh and 0.03, after 100 epochs: the comparison run,
+        # 20 points for as many epochs, has not overfitted yet, so the feedback asks for more epochs
+        (trained(100, "circle", noise=0.3, hidden=(8, 8), test_fraction=0.5),
+         "the same playground with L2 at 0 and 20 training points ends 0.10 above it after the same 100 epochs: your "
+         "change narrows the gap by 0.06, and a fix narrows it by at least 0.2. The run without your fix has not "
+         "overfitted yet in 100 epochs, so the check cannot see what your change fixes: train longer (e.g. 300 "
+         "epochs)"),
         (Playground("circle").copy, "you handed in the method pg.copy itself, not a playground: call it: pg.copy() "
                                     "with parentheses, as in q4_answer = pg.copy()"),
     ],
@@ -184,6 +191,7 @@ def test_a_check_reads_the_playground_without_training_it(name, capsys):
 @pytest.mark.parametrize("name, answer", [
     ("q2", trained(30, "xor", hidden=(), features=("x1", "x2", "x1*x2"))),  # x1 and x2 kept
     ("q4", trained(200, "circle", test_fraction=0.8, **OVERFIT)),  # more data alone (40 training points)
+    ("q4", trained(300, "circle", noise=0.3, hidden=(8, 8), test_fraction=0.5)),  # the same fix at tanh, 0.03
     ("q3", trained(200, "circle", test_fraction=0.9, **{**OVERFIT, "noise": 0.5})),  # more noise than asked
 ])
 def test_other_honest_answers_pass(name, answer, capsys):

@@ -85,6 +85,24 @@ def test_hidden_layers_come_from_the_non_zero_sliders():
     assert "2 → 2 → 5 → 8 → 2" in w.image.tooltip
 
 
+def test_controls_follow_code_and_a_later_slider_move_keeps_the_trained_network():
+    w = playground()
+    w.pg.configure(hidden=(8, 8, 8), activation="relu", lr=0.1, seed=3)  # what a learner may do in code
+    w.pg.step(5)
+    w.redraw()
+    v = w.values
+    assert (v["layer1"], v["layer2"], v["layer3"], v["layer4"]) == (8, 8, 8, 0)
+    assert (v["activation"], v["lr"], v["seed"]) == ("relu", 0.1, 3)
+    weights = [layer.W.data.copy() for layer in w.pg.linears()]
+    w.controls["batch_size"].value = 20  # applies from the next step on: the network stays
+    pg = w.pg
+    assert (pg.hidden, pg.activation, pg.lr, pg.seed, pg.batch_size, pg.epoch) == ((8, 8, 8), "relu", 0.1, 3, 20, 5)
+    assert all(np.array_equal(a, layer.W.data) for a, layer in zip(weights, pg.linears(), strict=True))
+    w.pg.configure(lr=0.05, l2=0.002)  # values not on the menus: the menus get them
+    w.redraw()
+    assert (w.values["lr"], w.values["l2"]) == (0.05, 0.002)
+
+
 def test_unchecking_the_last_feature_is_refused_and_the_box_comes_back():
     w = playground(Playground(features=("x1",)))
     w.controls["x1"].value = False
@@ -184,7 +202,10 @@ def test_your_points_stay_when_the_split_or_noise_moves_and_reload_brings_the_da
     points = {tuple(p) for p in np.vstack([w.pg.X_train, w.pg.X_test])}
     w.controls["train_percent"].value = 70
     assert w.pg.data == "csv" and {tuple(p) for p in np.vstack([w.pg.X_train, w.pg.X_test])} == points
-    assert "Your points split again" in w.note.value
+    assert "Your points split again" in w.note.value and "Undo" not in w.note.value  # no point was drawn
+    click(w, 10, 10)
+    w.controls["train_percent"].value = 60
+    assert "Undo cannot remove them" in w.note.value and w.pg.drawn == 0  # the drawn point joined the data
     w.controls["noise"].value = 20
     assert w.pg.data == "csv" and "your points are unchanged" in w.note.value
     w.controls["preset"].value = "spiral"  # a data set of the menu: its own 200 points, not the CSV's 8

@@ -11,8 +11,8 @@ measure how much the fix narrows the gap.
 - q3: overfit on purpose: the noisy circle, 30 training points or fewer, no L2, a big network; the test loss ends
   at least 0.5 above the training loss.
 - q4: fix it: the same data and big network, with L2 or more training data; the gap falls to 0.35 or less, and at
-  least 0.2 below the gap the same playground has without the fix (L2 at 0, 20 training points), while the test
-  accuracy stays at 80% or more.
+  least 0.2 below the gap the same playground has without the fix (L2 at 0, 20 training points) after as many
+  epochs, while the test accuracy stays at 80% or more.
 """
 
 from __future__ import annotations
@@ -151,10 +151,12 @@ q1 = _challenge(
           "learning rate than the default; then train for a few hundred epochs. If one start gets stuck, "
           "another seed may not.",
           "In the widget: three hidden layers, ReLU, a learning rate of 0.1, then Play for a few hundred epochs. "
-          "In code: configure with hidden, activation and lr, then step.",
+          "In code: configure with hidden, activation and lr, then step; widget.redraw() then shows it, controls "
+          "and all.",
           "Use the whole budget: 24 neurons shared evenly by three ReLU layers, at a learning rate of 0.1, pass "
           "from seed 0 within a few hundred epochs. How many neurons per layer is that? Watch the test accuracy "
-          "to know when to stop; once it passes, try fewer neurons."],
+          "to know when to stop. Once it passes, fewer neurons are a bonus: from another seed, a smaller network "
+          "may pass too."],
     solution=SPIRAL_SOLUTION,
 )
 
@@ -284,16 +286,16 @@ q3 = _challenge(
 )
 
 
-def _unfixed_gap(pg: Playground, epochs: int) -> float:
-    """The gap of the same playground without the fix: L2 at 0 and, if it trains on more points than Challenge 3
-    allows, Challenge 3's split; trained from the same seed for the same epochs."""
+def _unfixed_gap(pg: Playground, epochs: int) -> tuple[float, int]:
+    """The gap of the same playground without the fix, and its number of training points: L2 at 0 and, if it trains
+    on more points than Challenge 3 allows, Challenge 3's split; trained from the same seed for the same epochs."""
     unfixed = pg.copy()
     unfixed.configure(l2=0.0)
     if len(unfixed.y_train) > LITTLE_DATA:
         unfixed.resplit(UNFIXED_TEST_FRACTION)
     unfixed.reset()
     unfixed.step(epochs)
-    return _gap(unfixed.state())
+    return _gap(unfixed.state()), len(unfixed.y_train)
 
 
 def _check_fixed(answer) -> None:
@@ -326,15 +328,18 @@ def _check_fixed(answer) -> None:
         raise Wrong(f"the test loss is still {_gap(state):.2f} above the training loss; the bar is {FIXED_GAP}. "
                     "Make the remedy stronger, or use both")
     epochs = state["epochs_since_change"]
-    unfixed = _unfixed_gap(pg, epochs)
+    unfixed, n_unfixed = _unfixed_gap(pg, epochs)
     if unfixed - _gap(state) < FIXED_NARROWER:
-        without = "L2 at 0" + (f" and {LITTLE_DATA} training points or fewer" if state["n_train"] > LITTLE_DATA else "")
-        raise Wrong(f"your test loss ends {_gap(state):.2f} above the training loss, and the same playground with "
-                    f"{without} ends {unfixed:.2f} above it after the same {epochs} epochs: your change narrows the "
-                    f"gap by {unfixed - _gap(state):.2f}, and a fix narrows it by at least {FIXED_NARROWER}, so it "
-                    "fixes nothing yet. Make the overfitting show first (Challenge 3's learning rate of 0.1, a few "
-                    "hundred epochs), then raise the L2 strength (0.01 rather than 0.001) or move the split "
-                    "towards train; press Reset and train again")
+        without = "L2 at 0" + (f" and {n_unfixed} training points" if state["n_train"] > LITTLE_DATA else "")
+        said = (f"your test loss ends {_gap(state):.2f} above the training loss, and the same playground with "
+                f"{without} ends {unfixed:.2f} above it after the same {epochs} epochs: your change narrows the gap "
+                f"by {unfixed - _gap(state):.2f}, and a fix narrows it by at least {FIXED_NARROWER}. ")
+        if unfixed < OVERFIT_GAP:  # the comparison has not overfitted: nothing to fix yet, whatever the remedy
+            raise Wrong(f"{said}The run without your fix has not overfitted yet in {epochs} epochs, so the check "
+                        "cannot see what your change fixes: train longer (e.g. 300 epochs) or at a larger learning "
+                        "rate, so that the gap would open without the fix; press Reset and train again")
+        raise Wrong(f"{said}Make the remedy stronger: raise the L2 strength (0.01 rather than 0.001) or move the "
+                    "split further towards train; press Reset and train again")
 
 
 FIXED_SOLUTION = (

@@ -536,10 +536,11 @@ class PlaygroundWidget(LivePlot):
                 note = ("“your points” is what the menu shows once you draw on an empty plane (Clear points) or "
                         "load a CSV; pick a data set here to get its points")
             elif name == "train_percent":  # the points stay, drawn and loaded ones too: only the split changes
+                drawn = pg.drawn
                 pg.resplit(test_fraction)
                 if pg.data not in PRESETS:
-                    note = (f"Your points split again: {len(pg.y_train)} training and {len(pg.y_test)} test "
-                            "(drawn points now count as data, so Undo cannot remove them).")
+                    note = (f"Your points split again: {len(pg.y_train)} training and {len(pg.y_test)} test"
+                            + (" (drawn points now count as data, so Undo cannot remove them)." if drawn else "."))
             elif name == "noise" and v["preset"] == OWN:
                 note = ("the noise applies to the data sets of the menu; your points are unchanged. Pick a data set "
                         "to use it")
@@ -548,10 +549,12 @@ class PlaygroundWidget(LivePlot):
                     mine = f"the {pg.drawn} drawn point(s)" if pg.data in PRESETS else "your points"
                     note = f"The {PRESET_NAMES[v['preset']]} now: {mine} went with the old data."
                 pg.set_preset(v["preset"], noise=v["noise"] / 100, test_fraction=test_fraction)
+            elif name in FEATURES:  # only the setting that moved: the others stay as the playground has them
+                pg.configure(features=tuple(f for f in FEATURES if v[f]))
+            elif name.startswith("layer"):
+                pg.configure(hidden=tuple(v[f"layer{i + 1}"] for i in range(MAX_LAYERS) if v[f"layer{i + 1}"]))
             elif name != "show_test":
-                hidden = tuple(v[f"layer{i + 1}"] for i in range(MAX_LAYERS) if v[f"layer{i + 1}"])
-                pg.configure(features=tuple(f for f in FEATURES if v[f]), hidden=hidden, activation=v["activation"],
-                             lr=v["lr"], batch_size=v["batch_size"], l2=v["l2"], seed=v["seed"])
+                pg.configure(**{name: v[name]})
             self.note.value = f"<div role='status'>{html.escape(note)}</div>" if note else ""
         except CourseError as err:
             self._say(str(err))
@@ -685,14 +688,38 @@ class PlaygroundWidget(LivePlot):
     def redraw(self) -> None:
         """Redraw the network picture, its alt text and the plane (LivePlot's redraw: errors shown under the plot),
         then the epoch counter and the Undo button's state."""
-        self._quiet, before = True, self._quiet  # the menu says whose points these are; no change follows
+        self._quiet, before = True, self._quiet  # the controls show the playground's settings; no change follows
         try:
-            self.controls["preset"].value = self.pg.data if self.pg.data in PRESETS else OWN
+            self._sync_controls()
         finally:
             self._quiet = before
         super().redraw()
         self.epoch_label.value = f"<b style='font-size:1.2em'>Epoch {self.pg.epoch}</b>"
         self.undo_button.disabled = not self.pg.can_undo
+
+    def _sync_controls(self) -> None:
+        """Set every control from the playground, so that code's changes (pg.configure, pg.set_preset) show, and a
+        later move of one control starts from them (called quietly, from redraw)."""
+        pg, c = self.pg, self.controls
+        c["preset"].value = pg.data if pg.data in PRESETS else OWN
+        if pg.data in PRESETS:
+            c["noise"].value = round(100 * pg.noise)
+        c["train_percent"].value = round(100 - 100 * pg.test_fraction)
+        for name in FEATURES:
+            c[name].value = name in pg.features
+        sliders = tuple(c[f"layer{i + 1}"].value for i in range(MAX_LAYERS))
+        if tuple(n for n in sliders if n) != pg.hidden:  # sliders at 0 between layers stay where the learner put them
+            for i in range(MAX_LAYERS):
+                c[f"layer{i + 1}"].value = pg.hidden[i] if i < len(pg.hidden) else 0
+        c["activation"].value = pg.activation
+        for name, values in (("lr", LEARNING_RATES), ("l2", L2_STRENGTHS)):
+            if getattr(pg, name) not in [value for _label, value in c[name].options]:  # set in code: the menu gets it
+                c[name].options = [(f"{v:g}", v) for v in _with(values, getattr(pg, name))]
+            c[name].value = getattr(pg, name)
+        c["batch_size"].value = min(pg.batch_size, 30)
+        if pg.seed not in c["seed"].options:
+            c["seed"].options = sorted(set(c["seed"].options) | {pg.seed})
+        c["seed"].value = pg.seed
 
     def _render(self, full: bool = True) -> bytes:
         """The network picture for the current state, and the plane drawn from the same forward pass."""
