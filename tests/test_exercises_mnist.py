@@ -53,6 +53,34 @@ def epoch_variant(order="zfbs", train_mode=True, returns=None, own_optimiser=Fal
     return epoch
 
 
+def epoch_per_image(model, loader, optimizer, loss_fn, size=lambda loader, count: count):
+    """PyTorch's MNIST example's idiom: the loss summed per image, divided by the number of images (or `size`)."""
+    model.train()
+    total, count = 0.0, 0
+    for x, y in loader:
+        optimizer.zero_grad()
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        optimizer.step()
+        total += loss.item() * len(y)
+        count += len(y)
+    return total / size(loader, count)
+
+
+def epoch_by_index(model, loader, optimizer, loss_fn):
+    """Right on a list of batches, but a DataLoader cannot be indexed."""
+    model.train()
+    losses = []
+    for i in range(len(loader)):
+        x, y = loader[i]
+        optimizer.zero_grad()
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    return sum(losses) / len(losses)
+
+
 def epoch_placeholder(model, loader, optimizer, loss_fn):
     return ...
 
@@ -224,6 +252,10 @@ WRONG = {
         (epoch_variant(returns=lambda losses: None), "did you forget `return`"),
         (epoch_variant(returns=lambda losses: losses[-1].item()), "not the mean of the 3 batches' losses"),
         (epoch_variant(own_optimiser=True), "use the optimizer and loss_fn that are passed in"),
+        (lambda *args: epoch_per_image(*args, size=lambda loader, count: len(loader.dataset)),
+         "the loader may be a plain list of (x, y) batches"),
+        (epoch_per_image, "the mean loss per image"),
+        (epoch_by_index, "not on a DataLoader"),
         (lambda model, loader, optimizer, loss_fn: model(torch.zeros(2, 5)), "raised RuntimeError"),
         (3.0, "expected a function"),
     ],

@@ -91,6 +91,19 @@ def _epoch_without_zero_grad(model, loader, optimizer, loss_fn) -> None:
         optimizer.step()
 
 
+def _epoch_mean_per_image(model, loader, optimizer, loss_fn) -> float:
+    """train_epoch, returning the mean loss per image instead (each batch weighted by its size): not what q1 asks."""
+    seen = []
+
+    def recorded(logits, y):
+        loss = loss_fn(logits, y)
+        seen.append((loss.item(), len(y)))
+        return loss
+
+    train_epoch(model, loader, optimizer, recorded)
+    return sum(loss * n for loss, n in seen) / sum(n for _, n in seen)
+
+
 def _small_net(dropout: float):
     """A tiny network (12 -> 16 -> 3) with a Dropout layer, where train() and eval() differ; the same every time."""
     torch.manual_seed(6)
@@ -122,15 +135,43 @@ class _Watch:
         self.grad.append(torch.is_grad_enabled())
 
 
-def _run_epoch(fn):
+def _epoch_batches(as_list: bool):
+    """21 examples in batches of 8, 8 and 5: a plain list of (x, y) pairs, as the timing cell passes, or a loader."""
+    loader = _small_loader(21, 8, 7)
+    return [(x, y) for x, y in loader] if as_list else loader
+
+
+def _run_epoch(fn, as_list: bool = True):
     """Run fn on a fresh tiny network and optimiser, the network in eval mode; return (result, weights, watch)."""
     model = _small_net(0.3)
     model.eval()  # it arrives in eval mode, as after an evaluation
     watch = _Watch(model)
     optimizer = torch.optim.Adam(model.parameters(), lr=0.01)
-    torch.manual_seed(0)  # the dropout masks: the same for every run
-    got = fn(model, _small_loader(24, 8, 7), optimizer, nn.CrossEntropyLoss())
+    batches = _epoch_batches(as_list)
+    torch.manual_seed(0)  # the dropout masks: the same for every run (a DataLoader draws its seed after this)
+    got = fn(model, batches, optimizer, nn.CrossEntropyLoss())
     return got, _weights(model), watch
+
+
+_NOT_ON_A_LOADER = ("right on a plain list of batches, but not on a DataLoader of the same batches: treat the "
+                    "loader only as something to loop over, `for x, y in loader`.")
+
+
+def _learner_epoch(fn, as_list: bool):
+    """_run_epoch for the learner's function, a crash told as a Wrong; a loader used as more than batches named."""
+    described = ("a tiny network with a Dropout layer, in eval mode, and "
+                 + ("a plain list of 3 (x, y) batches of 8, 8 and 5 examples" if as_list
+                    else "a DataLoader of the same 3 batches"))
+    try:
+        return _run_epoch(lambda *args: call_learner(fn, args, described), as_list)
+    except Wrong as wrong:
+        if as_list and "'list' object" in str(wrong):
+            raise Wrong("the loader may be a plain list of (x, y) batches, as the timing cell below passes: it has "
+                        "no .dataset, .batch_size or other DataLoader attributes. Use only `for x, y in loader`, "
+                        f"and count whatever you need as you go.\n  ({wrong})") from None
+        if not as_list:  # the list run passed: what differs is the DataLoader
+            raise Wrong(f"{_NOT_ON_A_LOADER}\n  ({wrong})") from None
+        raise
 
 
 def _check_train_epoch(fn) -> None:
@@ -139,9 +180,9 @@ def _check_train_epoch(fn) -> None:
     with torch.random.fork_rng():  # the notebook's own random stream is left as it was
         loss, expected, _ = _run_epoch(train_epoch)
         start = _weights(_small_net(0.3))
-        got, weights, watch = _run_epoch(lambda *args: call_learner(
-            fn, args, "a tiny network with a Dropout layer, in eval mode, and a loader of 3 batches of 8"))
+        got, weights, watch = _learner_epoch(fn, as_list=True)
         piled_up = _run_epoch(_epoch_without_zero_grad)[1]
+        per_image = _run_epoch(_epoch_mean_per_image)[0]
     if _same(weights, start):
         if got is ... or (got is None and not watch.training):
             raise NotAttempted
@@ -166,11 +207,21 @@ def _check_train_epoch(fn) -> None:
         raise Wrong(f"return the mean of the batches' losses as a float, got {type(got).__name__}: {show(got)}")
     if abs(got - 3 * loss) < 1e-4:
         raise Wrong("you returned the sum of the 3 batches' losses: return their mean.")
+    if abs(got - per_image) < 1e-5:
+        raise Wrong("you returned the mean loss per image (each batch weighted by its number of images). This "
+                    "exercise asks for the mean of the batches' losses, each batch counting once: the last batch "
+                    "here holds 5 images, not 8, so the two differ.")
     try:
         compare(got, loss, atol=1e-5)
     except Wrong as wrong:
         raise Wrong(f"the weights are right, but the loss you returned is not the mean of the 3 batches' losses: "
                     f"{wrong}") from None
+    with torch.random.fork_rng():
+        loader_loss, loader_expected, _ = _run_epoch(train_epoch, as_list=False)
+        loader_got, loader_weights, _ = _learner_epoch(fn, as_list=False)
+    if not _same(loader_weights, loader_expected) or not isinstance(loader_got, float | int) \
+            or abs(loader_got - loader_loss) > 1e-5:
+        raise Wrong(_NOT_ON_A_LOADER)
 
 
 q1 = CustomExercise(
