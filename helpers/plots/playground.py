@@ -456,8 +456,8 @@ class PlaygroundWidget(LivePlot):
                                       tooltip="Type a point's x₁, x₂ and press Enter: a point of the class chosen "
                                               "above (the keyboard's way to draw)")
         self.reload_button = widgets.Button(description="Reload data", icon="repeat",
-                                            tooltip="The data set of the menu with its own points again (drawn or "
-                                                    "loaded points go)")
+                                            tooltip="The data set of the menu with its own points again, at the noise "
+                                                    "and split of the sliders (drawn points go)")
         for button in (self.step_button, self.reset_button, self.torch_button, self.numpy_button, self.undo_button,
                        self.clear_button, self.reload_button):
             button.layout.width = "auto"
